@@ -1,0 +1,47 @@
+# The README's two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+export ESAFETY_DB ?= $(CURDIR)/data/esafety.duckdb
+SAMPLE := $(CURDIR)/data/sample
+PORT   ?= 8501
+
+.PHONY: run test install install-dev system-deps sample lint bench clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# Debian packages the browser tests and packs need (chromium, pdftoppm, LibreOffice).
+system-deps:
+	@$(PY) -m tests.system_deps
+
+# The bundled sample county: generated (same every time for the seed) and loaded once.
+$(ESAFETY_DB): | $(VENV)/.runtime
+	$(PY) -m ingest sample --out $(SAMPLE)
+	$(PY) -m ingest register $(SAMPLE)/register.csv
+	$(PY) -m ingest boundaries $(SAMPLE)/districts.geojson
+	$(PY) -m ingest returns $(SAMPLE)/returns
+
+sample: $(ESAFETY_DB)
+
+run: $(VENV)/.runtime $(ESAFETY_DB)
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(VENV)/.dev system-deps
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf data test-artifacts

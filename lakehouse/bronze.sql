@@ -1,0 +1,121 @@
+-- Bronze: everything as received, with lineage. Written only by ingest/.
+-- Every statement is idempotent so any writer can run this file first.
+CREATE SCHEMA IF NOT EXISTS bronze;
+CREATE SCHEMA IF NOT EXISTS silver;
+CREATE SCHEMA IF NOT EXISTS gold;
+
+-- one row per file seen, every time it is seen (a re-seen file is a 'duplicate' row)
+CREATE TABLE IF NOT EXISTS bronze.files (
+    file_name   VARCHAR NOT NULL,   -- base name, for messages
+    path        VARCHAR NOT NULL,   -- path as given on the command line / upload name
+    sha256      VARCHAR,            -- null only when the file could not be read at all
+    size_bytes  BIGINT,
+    kind        VARCHAR NOT NULL,   -- 'return' | 'register' | 'boundaries'
+    status      VARCHAR NOT NULL,   -- 'loaded' | 'rejected' | 'duplicate'
+    reason      VARCHAR,            -- null when loaded
+    urn         INTEGER,            -- returns: the URN read, when one was read
+    round       VARCHAR,            -- returns: the round read, when one was read
+    ingested_at TIMESTAMP NOT NULL,
+    batch_id    VARCHAR NOT NULL    -- one id per command run / upload
+);
+
+-- one row per problem found in a file
+CREATE TABLE IF NOT EXISTS bronze.messages (
+    sha256      VARCHAR,
+    file_name   VARCHAR NOT NULL,
+    severity    VARCHAR NOT NULL,   -- 'error' | 'warning'
+    location    VARCHAR,            -- 'Policies!B4'; null for the whole file
+    message     VARCHAR NOT NULL,
+    ingested_at TIMESTAMP NOT NULL
+);
+
+-- one row per loaded return file (status 'loaded' in bronze.files); values parsed
+-- by the tolerant reader, raw text kept beside them
+CREATE TABLE IF NOT EXISTS bronze.returns (
+    sha256           VARCHAR PRIMARY KEY,
+    file_name        VARCHAR NOT NULL,
+    ingested_at      TIMESTAMP NOT NULL,
+    urn              INTEGER NOT NULL,
+    round            VARCHAR NOT NULL,  -- canonical 'YYYY/YY'
+    completed_on     DATE NOT NULL,
+    school_name      VARCHAR,           -- as written by the school (the register wins)
+    completed_by     VARCHAR,
+    filtering        VARCHAR,           -- 'managed' | 'locked_down' | null (unreadable: warning)
+    filtering_raw    VARCHAR,
+    monitoring       VARCHAR,           -- ';'-joined keys from synonyms kind 'monitoring'
+    monitoring_raw   VARCHAR,
+    pupils_offsite   INTEGER,
+    pupil_survey_pct DOUBLE             -- 0..100, null when not given or unreadable
+);
+
+-- one row per indicator in seeds/indicators.csv per loaded return (missing rows: response null)
+CREATE TABLE IF NOT EXISTS bronze.responses (
+    sha256       VARCHAR NOT NULL,
+    indicator_id VARCHAR NOT NULL,
+    response     VARCHAR,   -- 'fully' | 'partly' | 'not' | 'na' | null (blank, missing, unrecognised)
+    raw_response VARCHAR,
+    evidence     VARCHAR,
+    location     VARCHAR    -- 'Self-review!C5' of the response cell; null when the row is missing
+);
+
+-- one row per required policy per loaded return (missing rows: all null)
+CREATE TABLE IF NOT EXISTS bronze.policies (
+    sha256                VARCHAR NOT NULL,
+    policy                VARCHAR NOT NULL,
+    last_reviewed         DATE,     -- null when never / blank / unreadable / after completed_on
+    raw_last_reviewed     VARCHAR,
+    approved_by_governors BOOLEAN,
+    pupils_consulted      BOOLEAN,
+    families_consulted    BOOLEAN,
+    location              VARCHAR   -- 'Policies!B4' of the last-reviewed cell
+);
+
+-- one row per staff group per loaded return that has the row
+CREATE TABLE IF NOT EXISTS bronze.training (
+    sha256      VARCHAR NOT NULL,
+    staff_group VARCHAR NOT NULL,
+    headcount   INTEGER,
+    trained     INTEGER,
+    location    VARCHAR
+);
+
+-- one row per incident category per loaded return that has the row
+CREATE TABLE IF NOT EXISTS bronze.incidents (
+    sha256   VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    count    INTEGER,
+    location VARCHAR
+);
+
+-- one row per establishment per register load (history kept across loads)
+CREATE TABLE IF NOT EXISTS bronze.register (
+    urn               INTEGER NOT NULL,
+    name              VARCHAR NOT NULL,
+    phase             VARCHAR,   -- PhaseOfEducation (name)
+    establishment_type VARCHAR,  -- TypeOfEstablishment (name)
+    type_group        VARCHAR,   -- EstablishmentTypeGroup (name)
+    status            VARCHAR,   -- EstablishmentStatus (name)
+    la_name           VARCHAR,   -- LA (name)
+    district          VARCHAR,   -- DistrictAdministrative (name)
+    district_code     VARCHAR,   -- DistrictAdministrative (code)
+    postcode          VARCHAR,
+    easting           DOUBLE,    -- null when 0 or blank
+    northing          DOUBLE,
+    lat               DOUBLE,    -- WGS84, from easting/northing (OSGB36) with pyproj
+    lon               DOUBLE,
+    pupils            INTEGER,   -- NumberOfPupils
+    has_type_column   BOOLEAN NOT NULL, -- whether the extract carried a type column
+    source_file       VARCHAR NOT NULL,
+    source_sha256     VARCHAR NOT NULL,
+    loaded_at         TIMESTAMP NOT NULL
+);
+
+-- one row per district per boundaries load
+CREATE TABLE IF NOT EXISTS bronze.boundaries (
+    district_code VARCHAR NOT NULL,
+    district_name VARCHAR NOT NULL,
+    geometry      VARCHAR NOT NULL,  -- GeoJSON geometry object as text (WGS84)
+    source_file   VARCHAR NOT NULL,
+    source_sha256 VARCHAR NOT NULL,
+    loaded_at     TIMESTAMP NOT NULL
+);

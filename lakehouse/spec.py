@@ -1,0 +1,68 @@
+"""The return specification as project data (the CSV files in ``lakehouse/seeds``).
+
+The template writer, the return reader, the SQL models and the docs all read
+these files, so the spec lives in one place and the council can edit it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+
+SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: object) -> str:
+    """Fold case, spacing and punctuation so headers and names match loosely.
+
+    ``'SELF REVIEW'``, ``'Self-review'`` and ``' self_review '`` all become
+    ``'selfreview'``; ``'Self-review guidance'`` stays different.
+    """
+    if text is None:
+        return ""
+    return _NON_ALNUM.sub("", str(text).strip().lower().replace("–", "-"))
+
+
+@cache
+def read_seed(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of ``seeds/<name>.csv`` as dicts of strings (cached, read-only)."""
+    with open(SEEDS_DIR / f"{name}.csv", newline="", encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def indicators() -> tuple[dict[str, str], ...]:
+    return read_seed("indicators")
+
+
+def areas() -> tuple[dict[str, str], ...]:
+    return read_seed("areas")
+
+
+def policies() -> tuple[dict[str, str], ...]:
+    return read_seed("policies")
+
+
+def staff_groups() -> tuple[dict[str, str], ...]:
+    return read_seed("staff_groups")
+
+
+def incident_categories() -> tuple[dict[str, str], ...]:
+    return read_seed("incident_categories")
+
+
+def school_fields() -> tuple[dict[str, str], ...]:
+    return read_seed("school_fields")
+
+
+def synonyms(kind: str) -> dict[str, str]:
+    """Normalised text -> canonical value for one kind (response, yesno, ...)."""
+    return {normalise(r["text"]): r["value"] for r in read_seed("synonyms") if r["kind"] == kind}
+
+
+def labels(seed: str, key: str) -> dict[str, str]:
+    """Key -> label for a vocabulary seed, e.g. ``labels('areas', 'area')``."""
+    return {r[key]: r["label"] for r in read_seed(seed)}
