@@ -16,6 +16,7 @@ NEEDED = {
     "chromium": "chromium",
     "pdftoppm": "poppler-utils",
     "soffice": "libreoffice-impress",
+    "localc": "libreoffice-calc",  # the ingest tests convert returns to .ods/.xls
 }
 
 

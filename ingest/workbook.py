@@ -1,0 +1,186 @@
+"""Open a return workbook with calamine and find its tables wherever they sit.
+
+Sheets are found by whole name after :func:`lakehouse.spec.normalise`, a
+table's header row anywhere in the first rows, columns in any order. Every
+value comes with its A1 reference on the sheet as the file names it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine as calamine
+
+from ingest.values import normalise
+
+HEADER_SEARCH_ROWS = 30
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), b"encrypted-package")
+
+
+class WorkbookError(ValueError):
+    """The file cannot be read as a workbook; the message is a one-line reason."""
+
+
+def column_letters(index: int) -> str:
+    """Zero-based column index to Excel letters: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(sheet: str, row: int, col: int) -> str:
+    """``Sheet!B4`` from zero-based row and column."""
+    return f"{sheet}!{column_letters(col)}{row + 1}"
+
+
+@dataclass
+class Sheet:
+    """One worksheet's cells, addressed from A1 (row 0, column 0)."""
+
+    name: str
+    rows: list[list[object]]
+
+    def value(self, row: int, col: int) -> object:
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+    def ref(self, row: int, col: int) -> str:
+        return cell_ref(self.name, row, col)
+
+    def find_table(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        required: Sequence[str],
+        search_rows: int = HEADER_SEARCH_ROWS,
+    ) -> Table | None:
+        """The table whose header row holds every required column.
+
+        ``columns`` maps a column key to the header texts it may carry (any
+        case, spacing or punctuation). Returns None when no row in the first
+        ``search_rows`` has all the required headers.
+        """
+        wanted = {key: {normalise(a) for a in aliases} for key, aliases in columns.items()}
+        for r, row in enumerate(self.rows[:search_rows]):
+            found: dict[str, int] = {}
+            for c, cell in enumerate(row):
+                if not isinstance(cell, str):
+                    continue
+                label = normalise(cell)
+                for key, aliases in wanted.items():
+                    if key not in found and label in aliases:
+                        found[key] = c
+                        break
+            if all(key in found for key in required):
+                return Table(self, r, found)
+        return None
+
+
+@dataclass
+class Row:
+    """One non-blank row below a table's header."""
+
+    table: Table
+    index: int
+
+    def get(self, key: str) -> object:
+        col = self.table.columns.get(key)
+        return None if col is None else self.table.sheet.value(self.index, col)
+
+    def ref(self, key: str) -> str | None:
+        col = self.table.columns.get(key)
+        return None if col is None else self.table.sheet.ref(self.index, col)
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    header_row: int
+    columns: dict[str, int]
+
+    def rows(self) -> Iterator[Row]:
+        """Rows below the header that have anything in the table's columns."""
+        cols = list(self.columns.values())
+        for r in range(self.header_row + 1, len(self.sheet.rows)):
+            cells = self.sheet.rows[r]
+            if any(
+                c < len(cells) and cells[c] is not None and str(cells[c]).strip() for c in cols
+            ):
+                yield Row(self, r)
+
+
+class Workbook:
+    """A workbook's worksheets by normalised name, each read on first use."""
+
+    def __init__(self, book: calamine.CalamineWorkbook) -> None:
+        self._book = book
+        self._names: dict[str, str] = {}
+        for meta in book.sheets_metadata:
+            # two sheets with the same normalised name: the first wins
+            if meta.typ == calamine.SheetTypeEnum.WorkSheet:
+                self._names.setdefault(normalise(meta.name), meta.name)
+        self._read: dict[str, Sheet] = {}
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Workbook:
+        """Open a workbook from the file's bytes; raises :class:`WorkbookError`."""
+        if not data:
+            raise WorkbookError("is empty (0 bytes)")
+        if data.startswith(_OLE_MAGIC) and any(m in data for m in _ENCRYPTED_MARKERS):
+            raise WorkbookError(_ENCRYPTED)
+        if data[:4] == b"PK\x03\x04" and b"manifest:encryption-data" in data:
+            raise WorkbookError(_ENCRYPTED)
+        with _as_workbook_error():
+            return cls(calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+
+    @classmethod
+    def open(cls, path: Path) -> Workbook:
+        return cls.from_bytes(Path(path).read_bytes())
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._names.values())
+
+    def sheet(self, name: str) -> Sheet | None:
+        """The sheet whose whole name matches ``name`` after normalising, else None."""
+        key = normalise(name)
+        if key not in self._names:
+            return None
+        if key not in self._read:
+            with _as_workbook_error():
+                self._read[key] = _read_sheet(self._book, self._names[key])
+        return self._read[key]
+
+
+_ENCRYPTED = "is password-protected (encrypted); save it without a password"
+
+
+@contextmanager
+def _as_workbook_error() -> Iterator[None]:
+    try:
+        yield
+    except calamine.PasswordError as exc:
+        raise WorkbookError(_ENCRYPTED) from exc
+    except Exception as exc:  # calamine raises many types for damaged files
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise WorkbookError(f"could not be read as a workbook: {detail[:160]}") from exc
+
+
+def _read_sheet(book: calamine.CalamineWorkbook, name: str) -> Sheet:
+    sheet = book.get_sheet_by_name(name)
+    # calamine trims empty leading rows/columns; put them back so refs are true A1.
+    rows = sheet.to_python(skip_empty_area=True)
+    start = sheet.start
+    if start is not None and rows and start != (0, 0):
+        row0, col0 = start
+        pad: list[object] = [None] * col0
+        rows = [[] for _ in range(row0)] + [pad + list(r) for r in rows]
+    return Sheet(sheet.name, rows)

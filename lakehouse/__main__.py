@@ -1,0 +1,105 @@
+"""``python -m lakehouse build|docs``: rebuild silver and gold, or refresh the methodology tables.
+
+Exit codes: 0 done, 1 could not run (one-line reason on stderr), 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from lakehouse.build import METHODOLOGY, ROUND_PATTERN, BuildError, build, render_methodology
+from lakehouse.db import DatabaseBusy, db_path, writing
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _round(text: str) -> str:
+    if not ROUND_PATTERN.match(text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a round written YYYY/YY (e.g. 2026/27)")
+    return text
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lakehouse", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="rebuild silver and gold from bronze and the seed CSVs")
+    b.add_argument("--db", help="database file (default $ESAFETY_DB, else data/esafety.duckdb)")
+    b.add_argument("--as-of", type=_as_of, help="date that drives policy freshness (default today)")
+    b.add_argument("--round", type=_round, help="current round (default the latest with a return)")
+    d = sub.add_parser("docs", help="regenerate the seed tables in docs/methodology.md")
+    d.add_argument("--check", action="store_true", help="only report whether the document is stale")
+    return parser
+
+
+def _summary(con: duckdb.DuckDBPyConnection, result, seconds: float) -> str:
+    schools = con.execute("SELECT count(*) FROM gold.schools").fetchone()[0]
+    returns = con.execute(
+        "SELECT count(*) FROM gold.school_rounds WHERE round = ?", [result.current_round]
+    ).fetchone()[0]
+    by_priority = dict(
+        con.execute(
+            "SELECT priority, count(DISTINCT urn) FROM gold.support_flags GROUP BY priority"
+        ).fetchall()
+    )
+    flags = ", ".join(f"{p} {by_priority.get(p, 0)}" for p in ("high", "medium", "low"))
+    return (
+        f"built: current round {result.current_round or 'none'}"
+        f" (previous {result.previous_round or 'none'}), as of {result.as_of.isoformat()};"
+        f" {schools} schools, {returns} current returns this round;"
+        f" schools flagged: {flags}; {seconds:.2f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "docs":
+            return _docs(args.check)
+        started = time.perf_counter()
+        path = db_path(args.db)
+        with writing(path) as con:
+            result = build(con, as_of=args.as_of, round=args.round)
+            line = _summary(con, result, time.perf_counter() - started)
+        print(line)
+        return 0
+    except (BuildError, DatabaseBusy, duckdb.Error, OSError) as exc:
+        print(
+            f"lakehouse: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _docs(check: bool) -> int:
+    path: Path = METHODOLOGY
+    text = path.read_text(encoding="utf-8")
+    fresh = render_methodology(text)
+    if check:
+        if fresh != text:
+            print(
+                f"lakehouse: {path} is out of date; run python -m lakehouse docs", file=sys.stderr
+            )
+            return 1
+        print(f"{path} matches the seeds")
+        return 0
+    if fresh != text:
+        path.write_text(fresh, encoding="utf-8")
+        print(f"updated the seed tables in {path}")
+    else:
+        print(f"{path} already matches the seeds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

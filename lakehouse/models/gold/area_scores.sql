@@ -1,0 +1,164 @@
+-- one row per current return (one per school and round, every round) and area
+-- Cap order when several could bite on overall: the worse cap wins; on a tie, 'leadership'
+-- is named before 'inadequate_area' (the leadership grade is the more specific reason).
+CREATE OR REPLACE TABLE gold.area_scores AS
+WITH source AS (
+    SELECT
+        e.*,
+        r.urn,
+        r.round,
+        r.filtering,
+        r.pupil_survey_pct
+    FROM silver.area_evidence AS e
+    JOIN silver.returns AS r USING (return_id)
+    WHERE r.is_current
+),
+policy_counts AS (
+    SELECT
+        return_id,
+        count(*) FILTER (WHERE status_at_completion IN ('overdue', 'missing')) AS policies_due
+    FROM silver.policy_review_status
+    GROUP BY return_id
+),
+policy_caps AS (
+    SELECT p.return_id, max(CAST(c.cap_grade AS INTEGER)) AS cap_grade
+    FROM policy_counts AS p
+    JOIN seeds.policy_caps AS c ON p.policies_due >= c.min_policies
+    GROUP BY p.return_id
+),
+blended AS (
+    -- the four areas other than overall: blends apply only to a sufficient indicator score
+    SELECT
+        s.return_id,
+        s.urn,
+        s.round,
+        s.area,
+        s.indicator_score_pct,
+        s.insufficient_evidence,
+        CASE
+            WHEN s.insufficient_evidence THEN NULL
+            WHEN s.area = 'outcomes' AND s.pupil_survey_pct IS NOT NULL
+                THEN rules.outcomes_indicator_share * s.indicator_score_pct
+                    + rules.outcomes_survey_share * s.pupil_survey_pct
+            WHEN s.area = 'training' AND t.coverage_pct IS NOT NULL
+                THEN rules.training_indicator_share * s.indicator_score_pct
+                    + rules.training_coverage_share * t.coverage_pct
+            ELSE s.indicator_score_pct
+        END AS score_pct,
+        CASE s.area
+            WHEN 'provision' THEN
+                CASE WHEN s.filtering = 'locked_down' THEN rules.locked_down_cap_grade END
+            WHEN 'training' THEN
+                CASE WHEN t.groups_below > 0 THEN rules.training_group_cap_grade END
+            WHEN 'leadership' THEN pc.cap_grade
+        END AS cap_grade,
+        CASE s.area
+            WHEN 'provision' THEN 'locked_down'
+            WHEN 'training' THEN 'training_group_below_50'
+            WHEN 'leadership' THEN 'policy_overdue'
+        END AS cap_rule
+    FROM source AS s
+    CROSS JOIN silver.rules AS rules
+    LEFT JOIN silver.return_training AS t USING (return_id)
+    LEFT JOIN policy_caps AS pc USING (return_id)
+    WHERE s.area <> 'overall'
+),
+graded AS (
+    SELECT
+        b.*,
+        g.grade AS grade_uncapped,
+        CASE WHEN g.grade IS NOT NULL THEN greatest(g.grade, coalesce(b.cap_grade, 0)) END
+            AS grade,
+        -- a cap is named only when it made the grade worse
+        CASE WHEN b.cap_grade > g.grade THEN b.cap_rule END AS capped_by
+    FROM blended AS b
+    LEFT JOIN silver.grade_bands AS g
+        ON b.score_pct >= g.min_score AND (g.upper_score IS NULL OR b.score_pct < g.upper_score)
+),
+four AS (
+    SELECT
+        return_id,
+        max(score_pct) FILTER (WHERE area = 'outcomes') AS s_outcomes,
+        max(score_pct) FILTER (WHERE area = 'provision') AS s_provision,
+        max(score_pct) FILTER (WHERE area = 'leadership') AS s_leadership,
+        max(score_pct) FILTER (WHERE area = 'training') AS s_training,
+        max(grade) FILTER (WHERE area = 'leadership') AS g_leadership,
+        max(grade) AS g_worst
+    FROM graded
+    GROUP BY return_id
+),
+overall_scored AS (
+    SELECT
+        s.return_id,
+        s.urn,
+        s.round,
+        s.area,
+        s.indicator_score_pct,
+        f.g_leadership,
+        f.g_worst,
+        CASE WHEN NOT s.insufficient_evidence
+                AND f.s_outcomes IS NOT NULL AND f.s_provision IS NOT NULL
+                AND f.s_leadership IS NOT NULL AND f.s_training IS NOT NULL
+            THEN rules.overall_areas_share
+                    * (f.s_outcomes + f.s_provision + f.s_leadership + f.s_training) / 4
+                + rules.overall_ovr_share * s.indicator_score_pct
+        END AS score_pct,
+        CASE WHEN f.g_worst >= rules.inadequate_grade THEN rules.inadequate_area_cap_grade END
+            AS inadequate_cap
+    FROM source AS s
+    JOIN four AS f USING (return_id)
+    CROSS JOIN silver.rules AS rules
+    WHERE s.area = 'overall'
+),
+overall_graded AS (
+    SELECT
+        o.*,
+        g.grade AS grade_uncapped,
+        CASE WHEN g.grade IS NOT NULL THEN
+            greatest(g.grade, coalesce(o.g_leadership, 0), coalesce(o.inadequate_cap, 0))
+        END AS grade
+    FROM overall_scored AS o
+    LEFT JOIN silver.grade_bands AS g
+        ON o.score_pct >= g.min_score AND (g.upper_score IS NULL OR o.score_pct < g.upper_score)
+),
+unioned AS (
+    SELECT
+        return_id, urn, round, area, indicator_score_pct, score_pct IS NULL AS insufficient_evidence,
+        score_pct, grade_uncapped, grade, capped_by, cap_grade
+    FROM graded
+    UNION ALL
+    SELECT
+        return_id, urn, round, area, indicator_score_pct, score_pct IS NULL,
+        score_pct, grade_uncapped, grade,
+        CASE
+            WHEN grade = grade_uncapped THEN NULL
+            WHEN grade = g_leadership THEN 'leadership'
+            ELSE 'inadequate_area'
+        END,
+        CAST(nullif(greatest(coalesce(g_leadership, 0), coalesce(inadequate_cap, 0)), 0)
+            AS INTEGER)
+    FROM overall_graded
+),
+final AS (
+    SELECT
+        u.urn,
+        u.round,
+        u.area,
+        u.score_pct,
+        u.grade,
+        b.grade_label,
+        u.capped_by,
+        u.return_id,
+        u.round = ctx.current_round AS is_current_round,
+        u.indicator_score_pct,
+        u.grade_uncapped,
+        u.insufficient_evidence,
+        u.cap_grade,
+        a.label AS area_label,
+        a.sort_order AS area_order
+    FROM unioned AS u
+    JOIN seeds.areas AS a USING (area)
+    LEFT JOIN silver.grade_bands AS b USING (grade)
+    CROSS JOIN silver.run_context AS ctx
+)
+SELECT * FROM final ORDER BY urn, round, area_order;

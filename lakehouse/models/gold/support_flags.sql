@@ -1,0 +1,186 @@
+-- one row per open school and flag raised in the current round
+CREATE OR REPLACE TABLE gold.support_flags AS
+WITH source AS (
+    -- the current return in the current round of every open school that made one
+    SELECT r.*
+    FROM silver.returns AS r
+    JOIN silver.schools AS s USING (urn)
+    CROSS JOIN silver.run_context AS ctx
+    WHERE r.is_current AND r.round = ctx.current_round AND s.is_open
+),
+scores AS (
+    SELECT a.*
+    FROM gold.area_scores AS a
+    JOIN source AS s USING (return_id)
+),
+inadequate_area AS (
+    SELECT
+        sc.urn,
+        'inadequate_area' AS flag,
+        'Graded Inadequate: ' || string_agg(sc.area_label, ', ' ORDER BY sc.area_order) AS reason
+    FROM scores AS sc
+    CROSS JOIN silver.rules AS rules
+    WHERE sc.grade >= rules.inadequate_grade
+    GROUP BY sc.urn
+),
+training_gap AS (
+    SELECT
+        s.urn,
+        'training_gap' AS flag,
+        concat_ws(
+            '; ',
+            CASE WHEN sc.grade >= rules.training_gap_grade
+                THEN 'Training graded ' || sc.grade_label END,
+            CASE WHEN t.groups_below > 0 THEN t.groups_below_text END
+        ) AS reason
+    FROM source AS s
+    CROSS JOIN silver.rules AS rules
+    LEFT JOIN scores AS sc ON sc.return_id = s.return_id AND sc.area = 'training'
+    LEFT JOIN silver.return_training AS t ON t.return_id = s.return_id
+    WHERE sc.grade >= rules.training_gap_grade OR t.groups_below > 0
+),
+policy_overdue AS (
+    -- judged as of the as-of date, from the school's latest current return
+    SELECT
+        f.urn,
+        'policy_overdue' AS flag,
+        concat_ws(
+            '; ',
+            'Overdue: ' || string_agg(
+                f.policy_label || ' (reviewed ' || f.days_since_review || ' days ago)',
+                ', ' ORDER BY f.policy_order
+            ) FILTER (WHERE f.status = 'overdue'),
+            'Missing: ' || string_agg(f.policy_label, ', ' ORDER BY f.policy_order)
+                FILTER (WHERE f.status = 'missing')
+        ) AS reason
+    FROM gold.policy_freshness AS f
+    WHERE f.urn IN (SELECT urn FROM source) AND f.status IN ('overdue', 'missing')
+    GROUP BY f.urn
+),
+locked_down AS (
+    SELECT urn, 'locked_down' AS flag, 'Filtering approach is Locked down' AS reason
+    FROM source
+    WHERE filtering = 'locked_down'
+),
+offsite_unprotected AS (
+    SELECT
+        s.urn,
+        'offsite_unprotected' AS flag,
+        s.pupils_offsite || ' pupils taught off-site; arrangements with providers (PRO4): '
+            || coalesce(l.label, 'no response') AS reason
+    FROM source AS s
+    JOIN silver.responses AS p ON p.return_id = s.return_id AND p.indicator_id = 'PRO4'
+    LEFT JOIN seeds.response_labels AS l ON l.response = p.response
+    WHERE s.pupils_offsite > 0 AND p.response IS DISTINCT FROM 'fully'
+),
+incidents_not_logged AS (
+    SELECT
+        s.urn,
+        'incidents_not_logged' AS flag,
+        'Incident logging (LEA4) answered ' || l.label AS reason
+    FROM source AS s
+    JOIN silver.responses AS p ON p.return_id = s.return_id AND p.indicator_id = 'LEA4'
+    JOIN seeds.response_labels AS l ON l.response = p.response
+    WHERE p.response = 'not'
+),
+earlier AS (
+    -- the most recent earlier round in which the school had an overall grade
+    SELECT
+        a.urn,
+        arg_max(a.grade, a.round) AS grade,
+        arg_max(a.grade_label, a.round) AS grade_label,
+        max(a.round) AS round
+    FROM gold.area_scores AS a
+    CROSS JOIN silver.run_context AS ctx
+    WHERE a.area = 'overall' AND a.grade IS NOT NULL AND a.round < ctx.current_round
+    GROUP BY a.urn
+),
+declining AS (
+    SELECT
+        sc.urn,
+        'declining' AS flag,
+        'Overall graded ' || sc.grade_label || ' in ' || sc.round || ', down from '
+            || e.grade_label || ' in ' || e.round AS reason
+    FROM scores AS sc
+    JOIN earlier AS e USING (urn)
+    WHERE sc.area = 'overall' AND sc.grade > e.grade
+),
+previous_round_returns AS (
+    SELECT r.urn
+    FROM silver.returns AS r
+    CROSS JOIN silver.run_context AS ctx
+    WHERE r.is_current AND r.round = ctx.previous_round
+),
+no_return AS (
+    SELECT
+        s.urn,
+        'no_return' AS flag,
+        'No return for ' || ctx.current_round
+            || CASE WHEN two.urn IS NOT NULL THEN ' nor for ' || ctx.previous_round ELSE '' END
+            AS reason,
+        two.urn IS NOT NULL AS two_rounds_running
+    FROM silver.schools AS s
+    CROSS JOIN silver.run_context AS ctx
+    LEFT JOIN (
+        -- "no return two rounds running" needs a previous round that was collected at all
+        SELECT s2.urn
+        FROM silver.schools AS s2
+        CROSS JOIN silver.run_context AS c2
+        WHERE c2.previous_round IN (SELECT round FROM silver.returns WHERE is_current)
+            AND s2.urn NOT IN (SELECT urn FROM previous_round_returns)
+    ) AS two ON two.urn = s.urn
+    WHERE ctx.current_round IS NOT NULL
+        AND s.is_open
+        AND s.expected_to_return
+        AND s.urn NOT IN (SELECT urn FROM source)
+),
+raised AS (
+    SELECT urn, flag, reason, false AS two_rounds_running FROM inadequate_area
+    UNION ALL SELECT urn, flag, reason, false FROM training_gap
+    UNION ALL SELECT urn, flag, reason, false FROM policy_overdue
+    UNION ALL SELECT urn, flag, reason, false FROM locked_down
+    UNION ALL SELECT urn, flag, reason, false FROM offsite_unprotected
+    UNION ALL SELECT urn, flag, reason, false FROM incidents_not_logged
+    UNION ALL SELECT urn, flag, reason, false FROM declining
+    UNION ALL SELECT urn, flag, reason, two_rounds_running FROM no_return
+),
+per_school AS (
+    SELECT
+        r.urn,
+        count(*) AS flag_count,
+        bool_or(CAST(f.forces_high_priority AS BOOLEAN)) AS forces_high,
+        bool_or(r.two_rounds_running) AS two_rounds_running
+    FROM raised AS r
+    JOIN seeds.flags AS f USING (flag)
+    GROUP BY r.urn
+),
+prioritised AS (
+    SELECT
+        p.*,
+        CASE
+            WHEN p.forces_high OR p.two_rounds_running
+                OR p.flag_count >= rules.priority_high_flags THEN 'high'
+            WHEN p.flag_count >= rules.priority_medium_flags THEN 'medium'
+            WHEN p.flag_count >= rules.priority_low_flags THEN 'low'
+        END AS priority
+    FROM per_school AS p
+    CROSS JOIN silver.rules AS rules
+),
+final AS (
+    SELECT
+        r.urn,
+        ctx.current_round AS round,
+        r.flag,
+        r.reason AS detail,
+        p.priority,
+        f.label AS flag_label,
+        r.reason,
+        f.suggested_action,
+        p.flag_count,
+        f.sort_order AS flag_order
+    FROM raised AS r
+    JOIN prioritised AS p USING (urn)
+    JOIN seeds.flags AS f USING (flag)
+    CROSS JOIN silver.run_context AS ctx
+)
+SELECT * FROM final ORDER BY urn, flag_order;

@@ -1,0 +1,47 @@
+-- one row per return and area: the weighted indicator score and whether evidence suffices
+CREATE OR REPLACE TABLE silver.area_evidence AS
+WITH source AS (
+    SELECT * FROM silver.responses
+),
+area_sizes AS (
+    SELECT area, count(*) AS indicators FROM seeds.indicators GROUP BY area
+),
+grid AS (
+    SELECT r.return_id, a.area, a.indicators
+    FROM silver.returns AS r
+    CROSS JOIN area_sizes AS a
+),
+max_points AS (
+    SELECT CAST(max(points) AS DOUBLE) AS max_points FROM seeds.response_labels
+),
+renamed AS (
+    SELECT
+        return_id,
+        area,
+        count(response) AS responded,
+        count(points) AS scored,
+        sum(weight * points) AS weighted_points,
+        sum(weight) FILTER (WHERE points IS NOT NULL) AS scored_weight
+    FROM source
+    GROUP BY return_id, area
+),
+final AS (
+    SELECT
+        g.return_id,
+        g.area,
+        g.indicators,
+        coalesce(r.responded, 0) AS responded,
+        coalesce(r.scored, 0) AS scored,
+        CASE WHEN r.scored_weight > 0
+            THEN 100.0 * r.weighted_points / (r.scored_weight * m.max_points) END
+            AS indicator_score_pct,
+        -- 'na' counts towards the share answered but never towards the score
+        coalesce(r.responded, 0) < rules.min_answered_share * g.indicators
+            OR coalesce(r.scored, 0) = 0
+            OR coalesce(r.scored_weight, 0) = 0 AS insufficient_evidence
+    FROM grid AS g
+    LEFT JOIN renamed AS r USING (return_id, area)
+    CROSS JOIN max_points AS m
+    CROSS JOIN silver.rules AS rules
+)
+SELECT * FROM final;

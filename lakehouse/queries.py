@@ -1,0 +1,523 @@
+"""Every query the dashboard pages and the packs run. Gold tables only.
+
+Each function takes an open DuckDB connection (a cursor per call is the
+caller's job) and, where it narrows, a ``ui.filters.Filters``. The filters are
+turned into SQL in one place, ``_where``, with every value bound as a
+parameter; table, column, area and measure names come from the allow-lists
+below, never from the caller's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lakehouse import spec
+from ui.filters import Filters
+
+Con = duckdb.DuckDBPyConnection
+
+AREAS: tuple[str, ...] = tuple(r["area"] for r in sorted(spec.areas(), key=lambda r: int(r["sort_order"])))
+AREA_LABELS: dict[str, str] = {r["area"]: r["label"] for r in spec.areas()}
+
+# table -> filter field -> column; a table without a field is not narrowed by it
+_FILTER_COLUMNS: dict[str, dict[str, str]] = {
+    "gold.schools": {"district": "district", "setting": "setting", "filtering": "filtering"},
+    "gold.grade_distribution": {
+        "round": "round", "district": "district", "setting": "setting", "filtering": "filtering",
+    },
+    "gold.school_rounds": {
+        "round": "round", "district": "district", "setting": "setting", "filtering": "filtering",
+    },
+    "gold.returns_status": {"round": "round", "district": "district", "setting": "setting"},
+}
+
+COMPARE_BY: dict[str, str] = {"setting": "Setting", "district": "District", "filtering": "Filtering"}
+RETURNS_BY: dict[str, str] = {"district": "District", "setting": "Setting"}
+
+POINT_MEASURES: dict[str, str] = {
+    **{f"grade_{a}": f"{AREA_LABELS[a]} grade" for a in AREAS},
+    "priority": "Support priority",
+    "freshness_worst": "Policy freshness (worst policy)",
+    "filtering": "Filtering approach",
+    "return_status": "Return status",
+}
+DISTRICT_MEASURES: dict[str, str] = {
+    "received_pct": "Returns received (%)",
+    "flagged_pct": "Schools flagged for support (%)",
+    **{f"mean_score_{a}": f"Mean {AREA_LABELS[a].lower()} score" for a in AREAS},
+    "schools": "Schools",
+}
+
+
+def small_group_threshold() -> int:
+    """Groups with fewer schools than this are marked on comparisons (seed rule
+    ``public_suppress_below``, the same disclosure threshold the public packs use)."""
+    for row in spec.read_seed("rules"):
+        if row.get("rule") == "public_suppress_below":
+            return int(float(row["value"]))
+    raise LookupError("seeds/rules.csv has no rule 'public_suppress_below'")
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices the sidebar offers, read from the data."""
+
+    rounds: tuple[str, ...]
+    current_round: str | None
+    districts: tuple[str, ...]
+    settings: tuple[str, ...]
+
+
+def _df(con: Con, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+def _scalar(con: Con, sql: str, params: list[Any] | None = None) -> Any:
+    # fetchall, not fetchone: a half-read result blocks the next query on a DuckDB 2 cursor
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _where(
+    table: str, f: Filters, alias: str = "", round_value: str | None = None, skip: tuple[str, ...] = ()
+) -> tuple[str, list[Any]]:
+    """The one place filters become SQL: ' AND '-joined clauses and their bound values."""
+    cols = _FILTER_COLUMNS[table]
+    prefix = f"{alias}." if alias else ""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if "round" in cols and "round" not in skip and round_value:
+        clauses.append(f"{prefix}{cols['round']} = ?")
+        params.append(round_value)
+    if "district" in cols and "district" not in skip and f.districts:
+        clauses.append(f"{prefix}{cols['district']} IN ({', '.join('?' * len(f.districts))})")
+        params.extend(f.districts)
+    if "setting" in cols and "setting" not in skip and f.settings:
+        clauses.append(f"{prefix}{cols['setting']} IN ({', '.join('?' * len(f.settings))})")
+        params.extend(f.settings)
+    if "filtering" in cols and "filtering" not in skip and f.filtering:
+        clauses.append(f"{prefix}{cols['filtering']} = ?")
+        params.append(f.filtering)
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def _area(area: str) -> str:
+    if area not in AREAS:
+        raise ValueError(f"unknown area {area!r}; expected one of {', '.join(AREAS)}")
+    return area
+
+
+# --- what is loaded --------------------------------------------------------------
+
+
+def has_data(con: Con) -> bool:
+    """True when the gold layer is built and lists at least one school."""
+    found = _scalar(
+        con,
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'gold' AND table_name IN ('schools', 'build_info', 'rounds')",
+    )
+    return found == 3 and bool(_scalar(con, "SELECT count(*) FROM gold.schools"))
+
+
+def build_info(con: Con) -> dict[str, str]:
+    """gold.build_info as a dict (as_of, current_round, previous_round, built_at, ...)."""
+    return dict(con.execute("SELECT key, value FROM gold.build_info").fetchall())
+
+
+def filter_options(con: Con) -> FilterOptions:
+    """Rounds (newest first), current round, districts and settings present."""
+    rounds = [r[0] for r in con.execute("SELECT round FROM gold.rounds ORDER BY round DESC").fetchall()]
+    current = build_info(con).get("current_round") or (rounds[0] if rounds else None)
+    districts = [r[0] for r in con.execute(
+        "SELECT DISTINCT district FROM gold.schools WHERE district IS NOT NULL ORDER BY 1"
+    ).fetchall()]
+    settings = [r[0] for r in con.execute(
+        "SELECT DISTINCT setting FROM gold.schools WHERE setting IS NOT NULL ORDER BY 1"
+    ).fetchall()]
+    return FilterOptions(tuple(rounds), current, tuple(districts), tuple(settings))
+
+
+def effective_round(con: Con, f: Filters) -> str | None:
+    """The round the page shows: the chosen one, else the current one."""
+    return f.round or build_info(con).get("current_round")
+
+
+# --- overview ----------------------------------------------------------------------
+
+
+def headline(con: Con, f: Filters) -> dict[str, Any]:
+    """Big numbers: schools, expected/received/late/missing returns, schools flagged."""
+    rnd = effective_round(con, f)
+    where, params = _where("gold.schools", f, skip=("filtering",))
+    schools = _scalar(con, f"SELECT count(*) FROM gold.schools WHERE {where}", params)
+    rwhere, rparams = _where("gold.returns_status", f, round_value=rnd)
+    counts = dict(con.execute(
+        f"SELECT status, count(*) FROM gold.returns_status WHERE {rwhere} GROUP BY status", rparams
+    ).fetchall())
+    fwhere, fparams = _where("gold.schools", f, alias="s")
+    flagged = _scalar(
+        con, f"SELECT count(*) FROM gold.schools s WHERE s.flag_count > 0 AND {fwhere}", fparams
+    )
+    received = counts.get("received", 0) + counts.get("late", 0)
+    expected = received + counts.get("missing", 0)
+    info = build_info(con)
+    return {
+        "round": rnd,
+        "current_round": info.get("current_round"),
+        "as_of": info.get("as_of"),
+        "schools": int(schools or 0),
+        "expected": int(expected),
+        "received": int(received),
+        "late": int(counts.get("late", 0)),
+        "missing": int(counts.get("missing", 0)),
+        "flagged": int(flagged or 0),
+    }
+
+
+def grade_distribution(con: Con, f: Filters) -> pd.DataFrame:
+    """Schools at each grade of each area in the round: area, area_label, grade, grade_label, schools."""
+    where, params = _where("gold.grade_distribution", f, round_value=effective_round(con, f))
+    return _df(con, f"""
+        SELECT area, any_value(area_label) AS area_label, grade,
+               any_value(grade_label) AS grade_label, sum(schools)::INTEGER AS schools
+        FROM gold.grade_distribution WHERE {where}
+        GROUP BY area, grade ORDER BY area, grade NULLS LAST""", params)
+
+
+def grade_trend(con: Con, f: Filters) -> pd.DataFrame:
+    """Every round's grade counts per area (the round filter is ignored: this is the history)."""
+    where, params = _where("gold.grade_distribution", f, skip=("round",))
+    return _df(con, f"""
+        SELECT round, area, any_value(area_label) AS area_label, grade,
+               any_value(grade_label) AS grade_label, sum(schools)::INTEGER AS schools
+        FROM gold.grade_distribution WHERE {where}
+        GROUP BY round, area, grade ORDER BY round, area, grade NULLS LAST""", params)
+
+
+def freshness_summary(con: Con, f: Filters) -> pd.DataFrame:
+    """Schools at each freshness status per required policy: policy, policy_label, status, schools."""
+    where, params = _where("gold.schools", f, alias="s")
+    return _df(con, f"""
+        SELECT p.policy, any_value(p.policy_label) AS policy_label, p.status,
+               count(*)::INTEGER AS schools
+        FROM gold.policy_freshness p JOIN gold.schools s USING (urn)
+        WHERE {where} GROUP BY p.policy, p.status ORDER BY p.policy, p.status""", params)
+
+
+def flag_summary(con: Con, f: Filters) -> pd.DataFrame:
+    """The most common reasons for support: flag, flag_label, schools (most first)."""
+    where, params = _where("gold.schools", f, alias="s")
+    return _df(con, f"""
+        SELECT g.flag, any_value(g.flag_label) AS flag_label, count(DISTINCT g.urn)::INTEGER AS schools
+        FROM gold.support_flags g JOIN gold.schools s USING (urn)
+        WHERE {where} GROUP BY g.flag ORDER BY schools DESC, flag_label""", params)
+
+
+# --- county map ------------------------------------------------------------------
+
+
+def school_points(con: Con, f: Filters) -> pd.DataFrame:
+    """One row per located school with every map measure; grades from the chosen round."""
+    rnd = effective_round(con, f)
+    grade_cols = ", ".join(f"r.grade_{a} AS grade_{a}" for a in AREAS)
+    where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
+    sql = f"""
+        SELECT s.urn, s.name, s.setting, s.district, s.district_code, s.lat, s.lon,
+               s.postcode, s.pupils, {grade_cols}, r.filtering, s.priority, s.flags, s.flag_count,
+               s.freshness_worst,
+               CASE WHEN NOT s.expected_to_return THEN 'not_expected'
+                    ELSE coalesce(rs.status, 'missing') END AS return_status,
+               r.completed_on
+        FROM gold.schools s
+        LEFT JOIN gold.school_rounds r ON r.urn = s.urn AND r.round = ?
+        LEFT JOIN gold.returns_status rs ON rs.urn = s.urn AND rs.round = ?
+        WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL AND {where}"""
+    bound = [rnd, rnd, *params]
+    if f.filtering:
+        sql += " AND r.filtering = ?"
+        bound.append(f.filtering)
+    return _df(con, sql + " ORDER BY s.name", bound)
+
+
+def unmapped_schools(con: Con, f: Filters) -> int:
+    """Schools in the filter that have no location (listed, not mapped)."""
+    where, params = _where("gold.schools", f, skip=("filtering",))
+    return int(_scalar(
+        con, f"SELECT count(*) FROM gold.schools WHERE (lat IS NULL OR lon IS NULL) AND {where}",
+        params,
+    ) or 0)
+
+
+def district_summary(con: Con, f: Filters) -> pd.DataFrame:
+    """Every district with its shape and aggregates (DISTRICT_MEASURES) over the filtered schools.
+
+    The district filter itself is not applied here so the other districts stay
+    on the map to be clicked.
+    """
+    rnd = effective_round(con, f)
+    where, params = _where("gold.schools", f, alias="s", skip=("district", "filtering"))
+    means = ", ".join(f"avg(r.score_{a}) AS mean_score_{a}" for a in AREAS)
+    sql = f"""
+        WITH sch AS (
+            SELECT s.urn, s.district_code, s.flag_count, s.expected_to_return,
+                   rs.status, r.filtering, {", ".join(f"r.score_{a}" for a in AREAS)}
+            FROM gold.schools s
+            LEFT JOIN gold.school_rounds r ON r.urn = s.urn AND r.round = ?
+            LEFT JOIN gold.returns_status rs ON rs.urn = s.urn AND rs.round = ?
+            WHERE {where}
+        ), agg AS (
+            SELECT district_code, count(*)::INTEGER AS schools,
+                   100.0 * count(*) FILTER (WHERE status IN ('received', 'late'))
+                       / nullif(count(*) FILTER (WHERE expected_to_return), 0) AS received_pct,
+                   100.0 * count(*) FILTER (WHERE flag_count > 0) / count(*) AS flagged_pct,
+                   {means}
+            FROM sch r {"WHERE r.filtering = ?" if f.filtering else ""}
+            GROUP BY district_code
+        )
+        SELECT d.district_code, d.district_name, d.geometry, coalesce(a.schools, 0) AS schools,
+               a.* EXCLUDE (district_code, schools)
+        FROM gold.districts d LEFT JOIN agg a USING (district_code)
+        ORDER BY d.district_name"""
+    bound = [rnd, rnd, *params, *([f.filtering] if f.filtering else [])]
+    return _df(con, sql, bound)
+
+
+# --- setting comparison ------------------------------------------------------------
+
+
+def grade_by(con: Con, f: Filters, area: str, by: str) -> pd.DataFrame:
+    """Schools at each grade of one area per group (setting, district or filtering)."""
+    _area(area)
+    if by not in COMPARE_BY:
+        raise ValueError(f"cannot compare by {by!r}")
+    where, params = _where("gold.grade_distribution", f, round_value=effective_round(con, f))
+    return _df(con, f"""
+        SELECT coalesce({by}, 'Not known') AS "group", grade, any_value(grade_label) AS grade_label,
+               sum(schools)::INTEGER AS schools
+        FROM gold.grade_distribution WHERE area = ? AND {where}
+        GROUP BY 1, grade ORDER BY 1, grade NULLS LAST""", [area, *params])
+
+
+# --- flagged schools ---------------------------------------------------------------
+
+
+def flag_choices(con: Con) -> dict[str, str]:
+    """Flag key -> label for the flags present."""
+    return dict(con.execute(
+        "SELECT flag, any_value(flag_label) FROM gold.support_flags GROUP BY flag ORDER BY 2"
+    ).fetchall())
+
+
+def flagged_schools(
+    con: Con, f: Filters, priorities: tuple[str, ...] = (), flags: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """One row per flagged school: reasons in plain English, priority, setting, district, return date."""
+    where, params = _where("gold.schools", f, alias="s")
+    extra, extra_params = "", []
+    if priorities:
+        extra += f" AND s.priority IN ({', '.join('?' * len(priorities))})"
+        extra_params.extend(priorities)
+    if flags:
+        extra += (f" AND s.urn IN (SELECT urn FROM gold.support_flags "
+                  f"WHERE flag IN ({', '.join('?' * len(flags))}))")
+        extra_params.extend(flags)
+    return _df(con, f"""
+        SELECT s.urn AS "URN", s.name AS "School", s.priority AS "Priority",
+               s.flag_count AS "Flags",
+               string_agg(g.reason, '; ' ORDER BY g.flag) AS "Reasons",
+               string_agg(g.suggested_action, '; ' ORDER BY g.flag) AS "Suggested actions",
+               s.setting AS "Setting", s.district AS "District",
+               s.completed_on AS "Return date", s.grade_overall AS "Overall grade"
+        FROM gold.schools s JOIN gold.support_flags g USING (urn)
+        WHERE {where}{extra}
+        GROUP BY s.urn, s.name, s.priority, s.flag_count, s.setting, s.district,
+                 s.completed_on, s.grade_overall
+        ORDER BY CASE s.priority WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
+                 s.flag_count DESC, s.name""", [*params, *extra_params])
+
+
+# --- school profile ----------------------------------------------------------------
+
+
+def find_schools(con: Con, text: str, limit: int = 50) -> pd.DataFrame:
+    """Schools whose name contains the text or whose URN is the text: urn, name, setting, district."""
+    text = (text or "").strip()
+    if not text:
+        return _df(con, "SELECT urn, name, setting, district FROM gold.schools ORDER BY name LIMIT ?",
+                   [limit])
+    return _df(con, """
+        SELECT urn, name, setting, district FROM gold.schools
+        WHERE CAST(urn AS VARCHAR) = ? OR name ILIKE '%' || ? || '%'
+        ORDER BY CAST(urn AS VARCHAR) = ? DESC, name LIMIT ?""", [text, text, text, limit])
+
+
+def school(con: Con, urn: int) -> dict[str, Any] | None:
+    """The school's gold.schools row as a dict, or None."""
+    df = _df(con, "SELECT * FROM gold.schools WHERE urn = ?", [urn])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def school_area_comparison(con: Con, urn: int) -> pd.DataFrame:
+    """Per area: the school's score and grade against the county and its setting (current round)."""
+    parts, params = [], []
+    for a in AREAS:
+        parts.append(f"""
+            SELECT ? AS area, ? AS area_label, ? AS sort_order,
+                   max(score_{a}) FILTER (WHERE urn = ?) AS school_score,
+                   max(grade_{a}) FILTER (WHERE urn = ?) AS school_grade,
+                   avg(score_{a}) AS county_mean,
+                   avg(score_{a}) FILTER (WHERE setting = (SELECT setting FROM gold.schools
+                                                          WHERE urn = ?)) AS setting_mean
+            FROM gold.schools""")
+        params.extend([a, AREA_LABELS[a], AREAS.index(a), urn, urn, urn])
+    return _df(con, " UNION ALL ".join(parts) + " ORDER BY sort_order", params)
+
+
+def school_policies(con: Con, urn: int) -> pd.DataFrame:
+    """The school's required policies with last review and freshness."""
+    return _df(con, """
+        SELECT policy_label AS "Policy", last_reviewed AS "Last reviewed",
+               days_since_review AS "Days since review", status, round AS "Round"
+        FROM gold.policy_freshness WHERE urn = ? ORDER BY policy""", [urn])
+
+
+def school_training(con: Con, urn: int) -> pd.DataFrame:
+    """Training coverage by staff group from the school's current return."""
+    return _df(con, """
+        SELECT staff_group_label AS "Staff group", headcount AS "Headcount", trained AS "Trained",
+               coverage_pct AS "Coverage (%)", is_valid AS "Valid", round AS "Round"
+        FROM gold.training_coverage WHERE urn = ?
+        ORDER BY round DESC, staff_group""", [urn])
+
+
+def school_incidents(con: Con, urn: int) -> pd.DataFrame:
+    """Incidents by category, every round with a current return."""
+    return _df(con, """
+        SELECT round AS "Round", category_label AS "Category", count AS "Incidents"
+        FROM gold.incidents WHERE urn = ? ORDER BY round DESC, category""", [urn])
+
+
+def school_history(con: Con, urn: int) -> pd.DataFrame:
+    """The school's grades and scores in every round."""
+    cols = ", ".join(f"grade_{a}, score_{a}" for a in AREAS)
+    return _df(con, f"""
+        SELECT round, completed_on, filtering, {cols}
+        FROM gold.school_rounds WHERE urn = ? ORDER BY round""", [urn])
+
+
+def school_flags(con: Con, urn: int) -> pd.DataFrame:
+    """The school's flags with their plain-English reason and a suggested action."""
+    return _df(con, """
+        SELECT flag_label AS "Flag", reason AS "Reason", suggested_action AS "Suggested action",
+               priority AS "Priority", round AS "Round"
+        FROM gold.support_flags WHERE urn = ? ORDER BY flag""", [urn])
+
+
+# --- returns and data quality --------------------------------------------------------
+
+
+def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
+    """Expected, received, late and missing returns in the round per district or setting."""
+    if by not in RETURNS_BY:
+        raise ValueError(f"cannot group returns by {by!r}")
+    where, params = _where("gold.returns_status", f, round_value=effective_round(con, f))
+    return _df(con, f"""
+        SELECT coalesce({by}, 'Not known') AS "group", count(*)::INTEGER AS expected,
+               count(*) FILTER (WHERE status IN ('received', 'late'))::INTEGER AS received,
+               count(*) FILTER (WHERE status = 'late')::INTEGER AS late,
+               count(*) FILTER (WHERE status = 'missing')::INTEGER AS missing
+        FROM gold.returns_status WHERE {where} GROUP BY 1 ORDER BY 1""", params)
+
+
+def chase_list(con: Con, f: Filters) -> pd.DataFrame:
+    """Expected schools with no return in the round, to chase."""
+    rnd = effective_round(con, f)
+    where, params = _where("gold.returns_status", f, alias="rs", round_value=rnd)
+    return _df(con, f"""
+        SELECT rs.urn AS "URN", s.name AS "School", rs.setting AS "Setting",
+               rs.district AS "District", s.postcode AS "Postcode", rs.round AS "Round",
+               rs.deadline AS "Deadline",
+               coalesce(prev.status, 'no record') AS "Previous round"
+        FROM gold.returns_status rs
+        JOIN gold.schools s USING (urn)
+        LEFT JOIN gold.returns_status prev
+               ON prev.urn = rs.urn
+              AND prev.round = (SELECT max(round) FROM gold.rounds WHERE round < ?)
+        WHERE rs.status = 'missing' AND {where}
+        ORDER BY rs.district, s.name""", [rnd, *params])
+
+
+def rejected_files(con: Con) -> pd.DataFrame:
+    """Files that could not be loaded, newest first, with the reason."""
+    return _df(con, """
+        SELECT file_name AS "File", reason AS "Reason", kind AS "Kind",
+               ingested_at AS "Received", batch_id AS "Batch"
+        FROM gold.files WHERE status = 'rejected' ORDER BY ingested_at DESC, file_name""")
+
+
+def return_warnings(con: Con, f: Filters) -> pd.DataFrame:
+    """Per loaded return file in the round: warnings and errors found inside it."""
+    rnd = effective_round(con, f)
+    where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
+    return _df(con, f"""
+        SELECT fl.urn AS "URN", s.name AS "School", fl.round AS "Round", fl.file_name AS "File",
+               fl.warnings AS "Warnings", fl.errors AS "Errors"
+        FROM gold.files fl JOIN gold.schools s ON s.urn = fl.urn
+        WHERE fl.status = 'loaded' AND fl.round = ? AND (fl.warnings > 0 OR fl.errors > 0)
+          AND {where}
+        ORDER BY fl.errors DESC, fl.warnings DESC, s.name""", [rnd, *params])
+
+
+def return_messages(con: Con, f: Filters) -> pd.DataFrame:
+    """Every warning and error inside loaded returns in the round, tied to sheet and cell."""
+    rnd = effective_round(con, f)
+    where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
+    return _df(con, f"""
+        SELECT m.urn AS "URN", s.name AS "School", m.file_name AS "File",
+               m.severity AS "Severity", m.location AS "Cell", m.message AS "Message"
+        FROM gold.messages m JOIN gold.schools s ON s.urn = m.urn
+        WHERE m.round = ? AND {where}
+        ORDER BY m.severity, s.name, m.location""", [rnd, *params])
+
+
+# --- packs (appended by the packs engineer) ------------------------------------------
+
+
+def school_area_comparison_in_round(con: Con, urn: int, round: str) -> pd.DataFrame:
+    """As ``school_area_comparison`` for any round, from gold.school_rounds (governor --round)."""
+    parts, params = [], []
+    for a in AREAS:
+        parts.append(f"""
+            SELECT ? AS area, ? AS area_label, ? AS sort_order,
+                   max(score_{a}) FILTER (WHERE urn = ?) AS school_score,
+                   max(grade_{a}) FILTER (WHERE urn = ?) AS school_grade,
+                   avg(score_{a}) AS county_mean,
+                   avg(score_{a}) FILTER (WHERE setting = (SELECT setting FROM gold.schools
+                                                          WHERE urn = ?)) AS setting_mean
+            FROM gold.school_rounds WHERE round = ?""")
+        params.extend([a, AREA_LABELS[a], AREAS.index(a), urn, urn, urn, round])
+    return _df(con, " UNION ALL ".join(parts) + " ORDER BY sort_order", params)
+
+
+def flag_priority_summary(con: Con, f: Filters) -> pd.DataFrame:
+    """Flagged schools per reason and priority: flag, flag_label, priority, schools."""
+    where, params = _where("gold.schools", f, alias="s")
+    return _df(con, f"""
+        SELECT g.flag, any_value(g.flag_label) AS flag_label, s.priority,
+               count(DISTINCT g.urn)::INTEGER AS schools
+        FROM gold.support_flags g JOIN gold.schools s USING (urn)
+        WHERE {where} GROUP BY g.flag, s.priority ORDER BY g.flag, s.priority""", params)
+
+
+def priority_summary(con: Con, f: Filters) -> pd.DataFrame:
+    """Flagged schools per priority: priority, schools."""
+    where, params = _where("gold.schools", f, alias="s")
+    return _df(con, f"""
+        SELECT s.priority, count(*)::INTEGER AS schools
+        FROM gold.schools s WHERE s.flag_count > 0 AND {where}
+        GROUP BY s.priority ORDER BY s.priority""", params)

@@ -1,0 +1,527 @@
+"""Governor report: one school's e-safety return on two or three A4 pages (fpdf2).
+
+The school's grades against the county and its setting, policy review
+freshness, training coverage by staff group, incidents, flags with suggested
+actions, and history across rounds. Grades are always written as words; the
+colours only repeat them.
+
+``governor_report_pdf(db, urn)`` is what the school profile page and the CLI
+call; ``governor_reports_zip(db)`` writes one report per flagged school.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from lakehouse import queries
+from lakehouse.spec import read_seed
+from packs import render
+from ui import charts
+from ui.filters import Filters
+from ui.palette import GRADE_COLOURS, grade_label
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+# the chart is drawn at A4 text width (180 mm) in a 2:1 box
+CHART_PX = (1000, 420)
+
+Connect = Callable[[], object]
+
+
+class ReportError(RuntimeError):
+    """The report cannot be made (unknown school, no database); the message is one line."""
+
+
+@dataclass(frozen=True)
+class SchoolReport:
+    """Everything one governor report shows, already read from gold."""
+
+    school: dict[str, object]
+    round: str | None
+    as_of: str | None
+    areas: pd.DataFrame  # area, area_label, grade, score_pct, capped_by, county_*, setting_*
+    policies: pd.DataFrame  # policy_label, last_reviewed, days_since_review, status
+    training: pd.DataFrame  # staff_group_label, headcount, trained, coverage_pct, is_valid
+    incidents: pd.DataFrame  # category_label, count
+    flags: pd.DataFrame  # flag_label, reason, suggested_action, priority
+    history: pd.DataFrame  # round, completed_on, filtering, grade_<area> for five areas
+
+
+# ---------------------------------------------------------------- reading gold
+
+
+def _cursor(db: object):
+    """A fresh cursor from a ReadOnlyDatabase, a DuckDB connection or a cursor factory."""
+    if hasattr(db, "cursor"):
+        return db.cursor()  # type: ignore[attr-defined]
+    if callable(db):
+        return db()
+    raise TypeError("db must be a ReadOnlyDatabase, a DuckDB connection or a cursor factory")
+
+
+def load_school_report(db: object, urn: int, round: str | None = None) -> SchoolReport:
+    """Read one school's report from gold through ``lakehouse.queries`` (one cursor a query)."""
+    school = queries.school(_cursor(db), urn)
+    if school is None:
+        raise ReportError(f"URN {urn} is not in the school register")
+    info = queries.build_info(_cursor(db))
+    current = info.get("current_round")
+    rnd = round or current
+    if round and round != current:
+        comparison = queries.school_area_comparison_in_round(_cursor(db), urn, round)
+    else:
+        comparison = queries.school_area_comparison(_cursor(db), urn)
+    areas = comparison.rename(columns={
+        "school_score": "score_pct", "school_grade": "grade",
+        "county_mean": "county_score_pct", "setting_mean": "setting_score_pct",
+    })
+    policies = queries.school_policies(_cursor(db), urn).rename(columns={
+        "Policy": "policy_label", "Last reviewed": "last_reviewed",
+        "Days since review": "days_since_review", "Round": "round",
+    })
+    training = queries.school_training(_cursor(db), urn).rename(columns={
+        "Staff group": "staff_group_label", "Headcount": "headcount", "Trained": "trained",
+        "Coverage (%)": "coverage_pct", "Valid": "is_valid", "Round": "round",
+    })
+    incidents = queries.school_incidents(_cursor(db), urn).rename(columns={
+        "Round": "round", "Category": "category_label", "Incidents": "count",
+    })
+    flags = queries.school_flags(_cursor(db), urn).rename(columns={
+        "Flag": "flag_label", "Reason": "reason", "Suggested action": "suggested_action",
+        "Priority": "priority", "Round": "round",
+    })
+    history = queries.school_history(_cursor(db), urn)
+    if rnd:
+        # policies and flags describe the school now (latest return, current round)
+        training = training[training["round"] == rnd].reset_index(drop=True)
+        incidents = incidents[incidents["round"] == rnd].reset_index(drop=True)
+        if rnd != current:
+            flags = flags.iloc[0:0]
+        row = history[history["round"] == rnd]
+        school = dict(school)
+        school["completed_on"] = row["completed_on"].iloc[0] if not row.empty else None
+        school["filtering"] = row["filtering"].iloc[0] if not row.empty else None
+        school["has_return"] = not row.empty
+    return SchoolReport(
+        school=school, round=rnd, as_of=info.get("as_of"), areas=areas, policies=policies,
+        training=training, incidents=incidents, flags=flags, history=history,
+    )
+
+
+# ---------------------------------------------------------------- PDF layout
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _fmt_date(value: object) -> str:
+    if _missing(value):
+        return "—"
+    if isinstance(value, datetime | pd.Timestamp):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d %b %Y").lstrip("0")
+    return str(value)
+
+
+def _as_date(value: object) -> object:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return value
+
+
+def _fmt_pct(value: object) -> str:
+    return "—" if _missing(value) else f"{float(value):.0f}%"  # type: ignore[arg-type]
+
+
+def _fmt_int(value: object) -> str:
+    return "—" if _missing(value) else str(int(value))  # type: ignore[call-overload]
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    h = colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+class _ReportPDF(FPDF):
+    """A4 portrait with the school in the header and page numbers in the footer."""
+
+    def __init__(self, heading: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.heading = heading
+        self.unicode = FONT_REGULAR.exists() and FONT_BOLD.exists()
+        if self.unicode:
+            self.add_font("Body", "", str(FONT_REGULAR))
+            self.add_font("Body", "B", str(FONT_BOLD))
+            self.family = "Body"
+        else:
+            # core fonts only know Latin-1: text goes through _text() first
+            self.family = "Helvetica"
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(15, 15, 15)
+
+    def text_safe(self, text: object) -> str:
+        s = "" if _missing(text) else str(text)
+        if self.unicode:
+            return s
+        s = s.replace("–", "-").replace("—", "-").replace("’", "'").replace("‘", "'")
+        s = s.replace("“", '"').replace("”", '"').replace("•", "-").replace("≥", ">=")
+        return s.encode("latin-1", "replace").decode("latin-1")
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font(self.family, "", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 6, self.text_safe(self.heading), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0, 0, 0)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, "", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 6, self.text_safe(f"Page {self.page_no()} of {{nb}}"), align="C")
+        self.set_text_color(0, 0, 0)
+
+    def h1(self, text: str) -> None:
+        self.set_font(self.family, "B", 18)
+        self.multi_cell(0, 9, self.text_safe(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def h2(self, text: str) -> None:
+        if self.get_y() > self.h - 45:
+            self.add_page()
+        self.ln(3)
+        self.set_font(self.family, "B", 12.5)
+        self.cell(0, 7, self.text_safe(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(0, 114, 178)
+        self.set_line_width(0.4)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(1.5)
+
+    def para(self, text: str, size: float = 9.5) -> None:
+        self.set_font(self.family, "", size)
+        self.multi_cell(0, size * 0.5, self.text_safe(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def table_rows(
+        self,
+        header: list[str],
+        rows: Iterable[list[str]],
+        widths: tuple[float, ...],
+        *,
+        fills: Callable[[int, int, str], tuple[int, int, int] | None] | None = None,
+    ) -> None:
+        """A table; ``fills(row, col, text)`` may colour a cell (the text stays)."""
+        self.set_font(self.family, "", 8.5)
+        self.set_draw_color(190, 190, 190)
+        self.set_line_width(0.2)
+        with self.table(
+            col_widths=widths,
+            width=sum(widths),
+            align="LEFT",
+            text_align="LEFT",
+            line_height=5,
+            headings_style=_heading_style(self.family),
+            first_row_as_headings=True,
+        ) as table:
+            head = table.row()
+            for h in header:
+                head.cell(self.text_safe(h))
+            for r, values in enumerate(rows):
+                row = table.row()
+                for c, value in enumerate(values):
+                    fill = fills(r, c, value) if fills else None
+                    if fill:
+                        from fpdf.fonts import FontFace
+
+                        row.cell(
+                            self.text_safe(value),
+                            style=FontFace(fill_color=fill, color=_text_on(fill)),
+                        )
+                    else:
+                        row.cell(self.text_safe(value))
+
+
+def _heading_style(family: str):
+    from fpdf.fonts import FontFace
+
+    return FontFace(family=family, emphasis="BOLD", fill_color=(230, 236, 242))
+
+
+def _text_on(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+    r, g, b = (v / 255 for v in rgb)
+    return (0, 0, 0) if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else (255, 255, 255)
+
+
+_GRADE_BY_LABEL = {grade_label(g): g for g in GRADE_COLOURS}
+
+
+def _grade_fill(text: str) -> tuple[int, int, int] | None:
+    g = _GRADE_BY_LABEL.get(text.split(" (")[0])
+    return _hex_rgb(GRADE_COLOURS[g]) if g else None
+
+
+_FRESHNESS_FILL = {
+    "Fresh": (0, 158, 115),
+    "Due soon": (230, 159, 0),
+    "Overdue": (213, 94, 0),
+    "Missing": (153, 153, 153),
+}
+
+
+def comparison_chart_png(report: SchoolReport) -> bytes | None:
+    """The school-against-county-and-setting chart (from ``ui.charts``) as PNG."""
+    if report.areas.empty or report.areas["score_pct"].isna().all():
+        return None
+    # the page's chart, fed the page's column names
+    frame = report.areas.rename(columns={
+        "score_pct": "school_score", "county_score_pct": "county_mean",
+        "setting_score_pct": "setting_mean",
+    })
+    fig = charts.area_profile_chart(frame)
+    return render.figure_png(fig, width=CHART_PX[0], height=CHART_PX[1], scale=2)
+
+
+def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
+    """Lay the report out on A4 and return the PDF bytes."""
+    s = report.school
+    name = str(s.get("name") or f"URN {s.get('urn')}")
+    urn = _fmt_int(s.get("urn"))
+    pdf = _ReportPDF(f"{name} (URN {urn}) · E-safety return {report.round or ''}")
+    pdf.set_title(f"E-safety report for governors: {name}")
+    pdf.set_author("Council e-safety team")
+    pdf.set_creation_date(datetime(2000, 1, 1))  # same bytes for the same data
+    pdf.alias_nb_pages()
+    pdf.add_page()
+
+    pdf.set_font(pdf.family, "", 9)
+    pdf.set_text_color(0, 114, 178)
+    pdf.cell(0, 5, pdf.text_safe("E-safety return · report for governors"),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
+    pdf.h1(name)
+    facts = [
+        ("URN", urn),
+        ("Setting", s.get("setting") or "—"),
+        ("District", s.get("district") or "—"),
+        ("Round", report.round or "—"),
+        ("Data as of", _fmt_date(_as_date(report.as_of))),
+        ("Return completed", _fmt_date(s.get("completed_on"))),
+        ("Filtering approach", {"managed": "Managed", "locked_down": "Locked down"}.get(
+            str(s.get("filtering")), "—")),
+    ]
+    pdf.set_font(pdf.family, "", 9.5)
+    for label, value in facts:
+        pdf.set_font(pdf.family, "B", 9.5)
+        pdf.cell(38, 5.2, pdf.text_safe(label))
+        pdf.set_font(pdf.family, "", 9.5)
+        pdf.cell(0, 5.2, pdf.text_safe(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    # grades
+    pdf.h2("Grades against the county and the setting")
+    setting = str(s.get("setting") or "setting")
+    if not s.get("has_return", True) or report.areas.empty:
+        pdf.para("No return has been received for this round, so there are no grades to show.")
+    else:
+        rows = [
+            [
+                str(a["area_label"]),
+                grade_label(a["grade"]),
+                _fmt_pct(a.get("score_pct")),
+                _fmt_pct(a.get("setting_score_pct")),
+                _fmt_pct(a.get("county_score_pct")),
+            ]
+            for _, a in report.areas.iterrows()
+        ]
+        pdf.table_rows(
+            ["Area", "Grade", "School score", f"{setting} average", "County average"],
+            rows,
+            (52, 40, 28, 30, 30),
+            fills=lambda r, c, text: _grade_fill(text) if c == 1 else None,
+        )
+        pdf.set_font(pdf.family, "", 7.5)
+        pdf.multi_cell(
+            0, 4,
+            pdf.text_safe(
+                "Averages are over the schools with a return in the round. Scores run from 0 to "
+                "100; the grade comes from the score and the rules below."
+            ),
+            new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        )
+        if chart_png:
+            pdf.ln(1)
+            width = pdf.w - pdf.l_margin - pdf.r_margin
+            pdf.image(io.BytesIO(chart_png), w=width, h=width * CHART_PX[1] / CHART_PX[0],
+                      alt_text="Bar chart of this school's area scores beside the county "
+                               "and setting averages")
+
+    # flags
+    pdf.h2("Flags for support and suggested actions")
+    if report.flags.empty:
+        pdf.para("No flags were raised for this school in the current round.")
+    else:
+        priority = str(report.flags["priority"].dropna().iloc[0]) if report.flags[
+            "priority"].notna().any() else ""
+        if priority:
+            pdf.para(f"Priority for council support: {priority.capitalize()}.")
+        pdf.table_rows(
+            ["Flag", "Why", "Suggested action"],
+            ([str(f["flag_label"]), str(f.get("reason") or ""),
+              str(f.get("suggested_action") or "")] for _, f in report.flags.iterrows()),
+            (36, 70, 74),
+        )
+
+    # policies
+    pdf.h2("Policy reviews")
+    if report.policies.empty:
+        pdf.para("No policy information: the school has no return yet.")
+    else:
+        freshness = {r["status"]: r["label"] for r in read_seed("freshness_status")}
+        pdf.table_rows(
+            ["Policy", "Last reviewed", "Days since review", "Freshness"],
+            ([str(p["policy_label"]), _fmt_date(p.get("last_reviewed")),
+              _fmt_int(p.get("days_since_review")),
+              freshness.get(str(p["status"]), str(p["status"]))]
+             for _, p in report.policies.iterrows()),
+            (70, 35, 35, 40),
+            fills=lambda r, c, text: _FRESHNESS_FILL.get(text) if c == 3 else None,
+        )
+        windows = {r["status"]: r["max_days"] for r in read_seed("freshness_status")}
+        pdf.set_font(pdf.family, "", 7.5)
+        pdf.multi_cell(
+            0, 4,
+            pdf.text_safe(
+                f"Fresh: reviewed within {windows.get('fresh', '')} days; due soon: within "
+                f"{windows.get('due_soon', '')} days; overdue: longer ago; missing: never "
+                f"reviewed or not listed. Counted to the data as-of date."
+            ),
+            new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        )
+
+    # training
+    pdf.h2("Training coverage by staff group")
+    if report.training.empty:
+        pdf.para("No training information for this round.")
+    else:
+        pdf.table_rows(
+            ["Staff group", "Headcount", "Trained in last 12 months", "Coverage"],
+            ([str(t["staff_group_label"]), _fmt_int(t.get("headcount")), _fmt_int(t.get("trained")),
+              _fmt_pct(t.get("coverage_pct")) if bool(t.get("is_valid", True))
+              else "not counted (trained > headcount)"]
+             for _, t in report.training.iterrows()),
+            (80, 30, 40, 30),
+        )
+
+    # incidents
+    pdf.h2("Online-safety incidents reported this year")
+    if report.incidents.empty:
+        pdf.para("No incident figures for this round.")
+    else:
+        total = int(pd.to_numeric(report.incidents["count"], errors="coerce").fillna(0).sum())
+        pdf.table_rows(
+            ["Category", "Number"],
+            [*([str(i["category_label"]), _fmt_int(i.get("count"))]
+               for _, i in report.incidents.iterrows()), ["Total", str(total)]],
+            (80, 30),
+        )
+
+    # history
+    pdf.h2("History across rounds")
+    if report.history.empty:
+        pdf.para("No returns on record.")
+    else:
+        area_rows = read_seed("areas")
+        pdf.table_rows(
+            ["Round", "Completed", *[a["label"].split(" ")[0] for a in area_rows]],
+            ([str(h["round"]), _fmt_date(h.get("completed_on")),
+              *[grade_label(h.get(f"grade_{a['area']}")) for a in area_rows]]
+             for _, h in report.history.iterrows()),
+            (20, 25, 27, 27, 27, 27, 27),
+            fills=lambda r, c, text: _grade_fill(text) if c >= 2 else None,
+        )
+
+    # what the grades mean
+    pdf.h2("What the grades mean")
+    bands = sorted(read_seed("grade_bands"), key=lambda r: int(r["grade"]))
+    lines = []
+    for i, b in enumerate(bands):
+        lo = b["min_score"]
+        hi = bands[i - 1]["min_score"] if i else None
+        span = f"score {lo}% or more" if hi is None else f"score {lo}% to under {hi}%"
+        lines.append(f"{b['label']} (grade {b['grade']}): {span}.")
+    pdf.para(
+        "Each area is scored from the school's self-review (Fully in place = 2 points, Partly = 1, "
+        "Not in place = 0), blended with the pupil survey for outcomes and staff training "
+        "coverage for training. The score gives the grade: " + " ".join(lines)
+        + " Some rules can only lower a grade (for example locked-down filtering, a staff group "
+        "with little training, or overdue policies), so a grade can be lower than its score "
+        "alone would give. "
+        "Insufficient evidence means fewer than half the statements in an area were answered. "
+        "Colours only repeat the words.",
+        size=8.5,
+    )
+    pdf.para(
+        "Source: the school's e-safety return to the council; school details from DfE "
+        "Get Information About Schools (Open Government Licence v3.0).",
+        size=7.5,
+    )
+    return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------- public API
+
+
+def governor_report_pdf(db: object, urn: int, round: str | None = None, *,
+                        chart: bool = True) -> bytes:
+    """The governor report for one school as PDF bytes.
+
+    ``db`` is a ``lakehouse.db.ReadOnlyDatabase`` (or anything with
+    ``cursor()``); ``round`` defaults to the current round.
+    """
+    report = load_school_report(db, int(urn), round)
+    png = comparison_chart_png(report) if chart else None
+    return render_pdf(report, png)
+
+
+def safe_filename(text: str) -> str:
+    """A file-name-safe slug of a school name."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+    return slug[:60] or "school"
+
+
+def report_filename(school: dict[str, object], round: str | None) -> str:
+    rnd = (round or "").replace("/", "-")
+    return f"{int(school['urn'])}-{safe_filename(str(school.get('name', '')))}-{rnd}.pdf"  # type: ignore[call-overload]
+
+
+def governor_reports_zip(db: object, urns: Iterable[int] | None = None,
+                         round: str | None = None, *, chart: bool = True) -> bytes:
+    """A zip of governor reports: ``urns``, or every flagged school when None."""
+    if urns is None:
+        flagged = queries.flagged_schools(_cursor(db), Filters())
+        targets = [int(u) for u in flagged["URN"]]
+    else:
+        targets = [int(u) for u in urns]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for urn in targets:
+            report = load_school_report(db, int(urn), round)
+            png = comparison_chart_png(report) if chart else None
+            zf.writestr(report_filename(report.school, report.round), render_pdf(report, png))
+    return buf.getvalue()

@@ -1,0 +1,122 @@
+"""Small-number suppression for packs shown in public.
+
+The rule, as in official statistics (GSS guidance on disclosure control):
+
+* Primary suppression: a count of schools from 1 up to, but not including,
+  the threshold (seed rule ``public_suppress_below``, 5 by default) is shown
+  as ``<5`` and not plotted. Zero is shown: it identifies no school.
+* Secondary suppression: when a group's total is published and exactly one
+  cell in it is suppressed, that cell could be worked out by subtraction, so
+  the next-smallest non-zero cell is suppressed too.
+* Percentages and averages over fewer schools than the threshold are not shown.
+
+Only counts of schools are suppressed; scores and grades of one school are
+never printed in a public pack anyway (schools are not named there).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from lakehouse.spec import SEEDS_DIR, read_seed
+
+RULE_KEY = "public_suppress_below"
+
+
+def threshold() -> int:
+    """The suppression threshold from ``seeds/rules.csv`` (key ``public_suppress_below``)."""
+    if (SEEDS_DIR / "rules.csv").exists():
+        for row in read_seed("rules"):
+            key = row.get("key") or row.get("rule") or row.get("name")
+            if key == RULE_KEY:
+                return int(float(row["value"]))
+    raise LookupError(f"seeds/rules.csv has no rule '{RULE_KEY}'")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def is_small(count: object, below: int) -> bool:
+    """A count that must not be published: 1 up to ``below`` - 1."""
+    if _missing(count):
+        return False
+    return 0 < int(count) < below  # type: ignore[call-overload]
+
+
+def suppression_mask(
+    counts: Sequence[object], below: int, *, total_shown: bool = True
+) -> list[bool]:
+    """Which cells of one group (a row of a table) to hide, primary and secondary."""
+    mask = [is_small(c, below) for c in counts]
+    if total_shown and sum(mask) == 1:
+        candidates = [
+            (int(c), i)  # type: ignore[call-overload]
+            for i, c in enumerate(counts)
+            if not mask[i] and not _missing(c) and int(c) > 0  # type: ignore[call-overload]
+        ]
+        if candidates:
+            mask[min(candidates)[1]] = True
+    return mask
+
+
+def show_count(count: object, below: int | None) -> str:
+    """A count as text: ``<5`` when small and suppression is on; blank when missing."""
+    if _missing(count):
+        return ""
+    if below is not None and is_small(count, below):
+        return f"<{below}"
+    return str(int(count))  # type: ignore[call-overload]
+
+
+def suppress_table(
+    frame: pd.DataFrame,
+    count_columns: Sequence[str],
+    below: int | None,
+    *,
+    total_shown: bool = True,
+) -> pd.DataFrame:
+    """A display copy of ``frame`` with its count columns as text, suppressed row by row.
+
+    ``below=None`` means no suppression (an internal pack): counts are only
+    turned into text. Other columns are kept as they are.
+    """
+    out = frame.copy()
+    for col in count_columns:
+        out[col] = out[col].astype(object)
+    for idx, row in frame.iterrows():
+        values = [row[c] for c in count_columns]
+        mask = (
+            suppression_mask(values, below, total_shown=total_shown)
+            if below is not None
+            else [False] * len(values)
+        )
+        for col, value, hide in zip(count_columns, values, mask, strict=True):
+            if _missing(value):
+                text = ""
+            elif hide:
+                text = f"<{below}" if is_small(value, below or 0) else "c"
+            else:
+                text = str(int(value))
+            out.at[idx, col] = text
+    return out
+
+
+def for_plotting(frame: pd.DataFrame, count_column: str, below: int | None) -> pd.DataFrame:
+    """Rows safe to plot: small counts dropped when suppression is on."""
+    if below is None or frame.empty:
+        return frame
+    keep = ~frame[count_column].map(lambda c: is_small(c, below))
+    return frame[keep].reset_index(drop=True)
+
+
+def show_percent(numerator: object, denominator: object, below: int | None) -> str:
+    """``"42%"``; blank when the denominator is missing or zero; ``"c"`` when too few schools."""
+    if _missing(denominator) or _missing(numerator) or int(denominator) == 0:  # type: ignore[call-overload]
+        return ""
+    if below is not None and int(denominator) < below:  # type: ignore[call-overload]
+        return "c"
+    return f"{100 * float(numerator) / float(denominator):.0f}%"  # type: ignore[arg-type]

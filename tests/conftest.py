@@ -1,0 +1,147 @@
+"""Shared pytest fixtures: test databases and the browser launch settings.
+
+Keep it tidy: one section per concern, each fixture with a docstring.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+# --- test databases ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def gold_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB file holding the hand-made gold tables of tests/gold_fixture.py."""
+    from tests.gold_fixture import build_gold_db
+
+    # not "gold.duckdb": DuckDB names the catalog after the file, which would clash with schema gold
+    return build_gold_db(tmp_path_factory.mktemp("gold") / "fixture.duckdb")
+
+
+def _run_ingest(args: list[str], db: Path) -> None:
+    env = dict(os.environ, ESAFETY_DB=str(db))
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", *args], cwd=PROJECT_ROOT, env=env,
+        capture_output=True, text=True, timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"python -m ingest {' '.join(args)} failed: {done.stderr.strip()}")
+
+
+def build_sample_db(folder: Path, schools: int = 60) -> Path:
+    """A sample county database built through the real ingest commands."""
+    db = folder / "sample.duckdb"
+    sample = folder / "sample"
+    _run_ingest(["sample", "--out", str(sample), "--schools", str(schools)], db)
+    _run_ingest(["register", str(sample / "register.csv")], db)
+    _run_ingest(["boundaries", str(sample / "districts.geojson")], db)
+    _run_ingest(["returns", str(sample / "returns")], db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 60-school sample county loaded with `python -m ingest sample/register/boundaries/returns`."""
+    return build_sample_db(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(params=["gold_fixture", "sample_county"])
+def any_db(request: pytest.FixtureRequest) -> Path:
+    """Each test database in turn: the hand-made gold layer and the real sample county."""
+    name = "gold_db" if request.param == "gold_fixture" else "sample_db"
+    return request.getfixturevalue(name)
+
+
+# --- browser (pytest-playwright with Debian's chromium) ----------------------------------
+
+
+def require_chromium() -> None:
+    """Skip without chromium, except under CI where a missing browser is a failure."""
+    if CHROMIUM.exists() or shutil.which("chromium"):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing: install the Debian package 'chromium'")
+    pytest.skip(f"{CHROMIUM} is not installed")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch Debian's chromium (Playwright cannot download its own browser offline)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+# --- a live streamlit server (browser tests and bench/pages.py) ------------------------
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(db: Path, script: str = "dashboard.py", wait_seconds: float = 60.0
+                     ) -> Iterator[str]:
+    """`streamlit run` on a free port against ``db``; yields the base URL, stops it after."""
+    port = free_port()
+    env = dict(os.environ, ESAFETY_DB=str(db))
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

@@ -1,0 +1,207 @@
+"""Tiny hand-made bronze rows for lakehouse tests: a register and returns in a few lines.
+
+    lh = Lakehouse()
+    lh.school(100001)
+    lh.add_return(100001, responses={"PRO1": "not"}, filtering="locked_down")
+    lh.build(as_of=date(2026, 11, 1))
+    lh.area(100001, "provision")["grade"]
+
+Every return defaults to a clean one: all indicators fully in place, every policy
+reviewed 30 days before completion, every staff group fully trained.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lakehouse import spec
+from lakehouse.build import BuildResult, build
+from lakehouse.db import ensure_bronze
+
+ROUND = "2026/27"
+COMPLETED = date(2026, 10, 1)
+AS_OF = date(2026, 11, 1)
+INGESTED = datetime(2026, 10, 2, 9, 0)
+
+
+class Lakehouse:
+    """A DuckDB database (in memory unless given one) that tests fill with bronze rows."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        self.con = con or duckdb.connect()
+        ensure_bronze(self.con)
+        self._files = 0
+        self.result: BuildResult | None = None
+
+    # ------------------------------------------------------------------ register
+
+    def school(
+        self,
+        urn: int,
+        name: str | None = None,
+        *,
+        phase: str | None = "Primary",
+        establishment_type: str | None = "Community school",
+        type_group: str | None = "Local authority maintained schools",
+        status: str | None = "Open",
+        district: str | None = "Ashford",
+        district_code: str | None = "E07000105",
+        has_type_column: bool = True,
+        loaded_at: datetime = datetime(2026, 9, 1, 8, 0),
+        source_sha256: str = "register-1",
+        pupils: int | None = 200,
+    ) -> int:
+        """Add one register row for ``urn``."""
+        self.con.execute(
+            "INSERT INTO bronze.register (urn, name, phase, establishment_type, type_group, status,"
+            " la_name, district, district_code, postcode, easting, northing, lat, lon, pupils,"
+            " has_type_column, source_file, source_sha256, loaded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'Kent', ?, ?, 'TN1 1AA', NULL, NULL, 51.1, 0.8, ?, ?,"
+            " 'register.csv', ?, ?)",
+            [
+                urn,
+                name or f"School {urn}",
+                phase,
+                establishment_type,
+                type_group,
+                status,
+                district,
+                district_code,
+                pupils,
+                has_type_column,
+                source_sha256,
+                loaded_at,
+            ],
+        )
+        return urn
+
+    # ------------------------------------------------------------------ returns
+
+    def add_return(
+        self,
+        urn: int,
+        round: str = ROUND,  # noqa: A002 - the contract's name
+        completed_on: date = COMPLETED,
+        *,
+        responses: dict[str, str | None] | None = None,
+        default: str | None = "fully",
+        filtering: str | None = "managed",
+        pupils_offsite: int | None = 0,
+        pupil_survey_pct: float | None = None,
+        policies: dict[str, date | None | str] | None = None,
+        training: dict[str, tuple[int | None, int | None]] | None = None,
+        incidents: dict[str, int] | None = None,
+        ingested_at: datetime | None = None,
+    ) -> str:
+        """Add one loaded return; returns its return_id.
+
+        ``responses`` overrides single indicators (None = unanswered); every other
+        indicator gets ``default``. ``policies`` maps a policy to its last review date,
+        None for never, or "absent" to leave the row out; others are reviewed 30 days
+        before completion. ``training`` maps a staff group to (headcount, trained); the
+        other groups have 10 staff, all trained.
+        """
+        # numbered from the rows already there, so a second Lakehouse on the same file
+        # never repeats a sha256
+        self._files = self.con.execute("SELECT count(*) FROM bronze.files").fetchone()[0] + 1
+        sha = hashlib.sha256(f"{urn}|{round}|{self._files}".encode()).hexdigest()
+        ingested_at = ingested_at or INGESTED + timedelta(minutes=self._files)
+        self.con.execute(
+            "INSERT INTO bronze.files (file_name, path, sha256, size_bytes, kind, status, reason,"
+            " urn, round, ingested_at, batch_id) VALUES (?, ?, ?, 100, 'return', 'loaded', NULL,"
+            " ?, ?, ?, 'batch')",
+            [f"{urn}.xlsx", f"/in/{urn}.xlsx", sha, urn, round, ingested_at],
+        )
+        self.con.execute(
+            "INSERT INTO bronze.returns (sha256, file_name, ingested_at, urn, round, completed_on,"
+            " school_name, completed_by, filtering, filtering_raw, monitoring, monitoring_raw,"
+            " pupils_offsite, pupil_survey_pct) VALUES (?, ?, ?, ?, ?, ?, NULL, 'DSL', ?, ?, NULL,"
+            " NULL, ?, ?)",
+            [
+                sha,
+                f"{urn}.xlsx",
+                ingested_at,
+                urn,
+                round,
+                completed_on,
+                filtering,
+                filtering,
+                pupils_offsite,
+                pupil_survey_pct,
+            ],
+        )
+        answers = {r["indicator_id"]: default for r in spec.indicators()}
+        answers.update(responses or {})
+        self.con.executemany(
+            "INSERT INTO bronze.responses VALUES (?, ?, ?, ?, NULL, NULL)",
+            [[sha, ind, resp, resp] for ind, resp in answers.items()],
+        )
+        reviewed: dict[str, Any] = {
+            p["policy"]: completed_on - timedelta(days=30) for p in spec.policies()
+        }
+        reviewed.update(policies or {})
+        self.con.executemany(
+            "INSERT INTO bronze.policies VALUES (?, ?, ?, NULL, true, true, true, NULL)",
+            [[sha, policy, when] for policy, when in reviewed.items() if when != "absent"],
+        )
+        staff: dict[str, tuple[int | None, int | None]] = {
+            g["staff_group"]: (10, 10) for g in spec.staff_groups()
+        }
+        staff.update(training or {})
+        self.con.executemany(
+            "INSERT INTO bronze.training VALUES (?, ?, ?, ?, NULL)",
+            [[sha, group, hc, tr] for group, (hc, tr) in staff.items()],
+        )
+        self.con.executemany(
+            "INSERT INTO bronze.incidents VALUES (?, ?, ?, NULL)",
+            [[sha, cat, n] for cat, n in (incidents or {"websites": 1}).items()],
+        )
+        return sha[:16]
+
+    # ------------------------------------------------------------------ build and read
+
+    def build(
+        self,
+        as_of: date = AS_OF,
+        round: str | None = None,
+        seeds_dir: Path | None = None,  # noqa: A002
+    ) -> BuildResult:
+        self.result = build(self.con, as_of=as_of, round=round, seeds_dir=seeds_dir)
+        return self.result
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of a query as dicts."""
+        cursor = self.con.execute(sql, params or [])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def area(self, urn: int, area: str, round: str = ROUND) -> dict[str, Any]:  # noqa: A002
+        """The gold.area_scores row of one school, area and round."""
+        found = self.rows(
+            "SELECT * FROM gold.area_scores WHERE urn = ? AND area = ? AND round = ?",
+            [urn, area, round],
+        )
+        assert len(found) == 1, f"expected one {area} row for {urn} in {round}, got {len(found)}"
+        return found[0]
+
+    def flags(self, urn: int) -> dict[str, dict[str, Any]]:
+        """The school's gold.support_flags rows keyed by flag."""
+        return {
+            r["flag"]: r for r in self.rows("SELECT * FROM gold.support_flags WHERE urn = ?", [urn])
+        }
+
+    def freshness(self, urn: int) -> dict[str, dict[str, Any]]:
+        """The school's gold.policy_freshness rows keyed by policy."""
+        return {
+            r["policy"]: r
+            for r in self.rows("SELECT * FROM gold.policy_freshness WHERE urn = ?", [urn])
+        }
+
+    def gold_school(self, urn: int) -> dict[str, Any]:
+        (row,) = self.rows("SELECT * FROM gold.schools WHERE urn = ?", [urn])
+        return row

@@ -1,0 +1,184 @@
+"""The dashboard in Debian's chromium against `streamlit run` (marker: browser).
+
+Screenshots of every page are kept in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import openpyxl
+import pytest
+from PIL import Image
+from playwright.sync_api import Page
+
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from ui import palette
+
+pytestmark = pytest.mark.browser
+
+SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+TITLES = ["Overview", "County map", "Setting comparison", "Flagged schools", "School profile",
+          "Returns and data quality"]
+# URL path -> the page's heading
+PAGES = {
+    "": "Overview",
+    "county_map": "County map",
+    "setting_comparison": "Setting comparison",
+    "flagged_schools": "Schools flagged for support",
+    "school_profile": "School profile",
+    "returns_quality": "Returns and data quality",
+}
+VIEWPORT = {"width": 1600, "height": 1800}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_present() -> None:
+    require_chromium()
+
+
+@pytest.fixture(scope="session")
+def server(sample_db: Path) -> Iterator[str]:
+    """One dashboard server on the sample county for the whole session."""
+    with streamlit_server(sample_db) as url:
+        yield url
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_viewport_size(VIEWPORT)
+    page.set_default_timeout(60_000)
+    return page
+
+
+def wait_ready(page: Page) -> None:
+    """The app view is there and no script run has been going for a second."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    quiet = 0
+    while quiet < 5:
+        page.wait_for_timeout(200)
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        quiet = 0 if running else quiet + 1
+
+
+def sidebar_titles(page: Page) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
+    return [t.strip().splitlines()[-1].strip() for t in links.all_inner_texts()]
+
+
+def check_page(page: Page, heading: str, shot: str) -> None:
+    wait_ready(page)
+    page.get_by_role("heading", name=heading, exact=True).first.wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert sidebar_titles(page) == TITLES
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{shot}.png"))
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_opens_by_deep_link(server: str, page: Page, path: str) -> None:
+    page.goto(f"{server}/{path}")
+    check_page(page, PAGES[path], f"deeplink_{path or 'overview'}")
+
+
+def test_every_page_opens_through_the_sidebar(server: str, page: Page) -> None:
+    page.goto(server)
+    wait_ready(page)
+    for path, heading in PAGES.items():
+        title = TITLES[list(PAGES).index(path)]
+        page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title).first.click()
+        check_page(page, heading, f"sidebar_{path or 'overview'}")
+        assert urlparse(page.url).path.strip("/") == path
+
+
+@pytest.mark.parametrize("path", ["county_map", "Flagged_Schools", "returns_quality"])
+def test_a_deep_link_opened_first_on_a_fresh_server_shows_the_apps_own_pages(
+    sample_db: Path, page: Page, path: str
+) -> None:
+    with streamlit_server(sample_db) as url:
+        page.goto(f"{url}/{path}")
+        wait_ready(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert sidebar_titles(page) == TITLES
+        # the auto-discovered list would have shown file names such as "county map"
+        assert "county map" not in sidebar_titles(page)
+
+
+def test_a_filtered_view_can_be_shared_by_its_url(server: str, page: Page, browser) -> None:
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    page.locator('[role="option"]').first.click()
+    page.keyboard.press("Escape")
+    wait_ready(page)
+    district = parse_qs(urlparse(page.url).query)["district"][0]
+    shown = _metric_value(page, "Schools shown")
+    # a colleague opens the link in their own browser session
+    other = browser.new_page(viewport=VIEWPORT)
+    try:
+        other.goto(page.url)
+        wait_ready(other)
+        box = other.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+        assert district in box.inner_text()
+        assert _metric_value(other, "Schools shown") == shown
+    finally:
+        other.close()
+
+
+def _metric_value(page: Page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_the_flagged_schools_excel_has_exactly_the_rows_on_screen(
+    server: str, page: Page, tmp_path: Path
+) -> None:
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    page.locator('[data-testid="stPills"] button').filter(has_text="High").first.click()
+    wait_ready(page)
+    shown = int(_metric_value(page, "Schools shown").replace(",", ""))
+    assert shown > 0
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download these").click()
+    target = tmp_path / "flagged.xlsx"
+    info.value.save_as(target)
+    wb = openpyxl.load_workbook(target)
+    ws = wb["Flagged schools"]
+    assert ws.max_row - 1 == shown
+    assert {ws.cell(row=r, column=3).value for r in range(2, ws.max_row + 1)} == {"High"}
+    about = dict(wb["About this export"].iter_rows(min_row=2, values_only=True))
+    assert about["Filter: Priority"] == "High"
+
+
+def _marker_pixels(png: bytes, colours: list[str], tolerance: int = 12) -> int:
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    targets = [tuple(int(c.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)) for c in colours]
+    count = 0
+    for pixel in img.getdata():
+        for t in targets:
+            if all(abs(a - b) <= tolerance for a, b in zip(pixel, t, strict=True)):
+                count += 1
+                break
+    return count
+
+
+def test_the_map_draws_its_school_points_offline(server: str, page: Page) -> None:
+    page.goto(f"{server}/county_map")
+    wait_ready(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator("canvas").first.wait_for()
+    # grade colours that the blue district shading cannot produce
+    colours = [palette.GRADE_COLOURS[2], palette.GRADE_COLOURS[3], palette.GRADE_COLOURS[4]]
+    pixels = 0
+    for _ in range(30):  # MapLibre paints asynchronously after the figure arrives
+        page.wait_for_timeout(300)
+        pixels = _marker_pixels(chart.screenshot(), colours)
+        if pixels > 200:
+            break
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(SHOTS / "map_chart.png"))
+    assert pixels > 200, f"only {pixels} marker-coloured pixels: the points were not drawn"

@@ -1,0 +1,111 @@
+"""Governor reports: the PDF read back with pypdf, the batch zip, the CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from packs import governor
+from packs.__main__ import run
+from tests.gold_fixture import build_gold_db
+
+
+def _need_browser() -> None:
+    if shutil.which("chromium") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing (make system-deps installs it)")
+        pytest.skip("chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    from lakehouse.db import ReadOnlyDatabase
+
+    path = build_gold_db(tmp_path_factory.mktemp("governor") / "county.duckdb")
+    database = ReadOnlyDatabase(path)
+    yield database
+    database.close()
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def test_the_report_names_the_school_its_urn_and_its_grades_in_words(db):
+    _need_browser()
+    pdf = governor.governor_report_pdf(db, 900004)
+    assert pdf.startswith(b"%PDF")
+    text = _text(pdf)
+    assert "Damson Primary School" in text
+    assert "900004" in text
+    # grades 3, 3, 4, 3, 3 as labels
+    assert "Inadequate" in text and "Satisfactory" in text
+    assert "2026/27" in text
+    assert "Book a support visit this half-term" in text  # suggested action of a flag
+    assert "Governors" in text  # training coverage by staff group
+    assert "What the grades mean" in text
+
+
+def test_the_report_compares_with_the_county_and_the_setting(db):
+    _need_browser()
+    text = _text(governor.governor_report_pdf(db, 900004))
+    assert "County average" in text
+    # overall: the school 55%, Primary schools 69% on average, the county 67% (the fixture)
+    assert "55%" in text and "69%" in text and "67%" in text
+
+
+def test_a_school_without_a_return_gets_a_report_that_says_so(db):
+    text = _text(governor.governor_report_pdf(db, 900009, chart=False))
+    assert "Hazel High School" in text
+    assert "No return has been received" in text
+    assert "No return" in text  # its flag
+
+
+def test_an_earlier_round_shows_that_round(db):
+    text = _text(governor.governor_report_pdf(db, 900001, round="2025/26", chart=False))
+    assert "2025/26" in text
+    assert "No flags were raised" in text  # flags belong to the current round
+
+
+def test_an_unknown_urn_is_a_one_line_error(db):
+    with pytest.raises(governor.ReportError, match="URN 123456 is not in the school register"):
+        governor.governor_report_pdf(db, 123456)
+
+
+def test_without_the_dejavu_font_the_report_falls_back_to_core_fonts(db, monkeypatch, tmp_path):
+    monkeypatch.setattr(governor, "FONT_REGULAR", tmp_path / "missing.ttf")
+    text = _text(governor.governor_report_pdf(db, 900003, chart=False))
+    assert "Cedar Primary School" in text
+    assert "Acceptable use - pupils" in text  # the en dash made Latin-1 safe
+
+
+def test_the_batch_zip_has_one_report_per_flagged_school(db):
+    _need_browser()
+    data = governor.governor_reports_zip(db)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        assert len(names) == len(set(names))
+        assert any(n.startswith("900004-Damson-Primary-School") for n in names)
+        for name in names:
+            assert zf.read(name).startswith(b"%PDF")
+    # Kestrel is independent and not expected to return: never flagged
+    assert not any(n.startswith("900012") for n in names)
+
+
+def test_the_cli_writes_one_report_and_a_zip(db, tmp_path, capsys):
+    _need_browser()
+    pdf = tmp_path / "one.pdf"
+    assert run(["governor", "--urn", "900004", "--out", str(pdf), "--db", str(db.path)]) == 0
+    assert "900004" in _text(pdf.read_bytes())
+    archive = tmp_path / "all.zip"
+    assert run(["governor", "--all-flagged", "--out", str(archive), "--db", str(db.path)]) == 0
+    assert zipfile.is_zipfile(archive)
+    assert run(["governor", "--urn", "1", "--out", str(pdf), "--db", str(db.path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "error: URN 1 is not in the school register"

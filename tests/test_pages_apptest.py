@@ -1,0 +1,186 @@
+"""Every dashboard page through Streamlit's AppTest, on real and empty databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = [
+    "pages/overview.py",
+    "pages/county_map.py",
+    "pages/setting_comparison.py",
+    "pages/flagged_schools.py",
+    "pages/school_profile.py",
+    "pages/returns_quality.py",
+]
+TIMEOUT = 60
+DEFAULT_PAGE = "pages/overview.py"
+DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+
+
+def _open(db: Path, page: str | None = None, query: dict[str, str | list[str]] | None = None,
+          monkeypatch: pytest.MonkeyPatch | None = None) -> AppTest:
+    assert monkeypatch is not None
+    monkeypatch.setenv("ESAFETY_DB", str(db))
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    # the overview is the default page: the first run already shows it (AppTest's
+    # switch_page to the default page resolves to the bare pages/ file, not the app)
+    if page and page != DEFAULT_PAGE:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _qp(at: AppTest, key: str) -> list[str]:
+    value = at.query_params[key]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _table_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _charts(at: AppTest) -> list[str]:
+    return [c.proto.spec for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_an_exception(any_db: Path, page: str, monkeypatch) -> None:
+    at = _open(any_db, page, monkeypatch=monkeypatch)
+    assert at.title, "every page has a heading"
+    assert not any("No data yet" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_says_no_data_yet_when_the_database_is_missing(
+    tmp_path: Path, page: str, monkeypatch
+) -> None:
+    at = _open(tmp_path / "missing.duckdb", page, monkeypatch=monkeypatch)
+    assert any("No data yet" in i.value for i in at.info)
+    assert any("make sample" in c.value for c in at.code)
+    assert not (tmp_path / "missing.duckdb").exists(), "the app never creates the database"
+
+
+def test_a_database_with_no_gold_tables_says_no_data_yet(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "bronze_only.duckdb"
+    duckdb.connect(str(db)).close()
+    at = _open(db, "pages/flagged_schools.py", monkeypatch=monkeypatch)
+    assert any("No data yet" in i.value for i in at.info)
+
+
+def test_a_file_that_is_not_a_database_gets_a_one_line_message(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "garbage.duckdb"
+    db.write_bytes(b"this is not a duckdb file" * 100)
+    at = _open(db, "pages/overview.py", monkeypatch=monkeypatch)
+    assert len(at.error) == 1
+    assert str(db) in at.error[0].value and "\n" not in at.error[0].value
+
+
+def test_choosing_a_district_changes_the_overview_numbers(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/overview.py", monkeypatch=monkeypatch)
+    assert _metric(at, "Schools") == "12"
+    before = _charts(at)
+    at.multiselect(key="f_districts").select("Eastvale").run()
+    assert _metric(at, "Schools") == "4"
+    assert _charts(at) != before
+
+
+def test_the_filters_are_kept_in_the_query_string(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/overview.py", monkeypatch=monkeypatch)
+    at.multiselect(key="f_settings").select("Primary").run()
+    at.selectbox(key="f_filtering").select("managed").run()
+    assert _qp(at, "setting") == ["Primary"]
+    assert _qp(at, "filtering") == ["managed"]
+    assert "round" not in at.query_params  # the current round is the default
+
+
+def test_a_bookmarked_link_opens_with_its_filters(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, None, query={"district": ["Eastvale", "Northdown"], "round": "2025/26"},
+               monkeypatch=monkeypatch)
+    assert at.multiselect(key="f_districts").value == ["Eastvale", "Northdown"]
+    assert at.selectbox(key="f_round").value == "2025/26"
+    assert _metric(at, "Schools") == "8"
+
+
+def test_a_bookmark_with_unknown_values_falls_back_to_everything(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, None, query={"district": "Atlantis", "round": "1999/00",
+                                     "filtering": "sideways"}, monkeypatch=monkeypatch)
+    assert at.multiselect(key="f_districts").value == []
+    assert _metric(at, "Schools") == "12"
+
+
+def test_the_filters_survive_a_change_of_page(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/overview.py", monkeypatch=monkeypatch)
+    at.multiselect(key="f_districts").select("Southmere").run()
+    at.switch_page("pages/returns_quality.py").run()
+    assert at.multiselect(key="f_districts").value == ["Southmere"]
+    assert _metric(at, "Expected returns") == "3"
+
+
+def test_choosing_a_district_on_the_map_filters_the_whole_app(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/county_map.py", monkeypatch=monkeypatch)
+    at.selectbox(key="map_district").select("Northdown").run()
+    assert at.multiselect(key="f_districts").value == ["Northdown"]
+    assert _qp(at, "district") == ["Northdown"]
+    at.switch_page("pages/flagged_schools.py").run()
+    assert set(_table_with(at, "Reasons")["District"]) == {"Northdown"}
+
+
+def test_the_map_colour_measure_changes_the_map(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/county_map.py", monkeypatch=monkeypatch)
+    before = _charts(at)
+    at.selectbox(key="map_point_measure").select("priority").run()
+    after = _charts(at)
+    assert after != before and "High priority" in after[0]
+
+
+def test_the_flagged_list_follows_the_priority_filter(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/flagged_schools.py", monkeypatch=monkeypatch)
+    everyone = len(_table_with(at, "Reasons"))
+    at.pills(key="flagged_priority").set_value(["high"]).run()
+    high = _table_with(at, "Reasons")
+    assert 0 < len(high) < everyone
+    assert set(high["Priority"]) == {"High"}
+    assert _metric(at, "Schools shown") == str(len(high))
+
+
+def test_setting_comparison_follows_the_filtering_filter(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/setting_comparison.py", monkeypatch=monkeypatch)
+    before = _charts(at)
+    assert "n=6" in before[0]  # six primaries with a return
+    at.selectbox(key="f_filtering").select("locked_down").run()
+    after = _charts(at)
+    assert after != before and "under 5" in after[0]
+
+
+def test_the_school_profile_finds_a_school_by_urn(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/school_profile.py", monkeypatch=monkeypatch)
+    at.text_input(key="profile_search").input("900004").run()
+    assert at.header[0].value == "Damson Primary School"
+    assert _metric(at, "Overall grade") == "Satisfactory"
+    assert _qp(at, "urn") == ["900004"]
+
+
+def test_a_school_without_a_return_shows_no_return(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/school_profile.py", monkeypatch=monkeypatch)
+    at.text_input(key="profile_search").input("Hazel").run()
+    assert not at.exception
+    assert _metric(at, "Overall grade") == "No return"
+
+
+def test_the_returns_page_follows_the_setting_filter(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/returns_quality.py", monkeypatch=monkeypatch)
+    assert _metric(at, "Expected returns") == "11"
+    at.multiselect(key="f_settings").select("Secondary").run()
+    assert _metric(at, "Expected returns") == "3"
+    assert list(_table_with(at, "Previous round")["School"]) == ["Hazel High School"]

@@ -1,0 +1,137 @@
+"""lakehouse.queries on the hand-made gold tables: filters, parameters, allow-lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lakehouse import queries
+from tests import gold_fixture
+from ui.filters import Filters
+
+
+@pytest.fixture
+def con(gold_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = duckdb.connect(str(gold_db), read_only=True)
+    yield c.cursor()
+    c.close()
+
+
+def test_the_headline_counts_expected_received_late_and_missing_returns(con) -> None:
+    head = queries.headline(con, Filters())
+    assert head["round"] == gold_fixture.CURRENT
+    assert head["schools"] == len(gold_fixture.SCHOOLS)
+    # Hazel High has no return; the independent school is not expected
+    assert (head["expected"], head["received"], head["missing"]) == (11, 10, 1)
+    assert head["late"] == 1
+
+
+def test_a_district_filter_narrows_every_count(con) -> None:
+    whole = queries.headline(con, Filters())
+    east = queries.headline(con, Filters(districts=("Eastvale",)))
+    assert east["schools"] == 4 < whole["schools"]
+    dist = queries.grade_distribution(con, Filters(districts=("Eastvale",)))
+    overall = dist[dist["area"] == "overall"]["schools"].sum()
+    assert overall == 4
+
+
+def test_the_grade_distribution_counts_each_returned_school_once_per_area(con) -> None:
+    dist = queries.grade_distribution(con, Filters())
+    per_area = dist.groupby("area")["schools"].sum()
+    assert set(per_area) == {10}
+    assert list(per_area.index.sort_values()) == sorted(queries.AREAS)
+
+
+def test_an_earlier_round_shows_that_rounds_grades(con) -> None:
+    now = queries.grade_distribution(con, Filters())
+    before = queries.grade_distribution(con, Filters(round="2025/26"))
+    assert before.groupby("area")["schools"].sum().iloc[0] == 9
+    assert not now.equals(before)
+    points = queries.school_points(con, Filters(round="2025/26"))
+    damson = points[points["name"] == "Damson Primary School"].iloc[0]
+    assert damson["grade_overall"] is None or str(damson["grade_overall"]) in ("<NA>", "nan")
+
+
+def test_filter_values_are_bound_not_pasted_into_sql(con) -> None:
+    hostile = "Eastvale') OR 1=1 --"
+    assert queries.headline(con, Filters(districts=(hostile,)))["schools"] == 0
+    assert queries.flagged_schools(con, Filters(settings=("x' OR '1'='1",))).empty
+
+
+def test_unknown_areas_and_groupings_are_refused(con) -> None:
+    with pytest.raises(ValueError, match="unknown area"):
+        queries.grade_by(con, Filters(), "overall; DROP TABLE gold.schools", "setting")
+    with pytest.raises(ValueError, match="cannot compare"):
+        queries.grade_by(con, Filters(), "overall", "urn")
+    with pytest.raises(ValueError, match="cannot group"):
+        queries.returns_by(con, Filters(), "name")
+
+
+def test_setting_comparison_groups_by_setting_with_counts(con) -> None:
+    df = queries.grade_by(con, Filters(), "overall", "setting")
+    n = df.groupby("group")["schools"].sum().to_dict()
+    assert n == {"PRU": 1, "Primary": 6, "Secondary": 2, "Special": 1}
+
+
+def test_flagged_schools_list_high_priority_first_with_plain_reasons(con) -> None:
+    rows = queries.flagged_schools(con, Filters())
+    order = {"high": 0, "medium": 1, "low": 2}
+    ranks = [order[p] for p in rows["Priority"]]
+    assert ranks == sorted(ranks)
+    hazel = rows[rows["School"] == "Hazel High School"].iloc[0]
+    assert "No return" in hazel["Reasons"]
+
+
+def test_the_priority_and_reason_filters_narrow_the_flagged_list(con) -> None:
+    everyone = queries.flagged_schools(con, Filters())
+    high = queries.flagged_schools(con, Filters(), priorities=("high",))
+    locked = queries.flagged_schools(con, Filters(), flags=("locked_down",))
+    assert 0 < len(high) < len(everyone)
+    assert set(high["Priority"]) == {"high"}
+    assert set(locked["School"]) == {"Cedar Primary School", "Fir Secondary School",
+                                     "Juniper Pupil Referral Unit"}
+
+
+def test_a_school_is_found_by_urn_or_part_of_its_name(con) -> None:
+    assert list(queries.find_schools(con, "900004")["name"]) == ["Damson Primary School"]
+    assert "Damson Primary School" in set(queries.find_schools(con, "damson")["name"])
+    assert queries.find_schools(con, "no such school").empty
+
+
+def test_a_school_profile_compares_its_scores_with_county_and_setting(con) -> None:
+    comp = queries.school_area_comparison(con, 900004)
+    assert list(comp["area"]) == list(queries.AREAS)
+    provision = comp[comp["area"] == "provision"].iloc[0]
+    assert provision["school_grade"] == 4
+    assert provision["school_score"] < provision["county_mean"]
+    assert len(queries.school_history(con, 900001)) == 2
+
+
+def test_the_chase_list_names_expected_schools_without_a_return(con) -> None:
+    chase = queries.chase_list(con, Filters())
+    assert list(chase["School"]) == ["Hazel High School"]
+    assert chase.iloc[0]["Previous round"] == "missing"
+
+
+def test_rejected_files_and_warnings_are_listed(con) -> None:
+    assert list(queries.rejected_files(con)["File"]) == ["scan.pdf"]
+    warnings = queries.return_warnings(con, Filters())
+    assert (warnings["Warnings"] > 0).all() and len(warnings) > 0
+    assert set(queries.return_messages(con, Filters())["Cell"]) == {"Self-review!C7"}
+
+
+def test_the_district_summary_keeps_every_district_for_clicking(con) -> None:
+    df = queries.district_summary(con, Filters(districts=("Eastvale",)))
+    assert len(df) == len(gold_fixture.DISTRICTS)
+    assert set(df.columns) >= set(queries.DISTRICT_MEASURES)
+
+
+def test_a_database_without_gold_tables_has_no_data(tmp_path: Path) -> None:
+    c = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    try:
+        assert queries.has_data(c) is False
+    finally:
+        c.close()

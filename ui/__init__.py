@@ -1,0 +1,1 @@
+"""Streamlit-free presentation logic shared by the dashboard pages and the packs."""

@@ -1,0 +1,285 @@
+"""Streamlit glue shared by dashboard.py and the pages.
+
+The cached read-only connection, cached query frames keyed on the database
+file version, the sidebar filters (session state <-> URL query string), the
+empty-database message and the presentation-mode hook. Business logic stays
+in lakehouse.queries and the other ui modules.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from lakehouse import queries
+from lakehouse.db import ReadOnlyDatabase, db_path
+from ui.filters import FILTERING_CHOICES, QP_KEYS, Filters
+
+T = TypeVar("T")
+
+K_ROUND, K_DISTRICTS, K_SETTINGS, K_FILTERING = "f_round", "f_districts", "f_settings", "f_filtering"
+_K_INITIALISED = "_filters_initialised"
+_K_FILTERS = "filters"
+PRESENT_PARAM = "present"
+
+LOAD_SAMPLE_COMMANDS = """make sample
+
+# or, step by step:
+python -m ingest sample --out data/sample
+python -m ingest register data/sample/register.csv
+python -m ingest boundaries data/sample/districts.geojson
+python -m ingest returns data/sample/returns"""
+
+
+# (file in pages/, title, icon). Each URL path is the file's stem, and the first page is
+# the default, served at "/". Why the stems: on a fresh server Streamlit also
+# auto-discovers pages/ until the first st.navigation call, and it runs a deep link
+# to /county_map as the bare file; page_context then hands over to the app's own
+# navigation (see _recover_bare_run). Any other URL would show "Page not found".
+PAGE_SPECS: tuple[tuple[str, str, str], ...] = (
+    # Material icons ship with Streamlit, so they draw offline and without emoji fonts
+    ("pages/overview.py", "Overview", ":material/dashboard:"),
+    ("pages/county_map.py", "County map", ":material/map:"),
+    ("pages/setting_comparison.py", "Setting comparison", ":material/bar_chart:"),
+    ("pages/flagged_schools.py", "Flagged schools", ":material/flag:"),
+    ("pages/school_profile.py", "School profile", ":material/school:"),
+    ("pages/returns_quality.py", "Returns and data quality", ":material/inbox:"),
+)
+_run = threading.local()  # per script-runner thread: did dashboard.py run in this run?
+
+
+def app_pages() -> list[Any]:
+    """The st.Page list for st.navigation, the first one the default."""
+    return [
+        st.Page(path, title=title, url_path=Path(path).stem, icon=icon, default=(i == 0))
+        for i, (path, title, icon) in enumerate(PAGE_SPECS)
+    ]
+
+
+def mark_entry() -> None:
+    """dashboard.py ran in this script run, so the page runs inside the app's navigation."""
+    _run.entry = True
+
+
+def _recover_bare_run(script: str) -> None:
+    """A page run without dashboard.py (Streamlit's pages/ auto-discovery on a fresh server).
+
+    Register the app's own navigation, which ends the auto-discovery for the
+    process, and switch to the same page through it so the sidebar shows the
+    app's titles and filters.
+    """
+    pages = app_pages()
+    target = next(
+        (p for p, (path, *_rest) in zip(pages, PAGE_SPECS, strict=True)
+         if Path(path).name == Path(script).name),
+        pages[0],
+    )
+    st.navigation(pages, position="hidden")
+    st.switch_page(target)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page needs: the filters, the choices and the build facts."""
+
+    filters: Filters
+    options: queries.FilterOptions
+    info: dict[str, str]
+
+    @property
+    def round(self) -> str | None:
+        return self.filters.round or self.options.current_round
+
+    @property
+    def is_current_round(self) -> bool:
+        return self.round == self.options.current_round
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> ReadOnlyDatabase:
+    return ReadOnlyDatabase(path)
+
+
+def get_db() -> ReadOnlyDatabase:
+    """The process-wide read-only database for ``$ESAFETY_DB`` (it follows swap-ins)."""
+    return _database(str(db_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(name: str, path: str, version: tuple[int, int] | None, args: tuple[Any, ...]) -> Any:
+    fn = getattr(queries, name)
+    cur = _database(path).cursor()
+    try:
+        return fn(cur, *args)
+    finally:
+        cur.close()
+
+
+def frame(fn: Callable[..., T], *args: Any) -> T:
+    """Run a ``lakehouse.queries`` function, cached until the database file changes."""
+    if getattr(queries, fn.__name__, None) is not fn:
+        raise ValueError(f"{fn.__name__} is not a lakehouse.queries function")
+    db = get_db()
+    return _cached(fn.__name__, str(db.path), db.version, args)
+
+
+def database_state() -> tuple[str, str | None]:
+    """('ready', None), ('empty', None) or ('error', one-line reason)."""
+    db = get_db()
+    if not db.exists():
+        return "empty", None
+    try:
+        return ("ready", None) if frame(queries.has_data) else ("empty", None)
+    except Exception as exc:  # a corrupt or foreign file: say so in one line, never a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return "error", f"Could not read {db.path}: {first}"
+
+
+def show_empty_state(title: str) -> None:
+    """The 'no data yet' page: what happened and the command that fixes it."""
+    st.title(title)
+    state, reason = database_state()
+    if state == "error":
+        st.error(reason)
+        st.markdown("Rebuild it from the returns, or point `ESAFETY_DB` at another database.")
+        return
+    st.info(f"**No data yet.** There is no loaded data in `{get_db().path}`.", icon="ℹ️")
+    st.markdown("Load the bundled sample county from the project folder:")
+    st.code(LOAD_SAMPLE_COMMANDS, language="bash")
+    st.markdown("Then refresh this page. Real returns load with `python -m ingest returns PATH`.")
+
+
+def presentation_requested() -> bool:
+    """The presentation-mode hook: True when the URL carries ``?present=1`` (or true/yes/on)."""
+    value = st.query_params.get(PRESENT_PARAM, "")
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+# --- sidebar filters -------------------------------------------------------------------
+
+
+def _initialise_from_url(options: queries.FilterOptions) -> None:
+    """First run of a session: take the filters from the query string (a bookmark)."""
+    params = {k: st.query_params.get_all(k) for k in QP_KEYS}
+    f = Filters.from_query_params(params).restricted_to(
+        options.rounds, options.districts, options.settings
+    )
+    st.session_state[K_ROUND] = f.round or options.current_round
+    st.session_state[K_DISTRICTS] = list(f.districts)
+    st.session_state[K_SETTINGS] = list(f.settings)
+    st.session_state[K_FILTERING] = f.filtering or ""
+    st.session_state[_K_INITIALISED] = True
+
+
+def _sync_url(f: Filters, options: queries.FilterOptions) -> None:
+    """Mirror the filters into the query string, leaving other parameters (present=1) alone."""
+    # the current round is the default, so it stays out of the URL unless chosen explicitly
+    wanted = f.with_(round=None if f.round == options.current_round else f.round).to_query_params()
+    for key in QP_KEYS:
+        value = wanted.get(key)
+        have = st.query_params.get_all(key)
+        if value is None:
+            if have:
+                del st.query_params[key]
+        elif (list(value) if isinstance(value, list) else [value]) != have:
+            st.query_params[key] = value
+
+
+def sidebar_filters() -> Filters | None:
+    """Render the global filters once (in dashboard.py); None when there is no data."""
+    if database_state()[0] != "ready":
+        return None
+    options = frame(queries.filter_options)
+    if not st.session_state.get(_K_INITIALISED):
+        _initialise_from_url(options)
+    # an old value (a district gone after a reload of boundaries) would break the widget
+    st.session_state[K_DISTRICTS] = [
+        d for d in st.session_state.get(K_DISTRICTS, []) if d in options.districts
+    ]
+    st.session_state[K_SETTINGS] = [
+        s for s in st.session_state.get(K_SETTINGS, []) if s in options.settings
+    ]
+    if st.session_state.get(K_ROUND) not in options.rounds:
+        st.session_state[K_ROUND] = options.current_round
+
+    with st.sidebar:
+        st.header("Filters")
+        st.selectbox(
+            "Collection round", options.rounds, key=K_ROUND,
+            format_func=lambda r: f"{r} (current)" if r == options.current_round else r,
+        )
+        st.multiselect("Districts", options.districts, key=K_DISTRICTS,
+                       placeholder="All districts")
+        st.multiselect("Settings", options.settings, key=K_SETTINGS, placeholder="All settings")
+        st.selectbox(
+            "Filtering approach", ["", *FILTERING_CHOICES], key=K_FILTERING,
+            format_func=lambda v: FILTERING_CHOICES.get(v, "Any"),
+        )
+        st.button("Clear filters", on_click=clear_filters, args=(options.current_round,),
+                  width="stretch")
+    f = Filters(
+        round=st.session_state[K_ROUND],
+        districts=tuple(st.session_state[K_DISTRICTS]),
+        settings=tuple(st.session_state[K_SETTINGS]),
+        filtering=st.session_state[K_FILTERING] or None,
+    )
+    st.session_state[_K_FILTERS] = f
+    _sync_url(f, options)
+    return f
+
+
+def clear_filters(current_round: str | None) -> None:
+    """Callback: back to the whole county, current round."""
+    st.session_state[K_ROUND] = current_round
+    st.session_state[K_DISTRICTS] = []
+    st.session_state[K_SETTINGS] = []
+    st.session_state[K_FILTERING] = ""
+
+
+def set_districts(districts: list[str]) -> None:
+    """Set the global district filter (call from a widget callback, before the sidebar renders)."""
+    st.session_state[K_DISTRICTS] = list(districts)
+
+
+def page_context(title: str) -> PageContext:
+    """Start a page: the filters, or the empty-database message and stop."""
+    entered, _run.entry = getattr(_run, "entry", False), False
+    if not entered:
+        _recover_bare_run(inspect.stack()[1].filename)
+    if database_state()[0] != "ready" or _K_FILTERS not in st.session_state:
+        show_empty_state(title)
+        st.stop()
+    return PageContext(
+        filters=st.session_state[_K_FILTERS],
+        options=frame(queries.filter_options),
+        info=frame(queries.build_info),
+    )
+
+
+def page_header(title: str, ctx: PageContext, note: str | None = None) -> None:
+    """Title and one caption line saying what the page is showing."""
+    st.title(title)
+    f = ctx.filters.describe()
+    bits = [f"Round **{ctx.round}**" + ("" if ctx.is_current_round else " (not the current round)")]
+    if ctx.info.get("as_of"):
+        bits.append(f"as of {ctx.info['as_of']}")
+    bits += [f["Districts"], f["Settings"]]
+    if ctx.filters.filtering:
+        bits.append(f"{f['Filtering approach']} filtering")
+    st.caption(" · ".join(bits) + (f"  \n{note}" if note else ""))
+
+
+def numbers_expander(label: str, df: Any, file_name: str, key: str) -> None:
+    """The numbers behind a chart: the table and a CSV download, folded away."""
+    from ui.exports import csv_bytes
+
+    with st.expander(f"Numbers: {label}"):
+        st.dataframe(df, hide_index=True, width="stretch")
+        st.download_button("Download CSV", csv_bytes(df), file_name=file_name, mime="text/csv",
+                           key=f"csv_{key}")

@@ -1,0 +1,344 @@
+"""Every plotly figure, each a pure function of a DataFrame (no Streamlit here).
+
+The pages draw these and the packs export them as images with kaleido, so a
+figure must carry its own labels: counts on the bars, ``n`` beside every
+group, a text legend for every colour.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui import palette
+
+FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 15}
+_BASE_LAYOUT: dict[str, Any] = {
+    "font": FONT,
+    "plot_bgcolor": "white",
+    "paper_bgcolor": "white",
+    "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+}
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
+    fig.update_layout(**_BASE_LAYOUT)
+    if title:
+        fig.update_layout(title={"text": title, "x": 0, "xanchor": "left", "y": 0.98})
+        fig.update_layout(margin={"t": 80})
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def _label_grades(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["grade_label"] = [palette.grade_label(g) for g in out["grade"]]
+    return out
+
+
+def group_label(name: str, n: int, small_n: int) -> str:
+    """'Primary (n=20)'; groups under ``small_n`` schools are marked so nobody over-reads them."""
+    label = f"{name} (n={n})"
+    return f"{label} ⚠ under {small_n}" if n < small_n else label
+
+
+def stacked_grade_bars(
+    df: pd.DataFrame,
+    group_col: str,
+    group_order: Sequence[str] | None = None,
+    title: str | None = None,
+    small_n: int = 5,
+    percent: bool = True,
+) -> go.Figure:
+    """Horizontal stacked bars, one per group, segments by grade with counts on them.
+
+    ``df`` has ``group_col``, ``grade`` (null = insufficient evidence) and ``schools``.
+    """
+    df = _label_grades(df)
+    totals = df.groupby(group_col, dropna=False)["schools"].sum()
+    order = [g for g in (group_order or sorted(totals.index)) if g in totals.index]
+    labels = {g: group_label(str(g), int(totals[g]), small_n) for g in order}
+    fig = go.Figure()
+    for label, colour in palette.grade_label_colours().items():
+        part = df[df["grade_label"] == label].groupby(group_col)["schools"].sum()
+        if part.empty:
+            continue
+        counts = [int(part.get(g, 0)) for g in order]
+        values = [100.0 * c / totals[g] if percent and totals[g] else c for c, g in zip(counts, order)]
+        fig.add_trace(go.Bar(
+            name=label, orientation="h", y=[labels[g] for g in order], x=values,
+            marker={"color": colour, "line": {"color": "white", "width": 1}},
+            text=[str(c) if c else "" for c in counts], textposition="inside",
+            insidetextanchor="middle", textfont={"color": palette.text_colour_on(colour), "size": 15},
+            customdata=counts,
+            hovertemplate=f"%{{y}}<br>{label}: %{{customdata}} schools<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title="% of schools" if percent else "schools", range=[0, 100] if percent else None,
+                     showgrid=True, gridcolor="#EEEEEE")
+    return _layout(fig, title, height=max(260, 70 + 52 * len(order)))
+
+
+def grade_distribution_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Each area's grade distribution (df: area, area_label, grade, schools)."""
+    from lakehouse.queries import AREA_LABELS, AREAS  # seed-driven order
+
+    df = df.assign(area_label=df["area"].map(AREA_LABELS))
+    return stacked_grade_bars(df, "area_label", [AREA_LABELS[a] for a in AREAS], title, small_n=0)
+
+
+def grade_trend_chart(df: pd.DataFrame, area: str, title: str | None = None) -> go.Figure:
+    """One area's grade mix in every round (df: round, area, grade, schools)."""
+    part = df[df["area"] == area]
+    rounds = sorted(part["round"].unique())
+    return stacked_grade_bars(part, "round", rounds, title, small_n=0)
+
+
+def status_bars(
+    df: pd.DataFrame,
+    group_col: str,
+    status_col: str,
+    colours: Mapping[str, str],
+    labels: Mapping[str, str],
+    order: Iterable[str],
+    title: str | None = None,
+    group_order: Sequence[str] | None = None,
+) -> go.Figure:
+    """Horizontal stacked counts by a status with its own palette (freshness, returns)."""
+    groups = list(group_order or sorted(df[group_col].dropna().unique()))
+    fig = go.Figure()
+    for status in order:
+        part = df[df[status_col] == status].groupby(group_col)["schools"].sum()
+        if part.empty:
+            continue
+        counts = [int(part.get(g, 0)) for g in groups]
+        fig.add_trace(go.Bar(
+            name=labels.get(status, status), orientation="h", y=groups, x=counts,
+            marker={"color": colours.get(status, palette.GREY), "line": {"color": "white", "width": 1}},
+            text=[str(c) if c else "" for c in counts], textposition="inside",
+            insidetextanchor="middle",
+            textfont={"color": palette.text_colour_on(colours.get(status, palette.GREY))},
+            hovertemplate=f"%{{y}}<br>{labels.get(status, status)}: %{{x}}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title="schools", showgrid=True, gridcolor="#EEEEEE")
+    return _layout(fig, title, height=max(260, 70 + 48 * len(groups)))
+
+
+def freshness_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Policy freshness at a glance (df: policy_label, status, schools)."""
+    order = list(dict.fromkeys(df.sort_values("policy")["policy_label"]))
+    return status_bars(df, "policy_label", "status", palette.FRESHNESS_COLOURS,
+                       palette.FRESHNESS_LABELS, palette.FRESHNESS_ORDER, title, order)
+
+
+def returns_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Received on time, late and missing per group (df: group, expected, received, late, missing)."""
+    long = pd.DataFrame({
+        "group": list(df["group"]) * 3,
+        "status": ["received"] * len(df) + ["late"] * len(df) + ["missing"] * len(df),
+        "schools": list(df["received"] - df["late"]) + list(df["late"]) + list(df["missing"]),
+    })
+    groups = [group_label(str(g), int(n), 0) for g, n in zip(df["group"], df["expected"])]
+    long["group"] = groups * 3
+    return status_bars(long, "group", "status", palette.RETURN_STATUS_COLOURS,
+                       palette.RETURN_STATUS_LABELS, ("received", "late", "missing"), title, groups)
+
+
+def count_bars(df: pd.DataFrame, label_col: str, value_col: str, title: str | None = None,
+               colour: str = palette.BLUE) -> go.Figure:
+    """Simple horizontal bars with the number at the end (e.g. reasons for support)."""
+    fig = go.Figure(go.Bar(
+        orientation="h", y=df[label_col], x=df[value_col], marker={"color": colour},
+        text=df[value_col], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title="schools", showgrid=True, gridcolor="#EEEEEE")
+    return _layout(fig, title, height=max(240, 70 + 42 * len(df)))
+
+
+def area_profile_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """A school's area scores beside the county and setting means (df from school_area_comparison)."""
+    fig = go.Figure()
+    series = (("school_score", "This school", palette.BLUE),
+              ("setting_mean", "Setting average", palette.SKY),
+              ("county_mean", "County average", palette.GREY))
+    for col, name, colour in series:
+        values = df[col].astype("Float64")
+        fig.add_trace(go.Bar(
+            name=name, x=df["area_label"], y=values, marker={"color": colour},
+            text=[("" if pd.isna(v) else f"{v:.0f}") for v in values], textposition="outside",
+            hovertemplate=f"%{{x}}<br>{name}: %{{y:.1f}}<extra></extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title="score (%)", range=[0, 105], showgrid=True, gridcolor="#EEEEEE")
+    return _layout(fig, title, height=380)
+
+
+def coverage_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Training coverage by staff group (df: 'Staff group', 'Coverage (%)')."""
+    fig = go.Figure(go.Bar(
+        orientation="h", y=df["Staff group"], x=df["Coverage (%)"], marker={"color": palette.GREEN},
+        text=[("" if pd.isna(v) else f"{v:.0f}%") for v in df["Coverage (%)"]],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
+    ))
+    fig.update_xaxes(title="% trained in the last 12 months", range=[0, 110])
+    fig.update_yaxes(autorange="reversed", title=None)
+    return _layout(fig, title, height=max(220, 70 + 45 * len(df)))
+
+
+def history_chart(df: pd.DataFrame, areas: Mapping[str, str], title: str | None = None) -> go.Figure:
+    """A school's area scores across rounds (df from school_history)."""
+    fig = go.Figure()
+    colours = [palette.BLUE, palette.GREEN, palette.ORANGE, palette.PURPLE, palette.SKY]
+    for (area, label), colour in zip(areas.items(), colours):
+        fig.add_trace(go.Scatter(
+            x=df["round"], y=df[f"score_{area}"], name=label, mode="lines+markers+text",
+            line={"color": colour, "width": 3}, marker={"size": 10},
+            text=[("" if pd.isna(v) else f"{v:.0f}") for v in df[f"score_{area}"]],
+            textposition="top center",
+        ))
+    fig.update_yaxes(title="score (%)", range=[0, 105], showgrid=True, gridcolor="#EEEEEE")
+    fig.update_xaxes(type="category", title=None)
+    return _layout(fig, title, height=380)
+
+
+# --- map ---------------------------------------------------------------------------
+
+
+def point_categories(measure: str) -> tuple[dict[Any, str], dict[Any, str]]:
+    """(value -> label, value -> colour) for a point measure; None is the 'no value' class."""
+    if measure.startswith("grade_"):
+        labels: dict[Any, str] = dict(palette.GRADE_LABELS)
+        colours: dict[Any, str] = dict(palette.GRADE_COLOURS)
+        labels[None], colours[None] = "No grade (no return or insufficient evidence)", palette.LIGHT_GREY
+    elif measure == "priority":
+        labels, colours = dict(palette.PRIORITY_LABELS), dict(palette.PRIORITY_COLOURS)
+        labels = {k: f"{v} priority" for k, v in labels.items()}
+        labels[None], colours[None] = "Not flagged", palette.LIGHT_GREY
+    elif measure == "freshness_worst":
+        labels, colours = dict(palette.FRESHNESS_LABELS), dict(palette.FRESHNESS_COLOURS)
+        labels[None], colours[None] = "No return", palette.LIGHT_GREY
+    elif measure == "filtering":
+        labels, colours = dict(palette.FILTERING_LABELS), dict(palette.FILTERING_COLOURS)
+        labels[None], colours[None] = "No return", palette.LIGHT_GREY
+    elif measure == "return_status":
+        labels, colours = dict(palette.RETURN_STATUS_LABELS), dict(palette.RETURN_STATUS_COLOURS)
+        labels[None], colours[None] = "Not known", palette.LIGHT_GREY
+    else:
+        raise ValueError(f"unknown map measure {measure!r}")
+    return labels, colours
+
+
+def category_key(value: Any) -> Any:
+    """The key a point measure value has in ``point_categories`` (None for any null)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _coords(geometry: Any) -> Iterable[tuple[float, float]]:
+    if isinstance(geometry, (list, tuple)):
+        if len(geometry) >= 2 and all(isinstance(v, (int, float)) for v in geometry[:2]):
+            yield float(geometry[0]), float(geometry[1])
+        else:
+            for part in geometry:
+                yield from _coords(part)
+
+
+def _view(lons: Sequence[float], lats: Sequence[float]) -> tuple[dict[str, float], float]:
+    """Centre and zoom that fit the given points in a ~900×600 px map (MapLibre: 512 px tiles)."""
+    if not lons:
+        return {"lon": -1.5, "lat": 52.5}, 5.0
+    lo0, lo1, la0, la1 = min(lons), max(lons), min(lats), max(lats)
+    lon_span = max(lo1 - lo0, 0.01) * 1.15
+    lat_span = max(la1 - la0, 0.01) * 1.15 / max(math.cos(math.radians((la0 + la1) / 2)), 0.2)
+    zoom = min(math.log2(900 * 360 / (512 * lon_span)), math.log2(600 * 360 / (512 * lat_span)))
+    return {"lon": (lo0 + lo1) / 2, "lat": (la0 + la1) / 2}, max(1.0, min(zoom, 14.0))
+
+
+def county_map(
+    districts: pd.DataFrame,
+    points: pd.DataFrame,
+    point_measure: str,
+    district_measure: str,
+    district_measure_label: str = "",
+    point_measure_label: str = "",
+    selected_codes: Sequence[str] = (),
+    height: int = 640,
+) -> go.Figure:
+    """Districts shaded by an aggregate with one point per school coloured by a measure.
+
+    Uses MapLibre with the blank ``white-bg`` style: the choropleth and the
+    scatter both draw with no tile server (offline, council networks).
+    """
+    fig = go.Figure()
+    lons: list[float] = []
+    lats: list[float] = []
+    if not districts.empty:
+        features = []
+        for code, geom in zip(districts["district_code"], districts["geometry"]):
+            shape = json.loads(geom) if isinstance(geom, str) else geom
+            features.append({"type": "Feature", "id": code, "properties": {}, "geometry": shape})
+            for x, y in _coords(shape.get("coordinates", [])):
+                lons.append(x)
+                lats.append(y)
+        values = pd.to_numeric(districts[district_measure], errors="coerce")
+        shown = [("" if pd.isna(v) else f"{v:.0f}") for v in values]
+        line_widths = [3 if c in selected_codes else 1 for c in districts["district_code"]]
+        fig.add_trace(go.Choroplethmap(
+            geojson={"type": "FeatureCollection", "features": features},
+            locations=districts["district_code"], z=values.fillna(0),
+            featureidkey="id", colorscale="Blues", zauto=False, zmin=0,
+            # percentages on a fixed 0-100 scale so maps from different days compare
+            zmax=100 if district_measure.endswith("_pct") or district_measure.startswith("mean_")
+            else max(1.0, float(values.max() or 0)),
+            marker={"opacity": 0.55, "line": {"color": "#333333", "width": line_widths}},
+            colorbar={"title": {"text": district_measure_label or district_measure}, "len": 0.6,
+                      "x": 1.0, "xanchor": "left"},
+            customdata=list(zip(districts["district_name"], shown, districts["schools"])),
+            hovertemplate=("<b>%{customdata[0]}</b><br>" + (district_measure_label or district_measure)
+                           + ": %{customdata[1]}<br>Schools: %{customdata[2]}<extra></extra>"),
+            name="Districts", showlegend=False,
+        ))
+    labels, colours = point_categories(point_measure)
+    if not points.empty:
+        keys = pd.Series([category_key(v) for v in points[point_measure]], index=points.index,
+                         dtype=object)
+        for key, label in labels.items():
+            part = points[keys.isna()] if key is None else points[keys == key]
+            if part.empty:
+                continue
+            lons.extend(part["lon"])
+            lats.extend(part["lat"])
+            fig.add_trace(go.Scattermap(
+                lon=part["lon"], lat=part["lat"], mode="markers", name=f"{label} ({len(part)})",
+                marker={"size": 11, "color": colours[key], "opacity": 0.95},
+                customdata=list(zip(part["name"], part["urn"], part["setting"], part["district"],
+                                    [label] * len(part))),
+                hovertemplate=("<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]}, "
+                               "%{customdata[3]}<br>" + (point_measure_label or point_measure)
+                               + ": %{customdata[4]}<extra></extra>"),
+            ))
+    centre, zoom = _view(lons, lats)
+    fig.update_layout(
+        map={"style": "white-bg", "center": centre, "zoom": zoom},
+        height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0}, font=FONT,
+        legend={"title": {"text": point_measure_label or point_measure}, "yanchor": "top", "y": 0.99,
+                "xanchor": "left", "x": 0.01, "bgcolor": "rgba(255,255,255,0.85)"},
+        clickmode="event+select",
+    )
+    return fig

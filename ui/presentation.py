@@ -1,0 +1,187 @@
+"""Presentation mode: the dashboard on a projector.
+
+Hides the sidebar, header, toolbar and Streamlit's own chrome, enlarges text
+and metrics, and makes charts taller. Turned on by the ``?present=1`` URL
+parameter (so a bookmarked link opens ready to present) or by a toggle kept
+in session state; the toggle writes the parameter back so the URL can be
+shared.
+
+The lead wires it in ``dashboard.py`` with one call before the pages run::
+
+    from ui.presentation import presentation_mode
+    presentation_mode()          # toggle in the sidebar, CSS, exit button
+
+and pages size charts with ``chart_height(420)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+QUERY_PARAM = "present"
+SESSION_KEY = "presentation_mode"
+_TRUE = {"1", "true", "yes", "on"}
+
+# Projector rooms are deep: charts half again as tall, type about 1.35x.
+CHART_SCALE = 1.5
+MIN_CHART_HEIGHT = 480
+
+_CSS = """
+<style>
+/* presentation mode: hide the chrome an audience does not need */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stSidebarCollapseButton"], [data-testid="stExpandSidebarButton"],
+[data-testid="stSidebarNav"], [data-testid="stHeader"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stMainMenu"], [data-testid="stAppDeployButton"], #MainMenu, footer {
+    display: none !important;
+}
+[data-testid="stMainBlockContainer"], .block-container {
+    padding-top: 1.25rem !important;
+    max-width: 100% !important;
+    padding-left: 2.5rem !important;
+    padding-right: 2.5rem !important;
+}
+[data-testid="stAppViewContainer"] { font-size: 1.35rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stCaptionContainer"], [data-testid="stTable"], [data-testid="stDataFrame"] {
+    font-size: 1.35rem !important;
+}
+h1 { font-size: 3.2rem !important; }
+h2 { font-size: 2.5rem !important; }
+h3 { font-size: 2.0rem !important; }
+[data-testid="stMetricValue"] { font-size: 4rem !important; line-height: 1.15 !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {
+    font-size: 1.6rem !important;
+}
+[data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+</style>
+"""
+
+
+def is_truthy(value: object) -> bool:
+    """Whether a query-string value turns presentation mode on (``1``, ``true``, ``yes``...)."""
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    return str(value or "").strip().lower() in _TRUE
+
+
+def enabled_from(query_params: Mapping[str, object], session: Mapping[str, object]) -> bool:
+    """The decision, kept pure for tests: a session toggle wins over the URL."""
+    if SESSION_KEY in session:
+        return bool(session[SESSION_KEY])
+    return is_truthy(query_params.get(QUERY_PARAM))
+
+
+def presentation_css() -> str:
+    """The ``<style>`` block injected in presentation mode."""
+    return _CSS
+
+
+def scaled_height(default: int, enabled: bool) -> int:
+    """A chart height for normal or presentation mode."""
+    if not enabled:
+        return int(default)
+    return max(int(round(default * CHART_SCALE)), MIN_CHART_HEIGHT)
+
+
+def presentation_enabled() -> bool:
+    """Whether this session is presenting (session toggle, else ``?present=1``)."""
+    import streamlit as st
+
+    return enabled_from(st.query_params, st.session_state)
+
+
+def chart_height(default: int) -> int:
+    """Height for a chart: ``default`` normally, taller when presenting."""
+    return scaled_height(default, presentation_enabled())
+
+
+def apply_presentation_mode(enabled: bool) -> None:
+    """Inject the presentation CSS when ``enabled``; nothing otherwise."""
+    if not enabled:
+        return
+    import streamlit as st
+
+    st.markdown(presentation_css(), unsafe_allow_html=True)
+
+
+def _sync_url() -> None:
+    import streamlit as st
+
+    if st.session_state.get(SESSION_KEY):
+        st.query_params[QUERY_PARAM] = "1"
+    elif QUERY_PARAM in st.query_params:
+        del st.query_params[QUERY_PARAM]
+
+
+def _exit() -> None:
+    import streamlit as st
+
+    st.session_state[SESSION_KEY] = False
+    _sync_url()
+
+
+def presentation_toggle(label: str = "Presentation mode") -> bool:
+    """A toggle (render it in the sidebar) that starts from the URL and writes it back."""
+    import streamlit as st
+
+    if SESSION_KEY not in st.session_state:
+        st.session_state[SESSION_KEY] = is_truthy(st.query_params.get(QUERY_PARAM))
+    return bool(
+        st.toggle(
+            label,
+            key=SESSION_KEY,
+            on_change=_sync_url,
+            help="Hide the sidebar and menus and enlarge text and charts for a projector. "
+            "Add ?present=1 to a link to open in this mode.",
+        )
+    )
+
+
+def presentation_mode() -> bool:
+    """Everything in one call: sidebar toggle, CSS, and an exit button while presenting.
+
+    Returns whether presentation mode is on, for callers that lay out differently.
+    """
+    import streamlit as st
+
+    with st.sidebar:
+        enabled = presentation_toggle()
+    apply_presentation_mode(enabled)
+    if enabled:
+        # The sidebar (and its toggle) is hidden, so offer a way back on the page itself.
+        st.button("Exit presentation", key="_exit_presentation", on_click=_exit, type="tertiary")
+    return enabled
+
+
+# --- meeting packs on pages --------------------------------------------------------------
+
+
+def governor_report_button(urn: int, round: str | None = None, key: str = "governor_pdf") -> None:
+    """A "Governor report (PDF)" button for the school profile page.
+
+    The first click builds the PDF (about half a second with the chart
+    browser warm); the download button then hands it over. Errors show as a
+    one-line message, never a traceback.
+    """
+    import streamlit as st
+
+    from packs.governor import ReportError, governor_report_pdf, report_filename
+    from packs.render import RenderError
+    from ui.app import get_db
+
+    state_key = f"_{key}_{urn}_{round or ''}"
+    if st.button("Make governor report (PDF)", key=f"{key}_make"):
+        try:
+            with st.spinner("Drawing the report…"):
+                st.session_state[state_key] = governor_report_pdf(get_db(), int(urn), round)
+        except (ReportError, RenderError) as exc:
+            st.error(str(exc))
+    data = st.session_state.get(state_key)
+    if data:
+        st.download_button(
+            "Download governor report", data,
+            file_name=report_filename({"urn": urn, "name": f"school-{urn}"}, round or "current"),
+            mime="application/pdf", key=f"{key}_download",
+        )
