@@ -16,6 +16,7 @@ import math
 import os
 import random
 import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -61,6 +62,7 @@ LAST_COMPLETION = date(2026, 11, 20)
 UNKNOWN_URN = 999999
 MESSY_URN = 118234
 PARALLEL_ABOVE = 2000
+MARKER = "SAMPLE-COUNTY.txt"  # marks a folder this module wrote, so a rerun may replace it
 LAT_SCALE = math.cos(math.radians(51.2))  # lon degrees are shorter than lat degrees here
 
 # setting: share of schools, phase, (type, type group, weight)..., pupils range
@@ -738,10 +740,17 @@ def write_sample(
             f"{LAST_COMPLETION.year}/{(LAST_COMPLETION.year + 1) % 100:02d}"
         )
     out_dir = Path(out_dir)
+    _clear_previous_sample(out_dir)
     rng = random.Random(seed)
     polygons = district_polygons()
     county = _make_schools(rng, schools, polygons)
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MARKER).write_text(
+        "A synthetic county written by `python -m ingest sample` "
+        f"(seed {seed}, {schools} schools, {rounds} rounds to {latest_round}).\n"
+        "Not real schools or real boundaries. Rewriting the sample replaces returns/.\n",
+        encoding="utf-8",
+    )
     register = out_dir / "register.csv"
     _write_register(register, county)
     boundaries = out_dir / "districts.geojson"
@@ -816,6 +825,22 @@ def write_sample(
         messy=messy,
         bad=bad,
     )
+
+
+def _clear_previous_sample(out_dir: Path) -> None:
+    """Remove an earlier sample's returns so a smaller rerun leaves no stale workbooks.
+
+    Only a folder this module wrote (it holds the marker file) is cleared; a
+    returns folder without the marker may be real returns, so it is refused.
+    """
+    returns_dir = out_dir / "returns"
+    if not returns_dir.exists() or not any(returns_dir.iterdir()):
+        return
+    if not (out_dir / MARKER).exists():
+        raise ValueError(
+            f"{returns_dir} already holds files that are not a sample county; choose another --out"
+        )
+    shutil.rmtree(returns_dir)
 
 
 def _write_boundaries(path: Path, polygons: list) -> None:

@@ -41,7 +41,7 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path):
     other = write_sample(tmp_path / "c", schools=40, rounds=2, seed=12)
     digest = tree_digest(first.out_dir)
     assert digest == tree_digest(second.out_dir)
-    assert len(digest) == first.returns + 2  # register and boundaries beside the workbooks
+    assert len(digest) == first.returns + 3  # register, boundaries and the marker file
     assert tree_digest(other.out_dir) != digest
 
 
@@ -172,3 +172,19 @@ def test_a_latest_round_that_is_malformed_or_would_date_returns_in_the_future_is
         tmp_path, latest):
     with pytest.raises(ValueError, match="latest round"):
         write_sample(tmp_path, schools=30, latest_round=latest)
+
+
+def test_rewriting_a_smaller_sample_in_the_same_folder_leaves_no_stale_returns(tmp_path):
+    write_sample(tmp_path, schools=60, rounds=2)
+    smaller = write_sample(tmp_path, schools=30, rounds=1)
+    assert sorted(p.name for p in smaller.returns_dir.iterdir()) == ["2026-27"]
+    assert len(list(smaller.returns_dir.rglob("*.xlsx"))) == smaller.returns
+
+
+def test_a_folder_holding_other_returns_is_never_overwritten(tmp_path):
+    real = tmp_path / "returns" / "2026-27" / "118234.xlsx"
+    real.parent.mkdir(parents=True)
+    real.write_bytes(b"a school's real return")
+    with pytest.raises(ValueError, match="not a sample county"):
+        write_sample(tmp_path, schools=30)
+    assert real.read_bytes() == b"a school's real return"
