@@ -66,7 +66,7 @@ _REQUIRED_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """A problem found in a file: ``severity`` is 'error' or 'warning'."""
 
@@ -75,7 +75,7 @@ class Message:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ResponseRow:
     indicator_id: str
     response: str | None
@@ -84,7 +84,7 @@ class ResponseRow:
     location: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class PolicyRow:
     policy: str
     last_reviewed: dt.date | None
@@ -95,7 +95,7 @@ class PolicyRow:
     location: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class TrainingRow:
     staff_group: str
     headcount: int | None
@@ -103,7 +103,7 @@ class TrainingRow:
     location: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class IncidentRow:
     category: str
     count: int | None
