@@ -20,22 +20,34 @@ from ui.filters import Filters
 
 Con = duckdb.DuckDBPyConnection
 
-AREAS: tuple[str, ...] = tuple(r["area"] for r in sorted(spec.areas(), key=lambda r: int(r["sort_order"])))
+AREAS: tuple[str, ...] = tuple(
+    r["area"] for r in sorted(spec.areas(), key=lambda r: int(r["sort_order"]))
+)
 AREA_LABELS: dict[str, str] = {r["area"]: r["label"] for r in spec.areas()}
 
 # table -> filter field -> column; a table without a field is not narrowed by it
 _FILTER_COLUMNS: dict[str, dict[str, str]] = {
     "gold.schools": {"district": "district", "setting": "setting", "filtering": "filtering"},
     "gold.grade_distribution": {
-        "round": "round", "district": "district", "setting": "setting", "filtering": "filtering",
+        "round": "round",
+        "district": "district",
+        "setting": "setting",
+        "filtering": "filtering",
     },
     "gold.school_rounds": {
-        "round": "round", "district": "district", "setting": "setting", "filtering": "filtering",
+        "round": "round",
+        "district": "district",
+        "setting": "setting",
+        "filtering": "filtering",
     },
     "gold.returns_status": {"round": "round", "district": "district", "setting": "setting"},
 }
 
-COMPARE_BY: dict[str, str] = {"setting": "Setting", "district": "District", "filtering": "Filtering"}
+COMPARE_BY: dict[str, str] = {
+    "setting": "Setting",
+    "district": "District",
+    "filtering": "Filtering",
+}
 RETURNS_BY: dict[str, str] = {"district": "District", "setting": "Setting"}
 
 POINT_MEASURES: dict[str, str] = {
@@ -83,7 +95,11 @@ def _scalar(con: Con, sql: str, params: list[Any] | None = None) -> Any:
 
 
 def _where(
-    table: str, f: Filters, alias: str = "", round_value: str | None = None, skip: tuple[str, ...] = ()
+    table: str,
+    f: Filters,
+    alias: str = "",
+    round_value: str | None = None,
+    skip: tuple[str, ...] = (),
 ) -> tuple[str, list[Any]]:
     """The one place filters become SQL: ' AND '-joined clauses and their bound values."""
     cols = _FILTER_COLUMNS[table]
@@ -131,14 +147,22 @@ def build_info(con: Con) -> dict[str, str]:
 
 def filter_options(con: Con) -> FilterOptions:
     """Rounds (newest first), current round, districts and settings present."""
-    rounds = [r[0] for r in con.execute("SELECT round FROM gold.rounds ORDER BY round DESC").fetchall()]
+    rounds = [
+        r[0] for r in con.execute("SELECT round FROM gold.rounds ORDER BY round DESC").fetchall()
+    ]
     current = build_info(con).get("current_round") or (rounds[0] if rounds else None)
-    districts = [r[0] for r in con.execute(
-        "SELECT DISTINCT district FROM gold.schools WHERE district IS NOT NULL ORDER BY 1"
-    ).fetchall()]
-    settings = [r[0] for r in con.execute(
-        "SELECT DISTINCT setting FROM gold.schools WHERE setting IS NOT NULL ORDER BY 1"
-    ).fetchall()]
+    districts = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT district FROM gold.schools WHERE district IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    ]
+    settings = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT setting FROM gold.schools WHERE setting IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    ]
     return FilterOptions(tuple(rounds), current, tuple(districts), tuple(settings))
 
 
@@ -156,9 +180,12 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
     where, params = _where("gold.schools", f, skip=("filtering",))
     schools = _scalar(con, f"SELECT count(*) FROM gold.schools WHERE {where}", params)
     rwhere, rparams = _where("gold.returns_status", f, round_value=rnd)
-    counts = dict(con.execute(
-        f"SELECT status, count(*) FROM gold.returns_status WHERE {rwhere} GROUP BY status", rparams
-    ).fetchall())
+    counts = dict(
+        con.execute(
+            f"SELECT status, count(*) FROM gold.returns_status WHERE {rwhere} GROUP BY status",
+            rparams,
+        ).fetchall()
+    )
     fwhere, fparams = _where("gold.schools", f, alias="s")
     flagged = _scalar(
         con, f"SELECT count(*) FROM gold.schools s WHERE s.flag_count > 0 AND {fwhere}", fparams
@@ -180,42 +207,59 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
 
 
 def grade_distribution(con: Con, f: Filters) -> pd.DataFrame:
-    """Schools at each grade of each area in the round: area, area_label, grade, grade_label, schools."""
+    """Schools at each grade of each area in the round (area, grade, grade_label, schools)."""
     where, params = _where("gold.grade_distribution", f, round_value=effective_round(con, f))
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT area, any_value(area_label) AS area_label, grade,
                any_value(grade_label) AS grade_label, sum(schools)::INTEGER AS schools
         FROM gold.grade_distribution WHERE {where}
-        GROUP BY area, grade ORDER BY area, grade NULLS LAST""", params)
+        GROUP BY area, grade ORDER BY area, grade NULLS LAST""",
+        params,
+    )
 
 
 def grade_trend(con: Con, f: Filters) -> pd.DataFrame:
     """Every round's grade counts per area (the round filter is ignored: this is the history)."""
     where, params = _where("gold.grade_distribution", f, skip=("round",))
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT round, area, any_value(area_label) AS area_label, grade,
                any_value(grade_label) AS grade_label, sum(schools)::INTEGER AS schools
         FROM gold.grade_distribution WHERE {where}
-        GROUP BY round, area, grade ORDER BY round, area, grade NULLS LAST""", params)
+        GROUP BY round, area, grade ORDER BY round, area, grade NULLS LAST""",
+        params,
+    )
 
 
 def freshness_summary(con: Con, f: Filters) -> pd.DataFrame:
-    """Schools at each freshness status per required policy: policy, policy_label, status, schools."""
+    """Schools at each freshness status per required policy (policy, status, schools)."""
     where, params = _where("gold.schools", f, alias="s")
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT p.policy, any_value(p.policy_label) AS policy_label, p.status,
                count(*)::INTEGER AS schools
         FROM gold.policy_freshness p JOIN gold.schools s USING (urn)
-        WHERE {where} GROUP BY p.policy, p.status ORDER BY p.policy, p.status""", params)
+        WHERE {where} GROUP BY p.policy, p.status ORDER BY p.policy, p.status""",
+        params,
+    )
 
 
 def flag_summary(con: Con, f: Filters) -> pd.DataFrame:
     """The most common reasons for support: flag, flag_label, schools (most first)."""
     where, params = _where("gold.schools", f, alias="s")
-    return _df(con, f"""
-        SELECT g.flag, any_value(g.flag_label) AS flag_label, count(DISTINCT g.urn)::INTEGER AS schools
+    return _df(
+        con,
+        f"""
+        SELECT g.flag, any_value(g.flag_label) AS flag_label,
+               count(DISTINCT g.urn)::INTEGER AS schools
         FROM gold.support_flags g JOIN gold.schools s USING (urn)
-        WHERE {where} GROUP BY g.flag ORDER BY schools DESC, flag_label""", params)
+        WHERE {where} GROUP BY g.flag ORDER BY schools DESC, flag_label""",
+        params,
+    )
 
 
 # --- county map ------------------------------------------------------------------
@@ -247,10 +291,14 @@ def school_points(con: Con, f: Filters) -> pd.DataFrame:
 def unmapped_schools(con: Con, f: Filters) -> int:
     """Schools in the filter that have no location (listed, not mapped)."""
     where, params = _where("gold.schools", f, skip=("filtering",))
-    return int(_scalar(
-        con, f"SELECT count(*) FROM gold.schools WHERE (lat IS NULL OR lon IS NULL) AND {where}",
-        params,
-    ) or 0)
+    return int(
+        _scalar(
+            con,
+            f"SELECT count(*) FROM gold.schools WHERE (lat IS NULL OR lon IS NULL) AND {where}",
+            params,
+        )
+        or 0
+    )
 
 
 def district_summary(con: Con, f: Filters) -> pd.DataFrame:
@@ -296,11 +344,15 @@ def grade_by(con: Con, f: Filters, area: str, by: str) -> pd.DataFrame:
     if by not in COMPARE_BY:
         raise ValueError(f"cannot compare by {by!r}")
     where, params = _where("gold.grade_distribution", f, round_value=effective_round(con, f))
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT coalesce({by}, 'Not known') AS "group", grade, any_value(grade_label) AS grade_label,
                sum(schools)::INTEGER AS schools
         FROM gold.grade_distribution WHERE area = ? AND {where}
-        GROUP BY 1, grade ORDER BY 1, grade NULLS LAST""", [area, *params])
+        GROUP BY 1, grade ORDER BY 1, grade NULLS LAST""",
+        [area, *params],
+    )
 
 
 # --- flagged schools ---------------------------------------------------------------
@@ -308,25 +360,31 @@ def grade_by(con: Con, f: Filters, area: str, by: str) -> pd.DataFrame:
 
 def flag_choices(con: Con) -> dict[str, str]:
     """Flag key -> label for the flags present."""
-    return dict(con.execute(
-        "SELECT flag, any_value(flag_label) FROM gold.support_flags GROUP BY flag ORDER BY 2"
-    ).fetchall())
+    return dict(
+        con.execute(
+            "SELECT flag, any_value(flag_label) FROM gold.support_flags GROUP BY flag ORDER BY 2"
+        ).fetchall()
+    )
 
 
 def flagged_schools(
     con: Con, f: Filters, priorities: tuple[str, ...] = (), flags: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """One row per flagged school: reasons in plain English, priority, setting, district, return date."""
+    """One row per flagged school: reasons in plain English, priority, district, return date."""
     where, params = _where("gold.schools", f, alias="s")
     extra, extra_params = "", []
     if priorities:
         extra += f" AND s.priority IN ({', '.join('?' * len(priorities))})"
         extra_params.extend(priorities)
     if flags:
-        extra += (f" AND s.urn IN (SELECT urn FROM gold.support_flags "
-                  f"WHERE flag IN ({', '.join('?' * len(flags))}))")
+        extra += (
+            f" AND s.urn IN (SELECT urn FROM gold.support_flags "
+            f"WHERE flag IN ({', '.join('?' * len(flags))}))"
+        )
         extra_params.extend(flags)
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT s.urn AS "URN", s.name AS "School", s.priority AS "Priority",
                s.flag_count AS "Flags",
                string_agg(g.reason, '; ' ORDER BY g.flag) AS "Reasons",
@@ -338,22 +396,31 @@ def flagged_schools(
         GROUP BY s.urn, s.name, s.priority, s.flag_count, s.setting, s.district,
                  s.completed_on, s.grade_overall
         ORDER BY CASE s.priority WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
-                 s.flag_count DESC, s.name""", [*params, *extra_params])
+                 s.flag_count DESC, s.name""",
+        [*params, *extra_params],
+    )
 
 
 # --- school profile ----------------------------------------------------------------
 
 
 def find_schools(con: Con, text: str, limit: int = 50) -> pd.DataFrame:
-    """Schools whose name contains the text or whose URN is the text: urn, name, setting, district."""
+    """Schools whose name contains the text or whose URN is the text."""
     text = (text or "").strip()
     if not text:
-        return _df(con, "SELECT urn, name, setting, district FROM gold.schools ORDER BY name LIMIT ?",
-                   [limit])
-    return _df(con, """
+        return _df(
+            con,
+            "SELECT urn, name, setting, district FROM gold.schools ORDER BY name LIMIT ?",
+            [limit],
+        )
+    return _df(
+        con,
+        """
         SELECT urn, name, setting, district FROM gold.schools
         WHERE CAST(urn AS VARCHAR) = ? OR name ILIKE '%' || ? || '%'
-        ORDER BY CAST(urn AS VARCHAR) = ? DESC, name LIMIT ?""", [text, text, text, limit])
+        ORDER BY CAST(urn AS VARCHAR) = ? DESC, name LIMIT ?""",
+        [text, text, text, limit],
+    )
 
 
 def school(con: Con, urn: int) -> dict[str, Any] | None:
@@ -380,42 +447,62 @@ def school_area_comparison(con: Con, urn: int) -> pd.DataFrame:
 
 def school_policies(con: Con, urn: int) -> pd.DataFrame:
     """The school's required policies with last review and freshness."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT policy_label AS "Policy", last_reviewed AS "Last reviewed",
                days_since_review AS "Days since review", status, round AS "Round"
-        FROM gold.policy_freshness WHERE urn = ? ORDER BY policy""", [urn])
+        FROM gold.policy_freshness WHERE urn = ? ORDER BY policy""",
+        [urn],
+    )
 
 
 def school_training(con: Con, urn: int) -> pd.DataFrame:
     """Training coverage by staff group from the school's current return."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT staff_group_label AS "Staff group", headcount AS "Headcount", trained AS "Trained",
                coverage_pct AS "Coverage (%)", is_valid AS "Valid", round AS "Round"
         FROM gold.training_coverage WHERE urn = ?
-        ORDER BY round DESC, staff_group""", [urn])
+        ORDER BY round DESC, staff_group""",
+        [urn],
+    )
 
 
 def school_incidents(con: Con, urn: int) -> pd.DataFrame:
     """Incidents by category, every round with a current return."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT round AS "Round", category_label AS "Category", count AS "Incidents"
-        FROM gold.incidents WHERE urn = ? ORDER BY round DESC, category""", [urn])
+        FROM gold.incidents WHERE urn = ? ORDER BY round DESC, category""",
+        [urn],
+    )
 
 
 def school_history(con: Con, urn: int) -> pd.DataFrame:
     """The school's grades and scores in every round."""
     cols = ", ".join(f"grade_{a}, score_{a}" for a in AREAS)
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT round, completed_on, filtering, {cols}
-        FROM gold.school_rounds WHERE urn = ? ORDER BY round""", [urn])
+        FROM gold.school_rounds WHERE urn = ? ORDER BY round""",
+        [urn],
+    )
 
 
 def school_flags(con: Con, urn: int) -> pd.DataFrame:
     """The school's flags with their plain-English reason and a suggested action."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT flag_label AS "Flag", reason AS "Reason", suggested_action AS "Suggested action",
                priority AS "Priority", round AS "Round"
-        FROM gold.support_flags WHERE urn = ? ORDER BY flag""", [urn])
+        FROM gold.support_flags WHERE urn = ? ORDER BY flag""",
+        [urn],
+    )
 
 
 # --- returns and data quality --------------------------------------------------------
@@ -426,19 +513,25 @@ def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
     if by not in RETURNS_BY:
         raise ValueError(f"cannot group returns by {by!r}")
     where, params = _where("gold.returns_status", f, round_value=effective_round(con, f))
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT coalesce({by}, 'Not known') AS "group", count(*)::INTEGER AS expected,
                count(*) FILTER (WHERE status IN ('received', 'late'))::INTEGER AS received,
                count(*) FILTER (WHERE status = 'late')::INTEGER AS late,
                count(*) FILTER (WHERE status = 'missing')::INTEGER AS missing
-        FROM gold.returns_status WHERE {where} GROUP BY 1 ORDER BY 1""", params)
+        FROM gold.returns_status WHERE {where} GROUP BY 1 ORDER BY 1""",
+        params,
+    )
 
 
 def chase_list(con: Con, f: Filters) -> pd.DataFrame:
     """Expected schools with no return in the round, to chase."""
     rnd = effective_round(con, f)
     where, params = _where("gold.returns_status", f, alias="rs", round_value=rnd)
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT rs.urn AS "URN", s.name AS "School", rs.setting AS "Setting",
                rs.district AS "District", s.postcode AS "Postcode", rs.round AS "Round",
                rs.deadline AS "Deadline",
@@ -449,40 +542,53 @@ def chase_list(con: Con, f: Filters) -> pd.DataFrame:
                ON prev.urn = rs.urn
               AND prev.round = (SELECT max(round) FROM gold.rounds WHERE round < ?)
         WHERE rs.status = 'missing' AND {where}
-        ORDER BY rs.district, s.name""", [rnd, *params])
+        ORDER BY rs.district, s.name""",
+        [rnd, *params],
+    )
 
 
 def rejected_files(con: Con) -> pd.DataFrame:
     """Files that could not be loaded, newest first, with the reason."""
-    return _df(con, """
+    return _df(
+        con,
+        """
         SELECT file_name AS "File", reason AS "Reason", kind AS "Kind",
                ingested_at AS "Received", batch_id AS "Batch"
-        FROM gold.files WHERE status = 'rejected' ORDER BY ingested_at DESC, file_name""")
+        FROM gold.files WHERE status = 'rejected' ORDER BY ingested_at DESC, file_name""",
+    )
 
 
 def return_warnings(con: Con, f: Filters) -> pd.DataFrame:
     """Per loaded return file in the round: warnings and errors found inside it."""
     rnd = effective_round(con, f)
     where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT fl.urn AS "URN", s.name AS "School", fl.round AS "Round", fl.file_name AS "File",
                fl.warnings AS "Warnings", fl.errors AS "Errors"
         FROM gold.files fl JOIN gold.schools s ON s.urn = fl.urn
         WHERE fl.status = 'loaded' AND fl.round = ? AND (fl.warnings > 0 OR fl.errors > 0)
           AND {where}
-        ORDER BY fl.errors DESC, fl.warnings DESC, s.name""", [rnd, *params])
+        ORDER BY fl.errors DESC, fl.warnings DESC, s.name""",
+        [rnd, *params],
+    )
 
 
 def return_messages(con: Con, f: Filters) -> pd.DataFrame:
     """Every warning and error inside loaded returns in the round, tied to sheet and cell."""
     rnd = effective_round(con, f)
     where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT m.urn AS "URN", s.name AS "School", m.file_name AS "File",
                m.severity AS "Severity", m.location AS "Cell", m.message AS "Message"
         FROM gold.messages m JOIN gold.schools s ON s.urn = m.urn
         WHERE m.round = ? AND {where}
-        ORDER BY m.severity, s.name, m.location""", [rnd, *params])
+        ORDER BY m.severity, s.name, m.location""",
+        [rnd, *params],
+    )
 
 
 # --- packs (appended by the packs engineer) ------------------------------------------
@@ -507,17 +613,25 @@ def school_area_comparison_in_round(con: Con, urn: int, round: str) -> pd.DataFr
 def flag_priority_summary(con: Con, f: Filters) -> pd.DataFrame:
     """Flagged schools per reason and priority: flag, flag_label, priority, schools."""
     where, params = _where("gold.schools", f, alias="s")
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT g.flag, any_value(g.flag_label) AS flag_label, s.priority,
                count(DISTINCT g.urn)::INTEGER AS schools
         FROM gold.support_flags g JOIN gold.schools s USING (urn)
-        WHERE {where} GROUP BY g.flag, s.priority ORDER BY g.flag, s.priority""", params)
+        WHERE {where} GROUP BY g.flag, s.priority ORDER BY g.flag, s.priority""",
+        params,
+    )
 
 
 def priority_summary(con: Con, f: Filters) -> pd.DataFrame:
     """Flagged schools per priority: priority, schools."""
     where, params = _where("gold.schools", f, alias="s")
-    return _df(con, f"""
+    return _df(
+        con,
+        f"""
         SELECT s.priority, count(*)::INTEGER AS schools
         FROM gold.schools s WHERE s.flag_count > 0 AND {where}
-        GROUP BY s.priority ORDER BY s.priority""", params)
+        GROUP BY s.priority ORDER BY s.priority""",
+        params,
+    )

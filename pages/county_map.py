@@ -34,41 +34,66 @@ def _on_map_select() -> None:
 
 
 c1, c2, c3 = st.columns([2, 2, 2])
-point_measure = c1.selectbox("Colour schools by", list(queries.POINT_MEASURES),
-                             format_func=queries.POINT_MEASURES.get, key="map_point_measure")
-district_measure = c2.selectbox("Shade districts by", list(queries.DISTRICT_MEASURES),
-                                format_func=queries.DISTRICT_MEASURES.get,
-                                key="map_district_measure")
+point_measure = c1.selectbox(
+    "Colour schools by",
+    list(queries.POINT_MEASURES),
+    format_func=queries.POINT_MEASURES.get,
+    key="map_point_measure",
+)
+district_measure = c2.selectbox(
+    "Shade districts by",
+    list(queries.DISTRICT_MEASURES),
+    format_func=queries.DISTRICT_MEASURES.get,
+    key="map_district_measure",
+)
 current = f.districts[0] if len(f.districts) == 1 else ""
 if st.session_state.get("map_district") != current:
     st.session_state["map_district"] = current
-c3.selectbox("Focus on a district", ["", *sorted(names.values())], key="map_district",
-             format_func=lambda d: d or "All districts", on_change=_choose_district,
-             help="Sets the district filter for every page. You can also click a district.")
+c3.selectbox(
+    "Focus on a district",
+    ["", *sorted(names.values())],
+    key="map_district",
+    format_func=lambda d: d or "All districts",
+    on_change=_choose_district,
+    help="Sets the district filter for every page. You can also click a district.",
+)
 
 if districts.empty and points.empty:
-    st.info("No district boundaries or located schools are loaded yet. Load boundaries with "
-            "`python -m ingest boundaries FILE.geojson`.")
+    st.info(
+        "No district boundaries or located schools are loaded yet. Load boundaries with "
+        "`python -m ingest boundaries FILE.geojson`."
+    )
 else:
     fig = charts.county_map(
-        districts, points, point_measure, district_measure,
+        districts,
+        points,
+        point_measure,
+        district_measure,
         district_measure_label=queries.DISTRICT_MEASURES[district_measure],
         point_measure_label=queries.POINT_MEASURES[point_measure],
         selected_codes=[c for c, n in names.items() if n in f.districts],
     )
-    st.plotly_chart(fig, key="county_map_chart", on_select=_on_map_select,
-                    selection_mode="points", config={"scrollZoom": True})
+    st.plotly_chart(
+        fig,
+        key="county_map_chart",
+        on_select=_on_map_select,
+        selection_mode="points",
+        config={"scrollZoom": True},
+    )
     st.caption(f"{len(points):,} schools mapped. Click a district to filter every page to it.")
 missing = app.frame(queries.unmapped_schools, f)
 if missing:
-    st.caption(f"{missing:,} schools in these filters have no location in the register and are "
-               "listed on the other pages but not mapped.")
+    st.caption(
+        f"{missing:,} schools in these filters have no location in the register and are "
+        "listed on the other pages but not mapped."
+    )
 
 left, right = st.columns(2)
 with left:
     st.subheader("Districts")
     table = districts.drop(columns=["geometry", "district_code"]).rename(
-        columns={"district_name": "District", **queries.DISTRICT_MEASURES})
+        columns={"district_name": "District", **queries.DISTRICT_MEASURES}
+    )
     st.dataframe(table.round(1), hide_index=True, width="stretch")
 with right:
     st.subheader("Schools on the map")
@@ -77,6 +102,11 @@ with right:
     shown[queries.POINT_MEASURES[point_measure]] = [
         labels.get(charts.category_key(v), str(v)) for v in points[point_measure]
     ]
-    st.dataframe(shown.rename(columns={"urn": "URN", "name": "School", "setting": "Setting",
-                                       "district": "District"}),
-                 hide_index=True, width="stretch", height=360)
+    st.dataframe(
+        shown.rename(
+            columns={"urn": "URN", "name": "School", "setting": "Setting", "district": "District"}
+        ),
+        hide_index=True,
+        width="stretch",
+        height=360,
+    )

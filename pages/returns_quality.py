@@ -33,28 +33,52 @@ for column, by, heading in ((left, "district", "By district"), (right, "setting"
             st.info("No expected returns match these filters.")
             continue
         st.plotly_chart(charts.returns_chart(df), key=f"returns_{by}")
-        app.numbers_expander(f"returns {heading.lower()}",
-                             df.rename(columns={"group": queries.RETURNS_BY[by]}),
-                             f"returns_by_{by}.csv", f"returns_{by}")
+        app.numbers_expander(
+            f"returns {heading.lower()}",
+            df.rename(columns={"group": queries.RETURNS_BY[by]}),
+            f"returns_by_{by}.csv",
+            f"returns_{by}",
+        )
 
 st.subheader("Chase list: missing returns")
 chase = app.frame(queries.chase_list, f)
 if chase.empty:
     st.success("Every expected school in these filters has sent its return.")
 else:
-    st.dataframe(chase, hide_index=True, width="stretch",
-                 column_config={"URN": st.column_config.NumberColumn(format="%d")})
-    about = exports.about_sheet(f.describe(), ctx.info,
-                                source=f"E-safety returns database {app.get_db().path.name}",
-                                rows=len(chase), extra={"Round chased": ctx.round or ""})
+    st.dataframe(
+        chase,
+        hide_index=True,
+        width="stretch",
+        column_config={"URN": st.column_config.NumberColumn(format="%d")},
+    )
+
+    def _chase_workbook() -> bytes:
+        about = exports.about_sheet(
+            f.describe(),
+            ctx.info,
+            source=f"E-safety returns database {app.get_db().path.name}",
+            rows=len(chase),
+            extra={"Round chased": ctx.round or ""},
+        )
+        return exports.table_workbook(chase, about, "Chase list")
+
     c1, c2 = st.columns([1, 4])
-    c1.download_button("Chase list (Excel)", exports.table_workbook(chase, about, "Chase list"),
-                       file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="chase_excel", icon="⬇️")
-    c2.download_button("Chase list (CSV)", exports.csv_bytes(chase),
-                       file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.csv",
-                       mime="text/csv", key="chase_csv")
+    # files are built when clicked (deferred download), not on every rerun
+    c1.download_button(
+        "Chase list (Excel)",
+        _chase_workbook,
+        file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="chase_excel",
+        icon="⬇️",
+    )
+    c2.download_button(
+        "Chase list (CSV)",
+        lambda: exports.csv_bytes(chase),
+        file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.csv",
+        mime="text/csv",
+        key="chase_csv",
+    )
 
 left, right = st.columns(2)
 with left:
@@ -70,48 +94,69 @@ with right:
     if warnings.empty:
         st.success("No warnings or errors inside the returns in these filters.")
     else:
-        st.dataframe(warnings, hide_index=True, width="stretch",
-                     column_config={"URN": st.column_config.NumberColumn(format="%d")})
+        st.dataframe(
+            warnings,
+            hide_index=True,
+            width="stretch",
+            column_config={"URN": st.column_config.NumberColumn(format="%d")},
+        )
         with st.expander("Every warning and error, cell by cell"):
             messages = app.frame(queries.return_messages, f)
             st.dataframe(messages, hide_index=True, width="stretch")
-            st.download_button("Download CSV", exports.csv_bytes(messages),
-                               file_name="return_messages.csv", mime="text/csv",
-                               key="messages_csv")
+            st.download_button(
+                "Download CSV",
+                lambda: exports.csv_bytes(messages),
+                file_name="return_messages.csv",
+                mime="text/csv",
+                key="messages_csv",
+            )
 
 st.subheader("Upload returns")
 limit_mb = int(st.get_option("server.maxUploadSize"))
 uploads = st.file_uploader(
     f"Return workbooks ({', '.join('.' + t for t in ACCEPTED_TYPES)}; up to {limit_mb} MB each)",
-    type=ACCEPTED_TYPES, accept_multiple_files=True, key="upload_returns",
+    type=ACCEPTED_TYPES,
+    accept_multiple_files=True,
+    key="upload_returns",
+    max_upload_size=limit_mb,
 )
 if uploads and st.button("Load these returns", type="primary", key="upload_go"):
     too_big = [u.name for u in uploads if u.size > limit_mb * 1024 * 1024]
     if too_big:
         st.error(f"Too large (over {limit_mb} MB): {', '.join(too_big)}. Nothing was loaded.")
         st.stop()
-    try:
-        from ingest.returns import ingest_paths
-    except ImportError:
-        st.error("This installation cannot load returns from the browser; use "
-                 "`python -m ingest returns PATH` instead.")
-        st.stop()
+    from ingest.returns import ingest_paths  # imported here: only an upload needs the readers
+
     progress = st.progress(0.0, text="Saving uploads…")
     with tempfile.TemporaryDirectory(prefix="esafety-upload-") as tmp:
         paths = []
         for i, upload in enumerate(uploads, start=1):
-            # keep the school's file name for messages, but never let it choose the folder
-            target = Path(tmp) / f"{i:04d}_{Path(upload.name).name}"
+            # one folder per upload keeps the school's file name for the messages, and
+            # Path(...).name stops a crafted name from choosing where it is written
+            folder = Path(tmp) / f"{i:04d}"
+            folder.mkdir()
+            target = folder / (Path(upload.name).name or "upload.xlsx")
             target.write_bytes(upload.getbuffer())
             paths.append(target)
             progress.progress(0.4 * i / len(uploads), text=f"Saved {upload.name}")
-        progress.progress(0.5, text=f"Loading {len(paths)} file(s) and rebuilding the tables…")
+        progress.progress(0.4, text=f"Loading {len(paths)} file(s)…")
+
+        def _report(done: int, total: int, name: str) -> None:
+            share = 0.4 + 0.5 * done / total if total else 0.9
+            progress.progress(min(share, 0.9), text=f"Read {done} of {total} {name}".strip())
+
         try:
-            result = ingest_paths(paths, app.get_db().path)
+            summary = ingest_paths(paths, app.get_db().path, progress=_report)
         except Exception as exc:  # the ingest names the problem; show it in one line
             progress.empty()
             st.error(f"The upload could not be loaded: {exc}")
             st.stop()
     progress.progress(1.0, text="Done")
-    st.success(f"Loaded. {result}" if result is not None else "Loaded.")
+    # shown after the rerun, when every page already reads the new data
+    st.session_state["upload_summary"] = (
+        f"{summary.seen} file(s): {summary.loaded} loaded, {summary.rejected} rejected, "
+        f"{summary.duplicates} already loaded. Rejected files and their reasons are listed above."
+    )
     st.rerun()
+if "upload_summary" in st.session_state:
+    st.success(st.session_state.pop("upload_summary"))

@@ -1,4 +1,4 @@
-"""School profile: one school's grades against the county, policies, training, incidents, history."""
+"""School profile: one school against the county; policies, training, incidents, history."""
 
 from __future__ import annotations
 
@@ -15,15 +15,20 @@ st.title(TITLE)
 wanted = st.query_params.get("urn")
 if wanted and wanted.isdigit() and "profile_search" not in st.session_state:
     st.session_state["profile_search"] = wanted  # a shared link to one school
-search = st.text_input("Find a school by name or URN", key="profile_search",
-                       placeholder="e.g. Oak Primary or 118234")
+search = st.text_input(
+    "Find a school by name or URN", key="profile_search", placeholder="e.g. Oak Primary or 118234"
+)
 matches = app.frame(queries.find_schools, search)
 if matches.empty:
     st.warning(f"No school matches “{search}”.")
     st.stop()
 options = list(matches["urn"])
-labels = {u: f"{n} — URN {u} ({s}, {d})" for u, n, s, d in
-          zip(matches["urn"], matches["name"], matches["setting"], matches["district"], strict=True)}
+labels = {
+    u: f"{n} — URN {u} ({s}, {d})"
+    for u, n, s, d in zip(
+        matches["urn"], matches["name"], matches["setting"], matches["district"], strict=True
+    )
+}
 if wanted and wanted.isdigit() and int(wanted) in options and "profile_urn" not in st.session_state:
     st.session_state["profile_urn"] = int(wanted)
 urn = st.selectbox("School", options, format_func=labels.get, key="profile_urn")
@@ -35,39 +40,60 @@ if school is None:
     st.stop()
 
 st.header(school["name"])
-st.caption(f"URN {school['urn']} · {school['setting']} · {school['district']} · "
-           f"{school.get('postcode') or 'no postcode'} · {school.get('pupils') or '–'} pupils")
+st.caption(
+    f"URN {school['urn']} · {school['setting']} · {school['district']} · "
+    f"{school.get('postcode') or 'no postcode'} · {school.get('pupils') or '–'} pupils"
+)
 
-status = palette.RETURN_STATUS_LABELS.get(school["return_status"], school["return_status"])
+status = {"received": "On time", "late": "Late", "missing": "Missing"}.get(
+    school["return_status"], palette.RETURN_STATUS_LABELS.get(school["return_status"], "–")
+)
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Overall grade", palette.grade_label(school["grade_overall"])
-          if school["return_id"] else "No return", border=True)
+m1.metric(
+    "Overall grade",
+    palette.grade_label(school["grade_overall"]) if school["return_id"] else "No return",
+    border=True,
+)
 m2.metric(f"Return {school['current_round']}", status, border=True)
-m3.metric("Flags", int(school["flag_count"] or 0), border=True,
-          delta=(palette.PRIORITY_LABELS.get(school["priority"], "") + " priority")
-          if school["priority"] else None, delta_color="off")
-m4.metric("Policies overdue or missing", int(school["policies_overdue_or_missing"] or 0),
-          border=True)
+m3.metric(
+    "Flags",
+    int(school["flag_count"] or 0),
+    border=True,
+    delta=(palette.PRIORITY_LABELS.get(school["priority"], "") + " priority")
+    if school["priority"]
+    else None,
+    delta_color="off",
+)
+m4.metric(
+    "Policies overdue or missing", int(school["policies_overdue_or_missing"] or 0), border=True
+)
 
 flags = app.frame(queries.school_flags, int(urn))
 st.subheader("Flags and suggested actions")
 if flags.empty:
     st.success("No flags for support in the current round.")
 else:
-    st.dataframe(flags.assign(Priority=flags["Priority"].map(palette.PRIORITY_LABELS)),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        flags.assign(Priority=flags["Priority"].map(palette.PRIORITY_LABELS)),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader("Area grades against the county and the setting")
 comparison = app.frame(queries.school_area_comparison, int(urn))
 st.plotly_chart(charts.area_profile_chart(comparison), key="profile_areas")
-table = pd.DataFrame({
-    "Area": comparison["area_label"],
-    "School grade": [palette.grade_label(g) if school["return_id"] else "No return"
-                     for g in comparison["school_grade"]],
-    "School score": comparison["school_score"].round(1),
-    f"{school['setting']} average": comparison["setting_mean"].round(1),
-    "County average": comparison["county_mean"].round(1),
-})
+table = pd.DataFrame(
+    {
+        "Area": comparison["area_label"],
+        "School grade": [
+            palette.grade_label(g) if school["return_id"] else "No return"
+            for g in comparison["school_grade"]
+        ],
+        "School score": comparison["school_score"].round(1),
+        f"{school['setting']} average": comparison["setting_mean"].round(1),
+        "County average": comparison["county_mean"].round(1),
+    }
+)
 st.dataframe(table, hide_index=True, width="stretch")
 
 left, right = st.columns(2)
@@ -78,9 +104,11 @@ with left:
         st.info("No policy records: the school has no return loaded.")
     else:
         st.dataframe(
-            policies.assign(Freshness=policies["status"].map(
-                lambda s: f"{palette.FRESHNESS_LABELS.get(s, s)}")).drop(columns=["status"]),
-            hide_index=True, width="stretch",
+            policies.assign(
+                Freshness=policies["status"].map(lambda s: f"{palette.FRESHNESS_LABELS.get(s, s)}")
+            ).drop(columns=["status"]),
+            hide_index=True,
+            width="stretch",
             column_config={"Last reviewed": st.column_config.DateColumn(format="D MMM YYYY")},
         )
 with right:
@@ -100,9 +128,13 @@ with left:
     if incidents.empty:
         st.info("No incident figures.")
     else:
-        st.dataframe(incidents.pivot_table(index="Category", columns="Round", values="Incidents",
-                                           aggfunc="sum").reset_index(),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            incidents.pivot_table(
+                index="Category", columns="Round", values="Incidents", aggfunc="sum"
+            ).reset_index(),
+            hide_index=True,
+            width="stretch",
+        )
 with right:
     st.subheader("History across rounds")
     history = app.frame(queries.school_history, int(urn))
@@ -113,7 +145,14 @@ with right:
         grades = history[["round"] + [f"grade_{a}" for a in queries.AREAS]].copy()
         for a in queries.AREAS:
             grades[f"grade_{a}"] = [palette.grade_label(g) for g in grades[f"grade_{a}"]]
-        app.numbers_expander("grades by round", grades.rename(
-            columns={"round": "Round", **{f"grade_{a}": queries.AREA_LABELS[a]
-                                          for a in queries.AREAS}}),
-            f"history_{urn}.csv", "history")
+        app.numbers_expander(
+            "grades by round",
+            grades.rename(
+                columns={
+                    "round": "Round",
+                    **{f"grade_{a}": queries.AREA_LABELS[a] for a in queries.AREAS},
+                }
+            ),
+            f"history_{urn}.csv",
+            "history",
+        )

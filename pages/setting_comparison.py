@@ -1,4 +1,4 @@
-"""Setting comparison: settings side by side per area, locked down vs managed, district vs district."""
+"""Setting comparison: settings per area, locked down vs managed, district vs district."""
 
 from __future__ import annotations
 
@@ -12,11 +12,23 @@ SMALL_GROUP = queries.small_group_threshold()
 
 ctx = app.page_context(TITLE)
 f = ctx.filters
-app.page_header(TITLE, ctx, note=f"Every bar shows its number of schools (n); groups of fewer "
-                                 f"than {SMALL_GROUP} schools are marked ⚠ — read them with care.")
+app.page_header(
+    TITLE,
+    ctx,
+    note=f"Every bar shows its number of schools (n); groups of fewer "
+    f"than {SMALL_GROUP} schools are marked ⚠ — read them with care.",
+)
 
-area = st.segmented_control("Area", queries.AREAS, format_func=queries.AREA_LABELS.get,
-                            default="overall", key="compare_area") or "overall"
+area = (
+    st.segmented_control(
+        "Area",
+        queries.AREAS,
+        format_func=queries.AREA_LABELS.get,
+        default="overall",
+        key="compare_area",
+    )
+    or "overall"
+)
 
 
 def _comparison(by: str, heading: str, key: str) -> None:
@@ -26,11 +38,15 @@ def _comparison(by: str, heading: str, key: str) -> None:
         st.info("No graded returns match these filters.")
         return
     if by == "filtering":
-        df = df.assign(group=df["group"].map({"managed": "Managed", "locked_down": "Locked down"})
-                       .fillna(df["group"]))
+        df = df.assign(
+            group=df["group"]
+            .map({"managed": "Managed", "locked_down": "Locked down"})
+            .fillna(df["group"])
+        )
     st.plotly_chart(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP), key=f"cmp_{key}")
     table = df.assign(grade_label=[charts.palette.grade_label(g) for g in df["grade"]]).pivot_table(
-        index="group", columns="grade_label", values="schools", aggfunc="sum", fill_value=0)
+        index="group", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
+    )
     table["n"] = table.sum(axis=1)
     app.numbers_expander(heading.lower(), table.reset_index(), f"{key}_{area}.csv", key)
 

@@ -37,8 +37,12 @@ def gold_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run_ingest(args: list[str], db: Path) -> None:
     env = dict(os.environ, ESAFETY_DB=str(db))
     done = subprocess.run(
-        [sys.executable, "-m", "ingest", *args], cwd=PROJECT_ROOT, env=env,
-        capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", "ingest", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if done.returncode != 0:
         raise RuntimeError(f"python -m ingest {' '.join(args)} failed: {done.stderr.strip()}")
@@ -57,7 +61,7 @@ def build_sample_db(folder: Path, schools: int = 60) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 60-school sample county loaded with `python -m ingest sample/register/boundaries/returns`."""
+    """A 60-school sample county loaded with `python -m ingest sample/register/...`."""
     return build_sample_db(tmp_path_factory.mktemp("sample"))
 
 
@@ -111,17 +115,33 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db: Path, script: str = "dashboard.py", wait_seconds: float = 60.0
-                     ) -> Iterator[str]:
+def streamlit_server(
+    db: Path, script: str = "dashboard.py", wait_seconds: float = 60.0
+) -> Iterator[str]:
     """`streamlit run` on a free port against ``db``; yields the base URL, stops it after."""
     port = free_port()
     env = dict(os.environ, ESAFETY_DB=str(db))
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -43,7 +43,7 @@ SCHOOLS = [
     (900003, "Cedar Primary School", "Primary", 1, "locked_down", [2, 2, 2, 2, 3]),
     (900004, "Damson Primary School", "Primary", 1, "managed", [3, 3, 4, 3, 3]),
     (900005, "Elm Primary School", "Primary", 2, "managed", [2, 1, 2, 2, 2]),
-    (900006, "=HYPERLINK(\"http://x\") Academy", "Primary", 2, "managed", [3, 2, 3, 3, 4]),
+    (900006, '=HYPERLINK("http://x") Academy', "Primary", 2, "managed", [3, 2, 3, 3, 4]),
     (900007, "Fir Secondary School", "Secondary", 0, "locked_down", [2, 2, 2, 2, 2]),
     (900008, "Grove Secondary School", "Secondary", 1, "managed", [3, 3, 3, 3, 3]),
     (900009, "Hazel High School", "Secondary", 2, "managed", None),
@@ -101,12 +101,23 @@ def _previous_grades(grades: list[int] | None, i: int) -> list[int] | None:
     # the earlier round: most schools a grade better on training, one school absent
     if grades is None or i == 3:
         return None
-    return [max(1, g - 1) if a in ("overall", "training") else g for a, g in zip(AREAS, grades)]
+    return [
+        max(1, g - 1) if a in ("overall", "training") else g
+        for a, g in zip(AREAS, grades, strict=False)
+    ]
 
 
 def frames() -> dict[str, pd.DataFrame]:
     """Every gold table as a DataFrame (also handy for asserting against)."""
-    schools, school_rounds, status_rows, flags, fresh, training, incidents = [], [], [], [], [], [], []
+    schools, school_rounds, status_rows, flags, fresh, training, incidents = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
     responses, files, messages, area_scores = [], [], [], []
     for i, (urn, name, setting, d, filtering, grades) in enumerate(SCHOOLS):
         code, district, lon0, lat0 = DISTRICTS[d]
@@ -118,70 +129,155 @@ def frames() -> dict[str, pd.DataFrame]:
         for rnd, g in per_round.items():
             if g is None:
                 if expected:
-                    status_rows.append((urn, rnd, setting, district, "missing", None, DEADLINES[rnd]))
+                    status_rows.append(
+                        (urn, rnd, setting, district, "missing", None, DEADLINES[rnd])
+                    )
                 continue
             completed = date(int(rnd[:4]), 11 if i % 4 else 12, 20 if i % 5 == 0 else 10)
             return_id = f"{urn:06d}{rnd[:4]}abcdef"[:16]
             late = completed > DEADLINES[rnd]
             status_rows.append(
-                (urn, rnd, setting, district, "late" if late else "received", completed, DEADLINES[rnd])
+                (
+                    urn,
+                    rnd,
+                    setting,
+                    district,
+                    "late" if late else "received",
+                    completed,
+                    DEADLINES[rnd],
+                )
             )
-            row = {"urn": urn, "round": rnd, "return_id": return_id, "completed_on": completed,
-                   "filtering": filtering, "setting": setting, "district": district}
-            for a, ga in zip(AREAS, g):
+            row = {
+                "urn": urn,
+                "round": rnd,
+                "return_id": return_id,
+                "completed_on": completed,
+                "filtering": filtering,
+                "setting": setting,
+                "district": district,
+            }
+            for a, ga in zip(AREAS, g, strict=False):
                 row[f"grade_{a}"] = ga
                 row[f"score_{a}"] = _score(ga)
-                area_scores.append({
-                    "urn": urn, "round": rnd, "area": a, "score_pct": _score(ga), "grade": ga,
-                    "grade_label": GRADE_LABELS[ga],
-                    "capped_by": "locked_down" if a == "provision" and filtering == "locked_down" else None,
-                    "return_id": return_id, "is_current_round": rnd == CURRENT,
-                    "indicator_score_pct": _score(ga), "grade_uncapped": ga,
-                    "insufficient_evidence": False,
-                })
+                area_scores.append(
+                    {
+                        "urn": urn,
+                        "round": rnd,
+                        "area": a,
+                        "score_pct": _score(ga),
+                        "grade": ga,
+                        "grade_label": GRADE_LABELS[ga],
+                        "capped_by": "locked_down"
+                        if a == "provision" and filtering == "locked_down"
+                        else None,
+                        "return_id": return_id,
+                        "is_current_round": rnd == CURRENT,
+                        "indicator_score_pct": _score(ga),
+                        "grade_uncapped": ga,
+                        "insufficient_evidence": False,
+                    }
+                )
             school_rounds.append(row)
-            files.append({
-                "file_name": f"return_{urn}_{rnd[:4]}.xlsx", "path": f"returns/return_{urn}_{rnd[:4]}.xlsx",
-                "sha256": f"{urn:06d}{rnd[:4]}" + "0" * 54, "size_bytes": 20480, "kind": "return",
-                "status": "loaded", "reason": None, "urn": urn, "round": rnd,
-                "ingested_at": datetime(int(rnd[:4]), 12, 20, 9, 0), "batch_id": f"b{rnd[:4]}",
-                "warnings": 1 if i % 3 == 0 else 0, "errors": 0,
-            })
+            files.append(
+                {
+                    "file_name": f"return_{urn}_{rnd[:4]}.xlsx",
+                    "path": f"returns/return_{urn}_{rnd[:4]}.xlsx",
+                    "sha256": f"{urn:06d}{rnd[:4]}" + "0" * 54,
+                    "size_bytes": 20480,
+                    "kind": "return",
+                    "status": "loaded",
+                    "reason": None,
+                    "urn": urn,
+                    "round": rnd,
+                    "ingested_at": datetime(int(rnd[:4]), 12, 20, 9, 0),
+                    "batch_id": f"b{rnd[:4]}",
+                    "warnings": 1 if i % 3 == 0 else 0,
+                    "errors": 0,
+                }
+            )
             if i % 3 == 0:
-                messages.append({
-                    "sha256": files[-1]["sha256"], "file_name": files[-1]["file_name"],
-                    "severity": "warning", "location": "Self-review!C7",
-                    "message": "Response 'maybe' is not recognised; the indicator counts as unanswered",
-                    "ingested_at": files[-1]["ingested_at"], "urn": urn, "round": rnd,
-                })
+                messages.append(
+                    {
+                        "sha256": files[-1]["sha256"],
+                        "file_name": files[-1]["file_name"],
+                        "severity": "warning",
+                        "location": "Self-review!C7",
+                        "message": "Response 'maybe' is not recognised; counted as unanswered",
+                        "ingested_at": files[-1]["ingested_at"],
+                        "urn": urn,
+                        "round": rnd,
+                    }
+                )
             if rnd == CURRENT:
                 for j, (p, label) in enumerate(POLICIES):
                     days = None if (i + j) % 7 == 0 else 100 + 60 * ((i + j) % 6)
-                    st = ("missing" if days is None else "fresh" if days <= 305
-                          else "due_soon" if days <= 365 else "overdue")
-                    fresh.append({
-                        "urn": urn, "round": rnd, "policy": p,
-                        "last_reviewed": None if days is None else date.fromordinal(AS_OF.toordinal() - days),
-                        "days_since_review": days, "status": st, "policy_label": label,
-                        "return_id": return_id,
-                    })
+                    st = (
+                        "missing"
+                        if days is None
+                        else "fresh"
+                        if days <= 305
+                        else "due_soon"
+                        if days <= 365
+                        else "overdue"
+                    )
+                    fresh.append(
+                        {
+                            "urn": urn,
+                            "round": rnd,
+                            "policy": p,
+                            "last_reviewed": None
+                            if days is None
+                            else date.fromordinal(AS_OF.toordinal() - days),
+                            "days_since_review": days,
+                            "status": st,
+                            "policy_label": label,
+                            "return_id": return_id,
+                        }
+                    )
                 for j, (sg, label) in enumerate(STAFF_GROUPS):
                     head = 10 + i + j
                     trained = head if g[4] <= 2 else head // 3 if sg == "governors" else head - 2
-                    training.append({
-                        "urn": urn, "round": rnd, "return_id": return_id, "staff_group": sg,
-                        "staff_group_label": label, "headcount": head, "trained": trained,
-                        "coverage_pct": 100.0 * trained / head, "is_valid": True,
-                    })
+                    training.append(
+                        {
+                            "urn": urn,
+                            "round": rnd,
+                            "return_id": return_id,
+                            "staff_group": sg,
+                            "staff_group_label": label,
+                            "headcount": head,
+                            "trained": trained,
+                            "coverage_pct": 100.0 * trained / head,
+                            "is_valid": True,
+                        }
+                    )
                 for j, (cat, label) in enumerate(CATEGORIES):
-                    incidents.append({"urn": urn, "round": rnd, "return_id": return_id,
-                                      "category": cat, "category_label": label,
-                                      "count": (i + j) % 4})
-                for ind, area in (("OVR1", "overall"), ("LEA4", "leadership"), ("PRO4", "provision")):
-                    responses.append({"urn": urn, "round": rnd, "return_id": return_id,
-                                      "indicator_id": ind, "area": area,
-                                      "statement": f"Statement {ind}", "response": "fully",
-                                      "response_label": "Fully in place"})
+                    incidents.append(
+                        {
+                            "urn": urn,
+                            "round": rnd,
+                            "return_id": return_id,
+                            "category": cat,
+                            "category_label": label,
+                            "count": (i + j) % 4,
+                        }
+                    )
+                for ind, area in (
+                    ("OVR1", "overall"),
+                    ("LEA4", "leadership"),
+                    ("PRO4", "provision"),
+                ):
+                    responses.append(
+                        {
+                            "urn": urn,
+                            "round": rnd,
+                            "return_id": return_id,
+                            "indicator_id": ind,
+                            "area": area,
+                            "statement": f"Statement {ind}",
+                            "response": "fully",
+                            "response_label": "Fully in place",
+                        }
+                    )
         # flags in the current round
         keys: list[str] = []
         if expected and grades is None:
@@ -199,14 +295,28 @@ def frames() -> dict[str, pd.DataFrame]:
                 keys.append("declining")
         priority = None
         if keys:
-            priority = ("high" if "inadequate_area" in keys or len(keys) >= 3
-                        else "medium" if len(keys) == 2 else "low")
+            priority = (
+                "high"
+                if "inadequate_area" in keys or len(keys) >= 3
+                else "medium"
+                if len(keys) == 2
+                else "low"
+            )
         for k in keys:
             label, action = FLAG_TEXT[k]
-            flags.append({"urn": urn, "round": CURRENT, "flag": k, "detail": label,
-                          "priority": priority, "flag_label": label,
-                          "reason": f"{label} at {name}", "suggested_action": action,
-                          "flag_count": len(keys)})
+            flags.append(
+                {
+                    "urn": urn,
+                    "round": CURRENT,
+                    "flag": k,
+                    "detail": label,
+                    "priority": priority,
+                    "flag_label": label,
+                    "reason": f"{label} at {name}",
+                    "suggested_action": action,
+                    "flag_count": len(keys),
+                }
+            )
         st_rows = [f for f in fresh if f["urn"] == urn]
         worst = None
         for s in ("missing", "overdue", "due_soon", "fresh"):
@@ -214,62 +324,147 @@ def frames() -> dict[str, pd.DataFrame]:
                 worst = s
                 break
         cur = next((r for r in school_rounds if r["urn"] == urn and r["round"] == CURRENT), None)
-        status = ("not_expected" if not expected else
-                  next(s[4] for s in status_rows if s[0] == urn and s[1] == CURRENT))
+        status = (
+            "not_expected"
+            if not expected
+            else next(s[4] for s in status_rows if s[0] == urn and s[1] == CURRENT)
+        )
         cov = [t["coverage_pct"] for t in training if t["urn"] == urn]
         srow = {
-            "urn": urn, "name": name, "setting": setting, "district": district,
-            "district_code": code, "lat": lat, "lon": lon, "postcode": f"ZZ{d + 1} {i}AA",
-            "pupils": 200 + 37 * i, "is_open": True, "is_independent": not expected,
-            "expected_to_return": expected, "current_round": CURRENT, "return_status": status,
+            "urn": urn,
+            "name": name,
+            "setting": setting,
+            "district": district,
+            "district_code": code,
+            "lat": lat,
+            "lon": lon,
+            "postcode": f"ZZ{d + 1} {i}AA",
+            "pupils": 200 + 37 * i,
+            "is_open": True,
+            "is_independent": not expected,
+            "expected_to_return": expected,
+            "current_round": CURRENT,
+            "return_status": status,
             "return_id": cur["return_id"] if cur else None,
             "completed_on": cur["completed_on"] if cur else None,
             "filtering": filtering if cur else None,
         }
-        for a, idx in zip(AREAS, range(5)):
+        for a, idx in zip(AREAS, range(5), strict=False):
             srow[f"grade_{a}"] = grades[idx] if grades else None
-        for a, idx in zip(AREAS, range(5)):
+        for a, idx in zip(AREAS, range(5), strict=False):
             srow[f"score_{a}"] = _score(grades[idx]) if grades else None
-        srow.update({
-            "previous_grade_overall": prev[0] if prev else None, "flag_count": len(keys),
-            "flags": ",".join(keys), "priority": priority,
-            "policies_overdue_or_missing": sum(f["status"] in ("overdue", "missing") for f in st_rows),
-            "freshness_worst": worst, "min_staff_coverage_pct": min(cov) if cov else None,
-        })
+        srow.update(
+            {
+                "previous_grade_overall": prev[0] if prev else None,
+                "flag_count": len(keys),
+                "flags": ",".join(keys),
+                "priority": priority,
+                "policies_overdue_or_missing": sum(
+                    f["status"] in ("overdue", "missing") for f in st_rows
+                ),
+                "freshness_worst": worst,
+                "min_staff_coverage_pct": min(cov) if cov else None,
+            }
+        )
         schools.append(srow)
 
     # one rejected file, one duplicate
-    files.append({"file_name": "scan.pdf", "path": "returns/scan.pdf", "sha256": "f" * 64,
-                  "size_bytes": 1000, "kind": "return", "status": "rejected",
-                  "reason": "scan.pdf is not an Excel workbook", "urn": None, "round": None,
-                  "ingested_at": datetime(2026, 12, 20, 9, 0), "batch_id": "b2026",
-                  "warnings": 0, "errors": 1})
-    messages.append({"sha256": "f" * 64, "file_name": "scan.pdf", "severity": "error",
-                     "location": None, "message": "scan.pdf is not an Excel workbook",
-                     "ingested_at": datetime(2026, 12, 20, 9, 0), "urn": None, "round": None})
+    files.append(
+        {
+            "file_name": "scan.pdf",
+            "path": "returns/scan.pdf",
+            "sha256": "f" * 64,
+            "size_bytes": 1000,
+            "kind": "return",
+            "status": "rejected",
+            "reason": "scan.pdf is not an Excel workbook",
+            "urn": None,
+            "round": None,
+            "ingested_at": datetime(2026, 12, 20, 9, 0),
+            "batch_id": "b2026",
+            "warnings": 0,
+            "errors": 1,
+        }
+    )
+    messages.append(
+        {
+            "sha256": "f" * 64,
+            "file_name": "scan.pdf",
+            "severity": "error",
+            "location": None,
+            "message": "scan.pdf is not an Excel workbook",
+            "ingested_at": datetime(2026, 12, 20, 9, 0),
+            "urn": None,
+            "round": None,
+        }
+    )
 
     sr = pd.DataFrame(school_rounds)
     dist_rows = []
     for _, r in sr.iterrows():
         for a in AREAS:
             g = r[f"grade_{a}"]
-            dist_rows.append((r["round"], a, AREA_LABELS[a], r["setting"], r["district"],
-                              r["filtering"], g, GRADE_LABELS.get(g, "Insufficient evidence")))
-    dist = pd.DataFrame(dist_rows, columns=["round", "area", "area_label", "setting", "district",
-                                            "filtering", "grade", "grade_label"])
-    dist = (dist.groupby(["round", "area", "area_label", "setting", "district", "filtering",
-                          "grade", "grade_label"], dropna=False).size()
-            .reset_index(name="schools"))
-    rounds = pd.DataFrame([
-        {"round": r, "returns": int((sr["round"] == r).sum()), "is_current": r == CURRENT,
-         "deadline": DEADLINES[r]} for r in ROUNDS
-    ])
-    build_info = pd.DataFrame([
-        {"key": "as_of", "value": AS_OF.isoformat()},
-        {"key": "current_round", "value": CURRENT},
-        {"key": "previous_round", "value": ROUNDS[0]},
-        {"key": "built_at", "value": "2027-03-01T08:00:00"},
-    ])
+            dist_rows.append(
+                (
+                    r["round"],
+                    a,
+                    AREA_LABELS[a],
+                    r["setting"],
+                    r["district"],
+                    r["filtering"],
+                    g,
+                    GRADE_LABELS.get(g, "Insufficient evidence"),
+                )
+            )
+    dist = pd.DataFrame(
+        dist_rows,
+        columns=[
+            "round",
+            "area",
+            "area_label",
+            "setting",
+            "district",
+            "filtering",
+            "grade",
+            "grade_label",
+        ],
+    )
+    dist = (
+        dist.groupby(
+            [
+                "round",
+                "area",
+                "area_label",
+                "setting",
+                "district",
+                "filtering",
+                "grade",
+                "grade_label",
+            ],
+            dropna=False,
+        )
+        .size()
+        .reset_index(name="schools")
+    )
+    rounds = pd.DataFrame(
+        [
+            {
+                "round": r,
+                "returns": int((sr["round"] == r).sum()),
+                "is_current": r == CURRENT,
+                "deadline": DEADLINES[r],
+            }
+            for r in ROUNDS
+        ]
+    )
+    build_info = pd.DataFrame(
+        [
+            {"key": "as_of", "value": AS_OF.isoformat()},
+            {"key": "current_round", "value": CURRENT},
+            {"key": "previous_round", "value": ROUNDS[0]},
+            {"key": "built_at", "value": "2027-03-01T08:00:00"},
+        ]
+    )
     return {
         "schools": pd.DataFrame(schools),
         "school_rounds": sr,
@@ -280,12 +475,18 @@ def frames() -> dict[str, pd.DataFrame]:
         "training_coverage": pd.DataFrame(training),
         "incidents": pd.DataFrame(incidents),
         "responses": pd.DataFrame(responses),
-        "returns_status": pd.DataFrame(status_rows, columns=["urn", "round", "setting", "district",
-                                                             "status", "completed_on", "deadline"]),
+        "returns_status": pd.DataFrame(
+            status_rows,
+            columns=["urn", "round", "setting", "district", "status", "completed_on", "deadline"],
+        ),
         "files": pd.DataFrame(files),
         "messages": pd.DataFrame(messages),
-        "districts": pd.DataFrame([{"district_code": c, "district_name": n,
-                                    "geometry": _square(lo, la)} for c, n, lo, la in DISTRICTS]),
+        "districts": pd.DataFrame(
+            [
+                {"district_code": c, "district_name": n, "geometry": _square(lo, la)}
+                for c, n, lo, la in DISTRICTS
+            ]
+        ),
         "rounds": rounds,
         "build_info": build_info,
     }
@@ -293,9 +494,15 @@ def frames() -> dict[str, pd.DataFrame]:
 
 # column types DuckDB cannot infer from all-null pandas columns
 _CASTS = {
-    "schools": {"grade_overall": "INTEGER", "previous_grade_overall": "INTEGER",
-                "priority": "VARCHAR", "filtering": "VARCHAR", "return_id": "VARCHAR",
-                "completed_on": "DATE", "freshness_worst": "VARCHAR"},
+    "schools": {
+        "grade_overall": "INTEGER",
+        "previous_grade_overall": "INTEGER",
+        "priority": "VARCHAR",
+        "filtering": "VARCHAR",
+        "return_id": "VARCHAR",
+        "completed_on": "DATE",
+        "freshness_worst": "VARCHAR",
+    },
     "files": {"reason": "VARCHAR", "urn": "INTEGER", "round": "VARCHAR"},
     "messages": {"location": "VARCHAR", "urn": "INTEGER", "round": "VARCHAR"},
     "area_scores": {"capped_by": "VARCHAR"},
@@ -312,10 +519,16 @@ def build_gold_db(path: str | Path) -> Path:
             con.register("_frame", df)
             casts = dict(_CASTS.get(name, {}))
             # grades are integers 1-4; pandas turns a column with nulls into floats
-            casts.update({c: "INTEGER" for c in df.columns
-                          if (c == "grade" or c.startswith("grade_")) and not c.endswith("label")})
+            casts.update(
+                {
+                    c: "INTEGER"
+                    for c in df.columns
+                    if (c == "grade" or c.startswith("grade_")) and not c.endswith("label")
+                }
+            )
             cols = ", ".join(
-                f'CAST("{c}" AS {casts[c]}) AS "{c}"' if c in casts else f'"{c}"' for c in df.columns
+                f'CAST("{c}" AS {casts[c]}) AS "{c}"' if c in casts else f'"{c}"'
+                for c in df.columns
             )
             con.execute(f"CREATE OR REPLACE TABLE gold.{name} AS SELECT {cols} FROM _frame")
             con.unregister("_frame")

@@ -13,13 +13,15 @@ from ui.filters import Filters
 
 
 def _rows() -> pd.DataFrame:
-    return pd.DataFrame({
-        "URN": [100001, 100002, 100003, 100004],
-        "School": ["=HYPERLINK(\"http://evil\",\"x\")", "+44 Academy", "-minus School", "@mention"],
-        "Priority": ["high", "medium", "low", "high"],
-        "Overall grade": [1, 4, None, 2],
-        "Return date": [pd.Timestamp(2026, 11, 1), pd.NaT, pd.Timestamp(2026, 12, 1), pd.NaT],
-    })
+    return pd.DataFrame(
+        {
+            "URN": [100001, 100002, 100003, 100004],
+            "School": ['=HYPERLINK("http://evil","x")', "+44 Academy", "-minus School", "@mention"],
+            "Priority": ["high", "medium", "low", "high"],
+            "Overall grade": [1, 4, None, 2],
+            "Return date": [pd.Timestamp(2026, 11, 1), pd.NaT, pd.Timestamp(2026, 12, 1), pd.NaT],
+        }
+    )
 
 
 def _open(data: bytes) -> openpyxl.Workbook:
@@ -28,8 +30,9 @@ def _open(data: bytes) -> openpyxl.Workbook:
 
 def _about() -> dict[str, str]:
     info = {"as_of": "2027-03-01", "current_round": "2026/27", "built_at": "2027-03-01T08:00"}
-    return exports.about_sheet(Filters(districts=("Eastvale",)).describe(), info,
-                               "E-safety returns database", 4)
+    return exports.about_sheet(
+        Filters(districts=("Eastvale",)).describe(), info, "E-safety returns database", 4
+    )
 
 
 def test_school_text_that_looks_like_a_formula_stays_text() -> None:
@@ -49,8 +52,13 @@ def test_the_sheet_has_a_frozen_header_an_autofilter_and_one_row_per_record() ->
 
 
 def test_grades_are_written_as_labels_on_their_palette_colour() -> None:
-    data = exports.table_workbook(_rows(), _about(), "Flagged schools",
-                                  grade_columns=["Overall grade"], priority_columns=["Priority"])
+    data = exports.table_workbook(
+        _rows(),
+        _about(),
+        "Flagged schools",
+        grade_columns=["Overall grade"],
+        priority_columns=["Priority"],
+    )
     ws = _open(data)["Flagged schools"]
     outstanding, inadequate = ws["D2"], ws["D3"]
     assert outstanding.value == "Outstanding"

@@ -21,8 +21,12 @@ DEFAULT_PAGE = "pages/overview.py"
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
 
-def _open(db: Path, page: str | None = None, query: dict[str, str | list[str]] | None = None,
-          monkeypatch: pytest.MonkeyPatch | None = None) -> AppTest:
+def _open(
+    db: Path,
+    page: str | None = None,
+    query: dict[str, str | list[str]] | None = None,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> AppTest:
     assert monkeypatch is not None
     monkeypatch.setenv("ESAFETY_DB", str(db))
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
@@ -105,16 +109,26 @@ def test_the_filters_are_kept_in_the_query_string(gold_db: Path, monkeypatch) ->
 
 
 def test_a_bookmarked_link_opens_with_its_filters(gold_db: Path, monkeypatch) -> None:
-    at = _open(gold_db, None, query={"district": ["Eastvale", "Northdown"], "round": "2025/26"},
-               monkeypatch=monkeypatch)
+    at = _open(
+        gold_db,
+        None,
+        query={"district": ["Eastvale", "Northdown"], "round": "2025/26"},
+        monkeypatch=monkeypatch,
+    )
     assert at.multiselect(key="f_districts").value == ["Eastvale", "Northdown"]
     assert at.selectbox(key="f_round").value == "2025/26"
     assert _metric(at, "Schools") == "8"
 
 
-def test_a_bookmark_with_unknown_values_falls_back_to_everything(gold_db: Path, monkeypatch) -> None:
-    at = _open(gold_db, None, query={"district": "Atlantis", "round": "1999/00",
-                                     "filtering": "sideways"}, monkeypatch=monkeypatch)
+def test_a_bookmark_with_unknown_values_falls_back_to_everything(
+    gold_db: Path, monkeypatch
+) -> None:
+    at = _open(
+        gold_db,
+        None,
+        query={"district": "Atlantis", "round": "1999/00", "filtering": "sideways"},
+        monkeypatch=monkeypatch,
+    )
     assert at.multiselect(key="f_districts").value == []
     assert _metric(at, "Schools") == "12"
 

@@ -91,8 +91,11 @@ def test_the_priority_and_reason_filters_narrow_the_flagged_list(con) -> None:
     locked = queries.flagged_schools(con, Filters(), flags=("locked_down",))
     assert 0 < len(high) < len(everyone)
     assert set(high["Priority"]) == {"high"}
-    assert set(locked["School"]) == {"Cedar Primary School", "Fir Secondary School",
-                                     "Juniper Pupil Referral Unit"}
+    assert set(locked["School"]) == {
+        "Cedar Primary School",
+        "Fir Secondary School",
+        "Juniper Pupil Referral Unit",
+    }
 
 
 def test_a_school_is_found_by_urn_or_part_of_its_name(con) -> None:

@@ -19,11 +19,17 @@ import streamlit as st
 
 from lakehouse import queries
 from lakehouse.db import ReadOnlyDatabase, db_path
+from ui.exports import csv_bytes
 from ui.filters import FILTERING_CHOICES, QP_KEYS, Filters
 
 T = TypeVar("T")
 
-K_ROUND, K_DISTRICTS, K_SETTINGS, K_FILTERING = "f_round", "f_districts", "f_settings", "f_filtering"
+K_ROUND, K_DISTRICTS, K_SETTINGS, K_FILTERING = (
+    "f_round",
+    "f_districts",
+    "f_settings",
+    "f_filtering",
+)
 _K_INITIALISED = "_filters_initialised"
 _K_FILTERS = "filters"
 PRESENT_PARAM = "present"
@@ -76,12 +82,17 @@ def _recover_bare_run(script: str) -> None:
     """
     pages = app_pages()
     target = next(
-        (p for p, (path, *_rest) in zip(pages, PAGE_SPECS, strict=True)
-         if Path(path).name == Path(script).name),
+        (
+            p
+            for p, (path, *_rest) in zip(pages, PAGE_SPECS, strict=True)
+            if Path(path).name == Path(script).name
+        ),
         pages[0],
     )
+    # keep a bookmarked filter set (?district=...) across the hand-over
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
     st.navigation(pages, position="hidden")
-    st.switch_page(target)
+    st.switch_page(target, query_params=params)
 
 
 @dataclass(frozen=True)
@@ -211,18 +222,22 @@ def sidebar_filters() -> Filters | None:
     with st.sidebar:
         st.header("Filters")
         st.selectbox(
-            "Collection round", options.rounds, key=K_ROUND,
+            "Collection round",
+            options.rounds,
+            key=K_ROUND,
             format_func=lambda r: f"{r} (current)" if r == options.current_round else r,
         )
-        st.multiselect("Districts", options.districts, key=K_DISTRICTS,
-                       placeholder="All districts")
+        st.multiselect("Districts", options.districts, key=K_DISTRICTS, placeholder="All districts")
         st.multiselect("Settings", options.settings, key=K_SETTINGS, placeholder="All settings")
         st.selectbox(
-            "Filtering approach", ["", *FILTERING_CHOICES], key=K_FILTERING,
+            "Filtering approach",
+            ["", *FILTERING_CHOICES],
+            key=K_FILTERING,
             format_func=lambda v: FILTERING_CHOICES.get(v, "Any"),
         )
-        st.button("Clear filters", on_click=clear_filters, args=(options.current_round,),
-                  width="stretch")
+        st.button(
+            "Clear filters", on_click=clear_filters, args=(options.current_round,), width="stretch"
+        )
     f = Filters(
         round=st.session_state[K_ROUND],
         districts=tuple(st.session_state[K_DISTRICTS]),
@@ -277,9 +292,12 @@ def page_header(title: str, ctx: PageContext, note: str | None = None) -> None:
 
 def numbers_expander(label: str, df: Any, file_name: str, key: str) -> None:
     """The numbers behind a chart: the table and a CSV download, folded away."""
-    from ui.exports import csv_bytes
-
     with st.expander(f"Numbers: {label}"):
         st.dataframe(df, hide_index=True, width="stretch")
-        st.download_button("Download CSV", csv_bytes(df), file_name=file_name, mime="text/csv",
-                           key=f"csv_{key}")
+        st.download_button(
+            "Download CSV",
+            lambda: csv_bytes(df),  # built on click, not on every rerun
+            file_name=file_name,
+            mime="text/csv",
+            key=f"csv_{key}",
+        )

@@ -71,19 +71,33 @@ def stacked_grade_bars(
         if part.empty:
             continue
         counts = [int(part.get(g, 0)) for g in order]
-        values = [100.0 * c / totals[g] if percent and totals[g] else c for c, g in zip(counts, order)]
-        fig.add_trace(go.Bar(
-            name=label, orientation="h", y=[labels[g] for g in order], x=values,
-            marker={"color": colour, "line": {"color": "white", "width": 1}},
-            text=[str(c) if c else "" for c in counts], textposition="inside",
-            insidetextanchor="middle", textfont={"color": palette.text_colour_on(colour), "size": 15},
-            customdata=counts,
-            hovertemplate=f"%{{y}}<br>{label}: %{{customdata}} schools<extra></extra>",
-        ))
+        values = [
+            100.0 * c / totals[g] if percent and totals[g] else c
+            for c, g in zip(counts, order, strict=False)
+        ]
+        fig.add_trace(
+            go.Bar(
+                name=label,
+                orientation="h",
+                y=[labels[g] for g in order],
+                x=values,
+                marker={"color": colour, "line": {"color": "white", "width": 1}},
+                text=[str(c) if c else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": palette.text_colour_on(colour), "size": 15},
+                customdata=counts,
+                hovertemplate=f"%{{y}}<br>{label}: %{{customdata}} schools<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title="% of schools" if percent else "schools", range=[0, 100] if percent else None,
-                     showgrid=True, gridcolor="#EEEEEE")
+    fig.update_xaxes(
+        title="% of schools" if percent else "schools",
+        range=[0, 100] if percent else None,
+        showgrid=True,
+        gridcolor="#EEEEEE",
+    )
     return _layout(fig, title, height=max(260, 70 + 52 * len(order)))
 
 
@@ -120,14 +134,23 @@ def status_bars(
         if part.empty:
             continue
         counts = [int(part.get(g, 0)) for g in groups]
-        fig.add_trace(go.Bar(
-            name=labels.get(status, status), orientation="h", y=groups, x=counts,
-            marker={"color": colours.get(status, palette.GREY), "line": {"color": "white", "width": 1}},
-            text=[str(c) if c else "" for c in counts], textposition="inside",
-            insidetextanchor="middle",
-            textfont={"color": palette.text_colour_on(colours.get(status, palette.GREY))},
-            hovertemplate=f"%{{y}}<br>{labels.get(status, status)}: %{{x}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                name=labels.get(status, status),
+                orientation="h",
+                y=groups,
+                x=counts,
+                marker={
+                    "color": colours.get(status, palette.GREY),
+                    "line": {"color": "white", "width": 1},
+                },
+                text=[str(c) if c else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": palette.text_colour_on(colours.get(status, palette.GREY))},
+                hovertemplate=f"%{{y}}<br>{labels.get(status, status)}: %{{x}}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title="schools", showgrid=True, gridcolor="#EEEEEE")
@@ -137,49 +160,89 @@ def status_bars(
 def freshness_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Policy freshness at a glance (df: policy_label, status, schools)."""
     order = list(dict.fromkeys(df.sort_values("policy")["policy_label"]))
-    return status_bars(df, "policy_label", "status", palette.FRESHNESS_COLOURS,
-                       palette.FRESHNESS_LABELS, palette.FRESHNESS_ORDER, title, order)
+    return status_bars(
+        df,
+        "policy_label",
+        "status",
+        palette.FRESHNESS_COLOURS,
+        palette.FRESHNESS_LABELS,
+        palette.FRESHNESS_ORDER,
+        title,
+        order,
+    )
 
 
 def returns_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Received on time, late and missing per group (df: group, expected, received, late, missing)."""
-    long = pd.DataFrame({
-        "group": list(df["group"]) * 3,
-        "status": ["received"] * len(df) + ["late"] * len(df) + ["missing"] * len(df),
-        "schools": list(df["received"] - df["late"]) + list(df["late"]) + list(df["missing"]),
-    })
-    groups = [group_label(str(g), int(n), 0) for g, n in zip(df["group"], df["expected"])]
+    """Received on time, late and missing per group (df from queries.returns_by)."""
+    long = pd.DataFrame(
+        {
+            "group": list(df["group"]) * 3,
+            "status": ["received"] * len(df) + ["late"] * len(df) + ["missing"] * len(df),
+            "schools": list(df["received"] - df["late"]) + list(df["late"]) + list(df["missing"]),
+        }
+    )
+    groups = [
+        group_label(str(g), int(n), 0) for g, n in zip(df["group"], df["expected"], strict=False)
+    ]
     long["group"] = groups * 3
-    return status_bars(long, "group", "status", palette.RETURN_STATUS_COLOURS,
-                       palette.RETURN_STATUS_LABELS, ("received", "late", "missing"), title, groups)
+    return status_bars(
+        long,
+        "group",
+        "status",
+        palette.RETURN_STATUS_COLOURS,
+        palette.RETURN_STATUS_LABELS,
+        ("received", "late", "missing"),
+        title,
+        groups,
+    )
 
 
-def count_bars(df: pd.DataFrame, label_col: str, value_col: str, title: str | None = None,
-               colour: str = palette.BLUE) -> go.Figure:
+def count_bars(
+    df: pd.DataFrame,
+    label_col: str,
+    value_col: str,
+    title: str | None = None,
+    colour: str = palette.BLUE,
+) -> go.Figure:
     """Simple horizontal bars with the number at the end (e.g. reasons for support)."""
-    fig = go.Figure(go.Bar(
-        orientation="h", y=df[label_col], x=df[value_col], marker={"color": colour},
-        text=df[value_col], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=df[label_col],
+            x=df[value_col],
+            marker={"color": colour},
+            text=df[value_col],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title="schools", showgrid=True, gridcolor="#EEEEEE")
     return _layout(fig, title, height=max(240, 70 + 42 * len(df)))
 
 
 def area_profile_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """A school's area scores beside the county and setting means (df from school_area_comparison)."""
+    """A school's area scores beside the county and setting means."""
     fig = go.Figure()
-    series = (("school_score", "This school", palette.BLUE),
-              ("setting_mean", "Setting average", palette.SKY),
-              ("county_mean", "County average", palette.GREY))
+    series = (
+        ("school_score", "This school", palette.BLUE),
+        ("setting_mean", "Setting average", palette.SKY),
+        ("county_mean", "County average", palette.GREY),
+    )
     for col, name, colour in series:
         values = df[col].astype("Float64")
-        fig.add_trace(go.Bar(
-            name=name, x=df["area_label"], y=values, marker={"color": colour},
-            text=[("" if pd.isna(v) else f"{v:.0f}") for v in values], textposition="outside",
-            hovertemplate=f"%{{x}}<br>{name}: %{{y:.1f}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=df["area_label"],
+                y=values,
+                marker={"color": colour},
+                text=[("" if pd.isna(v) else f"{v:.0f}") for v in values],
+                textposition="outside",
+                hovertemplate=f"%{{x}}<br>{name}: %{{y:.1f}}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="score (%)", range=[0, 105], showgrid=True, gridcolor="#EEEEEE")
     return _layout(fig, title, height=380)
@@ -187,28 +250,42 @@ def area_profile_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
 
 def coverage_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Training coverage by staff group (df: 'Staff group', 'Coverage (%)')."""
-    fig = go.Figure(go.Bar(
-        orientation="h", y=df["Staff group"], x=df["Coverage (%)"], marker={"color": palette.GREEN},
-        text=[("" if pd.isna(v) else f"{v:.0f}%") for v in df["Coverage (%)"]],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=df["Staff group"],
+            x=df["Coverage (%)"],
+            marker={"color": palette.GREEN},
+            text=[("" if pd.isna(v) else f"{v:.0f}%") for v in df["Coverage (%)"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
+        )
+    )
     fig.update_xaxes(title="% trained in the last 12 months", range=[0, 110])
     fig.update_yaxes(autorange="reversed", title=None)
     return _layout(fig, title, height=max(220, 70 + 45 * len(df)))
 
 
-def history_chart(df: pd.DataFrame, areas: Mapping[str, str], title: str | None = None) -> go.Figure:
+def history_chart(
+    df: pd.DataFrame, areas: Mapping[str, str], title: str | None = None
+) -> go.Figure:
     """A school's area scores across rounds (df from school_history)."""
     fig = go.Figure()
     colours = [palette.BLUE, palette.GREEN, palette.ORANGE, palette.PURPLE, palette.SKY]
-    for (area, label), colour in zip(areas.items(), colours):
-        fig.add_trace(go.Scatter(
-            x=df["round"], y=df[f"score_{area}"], name=label, mode="lines+markers+text",
-            line={"color": colour, "width": 3}, marker={"size": 10},
-            text=[("" if pd.isna(v) else f"{v:.0f}") for v in df[f"score_{area}"]],
-            textposition="top center",
-        ))
+    for (area, label), colour in zip(areas.items(), colours, strict=False):
+        fig.add_trace(
+            go.Scatter(
+                x=df["round"],
+                y=df[f"score_{area}"],
+                name=label,
+                mode="lines+markers+text",
+                line={"color": colour, "width": 3},
+                marker={"size": 10},
+                text=[("" if pd.isna(v) else f"{v:.0f}") for v in df[f"score_{area}"]],
+                textposition="top center",
+            )
+        )
     fig.update_yaxes(title="score (%)", range=[0, 105], showgrid=True, gridcolor="#EEEEEE")
     fig.update_xaxes(type="category", title=None)
     return _layout(fig, title, height=380)
@@ -222,7 +299,10 @@ def point_categories(measure: str) -> tuple[dict[Any, str], dict[Any, str]]:
     if measure.startswith("grade_"):
         labels: dict[Any, str] = dict(palette.GRADE_LABELS)
         colours: dict[Any, str] = dict(palette.GRADE_COLOURS)
-        labels[None], colours[None] = "No grade (no return or insufficient evidence)", palette.LIGHT_GREY
+        labels[None], colours[None] = (
+            "No grade (no return or insufficient evidence)",
+            palette.LIGHT_GREY,
+        )
     elif measure == "priority":
         labels, colours = dict(palette.PRIORITY_LABELS), dict(palette.PRIORITY_COLOURS)
         labels = {k: f"{v} priority" for k, v in labels.items()}
@@ -290,7 +370,7 @@ def county_map(
     lats: list[float] = []
     if not districts.empty:
         features = []
-        for code, geom in zip(districts["district_code"], districts["geometry"]):
+        for code, geom in zip(districts["district_code"], districts["geometry"], strict=False):
             shape = json.loads(geom) if isinstance(geom, str) else geom
             features.append({"type": "Feature", "id": code, "properties": {}, "geometry": shape})
             for x, y in _coords(shape.get("coordinates", [])):
@@ -299,46 +379,83 @@ def county_map(
         values = pd.to_numeric(districts[district_measure], errors="coerce")
         shown = [("" if pd.isna(v) else f"{v:.0f}") for v in values]
         line_widths = [3 if c in selected_codes else 1 for c in districts["district_code"]]
-        fig.add_trace(go.Choroplethmap(
-            geojson={"type": "FeatureCollection", "features": features},
-            locations=districts["district_code"], z=values.fillna(0),
-            featureidkey="id", colorscale="Blues", zauto=False, zmin=0,
-            # percentages on a fixed 0-100 scale so maps from different days compare
-            zmax=100 if district_measure.endswith("_pct") or district_measure.startswith("mean_")
-            else max(1.0, float(values.max() or 0)),
-            marker={"opacity": 0.55, "line": {"color": "#333333", "width": line_widths}},
-            colorbar={"title": {"text": district_measure_label or district_measure}, "len": 0.6,
-                      "x": 1.0, "xanchor": "left"},
-            customdata=list(zip(districts["district_name"], shown, districts["schools"])),
-            hovertemplate=("<b>%{customdata[0]}</b><br>" + (district_measure_label or district_measure)
-                           + ": %{customdata[1]}<br>Schools: %{customdata[2]}<extra></extra>"),
-            name="Districts", showlegend=False,
-        ))
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson={"type": "FeatureCollection", "features": features},
+                locations=districts["district_code"],
+                z=values.fillna(0),
+                featureidkey="id",
+                colorscale="Blues",
+                zauto=False,
+                zmin=0,
+                # percentages on a fixed 0-100 scale so maps from different days compare
+                zmax=100
+                if district_measure.endswith("_pct") or district_measure.startswith("mean_")
+                else max(1.0, float(values.max() or 0)),
+                marker={"opacity": 0.55, "line": {"color": "#333333", "width": line_widths}},
+                colorbar={
+                    "title": {"text": district_measure_label or district_measure},
+                    "len": 0.6,
+                    "x": 1.0,
+                    "xanchor": "left",
+                },
+                customdata=list(
+                    zip(districts["district_name"], shown, districts["schools"], strict=False)
+                ),
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>"
+                    + (district_measure_label or district_measure)
+                    + ": %{customdata[1]}<br>Schools: %{customdata[2]}<extra></extra>"
+                ),
+                name="Districts",
+                showlegend=False,
+            )
+        )
     labels, colours = point_categories(point_measure)
     if not points.empty:
-        keys = pd.Series([category_key(v) for v in points[point_measure]], index=points.index,
-                         dtype=object)
+        keys = pd.Series(
+            [category_key(v) for v in points[point_measure]], index=points.index, dtype=object
+        )
         for key, label in labels.items():
             part = points[keys.isna()] if key is None else points[keys == key]
             if part.empty:
                 continue
             lons.extend(part["lon"])
             lats.extend(part["lat"])
-            fig.add_trace(go.Scattermap(
-                lon=part["lon"], lat=part["lat"], mode="markers", name=f"{label} ({len(part)})",
-                marker={"size": 11, "color": colours[key], "opacity": 0.95},
-                customdata=list(zip(part["name"], part["urn"], part["setting"], part["district"],
-                                    [label] * len(part))),
-                hovertemplate=("<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]}, "
-                               "%{customdata[3]}<br>" + (point_measure_label or point_measure)
-                               + ": %{customdata[4]}<extra></extra>"),
-            ))
+            fig.add_trace(
+                go.Scattermap(
+                    # numpy arrays, not lists of tuples: plotly validates them far
+                    # faster, which matters with 24,000 schools
+                    lon=part["lon"].to_numpy(dtype=float).round(5),
+                    lat=part["lat"].to_numpy(dtype=float).round(5),
+                    mode="markers",
+                    name=f"{label} ({len(part)})",
+                    marker={"size": 11, "color": colours[key], "opacity": 0.95},
+                    text=part["name"].astype(str).to_numpy(),
+                    customdata=part[["urn", "setting", "district"]].astype(str).to_numpy(),
+                    hovertemplate=(
+                        "<b>%{text}</b> (URN %{customdata[0]})<br>%{customdata[1]}, "
+                        "%{customdata[2]}<br>"
+                        + (point_measure_label or point_measure)
+                        + f": {label}<extra></extra>"
+                    ),
+                )
+            )
     centre, zoom = _view(lons, lats)
     fig.update_layout(
         map={"style": "white-bg", "center": centre, "zoom": zoom},
-        height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0}, font=FONT,
-        legend={"title": {"text": point_measure_label or point_measure}, "yanchor": "top", "y": 0.99,
-                "xanchor": "left", "x": 0.01, "bgcolor": "rgba(255,255,255,0.85)"},
+        height=height,
+        margin={"l": 0, "r": 0, "t": 10, "b": 60},
+        font=FONT,
+        # the legend sits under the map so it never hides schools
+        legend={
+            "title": {"text": point_measure_label or point_measure},
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.01,
+            "xanchor": "left",
+            "x": 0,
+        },
         clickmode="event+select",
     )
     return fig

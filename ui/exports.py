@@ -54,14 +54,25 @@ def table_workbook(
     grade_columns = set(grade_columns)
     priority_columns = set(priority_columns)
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {
-        "in_memory": True,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-    })
-    header = wb.add_format({"bold": True, "bg_color": "#1F3A5F", "font_color": "#FFFFFF",
-                            "text_wrap": True, "valign": "top", "border": 1})
+    wb = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    header = wb.add_format(
+        {
+            "bold": True,
+            "bg_color": "#1F3A5F",
+            "font_color": "#FFFFFF",
+            "text_wrap": True,
+            "valign": "top",
+            "border": 1,
+        }
+    )
     text = wb.add_format({"valign": "top", "text_wrap": True})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
     number = wb.add_format({"valign": "top"})
@@ -69,8 +80,9 @@ def table_workbook(
 
     def fill(colour: str) -> Any:
         if colour not in fills:
-            fills[colour] = wb.add_format({"bg_color": colour, "font_color":
-                                           palette.text_colour_on(colour), "valign": "top"})
+            fills[colour] = wb.add_format(
+                {"bg_color": colour, "font_color": palette.text_colour_on(colour), "valign": "top"}
+            )
         return fills[colour]
 
     ws = wb.add_worksheet(sheet_name[:31])
@@ -87,8 +99,9 @@ def table_workbook(
                 ws.write_string(r, c, shown, fill(palette.grade_colour(value)))
             elif name in priority_columns:
                 shown = palette.PRIORITY_LABELS.get(str(value), str(value))
-                ws.write_string(r, c, shown, fill(palette.PRIORITY_COLOURS.get(str(value),
-                                                                              palette.GREY)))
+                ws.write_string(
+                    r, c, shown, fill(palette.PRIORITY_COLOURS.get(str(value), palette.GREY))
+                )
             elif isinstance(value, bool):
                 shown = "Yes" if value else "No"
                 ws.write_string(r, c, shown, text)
@@ -119,8 +132,13 @@ def table_workbook(
     return buffer.getvalue()
 
 
-def about_sheet(filters: Mapping[str, str], info: Mapping[str, str], source: str,
-                rows: int, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def about_sheet(
+    filters: Mapping[str, str],
+    info: Mapping[str, str],
+    source: str,
+    rows: int,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """The rows of the 'About this export' sheet: filters, as-of date, round and data source."""
     out = {
         "Exported at": datetime.now().strftime("%Y-%m-%d %H:%M"),
@@ -136,7 +154,7 @@ def about_sheet(filters: Mapping[str, str], info: Mapping[str, str], source: str
 
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot start a spreadsheet formula when the CSV is opened in Excel."""
+    """A copy whose text cells cannot start a formula when the CSV is opened in Excel."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
