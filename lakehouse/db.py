@@ -8,10 +8,12 @@ file untouched, and readers keep their snapshot until they reopen.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,16 +78,16 @@ def writing(
 
 
 def _acquire(lock, wait_seconds: float, live: Path) -> None:
-    import time
-
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
-        except BlockingIOError:
+        except BlockingIOError as exc:
             if time.monotonic() >= deadline:
-                raise DatabaseBusy(f"{live} is being written by another process; try again shortly")
+                raise DatabaseBusy(
+                    f"{live} is being written by another process; try again shortly"
+                ) from exc
             time.sleep(0.1)
 
 
@@ -98,10 +100,9 @@ def _fsync(path: Path) -> None:
 
 
 def _fsync_dir(path: Path) -> None:
-    try:
+    # some filesystems refuse fsync on a directory; the rename still stands
+    with contextlib.suppress(OSError):
         _fsync(path)
-    except OSError:  # some filesystems refuse fsync on a directory; the rename still stands
-        pass
 
 
 def connect_readonly(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
