@@ -446,6 +446,15 @@ def read_return_bytes(
     data: bytes, file_name: str, register_urns: Collection[int] | None, today: dt.date
 ) -> ReturnRead:
     """Read a return from a file's bytes; never raises for bad content."""
+    out = _read_data(data, file_name, register_urns, today)
+    out.sha256 = hashlib.sha256(data).hexdigest()
+    out.size_bytes = len(data)
+    return out
+
+
+def _read_data(
+    data: bytes, file_name: str, register_urns: Collection[int] | None, today: dt.date
+) -> ReturnRead:
     try:
         book = Workbook.from_bytes(data)
         out = _Reader(file_name, register_urns, today).read(book)
@@ -456,8 +465,6 @@ def read_return_bytes(
         reason = f"could not be read as a workbook: {type(exc).__name__}: {exc}"[:200]
         out = ReturnRead(file_name=file_name, rejection=reason)
         out.messages = [Message("error", None, reason)]
-    out.sha256 = hashlib.sha256(data).hexdigest()
-    out.size_bytes = len(data)
     return out
 
 
@@ -487,38 +494,82 @@ def read_return(
     return read_return_bytes(data, path.name, register_urns, today)
 
 
+# A file as the ingest sees it: (sha256, size, problem, compact read). ``problem``
+# is set when the file could not be read at all; the compact read (see
+# :func:`compact`) is None when the file was not parsed (not a workbook suffix,
+# or bytes already in bronze).
+Scanned = tuple[str | None, int | None, str | None, tuple | None]
+
 _worker_urns: frozenset[int] | None = None
 _worker_today: dt.date | None = None
+_worker_loaded: frozenset[str] = frozenset()
 
 
-def init_worker(urns: frozenset[int] | None, today: dt.date) -> None:
-    """Pool initializer: the register and date every job in this process reads against."""
-    global _worker_urns, _worker_today
-    _worker_urns, _worker_today = urns, today
+def init_worker(
+    urns: frozenset[int] | None, today: dt.date, loaded: frozenset[str] = frozenset()
+) -> None:
+    """Pool initializer: the register, date and already-loaded hashes every job uses."""
+    global _worker_urns, _worker_today, _worker_loaded
+    _worker_urns, _worker_today, _worker_loaded = urns, today, loaded
 
 
-def read_job(job: tuple[str, str]) -> ReturnRead:
-    """Pool job: read ``(path, expected sha256)`` with the initializer's register and date."""
-    path, expected_sha = job
-    return read_file(Path(path), expected_sha, _worker_urns, _worker_today or dt.date.today())
+def scan_job(path: str) -> Scanned:
+    """Pool job: :func:`scan_file` with the initializer's register, date and hashes."""
+    return scan_file(
+        Path(path), _worker_urns, _worker_today or dt.date.today(), _worker_loaded
+    )
 
 
-def read_file(
-    path: Path, expected_sha: str, urns: Collection[int] | None, today: dt.date
-) -> ReturnRead:
-    """Read a file whose sha256 was taken earlier; a file changed since then is rejected."""
+def scan_file(
+    path: Path, urns: Collection[int] | None, today: dt.date, loaded: Collection[str]
+) -> Scanned:
+    """Hash one file and, when it is a workbook whose bytes are not in ``loaded``, read it.
+
+    The hash and the read come from the same bytes, so what is recorded is
+    what was read even while a school is still saving the file.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
-        reason = f"could not be read: {exc.strerror or exc}"
-        return ReturnRead(path.name, reason, [Message("error", None, reason)])
-    out = read_return_bytes(data, path.name, urns, today)
-    if out.sha256 != expected_sha:
-        # The bytes changed between hashing and reading (a school still saving it).
-        reason = "the file changed while it was being ingested; ingest it again"
-        out = ReturnRead(path.name, reason, [Message("error", None, reason)])
-        out.sha256, out.size_bytes = hashlib.sha256(data).hexdigest(), len(data)
-    return out
+        return None, None, f"could not be read: {exc.strerror or exc}", None
+    sha, size = hashlib.sha256(data).hexdigest(), len(data)
+    if sha in loaded or path.suffix.lower() not in WORKBOOK_EXTENSIONS:
+        return sha, size, None, None
+    read = _read_data(data, path.name, register_urns=urns, today=today)
+    read.sha256, read.size_bytes = sha, size
+    return sha, size, None, compact(read)
+
+
+def compact(r: ReturnRead) -> tuple:
+    """A read as plain tuples and lists (cheap to pickle and to append to column buffers).
+
+    ``(rejection, urn, round, warnings, errors, messages, returns_tail, responses,
+    policies, training, incidents)``: ``messages`` are (severity, location, text);
+    ``returns_tail`` is the bronze.returns row after sha256, file_name and
+    ingested_at (None when rejected); each child table is its bronze columns,
+    sha256 first, as one list per column.
+    """
+    messages = tuple((m.severity, m.location, m.message) for m in r.messages)
+    if not r.ok:
+        return (r.rejection, r.urn, r.round, 0, 0, messages, None, None, None, None, None)
+    sha = r.sha256
+    res, pol, tra, inc = r.responses, r.policies, r.training, r.incidents
+    return (
+        None, r.urn, r.round, r.count("warning"), r.count("error"), messages,
+        (r.urn, r.round, r.completed_on, r.school_name, r.completed_by, r.filtering,
+         r.filtering_raw, r.monitoring, r.monitoring_raw, r.pupils_offsite,
+         r.pupil_survey_pct),
+        ([sha] * len(res), [x.indicator_id for x in res], [x.response for x in res],
+         [x.raw_response for x in res], [x.evidence for x in res], [x.location for x in res]),
+        ([sha] * len(pol), [p.policy for p in pol], [p.last_reviewed for p in pol],
+         [p.raw_last_reviewed for p in pol], [p.approved_by_governors for p in pol],
+         [p.pupils_consulted for p in pol], [p.families_consulted for p in pol],
+         [p.location for p in pol]),
+        ([sha] * len(tra), [t.staff_group for t in tra], [t.headcount for t in tra],
+         [t.trained for t in tra], [t.location for t in tra]),
+        ([sha] * len(inc), [n.category for n in inc], [n.count for n in inc],
+         [n.location for n in inc]),
+    )  # fmt: skip
 
 
 def not_a_workbook_reason(path: Path) -> str:

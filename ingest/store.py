@@ -1,18 +1,22 @@
 """Write a batch of return files into bronze in one copy-and-swap session.
 
-Reading is spread over a process pool when there are many files (calamine
-and the Python parsing are CPU-bound); writing is a handful of bulk inserts
-of Arrow tables, so 24,000 returns cost a few seconds of DuckDB time.
+Hashing and reading are spread over a process pool when there are many files
+(calamine and the Python parsing are CPU-bound): each worker reads a file's
+bytes once, hashes them and parses them, and sends back plain tuples and
+lists (see :func:`ingest.returns.compact`), cheap to pickle. The main process
+decides each file's outcome in file order as results stream in and inserts
+the rows as Arrow tables every few thousand returns, which bounds its memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
+import gc
 import multiprocessing
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -24,39 +28,34 @@ from ingest.returns import (
     WORKBOOK_EXTENSIONS,
     FileOutcome,
     IngestSummary,
-    Message,
-    ReturnRead,
+    Scanned,
     init_worker,
     not_a_workbook_reason,
-    read_file,
-    read_job,
+    scan_file,
+    scan_job,
 )
 from lakehouse import db as lakedb
 
 # Below this many files a pool costs more to start (~0.4 s) and feed than it saves.
 POOL_THRESHOLD = 1000
+# Files per pool task: large enough that pickling and queueing are a small part of a task.
 _CHUNK = 64
-
-def _hash(path: Path) -> tuple[str | None, int | None, str | None]:
-    """(sha256, size, problem) of one file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, None, f"could not be read: {exc.strerror or exc}"
-    return hashlib.sha256(data).hexdigest(), len(data), None
+# Returns buffered before a bulk insert: bounds memory without many small inserts.
+_FLUSH_RETURNS = 4000
 
 
-def _read_all(
-    jobs: list[tuple[Path, str]],
+def _scan_all(
+    files: list[Path],
     urns: frozenset[int] | None,
     today: dt.date,
+    loaded: frozenset[str],
     workers: int | None,
-) -> Iterator[ReturnRead]:
-    """Read every job, in order; in a pool of processes when there are many."""
+) -> Iterator[Scanned]:
+    """Hash and read every file, in order; in a pool of processes when there are many."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(jobs) < POOL_THRESHOLD:
-        for path, sha in jobs:
-            yield read_file(path, sha, urns, today)
+    if workers <= 1 or len(files) < POOL_THRESHOLD:
+        for path in files:
+            yield scan_file(path, urns, today, loaded)
         return
     # spawn, not fork: the parent holds an open DuckDB connection and its threads.
     context = multiprocessing.get_context("spawn")
@@ -64,15 +63,28 @@ def _read_all(
     try:
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=init_worker,
-            initargs=(urns, today),
+            initargs=(urns, today, loaded),
         ) as pool:  # fmt: skip
-            for result in pool.map(read_job, [(str(p), s) for p, s in jobs], chunksize=_CHUNK):
+            for result in pool.map(scan_job, [str(p) for p in files], chunksize=_CHUNK):
                 done += 1
                 yield result
     except BrokenProcessPool:
         # A worker could not start or died (e.g. run from a script on stdin): finish here.
-        for path, sha in jobs[done:]:
-            yield read_file(path, sha, urns, today)
+        for path in files[done:]:
+            yield scan_file(path, urns, today, loaded)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the buffers hold millions of small tuples
+    and lists (no cycles), and each full collection would walk them all again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Clock:
@@ -99,13 +111,16 @@ def ingest_files(
     round: str | None = None,
     workers: int | None = None,
 ) -> IngestSummary:
-    """Record, read and load ``files`` (already expanded) in one write session."""
+    """Record, read and load ``files`` (already expanded) in one write session.
+
+    Files are hashed and read in order (in worker processes when there are
+    many) and their rows inserted in chunks as they arrive; ``progress`` is
+    called once per file with (files done, files in all, file name).
+    """
     batch = uuid.uuid4().hex[:12]
     summary = IngestSummary(
         skipped=[str(p) for p in skipped], batch_id=batch, db=str(lakedb.db_path(db))
     )
-    hashes = [_hash(p) for p in files]
-    total = len(files)
     with lakedb.writing(db) as con:
         loaded = {
             sha: name
@@ -114,68 +129,70 @@ def ingest_files(
         urn_rows = con.execute("SELECT DISTINCT urn FROM bronze.register").fetchall()
         urns = frozenset(r[0] for r in urn_rows) if urn_rows else None
 
-        # Decide what needs reading: new bytes in a workbook file, first time in this batch.
-        first_in_batch: dict[str, int] = {}
-        to_read: list[int] = []
-        for i, (path, (sha, _size, _problem)) in enumerate(zip(files, hashes, strict=True)):
-            if sha is None or sha in loaded or path.suffix.lower() not in WORKBOOK_EXTENSIONS:
-                continue
-            if sha not in first_in_batch:
-                first_in_batch[sha] = i
-                to_read.append(i)
-
-        reads: dict[int, ReturnRead] = {}
-        jobs = [(files[i], hashes[i][0] or "") for i in to_read]
-        results = zip(to_read, _read_all(jobs, urns, today, workers), strict=True)
-        for done, (i, result) in enumerate(results, start=1):
-            reads[i] = result
-            if progress:
-                progress(done, len(to_read), files[i].name)
-
-        clock = _Clock()
         rows = _Rows()
-        for i, path in enumerate(files):
-            sha, size, problem = hashes[i]
-            at = clock.now()
-            outcome = FileOutcome(str(path), path.name, sha, "rejected", problem)
-            if sha is None:
-                rows.message(None, path.name, Message("error", None, problem or "unreadable"), at)
-            elif path.suffix.lower() not in WORKBOOK_EXTENSIONS:
-                outcome.reason = not_a_workbook_reason(path)
-                rows.message(sha, path.name, Message("error", None, outcome.reason), at)
-            elif sha in loaded:
-                outcome.status = "duplicate"
-                outcome.reason = f"same bytes as {loaded[sha]}, already loaded"
-            elif first_in_batch[sha] != i:
-                first = files[first_in_batch[sha]]
-                earlier = reads[first_in_batch[sha]]
-                outcome.urn, outcome.round = earlier.urn, earlier.round
-                if earlier.ok:
-                    outcome.status = "duplicate"
-                    outcome.reason = f"same bytes as {first.name}, loaded in this batch"
-                else:
-                    outcome.reason = earlier.rejection
-                    rows.message(sha, path.name, Message("error", None, earlier.rejection), at)
-            else:
-                read = reads[i]
-                outcome.urn, outcome.round = read.urn, read.round
-                outcome.sha256 = read.sha256
-                if read.ok:
-                    outcome.status, outcome.reason = "loaded", None
-                    outcome.warnings, outcome.errors = read.count("warning"), read.count("error")
-                    rows.return_(read, at)
-                else:
-                    outcome.reason = read.rejection
-                for m in read.messages:
-                    rows.message(read.sha256, path.name, m, at)
-            rows.file(outcome, str(path), size, at, batch)
-            summary.outcomes.append(outcome)
-        if progress and not to_read and total:
-            progress(total, total, "")
-        rows.write(con)
+        scanned = _scan_all(files, urns, today, frozenset(loaded), workers)
+        with _gc_paused():
+            _record(files, scanned, loaded, rows, summary, batch, con, progress)
+            rows.write(con)
         if rebuild:
             summary.build_note = rebuild_models(con, as_of, round)
     return summary
+
+
+def _record(
+    files: list[Path],
+    scanned: Iterator[Scanned],
+    loaded: dict[str, str],
+    rows: _Rows,
+    summary: IngestSummary,
+    batch: str,
+    con: duckdb.DuckDBPyConnection,
+    progress: Callable[[int, int, str], None] | None,
+) -> None:
+    """Decide each file's outcome in order, buffer its rows and flush them in chunks."""
+    total = len(files)
+    # sha256 -> (file name, rejection, urn, round) of its first file in this batch
+    first: dict[str, tuple[str, str | None, int | None, str | None]] = {}
+    clock = _Clock()
+    for done, (path, (sha, size, problem, read)) in enumerate(
+        zip(files, scanned, strict=True), start=1
+    ):
+        name = path.name
+        at = clock.now()
+        outcome = FileOutcome(str(path), name, sha, "rejected", problem)
+        if sha is None:
+            rows.message(None, name, "error", None, problem or "unreadable", at)
+        elif path.suffix.lower() not in WORKBOOK_EXTENSIONS:
+            outcome.reason = not_a_workbook_reason(path)
+            rows.message(sha, name, "error", None, outcome.reason, at)
+        elif sha in loaded:
+            outcome.status = "duplicate"
+            outcome.reason = f"same bytes as {loaded[sha]}, already loaded"
+        elif sha in first:
+            first_name, rejection, outcome.urn, outcome.round = first[sha]
+            if rejection is None:
+                outcome.status = "duplicate"
+                outcome.reason = f"same bytes as {first_name}, loaded in this batch"
+            else:
+                outcome.reason = rejection
+                rows.message(sha, name, "error", None, rejection, at)
+        else:
+            rejection, outcome.urn, outcome.round, warnings, errors, messages = read[:6]
+            first[sha] = (name, rejection, outcome.urn, outcome.round)
+            if rejection is None:
+                outcome.status, outcome.reason = "loaded", None
+                outcome.warnings, outcome.errors = warnings, errors
+                rows.return_(sha, name, at, read)
+            else:
+                outcome.reason = rejection
+            for severity, location, text in messages:
+                rows.message(sha, name, severity, location, text, at)
+        rows.file(outcome, size, at, batch)
+        summary.outcomes.append(outcome)
+        if progress:
+            progress(done, total, name)
+        if rows.returns_buffered >= _FLUSH_RETURNS:
+            rows.write(con)
 
 
 class BuildFailed(RuntimeError):
@@ -202,57 +219,61 @@ def rebuild_models(
     return message() if callable(message) else "Models rebuilt."
 
 
+_CHILD_TABLES = ("responses", "policies", "training", "incidents")
+
+
 class _Rows:
-    """Column buffers for each bronze table, flushed as Arrow tables."""
+    """Buffers for each bronze table, flushed as Arrow tables.
+
+    One row per file (files, messages, returns) is buffered as tuples; the
+    child tables arrive from the reader as columns and are buffered as columns.
+    """
 
     def __init__(self) -> None:
-        self.tables: dict[str, dict[str, list]] = {
-            name: {c: [] for c in cols} for name, (cols, _types) in _SCHEMAS.items()
+        self.rows: dict[str, list[tuple]] = {"files": [], "messages": [], "returns": []}
+        self.columns: dict[str, tuple[list, ...]] = {
+            name: tuple([] for _ in _SCHEMAS[name][0]) for name in _CHILD_TABLES
         }
+        self.returns_buffered = 0
 
-    def _add(self, table: str, *values: object) -> None:
-        for column, value in zip(self.tables[table].values(), values, strict=True):
-            column.append(value)
+    def file(self, o: FileOutcome, size: int | None, at: dt.datetime, batch: str) -> None:
+        self.rows["files"].append((
+            o.file_name, o.path, o.sha256, size, "return", o.status, o.reason, o.urn,
+            o.round, at, batch,
+        ))  # fmt: skip
 
-    def file(self, o: FileOutcome, path: str, size: int | None, at: dt.datetime, batch: str):
-        self._add(
-            "files", o.file_name, path, o.sha256, size, "return", o.status, o.reason,
-            o.urn, o.round, at, batch,
-        )  # fmt: skip
+    def message(
+        self, sha: str | None, name: str, severity: str, location: str | None, text: str,
+        at: dt.datetime,
+    ) -> None:  # fmt: skip
+        self.rows["messages"].append((sha, name, severity, location, text, at))
 
-    def message(self, sha: str | None, name: str, m: Message, at: dt.datetime) -> None:
-        self._add("messages", sha, name, m.severity, m.location, m.message, at)
-
-    def return_(self, r: ReturnRead, at: dt.datetime) -> None:
-        self._add(
-            "returns", r.sha256, r.file_name, at, r.urn, r.round, r.completed_on,
-            r.school_name, r.completed_by, r.filtering, r.filtering_raw, r.monitoring,
-            r.monitoring_raw, r.pupils_offsite, r.pupil_survey_pct,
-        )  # fmt: skip
-        for x in r.responses:
-            self._add(
-                "responses", r.sha256, x.indicator_id, x.response, x.raw_response, x.evidence,
-                x.location,
-            )  # fmt: skip
-        for p in r.policies:
-            self._add(
-                "policies", r.sha256, p.policy, p.last_reviewed, p.raw_last_reviewed,
-                p.approved_by_governors, p.pupils_consulted, p.families_consulted, p.location,
-            )  # fmt: skip
-        for t in r.training:
-            self._add("training", r.sha256, t.staff_group, t.headcount, t.trained, t.location)
-        for n in r.incidents:
-            self._add("incidents", r.sha256, n.category, n.count, n.location)
+    def return_(self, sha: str, name: str, at: dt.datetime, read: tuple) -> None:
+        """One loaded return from its compact read (see ingest.returns.compact)."""
+        self.rows["returns"].append((sha, name, at, *read[6]))
+        for table, child in zip(_CHILD_TABLES, read[7:], strict=True):
+            for column, values in zip(self.columns[table], child, strict=True):
+                column.extend(values)
+        self.returns_buffered += 1
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
-        for name, columns in self.tables.items():
-            if not next(iter(columns.values())):
-                continue
-            _insert(con, name, columns, _SCHEMAS[name][1])
+        """Insert and drop everything buffered."""
+        for name, rows in self.rows.items():
+            if rows:
+                cols, types = _SCHEMAS[name]
+                _insert(con, name, dict(zip(cols, zip(*rows, strict=True), strict=True)), types)
+                rows.clear()
+        for name, columns in self.columns.items():
+            if columns[0]:
+                cols, types = _SCHEMAS[name]
+                _insert(con, name, dict(zip(cols, columns, strict=True)), types)
+                for column in columns:
+                    column.clear()
+        self.returns_buffered = 0
 
 
 def _insert(
-    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list], types: Iterable
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, Sequence], types: Iterable
 ) -> None:
     # Identifiers come from _SCHEMAS (a fixed allow-list); values travel as Arrow data.
     arrow = pa.table(

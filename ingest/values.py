@@ -49,8 +49,10 @@ def is_blank(value: object) -> bool:
 
 def text(value: object) -> str | None:
     """A cell as trimmed text (None when blank); integral floats lose their ``.0``."""
-    if is_blank(value):
+    if value is None:
         return None
+    if isinstance(value, str):  # most cells: one strip, not three
+        return value.strip() or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -147,12 +149,18 @@ def parse_date(value: object) -> Parsed:
     if isinstance(value, int | float):
         parsed = _serial_to_date(float(value))
         return (parsed, None) if parsed else (None, f"'{_show(value)}' is not a date")
-    if normalise(value) in synonyms("never"):
+    if normalise(value) in _never():
         return None, None
     parsed = _parse_date_text(str(value))
     if parsed is None:
         return None, f"'{_show(value)}' is not a date (write it like 03/09/2026)"
     return parsed, None
+
+
+@cache
+def _never() -> frozenset[str]:
+    # synonyms() re-reads and re-normalises the seed rows on every call
+    return frozenset(synonyms("never"))
 
 
 @cache

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import python_calamine as calamine
@@ -26,6 +26,7 @@ class WorkbookError(ValueError):
     """The file cannot be read as a workbook; the message is a one-line reason."""
 
 
+@cache  # a return uses a handful of columns, asked for thousands of times
 def column_letters(index: int) -> str:
     """Zero-based column index to Excel letters: 0 -> A, 27 -> AB."""
     letters = ""
@@ -68,15 +69,15 @@ class Sheet:
         case, spacing or punctuation). Returns None when no row in the first
         ``search_rows`` has all the required headers.
         """
-        wanted = {key: {normalise(a) for a in aliases} for key, aliases in columns.items()}
+        by_alias = _by_alias(tuple((key, tuple(aliases)) for key, aliases in columns.items()))
         for r, row in enumerate(self.rows[:search_rows]):
             found: dict[str, int] = {}
             for c, cell in enumerate(row):
                 if not isinstance(cell, str):
                     continue
-                label = normalise(cell)
-                for key, aliases in wanted.items():
-                    if key not in found and label in aliases:
+                # the first column key (in ``columns`` order) not yet found takes the cell
+                for key in by_alias.get(normalise(cell), ()):
+                    if key not in found:
                         found[key] = c
                         break
             if all(key in found for key in required):
@@ -84,20 +85,36 @@ class Sheet:
         return None
 
 
-@dataclass
+@cache
+def _by_alias(columns: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, ...]]:
+    """Normalised header text -> the column keys that accept it, in ``columns`` order."""
+    out: dict[str, list[str]] = {}
+    for key, aliases in columns:
+        for label in {normalise(a) for a in aliases}:
+            out.setdefault(label, []).append(key)
+    return {label: tuple(keys) for label, keys in out.items()}
+
+
 class Row:
     """One non-blank row below a table's header."""
 
-    table: Table
-    index: int
+    __slots__ = ("table", "index", "cells")
+
+    def __init__(self, table: Table, index: int, cells: list[object] | None = None) -> None:
+        self.table = table
+        self.index = index
+        self.cells = table.sheet.rows[index] if cells is None else cells
 
     def get(self, key: str) -> object:
         col = self.table.columns.get(key)
-        return None if col is None else self.table.sheet.value(self.index, col)
+        cells = self.cells
+        return cells[col] if col is not None and col < len(cells) else None
 
     def ref(self, key: str) -> str | None:
         col = self.table.columns.get(key)
-        return None if col is None else self.table.sheet.ref(self.index, col)
+        if col is None:
+            return None
+        return f"{self.table.sheet.name}!{column_letters(col)}{self.index + 1}"
 
 
 @dataclass
@@ -109,12 +126,17 @@ class Table:
     def rows(self) -> Iterator[Row]:
         """Rows below the header that have anything in the table's columns."""
         cols = list(self.columns.values())
-        for r in range(self.header_row + 1, len(self.sheet.rows)):
-            cells = self.sheet.rows[r]
-            if any(
-                c < len(cells) and cells[c] is not None and str(cells[c]).strip() for c in cols
-            ):
-                yield Row(self, r)
+        rows = self.sheet.rows
+        for r in range(self.header_row + 1, len(rows)):
+            cells = rows[r]
+            n = len(cells)
+            for c in cols:
+                if c < n:
+                    cell = cells[c]
+                    # calamine gives '' for empty cells inside the used range
+                    if cell is not None and (not isinstance(cell, str) or cell.strip()):
+                        yield Row(self, r, cells)
+                        break
 
 
 class Workbook:
@@ -138,8 +160,10 @@ class Workbook:
             raise WorkbookError(_ENCRYPTED)
         if data[:4] == b"PK\x03\x04" and b"manifest:encryption-data" in data:
             raise WorkbookError(_ENCRYPTED)
-        with _as_workbook_error():
+        try:
             return cls(calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        except Exception as exc:
+            raise _workbook_error(exc) from exc
 
     @classmethod
     def open(cls, path: Path) -> Workbook:
@@ -154,24 +178,24 @@ class Workbook:
         key = normalise(name)
         if key not in self._names:
             return None
-        if key not in self._read:
-            with _as_workbook_error():
-                self._read[key] = _read_sheet(self._book, self._names[key])
-        return self._read[key]
+        sheet = self._read.get(key)
+        if sheet is None:
+            try:
+                sheet = self._read[key] = _read_sheet(self._book, self._names[key])
+            except Exception as exc:
+                raise _workbook_error(exc) from exc
+        return sheet
 
 
 _ENCRYPTED = "is password-protected (encrypted); save it without a password"
 
 
-@contextmanager
-def _as_workbook_error() -> Iterator[None]:
-    try:
-        yield
-    except calamine.PasswordError as exc:
-        raise WorkbookError(_ENCRYPTED) from exc
-    except Exception as exc:  # calamine raises many types for damaged files
-        detail = " ".join(str(exc).split()) or type(exc).__name__
-        raise WorkbookError(f"could not be read as a workbook: {detail[:160]}") from exc
+def _workbook_error(exc: Exception) -> WorkbookError:
+    if isinstance(exc, calamine.PasswordError):
+        return WorkbookError(_ENCRYPTED)
+    # calamine raises many types for damaged files
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    return WorkbookError(f"could not be read as a workbook: {detail[:160]}")
 
 
 def _read_sheet(book: calamine.CalamineWorkbook, name: str) -> Sheet:
