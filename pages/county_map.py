@@ -6,6 +6,7 @@ import streamlit as st
 
 from lakehouse import queries
 from ui import app, charts
+from ui.presentation import sized
 
 TITLE = "County map"
 ctx = app.page_context(TITLE)
@@ -64,14 +65,16 @@ if districts.empty and points.empty:
         "`python -m ingest boundaries FILE.geojson`."
     )
 else:
-    fig = charts.county_map(
-        districts,
-        points,
-        point_measure,
-        district_measure,
-        district_measure_label=queries.DISTRICT_MEASURES[district_measure],
-        point_measure_label=queries.POINT_MEASURES[point_measure],
-        selected_codes=[c for c, n in names.items() if n in f.districts],
+    fig = sized(
+        charts.county_map(
+            districts,
+            points,
+            point_measure,
+            district_measure,
+            district_measure_label=queries.DISTRICT_MEASURES[district_measure],
+            point_measure_label=queries.POINT_MEASURES[point_measure],
+            selected_codes=[c for c, n in names.items() if n in f.districts],
+        )
     )
     st.plotly_chart(
         fig,

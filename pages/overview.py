@@ -6,6 +6,7 @@ import streamlit as st
 
 from lakehouse import queries
 from ui import app, charts
+from ui.presentation import sized
 
 TITLE = "Overview"
 ctx = app.page_context(TITLE)
@@ -36,7 +37,7 @@ dist = app.frame(queries.grade_distribution, f)
 if dist.empty:
     st.info("No graded returns match these filters.")
 else:
-    st.plotly_chart(charts.grade_distribution_chart(dist), key="overview_grades")
+    st.plotly_chart(sized(charts.grade_distribution_chart(dist)), key="overview_grades")
     table = dist.pivot_table(
         index="area_label", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
     ).reset_index()
@@ -52,7 +53,7 @@ with left:
     if trend.empty:
         st.info("No rounds with graded returns match these filters.")
     else:
-        st.plotly_chart(charts.grade_trend_chart(trend, area), key="overview_trend")
+        st.plotly_chart(sized(charts.grade_trend_chart(trend, area)), key="overview_trend")
         part = trend[trend["area"] == area]
         table = part.pivot_table(
             index="round", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
@@ -64,7 +65,9 @@ with right:
     if reasons.empty:
         st.success("No school matching these filters is flagged for support.")
     else:
-        st.plotly_chart(charts.count_bars(reasons, "flag_label", "schools"), key="overview_reasons")
+        st.plotly_chart(
+            sized(charts.count_bars(reasons, "flag_label", "schools")), key="overview_reasons"
+        )
         app.numbers_expander(
             "reasons for support",
             reasons.rename(columns={"flag_label": "Reason", "schools": "Schools"})[
@@ -79,7 +82,7 @@ fresh = app.frame(queries.freshness_summary, f)
 if fresh.empty:
     st.info("No policy records match these filters.")
 else:
-    st.plotly_chart(charts.freshness_chart(fresh), key="overview_freshness")
+    st.plotly_chart(sized(charts.freshness_chart(fresh)), key="overview_freshness")
     table = fresh.pivot_table(
         index="policy_label", columns="status", values="schools", aggfunc="sum", fill_value=0
     ).reset_index()

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lakehouse import queries
 from ui import app, charts, exports
+from ui.presentation import sized
 
 TITLE = "Returns and data quality"
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
@@ -32,7 +33,7 @@ for column, by, heading in ((left, "district", "By district"), (right, "setting"
         if df.empty:
             st.info("No expected returns match these filters.")
             continue
-        st.plotly_chart(charts.returns_chart(df), key=f"returns_{by}")
+        st.plotly_chart(sized(charts.returns_chart(df)), key=f"returns_{by}")
         app.numbers_expander(
             f"returns {heading.lower()}",
             df.rename(columns={"group": queries.RETURNS_BY[by]}),

@@ -7,6 +7,7 @@ import streamlit as st
 
 from lakehouse import queries
 from ui import app, charts, palette
+from ui.presentation import governor_report_button, sized
 
 TITLE = "School profile"
 ctx = app.page_context(TITLE)
@@ -44,6 +45,8 @@ st.caption(
     f"URN {school['urn']} · {school['setting']} · {school['district']} · "
     f"{school.get('postcode') or 'no postcode'} · {school.get('pupils') or '–'} pupils"
 )
+# the one-page report for the school's governors, beside the header it summarises
+governor_report_button(int(urn), school["current_round"], name=str(school["name"]))
 
 status = {"received": "On time", "late": "Late", "missing": "Missing"}.get(
     school["return_status"], palette.RETURN_STATUS_LABELS.get(school["return_status"], "–")
@@ -81,7 +84,7 @@ else:
 
 st.subheader("Area grades against the county and the setting")
 comparison = app.frame(queries.school_area_comparison, int(urn))
-st.plotly_chart(charts.area_profile_chart(comparison), key="profile_areas")
+st.plotly_chart(sized(charts.area_profile_chart(comparison)), key="profile_areas")
 table = pd.DataFrame(
     {
         "Area": comparison["area_label"],
@@ -118,7 +121,7 @@ with right:
         st.info("No training figures: the school has no return loaded.")
     else:
         latest = training[training["Round"] == training["Round"].max()]
-        st.plotly_chart(charts.coverage_chart(latest), key="profile_training")
+        st.plotly_chart(sized(charts.coverage_chart(latest)), key="profile_training")
         app.numbers_expander("training coverage", latest, f"training_{urn}.csv", "training")
 
 left, right = st.columns(2)
@@ -141,7 +144,9 @@ with right:
     if history.empty:
         st.info("No returns on record.")
     else:
-        st.plotly_chart(charts.history_chart(history, queries.AREA_LABELS), key="profile_history")
+        st.plotly_chart(
+            sized(charts.history_chart(history, queries.AREA_LABELS)), key="profile_history"
+        )
         grades = history[["round"] + [f"grade_{a}" for a in queries.AREAS]].copy()
         for a in queries.AREAS:
             grades[f"grade_{a}"] = [palette.grade_label(g) for g in grades[f"grade_{a}"]]

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lakehouse import queries
 from ui import app, charts
+from ui.presentation import sized
 
 TITLE = "Setting comparison"
 SMALL_GROUP = queries.small_group_threshold()
@@ -43,7 +44,9 @@ def _comparison(by: str, heading: str, key: str) -> None:
             .map({"managed": "Managed", "locked_down": "Locked down"})
             .fillna(df["group"])
         )
-    st.plotly_chart(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP), key=f"cmp_{key}")
+    st.plotly_chart(
+        sized(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP)), key=f"cmp_{key}"
+    )
     table = df.assign(grade_label=[charts.palette.grade_label(g) for g in df["grade"]]).pivot_table(
         index="group", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
     )

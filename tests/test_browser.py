@@ -1,6 +1,7 @@
 """The dashboard in Debian's chromium against `streamlit run` (marker: browser).
 
-Screenshots of every page are kept in test-artifacts/screenshots/.
+Screenshots of every page, and of presentation mode, are kept in
+test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import duckdb
 import numpy as np
 import openpyxl
 import pytest
 from PIL import Image
 from playwright.sync_api import Page
+from pptx import Presentation
+from pypdf import PdfReader
 
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
 from ui import palette
@@ -29,6 +33,7 @@ TITLES = [
     "Flagged schools",
     "School profile",
     "Returns and data quality",
+    "Meeting packs",
 ]
 # URL path -> the page's heading
 PAGES = {
@@ -38,6 +43,7 @@ PAGES = {
     "flagged_schools": "Schools flagged for support",
     "school_profile": "School profile",
     "returns_quality": "Returns and data quality",
+    "packs": "Meeting packs",
 }
 VIEWPORT = {"width": 1600, "height": 1800}
 
@@ -219,3 +225,87 @@ def test_uploaded_returns_go_through_the_ingest_and_show_on_the_page(
         assert page.locator('[data-testid="stException"]').count() == 0
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "upload_done.png"))
+
+
+# --- meeting packs and presentation mode -------------------------------------------------
+
+PACK_TIMEOUT = 180_000  # the first pack starts the chart-drawing browser
+
+
+def test_the_cabinet_pack_downloads_as_a_powerpoint_with_every_slide(
+    server: str, page: Page, tmp_path: Path
+) -> None:
+    page.goto(f"{server}/packs")
+    wait_ready(page)
+    page.get_by_role("button", name="Make cabinet pack").click()
+    download = page.get_by_role("button", name="Download cabinet pack")
+    download.wait_for(timeout=PACK_TIMEOUT)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    with page.expect_download() as info:
+        download.click()
+    assert info.value.suggested_filename.endswith(".pptx")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    slides = Presentation(str(target)).slides
+    assert len(slides) > 5
+
+
+def _a_school(db: Path) -> tuple[int, str]:
+    """A school flagged for support in the sample county (its URN and name)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        urn, name = con.execute(
+            "SELECT s.urn, s.name FROM gold.support_flags JOIN gold.schools AS s USING (urn) "
+            "ORDER BY s.urn LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+    return int(urn), str(name)
+
+
+def test_the_school_profile_hands_over_the_schools_governor_report(
+    server: str, sample_db: Path, page: Page, tmp_path: Path
+) -> None:
+    urn, name = _a_school(sample_db)
+    page.goto(f"{server}/school_profile?urn={urn}")
+    wait_ready(page)
+    page.get_by_role("heading", name=name).first.wait_for()
+    page.get_by_role("button", name="Make governor report (PDF)").click()
+    download = page.get_by_role("button", name="Download governor report")
+    download.wait_for(timeout=PACK_TIMEOUT)
+    with page.expect_download() as info:
+        download.click()
+    assert info.value.suggested_filename.startswith(f"{urn}-")
+    target = tmp_path / "report.pdf"
+    info.value.save_as(target)
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(target).pages)
+    assert str(urn) in text
+
+
+def test_presentation_mode_hides_the_sidebar_and_enlarges_the_page(
+    server: str, page: Page
+) -> None:
+    page.set_viewport_size({"width": 1920, "height": 1080})  # a projector
+    page.goto(f"{server}/?present=1")
+    wait_ready(page)
+    page.get_by_role("heading", name="Overview", exact=True).wait_for()
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    assert page.locator('[data-testid="stHeader"]').is_hidden()
+    title_px = page.get_by_role("heading", name="Overview", exact=True).evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert title_px >= 48
+    metric_px = page.locator('[data-testid="stMetricValue"] p').first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert metric_px >= 56
+    page.wait_for_timeout(1000)  # let plotly finish drawing before the picture
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "presentation_overview.png"))
+    # "Exit presentation" brings the sidebar back and drops ?present=1
+    page.get_by_role("button", name="Exit presentation").click()
+    wait_ready(page)
+    page.locator('[data-testid="stSidebar"]').wait_for(state="visible")
+    assert "present=" not in page.url

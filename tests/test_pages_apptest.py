@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from ui import presentation
 
 PAGES = [
     "pages/overview.py",
@@ -15,6 +18,7 @@ PAGES = [
     "pages/flagged_schools.py",
     "pages/school_profile.py",
     "pages/returns_quality.py",
+    "pages/packs.py",
 ]
 TIMEOUT = 60
 DEFAULT_PAGE = "pages/overview.py"
@@ -198,3 +202,106 @@ def test_the_returns_page_follows_the_setting_filter(gold_db: Path, monkeypatch)
     at.multiselect(key="f_settings").select("Secondary").run()
     assert _metric(at, "Expected returns") == "3"
     assert list(_table_with(at, "Previous round")["School"]) == ["Hazel High School"]
+
+
+# --- meeting packs and presentation mode -------------------------------------------------
+
+
+def _presenting(at: AppTest) -> bool:
+    """The presentation style sheet is on the page."""
+    css = presentation.presentation_css().strip()
+    return any(m.value.strip() == css for m in at.markdown)
+
+
+def _heights(at: AppTest) -> list[int]:
+    return [json.loads(spec)["layout"]["height"] for spec in _charts(at)]
+
+
+def test_the_meeting_packs_page_offers_both_packs_for_the_filtered_county(
+    any_db: Path, monkeypatch
+) -> None:
+    at = _open(any_db, "pages/packs.py", monkeypatch=monkeypatch)
+    assert at.title[0].value == "Meeting packs"
+    labels = [b.label for b in at.button]
+    assert "Make cabinet pack" in labels
+    assert "Make governor reports for all flagged schools" in labels
+    # the shared sidebar filters are there and the header says what the pack covers
+    assert at.multiselect(key="f_districts").value == []
+    assert "All districts" in at.caption[0].value
+
+
+def test_the_meeting_packs_page_follows_the_sidebar_filters(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/packs.py", monkeypatch=monkeypatch)
+    at.multiselect(key="f_districts").select("Eastvale").run()
+    assert "Eastvale" in at.caption[0].value
+    assert _qp(at, "district") == ["Eastvale"]
+
+
+def test_the_meeting_packs_page_says_no_data_yet_on_an_empty_database(
+    tmp_path: Path, monkeypatch
+) -> None:
+    db = tmp_path / "empty.duckdb"
+    duckdb.connect(str(db)).close()
+    at = _open(db, "pages/packs.py", monkeypatch=monkeypatch)
+    assert at.title[0].value == "Meeting packs"
+    assert any("No data yet" in i.value for i in at.info)
+    assert not any(b.label == "Make cabinet pack" for b in at.button)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_presentation_mode_from_the_url(
+    any_db: Path, page: str, monkeypatch
+) -> None:
+    at = _open(any_db, page, query={"present": "1"}, monkeypatch=monkeypatch)
+    assert at.title, "every page has a heading"
+    assert at.toggle(key=presentation.SESSION_KEY).value is True
+    assert _presenting(at)
+    assert any(b.label == "Exit presentation" for b in at.button)
+    assert _qp(at, "present") == ["1"]
+
+
+def test_presentation_mode_works_on_an_empty_database(tmp_path: Path, monkeypatch) -> None:
+    missing = tmp_path / "missing.duckdb"
+    at = _open(missing, "pages/packs.py", query={"present": "1"}, monkeypatch=monkeypatch)
+    assert any("No data yet" in i.value for i in at.info)
+    assert _presenting(at)
+
+
+def test_presentation_mode_survives_a_change_of_page_with_the_filters(
+    gold_db: Path, monkeypatch
+) -> None:
+    at = _open(gold_db, "pages/overview.py", query={"present": "1"}, monkeypatch=monkeypatch)
+    at.multiselect(key="f_districts").select("Southmere").run()
+    at.switch_page("pages/returns_quality.py").run()
+    assert _qp(at, "present") == ["1"]
+    assert _qp(at, "district") == ["Southmere"]
+    assert _presenting(at)
+
+
+def test_presentation_charts_are_taller_than_normal_ones(gold_db: Path, monkeypatch) -> None:
+    normal = _heights(_open(gold_db, "pages/overview.py", monkeypatch=monkeypatch))
+    presenting = _heights(
+        _open(gold_db, "pages/overview.py", query={"present": "1"}, monkeypatch=monkeypatch)
+    )
+    assert len(presenting) == len(normal) > 0
+    assert all(p > n for p, n in zip(presenting, normal, strict=True))
+
+
+def test_the_sidebar_toggle_turns_presentation_mode_on_and_the_exit_button_off(
+    gold_db: Path, monkeypatch
+) -> None:
+    at = _open(gold_db, "pages/overview.py", monkeypatch=monkeypatch)
+    assert "present" not in at.query_params
+    assert not _presenting(at)
+    at.toggle(key=presentation.SESSION_KEY).set_value(True).run()
+    assert _qp(at, "present") == ["1"]
+    assert _presenting(at)
+    at.button(key="_exit_presentation").click().run()
+    assert "present" not in at.query_params
+    assert not _presenting(at)
+    assert not any(b.label == "Exit presentation" for b in at.button)
+
+
+def test_the_school_profile_offers_the_governor_report(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/school_profile.py", monkeypatch=monkeypatch)
+    assert any(b.label == "Make governor report (PDF)" for b in at.button)

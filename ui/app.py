@@ -2,8 +2,9 @@
 
 The cached read-only connection, cached query frames keyed on the database
 file version, the sidebar filters (session state <-> URL query string), the
-empty-database message and the presentation-mode hook. Business logic stays
-in lakehouse.queries and the other ui modules.
+empty-database message. Presentation mode (``?present=1``) lives in
+ui.presentation alone. Business logic stays in lakehouse.queries and the
+other ui modules.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ K_ROUND, K_DISTRICTS, K_SETTINGS, K_FILTERING = (
 )
 _K_INITIALISED = "_filters_initialised"
 _K_FILTERS = "filters"
-PRESENT_PARAM = "present"
 
 LOAD_SAMPLE_COMMANDS = """make sample
 
@@ -56,6 +56,7 @@ PAGE_SPECS: tuple[tuple[str, str, str], ...] = (
     ("pages/flagged_schools.py", "Flagged schools", ":material/flag:"),
     ("pages/school_profile.py", "School profile", ":material/school:"),
     ("pages/returns_quality.py", "Returns and data quality", ":material/inbox:"),
+    ("pages/packs.py", "Meeting packs", ":material/slideshow:"),
 )
 _run = threading.local()  # per script-runner thread: did dashboard.py run in this run?
 
@@ -164,12 +165,6 @@ def show_empty_state(title: str) -> None:
     st.markdown("Load the bundled sample county from the project folder:")
     st.code(LOAD_SAMPLE_COMMANDS, language="bash")
     st.markdown("Then refresh this page. Real returns load with `python -m ingest returns PATH`.")
-
-
-def presentation_requested() -> bool:
-    """The presentation-mode hook: True when the URL carries ``?present=1`` (or true/yes/on)."""
-    value = st.query_params.get(PRESENT_PARAM, "")
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 # --- sidebar filters -------------------------------------------------------------------

@@ -11,12 +11,14 @@ The lead wires it in ``dashboard.py`` with one call before the pages run::
     from ui.presentation import presentation_mode
     presentation_mode()          # toggle in the sidebar, CSS, exit button
 
-and pages size charts with ``chart_height(420)``.
+and pages size charts with ``chart_height(420)`` (or ``sized(fig)`` for a
+plotly figure that carries its own height).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 QUERY_PARAM = "present"
 SESSION_KEY = "presentation_mode"
@@ -25,6 +27,9 @@ _TRUE = {"1", "true", "yes", "on"}
 # Projector rooms are deep: charts half again as tall, type about 1.35x.
 CHART_SCALE = 1.5
 MIN_CHART_HEIGHT = 480
+DEFAULT_CHART_HEIGHT = 450  # plotly's own default, for figures that set no height
+TEXT_SCALE = 1.35
+PLOTLY_FONT_SIZE = 12  # plotly's own default, for figures that set no font size
 
 _CSS = """
 <style>
@@ -50,7 +55,9 @@ _CSS = """
 h1 { font-size: 3.2rem !important; }
 h2 { font-size: 2.5rem !important; }
 h3 { font-size: 2.0rem !important; }
-[data-testid="stMetricValue"] { font-size: 4rem !important; line-height: 1.15 !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {
+    font-size: 4rem !important; line-height: 1.15 !important;
+}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {
     font-size: 1.6rem !important;
 }
@@ -97,6 +104,32 @@ def chart_height(default: int) -> int:
     return scaled_height(default, presentation_enabled())
 
 
+def sized(fig: Any, default: int = DEFAULT_CHART_HEIGHT) -> Any:
+    """A plotly figure at :func:`chart_height` of its own height (``default`` when unset).
+
+    When presenting, its text is enlarged too: the page CSS cannot reach inside a chart.
+    """
+    enabled = presentation_enabled()
+    fig.update_layout(height=scaled_height(int(fig.layout.height or default), enabled))
+    if enabled:
+        enlarge_text(fig)
+    return fig
+
+
+def enlarge_text(fig: Any, scale: float = TEXT_SCALE) -> Any:
+    """Scale a plotly figure's base font and any fixed trace text sizes by ``scale``."""
+    size = round((fig.layout.font.size or PLOTLY_FONT_SIZE) * scale)
+    fig.update_layout(font_size=size, legend_font_size=size, title_font_size=round(size * 1.2))
+    # Streamlit's chart theme sets axis and legend sizes itself, so the base font misses them
+    fig.update_xaxes(tickfont_size=size, title_font_size=size)
+    fig.update_yaxes(tickfont_size=size, title_font_size=size)
+    for trace in fig.data:
+        textfont = getattr(trace, "textfont", None)
+        if textfont is not None and textfont.size:  # a fixed size ignores the base font
+            textfont.size = round(textfont.size * scale)
+    return fig
+
+
 def apply_presentation_mode(enabled: bool) -> None:
     """Inject the presentation CSS when ``enabled``; nothing otherwise."""
     if not enabled:
@@ -107,10 +140,12 @@ def apply_presentation_mode(enabled: bool) -> None:
 
 
 def _sync_url() -> None:
+    """Mirror the session's mode into ``?present=`` (only when it differs, to spare reruns)."""
     import streamlit as st
 
     if st.session_state.get(SESSION_KEY):
-        st.query_params[QUERY_PARAM] = "1"
+        if st.query_params.get_all(QUERY_PARAM) != ["1"]:
+            st.query_params[QUERY_PARAM] = "1"
     elif QUERY_PARAM in st.query_params:
         del st.query_params[QUERY_PARAM]
 
@@ -128,7 +163,7 @@ def presentation_toggle(label: str = "Presentation mode") -> bool:
 
     if SESSION_KEY not in st.session_state:
         st.session_state[SESSION_KEY] = is_truthy(st.query_params.get(QUERY_PARAM))
-    return bool(
+    on = bool(
         st.toggle(
             label,
             key=SESSION_KEY,
@@ -137,6 +172,10 @@ def presentation_toggle(label: str = "Presentation mode") -> bool:
             "Add ?present=1 to a link to open in this mode.",
         )
     )
+    # every run, not only on change: a change of page clears the query string, and
+    # ?present=1 has to come back like the filters do (ui.app._sync_url)
+    _sync_url()
+    return on
 
 
 def presentation_mode() -> bool:
@@ -158,12 +197,15 @@ def presentation_mode() -> bool:
 # --- meeting packs on pages --------------------------------------------------------------
 
 
-def governor_report_button(urn: int, round: str | None = None, key: str = "governor_pdf") -> None:
-    """A "Governor report (PDF)" button for the school profile page.
+def governor_report_button(
+    urn: int, round: str | None = None, key: str = "governor_pdf", name: str | None = None
+) -> None:
+    """A "Make governor report (PDF)" button for the school profile page.
 
     The first click builds the PDF (about half a second with the chart
-    browser warm); the download button then hands it over. Errors show as a
-    one-line message, never a traceback.
+    browser warm); the download button then hands it over. ``name`` (the
+    school's) goes into the file name. Errors show as a one-line message,
+    never a traceback.
     """
     import streamlit as st
 
@@ -171,17 +213,23 @@ def governor_report_button(urn: int, round: str | None = None, key: str = "gover
     from packs.render import RenderError
     from ui.app import get_db
 
-    state_key = f"_{key}_{urn}_{round or ''}"
-    if st.button("Make governor report (PDF)", key=f"{key}_make"):
+    db = get_db()
+    # one slot per key: a report is for this school, round and database file only
+    ident = (int(urn), round, db.version)
+    state_key = f"_{key}_made"
+    if st.button("Make governor report (PDF)", key=f"{key}_make", icon=":material/description:"):
         try:
             with st.spinner("Drawing the report…"):
-                st.session_state[state_key] = governor_report_pdf(get_db(), int(urn), round)
+                st.session_state[state_key] = (ident, governor_report_pdf(db, int(urn), round))
         except (ReportError, RenderError) as exc:
             st.error(str(exc))
-    data = st.session_state.get(state_key)
-    if data:
+    made = st.session_state.get(state_key)
+    if made and made[0] == ident:
         st.download_button(
-            "Download governor report", data,
-            file_name=report_filename({"urn": urn, "name": f"school-{urn}"}, round or "current"),
-            mime="application/pdf", key=f"{key}_download",
+            "Download governor report",
+            made[1],
+            file_name=report_filename({"urn": urn, "name": name or f"school-{urn}"}, round),
+            mime="application/pdf",
+            key=f"{key}_download",
+            icon=":material/download:",
         )
