@@ -22,5 +22,5 @@ st.set_page_config(
 page = st.navigation(app.app_pages())
 app.mark_entry()
 app.sidebar_filters()
-presentation_mode()  # after the filters: the toggle sits below them in the sidebar
+presentation_mode(app.PAGE_SPECS)  # after the filters: the toggle sits below them in the sidebar
 page.run()

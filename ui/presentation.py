@@ -17,7 +17,7 @@ plotly figure that carries its own height).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 QUERY_PARAM = "present"
@@ -178,9 +178,11 @@ def presentation_toggle(label: str = "Presentation mode") -> bool:
     return on
 
 
-def presentation_mode() -> bool:
-    """Everything in one call: sidebar toggle, CSS, and an exit button while presenting.
+def presentation_mode(pages: Sequence[tuple[str, str, str]] = ()) -> bool:
+    """Everything in one call: sidebar toggle, CSS, and page links plus an exit while presenting.
 
+    ``pages`` are (script path, title, icon) for the strip of page links that stands in
+    for the hidden sidebar, so a presenter can move between pages on the projector.
     Returns whether presentation mode is on, for callers that lay out differently.
     """
     import streamlit as st
@@ -189,8 +191,13 @@ def presentation_mode() -> bool:
         enabled = presentation_toggle()
     apply_presentation_mode(enabled)
     if enabled:
-        # The sidebar (and its toggle) is hidden, so offer a way back on the page itself.
-        st.button("Exit presentation", key="_exit_presentation", on_click=_exit, type="tertiary")
+        # The sidebar (and its toggle) is hidden, so offer the pages and a way back on the page.
+        cols = st.columns([1] * len(pages) + [1], vertical_alignment="center")
+        for col, (path, title, icon) in zip(cols, pages, strict=False):
+            col.page_link(path, label=title, icon=icon)
+        cols[-1].button(
+            "Exit presentation", key="_exit_presentation", on_click=_exit, type="tertiary"
+        )
     return enabled
 
 
