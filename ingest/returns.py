@@ -642,9 +642,9 @@ class IngestSummary:
     def report(self, max_rejections: int = 10) -> str:
         """A few lines for the terminal, ending with where to see the details."""
         lines = [
-            f"{self.seen} files seen: {self.loaded} loaded, {self.rejected} rejected, "
-            f"{self.duplicates} duplicates; {self.warnings} warnings and {self.errors} "
-            "errors in loaded returns."
+            f"{_count(self.seen, 'file')} seen: {self.loaded} loaded, {self.rejected} rejected, "
+            f"{_count(self.duplicates, 'duplicate')}; {_count(self.warnings, 'warning')} and "
+            f"{_count(self.errors, 'error')} in loaded returns."
         ]
         rejected = [o for o in self.outcomes if o.status == "rejected"]
         for o in rejected[:max_rejections]:
@@ -741,3 +741,8 @@ def ingest_paths(
         round=round,
         workers=workers,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 file', '2 files': the summary is read by people, not parsed."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -87,8 +87,9 @@ else:
 missing = app.frame(queries.unmapped_schools, f)
 if missing:
     st.caption(
-        f"{missing:,} schools in these filters have no location in the register and are "
-        "listed on the other pages but not mapped."
+        f"{missing:,} {'school' if missing == 1 else 'schools'} in these filters "
+        f"{'has' if missing == 1 else 'have'} no location in the register and "
+        f"{'is' if missing == 1 else 'are'} listed on the other pages but not mapped."
     )
 
 left, right = st.columns(2)

@@ -66,7 +66,8 @@ offsite_unprotected AS (
     SELECT
         s.urn,
         'offsite_unprotected' AS flag,
-        s.pupils_offsite || ' pupils taught off-site; arrangements with providers (PRO4): '
+        s.pupils_offsite || CASE WHEN s.pupils_offsite = 1 THEN ' pupil' ELSE ' pupils' END
+            || ' taught off-site; arrangements with providers (PRO4): '
             || coalesce(l.label, 'no response') AS reason
     FROM source AS s
     JOIN silver.responses AS p ON p.return_id = s.return_id AND p.indicator_id = 'PRO4'
