@@ -11,7 +11,6 @@ and do not care, so clockwise works for both. Holes are wound the other way.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.sources import SourceError, SourceFile
+
 _CODE = re.compile(r"^lad\d\dcd$", re.IGNORECASE)
 _NAME = re.compile(r"^lad\d\dnm$", re.IGNORECASE)
 # British National Grid coordinates are metres, far outside lon/lat ranges
@@ -29,17 +30,8 @@ _DEGREES_LIMIT = 360.0
 _POLYGONS = ("Polygon", "MultiPolygon")
 
 
-class BoundariesError(ValueError):
-    """The file cannot be used as boundaries at all; the message is one line.
-
-    ``recorded`` is True when a 'rejected' bronze.files row was written on the
-    connection before raising (it persists only if the caller catches this
-    inside its ``writing()`` block).
-    """
-
-    def __init__(self, message: str, *, recorded: bool = False) -> None:
-        super().__init__(message)
-        self.recorded = recorded
+class BoundariesError(SourceError):
+    """The file cannot be used as boundaries at all (see :class:`SourceError`)."""
 
 
 @dataclass(frozen=True)
@@ -69,69 +61,36 @@ def load_boundaries(
 
     Raises BoundariesError when the file cannot be used at all.
     """
-    path = Path(path)
-    batch_id = batch_id or uuid.uuid4().hex
-    now = datetime.now()
-    name = path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BoundariesError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BoundariesError(f"{path}: is a folder, not a GeoJSON file") from None
-    except OSError as exc:
-        raise BoundariesError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    sha = hashlib.sha256(data).hexdigest()
-
-    def record(status: str, reason: str | None) -> None:
-        _run(
-            con,
-            "INSERT INTO bronze.files (file_name, path, sha256, size_bytes, kind, status, reason,"
-            " urn, round, ingested_at, batch_id)"
-            " VALUES (?, ?, ?, ?, 'boundaries', ?, ?, NULL, NULL, ?, ?)",
-            [name, str(path), sha, len(data), status, reason, now, batch_id],
-        )
-
-    already = _run(
-        con,
-        "SELECT count(*) FROM bronze.files WHERE kind = 'boundaries' AND sha256 = ? "
-        "AND status = 'loaded'",
-        [sha],
-    )[0][0]
-    if already:
-        record("duplicate", "identical to boundaries already loaded")
+    source = SourceFile.read(
+        Path(path),
+        "boundaries",
+        BoundariesError,
+        "a GeoJSON file",
+        batch_id=batch_id or uuid.uuid4().hex,
+        loaded_at=datetime.now(),
+    )
+    name = source.name
+    if source.already_loaded(con):
+        source.record(con, "duplicate", "identical to boundaries already loaded")
         return BoundariesSummary(0, 0, "duplicate", file_name=name)
 
     try:
-        districts, warnings, converted = parse_boundaries(data, name)
+        districts, warnings, converted = parse_boundaries(source.data, name)
     except BoundariesError as exc:
-        reason = str(exc)
-        record("rejected", reason)
-        _run(
-            con,
-            "INSERT INTO bronze.messages VALUES (?, ?, 'error', NULL, ?, ?)",
-            [sha, name, reason, now],
-        )
-        raise BoundariesError(reason, recorded=True) from None
+        source.reject(con, str(exc))
 
     con.executemany(
         "INSERT INTO bronze.boundaries (district_code, district_name, geometry, source_file,"
         " source_sha256, loaded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [[code, dname, geometry, name, sha, now] for code, dname, geometry in districts],
+        [
+            [code, dname, geometry, name, source.sha256, source.loaded_at]
+            for code, dname, geometry in districts
+        ],
     )
     for location, message in warnings:
-        _run(
-            con,
-            "INSERT INTO bronze.messages VALUES (?, ?, 'warning', ?, ?, ?)",
-            [sha, name, location, message, now],
-        )
-    record("loaded", None)
+        source.warn(con, location, message)
+    source.record(con, "loaded", None)
     return BoundariesSummary(len(districts), len(warnings), "loaded", converted, name)
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
-    """Execute and fetch to the end: DuckDB 2 refuses new work while a result is unfinished."""
-    return con.execute(sql, params or []).fetchall()
 
 
 def parse_boundaries(data: bytes, name: str) -> tuple[list[tuple[str, str, str]], list, bool]:

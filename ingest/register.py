@@ -8,7 +8,6 @@ so a council can change those rules without touching this loader.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import math
 import uuid
@@ -20,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ingest.sources import SourceError, SourceFile, run
 from lakehouse.spec import normalise
 
 # bronze.register column -> GIAS header. Also the allow-list of identifiers used in SQL.
@@ -67,17 +67,8 @@ REGISTER_COLUMNS = (
 _MAX_INT32 = 2**31 - 1
 
 
-class RegisterError(ValueError):
-    """The file cannot be used as a register at all; the message is one line.
-
-    ``recorded`` is True when a 'rejected' bronze.files row was written on the
-    connection before raising: it persists only if the caller catches this
-    error inside its ``writing()`` block.
-    """
-
-    def __init__(self, message: str, *, recorded: bool = False) -> None:
-        super().__init__(message)
-        self.recorded = recorded
+class RegisterError(SourceError):
+    """The file cannot be used as a register at all (see :class:`SourceError`)."""
 
 
 @dataclass(frozen=True)
@@ -118,50 +109,23 @@ def load_register(
     A byte-identical extract already loaded is recorded as 'duplicate' and adds
     no rows. Raises RegisterError when the file cannot be used at all.
     """
-    path = Path(path)
-    batch_id = batch_id or uuid.uuid4().hex
-    now = datetime.now()
-    name = path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RegisterError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RegisterError(f"{path}: is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise RegisterError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    sha = hashlib.sha256(data).hexdigest()
-
-    def record(status: str, reason: str | None) -> None:
-        _run(
-            con,
-            "INSERT INTO bronze.files (file_name, path, sha256, size_bytes, kind, status, reason,"
-            " urn, round, ingested_at, batch_id)"
-            " VALUES (?, ?, ?, ?, 'register', ?, ?, NULL, NULL, ?, ?)",
-            [name, str(path), sha, len(data), status, reason, now, batch_id],
-        )
-
-    already = _run(
-        con,
-        "SELECT count(*) FROM bronze.files WHERE kind = 'register' AND sha256 = ? "
-        "AND status = 'loaded'",
-        [sha],
-    )[0][0]
-    if already:
-        record("duplicate", "identical to a register already loaded")
+    source = SourceFile.read(
+        Path(path),
+        "register",
+        RegisterError,
+        "a CSV file",
+        batch_id=batch_id or uuid.uuid4().hex,
+        loaded_at=datetime.now(),
+    )
+    name, sha, now = source.name, source.sha256, source.loaded_at
+    if source.already_loaded(con):
+        source.record(con, "duplicate", "identical to a register already loaded")
         return RegisterSummary(0, 0, 0, "duplicate", name)
 
     try:
-        parsed = _parse(data, name)
+        parsed = _parse(source.data, name)
     except RegisterError as exc:
-        reason = str(exc)
-        record("rejected", reason)
-        _run(
-            con,
-            "INSERT INTO bronze.messages VALUES (?, ?, 'error', NULL, ?, ?)",
-            [sha, name, reason, now],
-        )
-        raise RegisterError(reason, recorded=True) from None
+        source.reject(con, str(exc))
 
     rows = parsed.rows
     lat, lon = osgb_to_wgs84(rows["easting"], rows["northing"])
@@ -186,23 +150,14 @@ def load_register(
     columns = ", ".join(REGISTER_COLUMNS)
     con.register(view, table)
     try:
-        _run(con, f"INSERT INTO bronze.register ({columns}) SELECT {columns} FROM {view}")
+        run(con, f"INSERT INTO bronze.register ({columns}) SELECT {columns} FROM {view}")
     finally:
         con.unregister(view)
     for location, message in parsed.warnings:
-        _run(
-            con,
-            "INSERT INTO bronze.messages VALUES (?, ?, 'warning', ?, ?, ?)",
-            [sha, name, location, message, now],
-        )
-    record("loaded", None)
+        source.warn(con, location, message)
+    source.record(con, "loaded", None)
     with_location = sum(1 for v in lat if v is not None)
     return RegisterSummary(n, with_location, parsed.skipped, "loaded", name)
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
-    """Execute and fetch to the end: DuckDB 2 refuses new work while a result is unfinished."""
-    return con.execute(sql, params or []).fetchall()
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -15,8 +15,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from lakehouse.db import ReadOnlyDatabase
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,6 +36,25 @@ def gold_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     # not "gold.duckdb": DuckDB names the catalog after the file, which would clash with schema gold
     return build_gold_db(tmp_path_factory.mktemp("gold") / "fixture.duckdb")
+
+
+@pytest.fixture(scope="module")
+def gold_reader(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ReadOnlyDatabase]:
+    """The gold fixture behind a ReadOnlyDatabase, as the packs read it.
+
+    Its own file per test module, not the session's ``gold_db``: DuckDB refuses
+    to open one file with two configurations in a process, and other tests
+    open ``gold_db`` their own way.
+    """
+    from lakehouse.db import ReadOnlyDatabase
+    from tests.gold_fixture import build_gold_db
+
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    database = ReadOnlyDatabase(build_gold_db(folder / "county.duckdb"))
+    yield database
+    database.close()
 
 
 def _run_ingest(args: list[str], db: Path) -> None:
@@ -100,6 +123,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig: pytest.Config) -> str | None:
+    """``--base-url`` or the ``base_url`` ini value, as pytest-playwright reads them.
+
+    Overrides the plugin's fallback, a session fixture defined as a method on a
+    plugin object, which pytest 9 warns is deprecated (PytestRemovedIn10Warning).
+    """
+    return pytestconfig.getoption("--base-url", None) or pytestconfig.getini("base_url") or None
 
 
 # --- a live streamlit server (browser tests and bench/pages.py) ------------------------

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
 
 import pandas as pd
 import pytest
@@ -14,7 +12,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from packs import suppress
 from packs.__main__ import run
 from packs.cabinet import PackError, cabinet_pack_pptx
-from tests.gold_fixture import build_gold_db
+from tests.conftest import require_chromium
 from ui.filters import Filters
 
 CHART_SLIDES = (
@@ -24,23 +22,6 @@ CHART_SLIDES = (
     "Schools needing support",
     "Overall effectiveness across rounds",
 )
-
-
-def _need_browser() -> None:
-    if shutil.which("chromium") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing (make system-deps installs it)")
-        pytest.skip("chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    from lakehouse.db import ReadOnlyDatabase
-
-    path = build_gold_db(tmp_path_factory.mktemp("cabinet") / "county.duckdb")
-    database = ReadOnlyDatabase(path)
-    yield database
-    database.close()
 
 
 def _slides(data: bytes) -> list:
@@ -68,9 +49,9 @@ def _table_rows(slide) -> list[list[str]]:
     return []
 
 
-def test_the_pack_has_every_slide_and_a_picture_on_each_chart_slide(db):
-    _need_browser()
-    slides = _slides(cabinet_pack_pptx(db, Filters()))
+def test_the_pack_has_every_slide_and_a_picture_on_each_chart_slide(gold_reader):
+    require_chromium()
+    slides = _slides(cabinet_pack_pptx(gold_reader, Filters()))
     titles = [_title(s) for s in slides]
     assert titles[0] == "Online safety in our schools"
     for expected in ("Headline numbers", *CHART_SLIDES, "How the grades are worked out",
@@ -84,18 +65,18 @@ def test_the_pack_has_every_slide_and_a_picture_on_each_chart_slide(db):
             assert _table_rows(slide), f"no numbers table on '{_title(slide)}'"
 
 
-def test_the_title_slide_gives_the_round_and_the_as_of_date(db):
-    _need_browser()
-    slides = _slides(cabinet_pack_pptx(db, Filters()))
+def test_the_title_slide_gives_the_round_and_the_as_of_date(gold_reader):
+    require_chromium()
+    slides = _slides(cabinet_pack_pptx(gold_reader, Filters()))
     title_text = _texts(slides[0])
     assert "2026/27" in title_text
     assert "1 March 2027" in title_text
     assert "2026/27" in _texts(slides[1]) and "1 March 2027" in _texts(slides[1])
 
 
-def test_a_public_pack_shows_counts_under_five_as_suppressed(db):
-    _need_browser()
-    slides = _slides(cabinet_pack_pptx(db, Filters(), public=True, name_schools=True))
+def test_a_public_pack_shows_counts_under_five_as_suppressed(gold_reader):
+    require_chromium()
+    slides = _slides(cabinet_pack_pptx(gold_reader, Filters(), public=True, name_schools=True))
     by_title = {_title(s): s for s in slides}
     rows = _table_rows(by_title["Overall effectiveness by setting"])
     special = next(r for r in rows if r[0] == "Special")  # one school: Good
@@ -109,51 +90,56 @@ def test_a_public_pack_shows_counts_under_five_as_suppressed(db):
     assert "Public version" in _texts(slides[0])
 
 
-def test_an_internal_pack_shows_the_small_counts(db):
-    _need_browser()
-    slides = _slides(cabinet_pack_pptx(db, Filters()))
+def test_an_internal_pack_shows_the_small_counts(gold_reader):
+    require_chromium()
+    slides = _slides(cabinet_pack_pptx(gold_reader, Filters()))
     rows = _table_rows(next(s for s in slides if _title(s) == "Overall effectiveness by setting"))
     special = next(r for r in rows if r[0] == "Special")
     assert special[-1] == "1"
 
 
-def test_schools_are_named_only_when_the_officer_asks(db):
-    _need_browser()
-    unnamed = _slides(cabinet_pack_pptx(db, Filters()))
+def test_schools_are_named_only_when_the_officer_asks(gold_reader):
+    require_chromium()
+    unnamed = _slides(cabinet_pack_pptx(gold_reader, Filters()))
     assert not any("Damson Primary School" in _texts(s) for s in unnamed)
-    named = _slides(cabinet_pack_pptx(db, Filters(), name_schools=True))
+    named = _slides(cabinet_pack_pptx(gold_reader, Filters(), name_schools=True))
     flagged = [s for s in named if _title(s).startswith("Flagged schools")]
     assert flagged
     assert "Damson Primary School" in _texts(flagged[0])
 
 
-def test_the_pack_follows_the_filters(db):
-    _need_browser()
-    slides = _slides(cabinet_pack_pptx(db, Filters(settings=("Secondary",))))
+def test_the_pack_follows_the_filters(gold_reader):
+    require_chromium()
+    slides = _slides(cabinet_pack_pptx(gold_reader, Filters(settings=("Secondary",))))
     rows = _table_rows(next(s for s in slides if _title(s) == "Overall effectiveness by setting"))
     assert [r[0] for r in rows[1:]] == ["Secondary"]
     assert "Settings: Secondary" in _texts(slides[0])
 
 
-def test_an_unknown_round_is_a_one_line_error(db):
+def test_an_unknown_round_is_a_one_line_error(gold_reader):
     with pytest.raises(PackError, match="round 1999/00 has no returns"):
-        cabinet_pack_pptx(db, Filters(round="1999/00"))
+        cabinet_pack_pptx(gold_reader, Filters(round="1999/00"))
 
 
-def test_the_methodology_slide_reads_its_numbers_from_the_seeds(db):
-    _need_browser()
-    slides = _slides(cabinet_pack_pptx(db, Filters()))
+def test_the_methodology_slide_reads_its_numbers_from_the_seeds(gold_reader):
+    require_chromium()
+    slides = _slides(cabinet_pack_pptx(gold_reader, Filters()))
     text = _texts(next(s for s in slides if _title(s) == "How the grades are worked out"))
     assert "Outstanding 85%+" in text and "Good 65%+" in text
     assert "fresh within 305 days" in text
 
 
-def test_the_cli_writes_a_pack_and_exits_one_with_one_line_on_bad_input(db, tmp_path, capsys):
-    _need_browser()
+def test_the_cli_writes_a_pack_and_exits_one_with_one_line_on_bad_input(
+    gold_reader, tmp_path, capsys
+):
+    require_chromium()
     out = tmp_path / "pack.pptx"
-    assert run(["cabinet", "--out", str(out), "--db", str(db.path), "--public"]) == 0
+    assert run(["cabinet", "--out", str(out), "--db", str(gold_reader.path), "--public"]) == 0
     assert _slides(out.read_bytes())
-    assert run(["cabinet", "--out", str(out), "--db", str(db.path), "--round", "1999/00"]) == 1
+    assert (
+        run(["cabinet", "--out", str(out), "--db", str(gold_reader.path), "--round", "1999/00"])
+        == 1
+    )
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "\n" not in err and "Traceback" not in err
     assert run(["cabinet", "--out", str(out), "--db", str(tmp_path / "none.duckdb")]) == 1

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import zipfile
 
 import pytest
@@ -12,24 +10,7 @@ from pypdf import PdfReader
 
 from packs import governor
 from packs.__main__ import run
-from tests.gold_fixture import build_gold_db
-
-
-def _need_browser() -> None:
-    if shutil.which("chromium") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing (make system-deps installs it)")
-        pytest.skip("chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    from lakehouse.db import ReadOnlyDatabase
-
-    path = build_gold_db(tmp_path_factory.mktemp("governor") / "county.duckdb")
-    database = ReadOnlyDatabase(path)
-    yield database
-    database.close()
+from tests.conftest import require_chromium
 
 
 def _text(pdf: bytes) -> str:
@@ -37,9 +18,9 @@ def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
-def test_the_report_names_the_school_its_urn_and_its_grades_in_words(db):
-    _need_browser()
-    pdf = governor.governor_report_pdf(db, 900004)
+def test_the_report_names_the_school_its_urn_and_its_grades_in_words(gold_reader):
+    require_chromium()
+    pdf = governor.governor_report_pdf(gold_reader, 900004)
     assert pdf.startswith(b"%PDF")
     text = _text(pdf)
     assert "Damson Primary School" in text
@@ -52,42 +33,44 @@ def test_the_report_names_the_school_its_urn_and_its_grades_in_words(db):
     assert "What the grades mean" in text
 
 
-def test_the_report_compares_with_the_county_and_the_setting(db):
-    _need_browser()
-    text = _text(governor.governor_report_pdf(db, 900004))
+def test_the_report_compares_with_the_county_and_the_setting(gold_reader):
+    require_chromium()
+    text = _text(governor.governor_report_pdf(gold_reader, 900004))
     assert "County average" in text
     # overall: the school 55%, Primary schools 69% on average, the county 67% (the fixture)
     assert "55%" in text and "69%" in text and "67%" in text
 
 
-def test_a_school_without_a_return_gets_a_report_that_says_so(db):
-    text = _text(governor.governor_report_pdf(db, 900009, chart=False))
+def test_a_school_without_a_return_gets_a_report_that_says_so(gold_reader):
+    text = _text(governor.governor_report_pdf(gold_reader, 900009, chart=False))
     assert "Hazel High School" in text
     assert "No return has been received" in text
     assert "No return" in text  # its flag
 
 
-def test_an_earlier_round_shows_that_round(db):
-    text = _text(governor.governor_report_pdf(db, 900001, round="2025/26", chart=False))
+def test_an_earlier_round_shows_that_round(gold_reader):
+    text = _text(governor.governor_report_pdf(gold_reader, 900001, round="2025/26", chart=False))
     assert "2025/26" in text
     assert "No flags were raised" in text  # flags belong to the current round
 
 
-def test_an_unknown_urn_is_a_one_line_error(db):
+def test_an_unknown_urn_is_a_one_line_error(gold_reader):
     with pytest.raises(governor.ReportError, match="URN 123456 is not in the school register"):
-        governor.governor_report_pdf(db, 123456)
+        governor.governor_report_pdf(gold_reader, 123456)
 
 
-def test_without_the_dejavu_font_the_report_falls_back_to_core_fonts(db, monkeypatch, tmp_path):
+def test_without_the_dejavu_font_the_report_falls_back_to_core_fonts(
+    gold_reader, monkeypatch, tmp_path
+):
     monkeypatch.setattr(governor, "FONT_REGULAR", tmp_path / "missing.ttf")
-    text = _text(governor.governor_report_pdf(db, 900003, chart=False))
+    text = _text(governor.governor_report_pdf(gold_reader, 900003, chart=False))
     assert "Cedar Primary School" in text
     assert "Acceptable use - pupils" in text  # the en dash made Latin-1 safe
 
 
-def test_the_batch_zip_has_one_report_per_flagged_school(db):
-    _need_browser()
-    data = governor.governor_reports_zip(db)
+def test_the_batch_zip_has_one_report_per_flagged_school(gold_reader):
+    require_chromium()
+    data = governor.governor_reports_zip(gold_reader)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = zf.namelist()
         assert len(names) == len(set(names))
@@ -98,14 +81,19 @@ def test_the_batch_zip_has_one_report_per_flagged_school(db):
     assert not any(n.startswith("900012") for n in names)
 
 
-def test_the_cli_writes_one_report_and_a_zip(db, tmp_path, capsys):
-    _need_browser()
+def test_the_cli_writes_one_report_and_a_zip(gold_reader, tmp_path, capsys):
+    require_chromium()
     pdf = tmp_path / "one.pdf"
-    assert run(["governor", "--urn", "900004", "--out", str(pdf), "--db", str(db.path)]) == 0
+    assert (
+        run(["governor", "--urn", "900004", "--out", str(pdf), "--db", str(gold_reader.path)]) == 0
+    )
     assert "900004" in _text(pdf.read_bytes())
     archive = tmp_path / "all.zip"
-    assert run(["governor", "--all-flagged", "--out", str(archive), "--db", str(db.path)]) == 0
+    assert (
+        run(["governor", "--all-flagged", "--out", str(archive), "--db", str(gold_reader.path)])
+        == 0
+    )
     assert zipfile.is_zipfile(archive)
-    assert run(["governor", "--urn", "1", "--out", str(pdf), "--db", str(db.path)]) == 1
+    assert run(["governor", "--urn", "1", "--out", str(pdf), "--db", str(gold_reader.path)]) == 1
     err = capsys.readouterr().err.strip()
     assert err == "error: URN 1 is not in the school register"
