@@ -27,16 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.conftest import build_sample_db, streamlit_server  # noqa: E402
+from ui.app import PAGE_SPECS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-PAGES = [
-    "",
-    "county_map",
-    "setting_comparison",
-    "flagged_schools",
-    "school_profile",
-    "returns_quality",
-]
+# every page of the app's navigation; the first (default) page is served at "/"
+PAGES = ["" if i == 0 else Path(path).stem for i, (path, _title, _icon) in enumerate(PAGE_SPECS)]
 COUNTY_SCHOOLS = 600
 NATIONAL_SCHOOLS = 24_000
 CHROMIUM_ARGS = [

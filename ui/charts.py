@@ -426,16 +426,16 @@ def county_map(
                 go.Scattermap(
                     # numpy arrays, not lists of tuples: plotly validates them far
                     # faster, which matters with 24,000 schools
-                    lon=part["lon"].to_numpy(dtype=float).round(5),
-                    lat=part["lat"].to_numpy(dtype=float).round(5),
+                    # 4 decimals is about 10 m: plenty for a school, and a smaller page
+                    lon=part["lon"].to_numpy(dtype=float).round(4),
+                    lat=part["lat"].to_numpy(dtype=float).round(4),
                     mode="markers",
                     name=f"{label} ({len(part)})",
-                    marker={"size": 11, "color": colours[key], "opacity": 0.95},
-                    text=part["name"].astype(str).to_numpy(),
-                    customdata=part[["urn", "setting", "district"]].astype(str).to_numpy(),
+                    marker={"size": 11, "color": colours[key]},
+                    customdata=part[["name", "urn", "setting", "district"]].astype(str).to_numpy(),
                     hovertemplate=(
-                        "<b>%{text}</b> (URN %{customdata[0]})<br>%{customdata[1]}, "
-                        "%{customdata[2]}<br>"
+                        "<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]}, "
+                        "%{customdata[3]}<br>"
                         + (point_measure_label or point_measure)
                         + f": {label}<extra></extra>"
                     ),
