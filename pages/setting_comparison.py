@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lakehouse import queries
+from lakehouse import queries, spec
 from ui import app, charts
 from ui.presentation import sized
 
 TITLE = "Setting comparison"
 SMALL_GROUP = queries.small_group_threshold()
+# the council's usual order (Primary, Secondary, Special, PRU, ...), then anything else
+SETTING_ORDER = [
+    r["setting"] for r in sorted(spec.read_seed("settings"), key=lambda r: int(r["sort_order"]))
+]
 
 ctx = app.page_context(TITLE)
 f = ctx.filters
@@ -44,8 +48,15 @@ def _comparison(by: str, heading: str, key: str) -> None:
             .map({"managed": "Managed", "locked_down": "Locked down"})
             .fillna(df["group"])
         )
+    order = None
+    if by == "setting":
+        present = list(dict.fromkeys(df["group"]))
+        order = [s for s in SETTING_ORDER if s in present] + sorted(
+            g for g in present if g not in SETTING_ORDER
+        )
     st.plotly_chart(
-        sized(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP)), key=f"cmp_{key}"
+        sized(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP, group_order=order)),
+        key=f"cmp_{key}",
     )
     table = df.assign(grade_label=[charts.palette.grade_label(g) for g in df["grade"]]).pivot_table(
         index="group", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
