@@ -11,17 +11,23 @@ import shutil
 import subprocess
 import sys
 
-# command on PATH -> Debian package that provides it
+# command on PATH (or an absolute file path) -> Debian package that provides it
 NEEDED = {
     "chromium": "chromium",
     "pdftoppm": "poppler-utils",
     "soffice": "libreoffice-impress",
     "localc": "libreoffice-calc",  # the ingest tests convert returns to .ods/.xls
+    # the governor PDF's Unicode font, and text in chart images and screenshots
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf": "fonts-dejavu-core",
 }
 
 
+def _present(need: str) -> bool:
+    return os.path.exists(need) if need.startswith("/") else shutil.which(need) is not None
+
+
 def missing() -> list[str]:
-    return sorted({pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None})
+    return sorted({pkg for need, pkg in NEEDED.items() if not _present(need)})
 
 
 def main() -> int:
