@@ -138,16 +138,14 @@ class _Deck:
             total = sum(col_widths)
             for i, w in enumerate(col_widths):
                 tbl.columns[i].width = Emu(int(width * w / total))
-        for c, h in enumerate(header):
-            cell = tbl.cell(0, c)
-            cell.text = str(h)
-            cell.text_frame.paragraphs[0].font.size = Pt(size)
-            cell.text_frame.paragraphs[0].font.bold = True
-        for r, values in enumerate(rows, start=1):
+        for r, values in enumerate([header, *rows]):
             for c, v in enumerate(values):
                 cell = tbl.cell(r, c)
                 cell.text = str(v)
+                # narrow margins: the default 0.1" breaks short headers like "Outst." mid-word
+                cell.margin_left = cell.margin_right = Inches(0.04)
                 cell.text_frame.paragraphs[0].font.size = Pt(size)
+                cell.text_frame.paragraphs[0].font.bold = r == 0
         return shape
 
     def chart_slide(self, title: str, png: bytes | None, header: Sequence[str],
@@ -155,14 +153,14 @@ class _Deck:
                     col_widths: Sequence[float] | None = None):
         """Chart on the left, its numbers on the right, a caption underneath."""
         s = self.slide(title)
-        chart_w = Inches(8.2)
+        chart_w = Inches(7.5)
         if png:
             self.picture(s, png, Inches(0.4), Inches(1.25), chart_w)
         else:
             self.text(s, "Nothing to chart for these filters.", Inches(0.5), Inches(3), chart_w,
                       Inches(1), size=20, colour=GREY)
         if rows:
-            self.table(s, header, rows, Inches(8.8), Inches(1.3), Inches(4.1), size=table_size,
+            self.table(s, header, rows, Inches(8.1), Inches(1.3), Inches(4.8), size=table_size,
                        col_widths=col_widths)
         self.text(s, caption, Inches(0.5), HEIGHT - Inches(1.2), WIDTH - Inches(1), Inches(0.7),
                   size=12, colour=GREY)
@@ -291,7 +289,7 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
         [[r[0].split(" ")[0], *r[1:]] for r in rows],
         f"Schools at each grade in each area, round {rnd}. Bars show the share of schools; "
         "the numbers on the bars are schools." + _public_note(below),
-        table_size=11, col_widths=(1.6, 1, 1, 1, 1, 1, 1),
+        table_size=10, col_widths=(1.9, 1, 1, 1, 1, 1, 1),
     )
 
     # 4. setting comparison (overall grade)
