@@ -176,7 +176,8 @@ def effective_round(con: Con, f: Filters) -> str | None:
 
 def headline(con: Con, f: Filters) -> dict[str, Any]:
     """Big numbers: schools, expected/received/late/missing returns, schools flagged."""
-    rnd = effective_round(con, f)
+    info = build_info(con)
+    rnd = f.round or info.get("current_round")  # as effective_round, without a second read
     where, params = _where("gold.schools", f, skip=("filtering",))
     schools = _scalar(con, f"SELECT count(*) FROM gold.schools WHERE {where}", params)
     rwhere, rparams = _where("gold.returns_status", f, round_value=rnd)
@@ -192,7 +193,6 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
     )
     received = counts.get("received", 0) + counts.get("late", 0)
     expected = received + counts.get("missing", 0)
-    info = build_info(con)
     return {
         "round": rnd,
         "current_round": info.get("current_round"),
@@ -206,63 +206,77 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
     }
 
 
-def grade_distribution(con: Con, f: Filters) -> pd.DataFrame:
-    """Schools at each grade of each area in the round (area, grade, grade_label, schools)."""
-    where, params = _where("gold.grade_distribution", f, round_value=effective_round(con, f))
+def _grade_counts(con: Con, f: Filters, per_round: bool) -> pd.DataFrame:
+    """Schools per area and grade: in the page's round, or (per_round) in every round."""
+    if per_round:
+        where, params = _where("gold.grade_distribution", f, skip=("round",))
+    else:
+        where, params = _where("gold.grade_distribution", f, round_value=effective_round(con, f))
+    keys = "round, area" if per_round else "area"
     return _df(
         con,
         f"""
-        SELECT area, any_value(area_label) AS area_label, grade,
+        SELECT {keys}, any_value(area_label) AS area_label, grade,
                any_value(grade_label) AS grade_label, sum(schools)::INTEGER AS schools
         FROM gold.grade_distribution WHERE {where}
-        GROUP BY area, grade ORDER BY area, grade NULLS LAST""",
+        GROUP BY {keys}, grade ORDER BY {keys}, grade NULLS LAST""",
         params,
     )
 
 
+def grade_distribution(con: Con, f: Filters) -> pd.DataFrame:
+    """Schools at each grade of each area in the round (area, grade, grade_label, schools)."""
+    return _grade_counts(con, f, per_round=False)
+
+
 def grade_trend(con: Con, f: Filters) -> pd.DataFrame:
     """Every round's grade counts per area (the round filter is ignored: this is the history)."""
-    where, params = _where("gold.grade_distribution", f, skip=("round",))
+    return _grade_counts(con, f, per_round=True)
+
+
+def _per_filtered_school(con: Con, f: Filters, select: str, source: str, rest: str) -> pd.DataFrame:
+    """``SELECT select FROM source JOIN gold.schools s`` narrowed by every filter, then ``rest``.
+
+    ``source`` is a per-school gold table with an alias; callers pass literals only.
+    """
+    where, params = _where("gold.schools", f, alias="s")
     return _df(
         con,
-        f"""
-        SELECT round, area, any_value(area_label) AS area_label, grade,
-               any_value(grade_label) AS grade_label, sum(schools)::INTEGER AS schools
-        FROM gold.grade_distribution WHERE {where}
-        GROUP BY round, area, grade ORDER BY round, area, grade NULLS LAST""",
+        f"SELECT {select} FROM {source} JOIN gold.schools s USING (urn) WHERE {where} {rest}",
         params,
     )
 
 
 def freshness_summary(con: Con, f: Filters) -> pd.DataFrame:
     """Schools at each freshness status per required policy (policy, status, schools)."""
-    where, params = _where("gold.schools", f, alias="s")
-    return _df(
+    return _per_filtered_school(
         con,
-        f"""
-        SELECT p.policy, any_value(p.policy_label) AS policy_label, p.status,
-               count(*)::INTEGER AS schools
-        FROM gold.policy_freshness p JOIN gold.schools s USING (urn)
-        WHERE {where} GROUP BY p.policy, p.status ORDER BY p.policy, p.status""",
-        params,
+        f,
+        "p.policy, any_value(p.policy_label) AS policy_label, p.status, "
+        "count(*)::INTEGER AS schools",
+        "gold.policy_freshness p",
+        "GROUP BY p.policy, p.status ORDER BY p.policy, p.status",
     )
 
 
 def flag_summary(con: Con, f: Filters) -> pd.DataFrame:
     """The most common reasons for support: flag, flag_label, schools (most first)."""
-    where, params = _where("gold.schools", f, alias="s")
-    return _df(
+    return _per_filtered_school(
         con,
-        f"""
-        SELECT g.flag, any_value(g.flag_label) AS flag_label,
-               count(DISTINCT g.urn)::INTEGER AS schools
-        FROM gold.support_flags g JOIN gold.schools s USING (urn)
-        WHERE {where} GROUP BY g.flag ORDER BY schools DESC, flag_label""",
-        params,
+        f,
+        "g.flag, any_value(g.flag_label) AS flag_label, count(DISTINCT g.urn)::INTEGER AS schools",
+        "gold.support_flags g",
+        "GROUP BY g.flag ORDER BY schools DESC, flag_label",
     )
 
 
 # --- county map ------------------------------------------------------------------
+
+# The round's return and return status beside every school (bind the round twice). The
+# filtering filter then applies to r.filtering: a school's approach can change by round.
+_ROUND_JOINS = """
+        LEFT JOIN gold.school_rounds r ON r.urn = s.urn AND r.round = ?
+        LEFT JOIN gold.returns_status rs ON rs.urn = s.urn AND rs.round = ?"""
 
 
 def school_points(con: Con, f: Filters) -> pd.DataFrame:
@@ -277,9 +291,7 @@ def school_points(con: Con, f: Filters) -> pd.DataFrame:
                CASE WHEN NOT s.expected_to_return THEN 'not_expected'
                     ELSE coalesce(rs.status, 'missing') END AS return_status,
                r.completed_on
-        FROM gold.schools s
-        LEFT JOIN gold.school_rounds r ON r.urn = s.urn AND r.round = ?
-        LEFT JOIN gold.returns_status rs ON rs.urn = s.urn AND rs.round = ?
+        FROM gold.schools s {_ROUND_JOINS}
         WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL AND {where}"""
     bound = [rnd, rnd, *params]
     if f.filtering:
@@ -314,9 +326,7 @@ def district_summary(con: Con, f: Filters) -> pd.DataFrame:
         WITH sch AS (
             SELECT s.urn, s.district_code, s.flag_count, s.expected_to_return,
                    rs.status, r.filtering, {", ".join(f"r.score_{a}" for a in AREAS)}
-            FROM gold.schools s
-            LEFT JOIN gold.school_rounds r ON r.urn = s.urn AND r.round = ?
-            LEFT JOIN gold.returns_status rs ON rs.urn = s.urn AND rs.round = ?
+            FROM gold.schools s {_ROUND_JOINS}
             WHERE {where}
         ), agg AS (
             SELECT district_code, count(*)::INTEGER AS schools,
@@ -429,8 +439,8 @@ def school(con: Con, urn: int) -> dict[str, Any] | None:
     return None if df.empty else df.iloc[0].to_dict()
 
 
-def school_area_comparison(con: Con, urn: int) -> pd.DataFrame:
-    """Per area: the school's score and grade against the county and its setting (current round)."""
+def _area_comparison(con: Con, urn: int, source: str, source_params: list[Any]) -> pd.DataFrame:
+    """One row per area comparing the school with every row of ``source`` (a literal)."""
     parts, params = [], []
     for a in AREAS:
         parts.append(f"""
@@ -440,9 +450,14 @@ def school_area_comparison(con: Con, urn: int) -> pd.DataFrame:
                    avg(score_{a}) AS county_mean,
                    avg(score_{a}) FILTER (WHERE setting = (SELECT setting FROM gold.schools
                                                           WHERE urn = ?)) AS setting_mean
-            FROM gold.schools""")
-        params.extend([a, AREA_LABELS[a], AREAS.index(a), urn, urn, urn])
+            FROM {source}""")
+        params.extend([a, AREA_LABELS[a], AREAS.index(a), urn, urn, urn, *source_params])
     return _df(con, " UNION ALL ".join(parts) + " ORDER BY sort_order", params)
+
+
+def school_area_comparison(con: Con, urn: int) -> pd.DataFrame:
+    """Per area: the school's score and grade against the county and its setting (current round)."""
+    return _area_comparison(con, urn, "gold.schools", [])
 
 
 def school_policies(con: Con, urn: int) -> pd.DataFrame:
@@ -558,36 +573,40 @@ def rejected_files(con: Con) -> pd.DataFrame:
     )
 
 
+def _file_rows_in_round(con: Con, f: Filters, sql: str) -> pd.DataFrame:
+    """Run ``sql`` (a literal) whose one ``?`` is the round and whose ``{where}`` narrows
+    ``gold.schools s``. The filtering filter is skipped: gold.schools.filtering is the
+    current round's answer, not the chosen round's."""
+    where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
+    return _df(con, sql.format(where=where), [effective_round(con, f), *params])
+
+
 def return_warnings(con: Con, f: Filters) -> pd.DataFrame:
     """Per loaded return file in the round: warnings and errors found inside it."""
-    rnd = effective_round(con, f)
-    where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
-    return _df(
+    return _file_rows_in_round(
         con,
-        f"""
+        f,
+        """
         SELECT fl.urn AS "URN", s.name AS "School", fl.round AS "Round", fl.file_name AS "File",
                fl.warnings AS "Warnings", fl.errors AS "Errors"
         FROM gold.files fl JOIN gold.schools s ON s.urn = fl.urn
         WHERE fl.status = 'loaded' AND fl.round = ? AND (fl.warnings > 0 OR fl.errors > 0)
           AND {where}
         ORDER BY fl.errors DESC, fl.warnings DESC, s.name""",
-        [rnd, *params],
     )
 
 
 def return_messages(con: Con, f: Filters) -> pd.DataFrame:
     """Every warning and error inside loaded returns in the round, tied to sheet and cell."""
-    rnd = effective_round(con, f)
-    where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
-    return _df(
+    return _file_rows_in_round(
         con,
-        f"""
+        f,
+        """
         SELECT m.urn AS "URN", s.name AS "School", m.file_name AS "File",
                m.severity AS "Severity", m.location AS "Cell", m.message AS "Message"
         FROM gold.messages m JOIN gold.schools s ON s.urn = m.urn
         WHERE m.round = ? AND {where}
         ORDER BY m.severity, s.name, m.location""",
-        [rnd, *params],
     )
 
 
@@ -596,31 +615,18 @@ def return_messages(con: Con, f: Filters) -> pd.DataFrame:
 
 def school_area_comparison_in_round(con: Con, urn: int, round: str) -> pd.DataFrame:
     """As ``school_area_comparison`` for any round, from gold.school_rounds (governor --round)."""
-    parts, params = [], []
-    for a in AREAS:
-        parts.append(f"""
-            SELECT ? AS area, ? AS area_label, ? AS sort_order,
-                   max(score_{a}) FILTER (WHERE urn = ?) AS school_score,
-                   max(grade_{a}) FILTER (WHERE urn = ?) AS school_grade,
-                   avg(score_{a}) AS county_mean,
-                   avg(score_{a}) FILTER (WHERE setting = (SELECT setting FROM gold.schools
-                                                          WHERE urn = ?)) AS setting_mean
-            FROM gold.school_rounds WHERE round = ?""")
-        params.extend([a, AREA_LABELS[a], AREAS.index(a), urn, urn, urn, round])
-    return _df(con, " UNION ALL ".join(parts) + " ORDER BY sort_order", params)
+    return _area_comparison(con, urn, "gold.school_rounds WHERE round = ?", [round])
 
 
 def flag_priority_summary(con: Con, f: Filters) -> pd.DataFrame:
     """Flagged schools per reason and priority: flag, flag_label, priority, schools."""
-    where, params = _where("gold.schools", f, alias="s")
-    return _df(
+    return _per_filtered_school(
         con,
-        f"""
-        SELECT g.flag, any_value(g.flag_label) AS flag_label, s.priority,
-               count(DISTINCT g.urn)::INTEGER AS schools
-        FROM gold.support_flags g JOIN gold.schools s USING (urn)
-        WHERE {where} GROUP BY g.flag, s.priority ORDER BY g.flag, s.priority""",
-        params,
+        f,
+        "g.flag, any_value(g.flag_label) AS flag_label, s.priority, "
+        "count(DISTINCT g.urn)::INTEGER AS schools",
+        "gold.support_flags g",
+        "GROUP BY g.flag, s.priority ORDER BY g.flag, s.priority",
     )
 
 

@@ -21,19 +21,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from lakehouse.spec import SEEDS_DIR, read_seed
-
-RULE_KEY = "public_suppress_below"
+from lakehouse.queries import small_group_threshold
 
 
 def threshold() -> int:
     """The suppression threshold from ``seeds/rules.csv`` (key ``public_suppress_below``)."""
-    if (SEEDS_DIR / "rules.csv").exists():
-        for row in read_seed("rules"):
-            key = row.get("key") or row.get("rule") or row.get("name")
-            if key == RULE_KEY:
-                return int(float(row["value"]))
-    raise LookupError(f"seeds/rules.csv has no rule '{RULE_KEY}'")
+    # one reader of the rule, so the dashboard's small-group mark and the packs agree
+    return small_group_threshold()
 
 
 def _missing(value: object) -> bool:
@@ -70,39 +64,6 @@ def show_count(count: object, below: int | None) -> str:
     if below is not None and is_small(count, below):
         return f"<{below}"
     return str(int(count))  # type: ignore[call-overload]
-
-
-def suppress_table(
-    frame: pd.DataFrame,
-    count_columns: Sequence[str],
-    below: int | None,
-    *,
-    total_shown: bool = True,
-) -> pd.DataFrame:
-    """A display copy of ``frame`` with its count columns as text, suppressed row by row.
-
-    ``below=None`` means no suppression (an internal pack): counts are only
-    turned into text. Other columns are kept as they are.
-    """
-    out = frame.copy()
-    for col in count_columns:
-        out[col] = out[col].astype(object)
-    for idx, row in frame.iterrows():
-        values = [row[c] for c in count_columns]
-        mask = (
-            suppression_mask(values, below, total_shown=total_shown)
-            if below is not None
-            else [False] * len(values)
-        )
-        for col, value, hide in zip(count_columns, values, mask, strict=True):
-            if _missing(value):
-                text = ""
-            elif hide:
-                text = f"<{below}" if is_small(value, below or 0) else "c"
-            else:
-                text = str(int(value))
-            out.at[idx, col] = text
-    return out
 
 
 def for_plotting(frame: pd.DataFrame, count_column: str, below: int | None) -> pd.DataFrame:

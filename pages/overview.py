@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
 from lakehouse import queries
@@ -12,6 +15,23 @@ TITLE = "Overview"
 ctx = app.page_context(TITLE)
 f = ctx.filters
 app.page_header(TITLE, ctx)
+
+
+def _frame_or_note(query: Callable[..., pd.DataFrame], empty_note: str) -> pd.DataFrame | None:
+    """The query's rows for the filters, or None once the page has said there are none."""
+    df = app.frame(query, f)
+    if df.empty:
+        st.info(empty_note)
+        return None
+    return df
+
+
+def _schools_table(df: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
+    """The numbers behind a chart: schools, one column per grade or status."""
+    return df.pivot_table(
+        index=index, columns=columns, values="schools", aggfunc="sum", fill_value=0
+    ).reset_index()
+
 
 head = app.frame(queries.headline, f)
 c1, c2, c3, c4, c5 = st.columns(5)
@@ -33,14 +53,10 @@ c5.metric(
 )
 
 st.subheader(f"Grades in {ctx.round}")
-dist = app.frame(queries.grade_distribution, f)
-if dist.empty:
-    st.info("No graded returns match these filters.")
-else:
+dist = _frame_or_note(queries.grade_distribution, "No graded returns match these filters.")
+if dist is not None:
     st.plotly_chart(sized(charts.grade_distribution_chart(dist)), key="overview_grades")
-    table = dist.pivot_table(
-        index="area_label", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
-    ).reset_index()
+    table = _schools_table(dist, "area_label", "grade_label")
     app.numbers_expander("grades by area", table, "grades_by_area.csv", "grades")
 
 left, right = st.columns(2)
@@ -49,15 +65,12 @@ with left:
     area = st.selectbox(
         "Area", queries.AREAS, format_func=queries.AREA_LABELS.get, key="overview_trend_area"
     )
-    trend = app.frame(queries.grade_trend, f)
-    if trend.empty:
-        st.info("No rounds with graded returns match these filters.")
-    else:
+    trend = _frame_or_note(
+        queries.grade_trend, "No rounds with graded returns match these filters."
+    )
+    if trend is not None:
         st.plotly_chart(sized(charts.grade_trend_chart(trend, area)), key="overview_trend")
-        part = trend[trend["area"] == area]
-        table = part.pivot_table(
-            index="round", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
-        ).reset_index()
+        table = _schools_table(trend[trend["area"] == area], "round", "grade_label")
         app.numbers_expander("grades by round", table, "grades_by_round.csv", "trend")
 with right:
     st.subheader("Most common reasons for support")
@@ -78,12 +91,8 @@ with right:
         )
 
 st.subheader("Policy freshness at a glance")
-fresh = app.frame(queries.freshness_summary, f)
-if fresh.empty:
-    st.info("No policy records match these filters.")
-else:
+fresh = _frame_or_note(queries.freshness_summary, "No policy records match these filters.")
+if fresh is not None:
     st.plotly_chart(sized(charts.freshness_chart(fresh)), key="overview_freshness")
-    table = fresh.pivot_table(
-        index="policy_label", columns="status", values="schools", aggfunc="sum", fill_value=0
-    ).reset_index()
+    table = _schools_table(fresh, "policy_label", "status")
     app.numbers_expander("policy freshness", table, "policy_freshness.csv", "freshness")

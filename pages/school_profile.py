@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -99,13 +101,27 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True, width="stretch")
 
+
+def _section(
+    heading: str, query: Callable[..., pd.DataFrame], empty_note: str
+) -> pd.DataFrame | None:
+    """A heading and the school's rows, or None once the page has said there are none."""
+    st.subheader(heading)
+    df = app.frame(query, int(urn))
+    if df.empty:
+        st.info(empty_note)
+        return None
+    return df
+
+
 left, right = st.columns(2)
 with left:
-    st.subheader("Policy reviews")
-    policies = app.frame(queries.school_policies, int(urn))
-    if policies.empty:
-        st.info("No policy records: the school has no return loaded.")
-    else:
+    policies = _section(
+        "Policy reviews",
+        queries.school_policies,
+        "No policy records: the school has no return loaded.",
+    )
+    if policies is not None:
         st.dataframe(
             policies.assign(
                 Freshness=policies["status"].map(lambda s: f"{palette.FRESHNESS_LABELS.get(s, s)}")
@@ -115,22 +131,20 @@ with left:
             column_config={"Last reviewed": st.column_config.DateColumn(format="D MMM YYYY")},
         )
 with right:
-    st.subheader("Training coverage by staff group")
-    training = app.frame(queries.school_training, int(urn))
-    if training.empty:
-        st.info("No training figures: the school has no return loaded.")
-    else:
+    training = _section(
+        "Training coverage by staff group",
+        queries.school_training,
+        "No training figures: the school has no return loaded.",
+    )
+    if training is not None:
         latest = training[training["Round"] == training["Round"].max()]
         st.plotly_chart(sized(charts.coverage_chart(latest)), key="profile_training")
         app.numbers_expander("training coverage", latest, f"training_{urn}.csv", "training")
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Incidents")
-    incidents = app.frame(queries.school_incidents, int(urn))
-    if incidents.empty:
-        st.info("No incident figures.")
-    else:
+    incidents = _section("Incidents", queries.school_incidents, "No incident figures.")
+    if incidents is not None:
         st.dataframe(
             incidents.pivot_table(
                 index="Category", columns="Round", values="Incidents", aggfunc="sum"
@@ -139,11 +153,8 @@ with left:
             width="stretch",
         )
 with right:
-    st.subheader("History across rounds")
-    history = app.frame(queries.school_history, int(urn))
-    if history.empty:
-        st.info("No returns on record.")
-    else:
+    history = _section("History across rounds", queries.school_history, "No returns on record.")
+    if history is not None:
         st.plotly_chart(
             sized(charts.history_chart(history, queries.AREA_LABELS)), key="profile_history"
         )

@@ -416,33 +416,19 @@ def frames() -> dict[str, pd.DataFrame]:
                     GRADE_LABELS.get(g, "Insufficient evidence"),
                 )
             )
-    dist = pd.DataFrame(
-        dist_rows,
-        columns=[
-            "round",
-            "area",
-            "area_label",
-            "setting",
-            "district",
-            "filtering",
-            "grade",
-            "grade_label",
-        ],
-    )
+    dist_keys = [
+        "round",
+        "area",
+        "area_label",
+        "setting",
+        "district",
+        "filtering",
+        "grade",
+        "grade_label",
+    ]
     dist = (
-        dist.groupby(
-            [
-                "round",
-                "area",
-                "area_label",
-                "setting",
-                "district",
-                "filtering",
-                "grade",
-                "grade_label",
-            ],
-            dropna=False,
-        )
+        pd.DataFrame(dist_rows, columns=dist_keys)
+        .groupby(dist_keys, dropna=False)
         .size()
         .reset_index(name="schools")
     )
