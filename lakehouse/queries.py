@@ -528,7 +528,7 @@ def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
     if by not in RETURNS_BY:
         raise ValueError(f"cannot group returns by {by!r}")
     where, params = _where("gold.returns_status", f, round_value=effective_round(con, f))
-    return _df(
+    df = _df(
         con,
         f"""
         SELECT coalesce({by}, 'Not known') AS "group", count(*)::INTEGER AS expected,
@@ -538,6 +538,10 @@ def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
         FROM gold.returns_status WHERE {where} GROUP BY 1 ORDER BY 1""",
         params,
     )
+    if by == "setting" and not df.empty:
+        order = {g: i for i, g in enumerate(spec.setting_order(df["group"]))}
+        df = df.sort_values("group", key=lambda g: g.map(order), ignore_index=True)
+    return df
 
 
 def chase_list(con: Con, f: Filters) -> pd.DataFrame:

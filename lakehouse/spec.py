@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -66,3 +67,13 @@ def synonyms(kind: str) -> dict[str, str]:
 def labels(seed: str, key: str) -> dict[str, str]:
     """Key -> label for a vocabulary seed, e.g. ``labels('areas', 'area')``."""
     return {r[key]: r["label"] for r in read_seed(seed)}
+
+
+def setting_order(present: Iterable[str]) -> list[str]:
+    """``present`` settings in the council's usual order (seeds/settings.csv), others after.
+
+    Officers read Primary, Secondary, Special, PRU in that order, not alphabetically.
+    """
+    rank = {r["setting"]: int(r["sort_order"]) for r in read_seed("settings")}
+    unique = list(dict.fromkeys(present))
+    return sorted(unique, key=lambda s: (rank.get(s, len(rank) + 1), s))

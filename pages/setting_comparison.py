@@ -10,10 +10,6 @@ from ui.presentation import sized
 
 TITLE = "Setting comparison"
 SMALL_GROUP = queries.small_group_threshold()
-# the council's usual order (Primary, Secondary, Special, PRU, ...), then anything else
-SETTING_ORDER = [
-    r["setting"] for r in sorted(spec.read_seed("settings"), key=lambda r: int(r["sort_order"]))
-]
 
 ctx = app.page_context(TITLE)
 f = ctx.filters
@@ -48,12 +44,7 @@ def _comparison(by: str, heading: str, key: str) -> None:
             .map({"managed": "Managed", "locked_down": "Locked down"})
             .fillna(df["group"])
         )
-    order = None
-    if by == "setting":
-        present = list(dict.fromkeys(df["group"]))
-        order = [s for s in SETTING_ORDER if s in present] + sorted(
-            g for g in present if g not in SETTING_ORDER
-        )
+    order = spec.setting_order(df["group"]) if by == "setting" else None
     st.plotly_chart(
         sized(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP, group_order=order)),
         key=f"cmp_{key}",

@@ -138,3 +138,16 @@ def test_a_database_without_gold_tables_has_no_data(tmp_path: Path) -> None:
         assert queries.has_data(c) is False
     finally:
         c.close()
+
+
+def test_settings_come_in_the_councils_usual_order_not_alphabetical() -> None:
+    from lakehouse import spec
+
+    assert spec.setting_order(["Special", "Other", "Zeta", "PRU", "Primary", "Secondary"]) == [
+        "Primary",
+        "Secondary",
+        "Special",
+        "PRU",
+        "Other",
+        "Zeta",
+    ]
