@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import build_sample_db, streamlit_server  # noqa: E402
+from tests.conftest import CHROMIUM_ARGS, build_sample_db, streamlit_server  # noqa: E402
 from ui.app import PAGE_SPECS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -34,42 +34,30 @@ RESULTS = ROOT / "bench" / "results"
 PAGES = ["" if i == 0 else Path(path).stem for i, (path, _title, _icon) in enumerate(PAGE_SPECS)]
 COUNTY_SCHOOLS = 600
 NATIONAL_SCHOOLS = 24_000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EMPTY_APP = 'import streamlit as st\n\nst.title("Empty page")\n'
 
 
-def county_db() -> Path:
-    """The 600-school county, built once through the ingest commands."""
-    folder = RESULTS / "county"
+def _sample_db(scale: str, schools: int) -> Path:
+    """A sample county built once through the real ingest commands, cached in bench/results."""
+    folder = RESULTS / scale
     db = folder / "sample.duckdb"
     if not db.exists():
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         started = time.monotonic()
-        build_sample_db(folder, schools=COUNTY_SCHOOLS)
-        print(f"built the county database in {time.monotonic() - started:.0f} s", flush=True)
+        build_sample_db(folder, schools=schools)
+        print(f"built the {scale} database in {time.monotonic() - started:.0f} s", flush=True)
     return db
+
+
+def county_db() -> Path:
+    """The 600-school county."""
+    return _sample_db("county", COUNTY_SCHOOLS)
 
 
 def national_db() -> Path:
-    """24,000 schools through the same commands (about 4 minutes on 2 cores), built once."""
-    folder = RESULTS / "national"
-    db = folder / "sample.duckdb"
-    if not db.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        started = time.monotonic()
-        build_sample_db(folder, schools=NATIONAL_SCHOOLS)
-        print(f"built the national database in {time.monotonic() - started:.0f} s", flush=True)
-    return db
+    """24,000 schools (about 4 minutes on 2 cores the first time)."""
+    return _sample_db("national", NATIONAL_SCHOOLS)
 
 
 # Finished: a heading is on the page, no script run is going, and every plotly
