@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import app
-from ui.presentation import presentation_mode
+from ui.projector import presentation_mode
 
 st.set_page_config(
     page_title="School e-safety oversight",

@@ -137,7 +137,7 @@ def _child(target, *args) -> tuple:
 
 
 def _sample(schools: int, seed: int) -> Path:
-    from ingest.sample import write_sample
+    from samplecounty.generate import write_sample
 
     out = CACHE / f"sample-{schools}-seed{seed}"
     if not (out / "returns").is_dir():

@@ -44,7 +44,7 @@ def main() -> int:
     from lakehouse.db import ReadOnlyDatabase
     from packs.cabinet import cabinet_pack_pptx
     from packs.governor import governor_report_pdf, governor_reports_zip
-    from ui.filters import Filters
+    from lakehouse.filters import Filters
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()

@@ -235,7 +235,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from ingest.sample import write_sample
+    from samplecounty.generate import write_sample
 
     result = write_sample(args.out, schools=args.schools, rounds=args.rounds, seed=args.seed)
     message = getattr(result, "message", None)

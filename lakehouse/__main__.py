@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _summary(con: duckdb.DuckDBPyConnection, result, seconds: float) -> str:
-    schools = con.execute("SELECT count(*) FROM gold.schools").fetchone()[0]
+    schools = con.execute("SELECT count(*) FROM gold.school_overview").fetchone()[0]
     returns = con.execute(
         "SELECT count(*) FROM gold.school_rounds WHERE round = ?", [result.current_round]
     ).fetchone()[0]

@@ -1,7 +1,7 @@
 """Every query the dashboard pages and the packs run. Gold tables only.
 
 Each function takes an open DuckDB connection (a cursor per call is the
-caller's job) and, where it narrows, a ``ui.filters.Filters``. The filters are
+caller's job) and, where it narrows, a ``lakehouse.filters.Filters``. The filters are
 turned into SQL in one place, ``_where``, with every value bound as a
 parameter; table, column, area and measure names come from the allow-lists
 below, never from the caller's text.
@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from lakehouse import spec
-from ui.filters import Filters
+from lakehouse.filters import Filters
 
 Con = duckdb.DuckDBPyConnection
 
@@ -27,7 +27,7 @@ AREA_LABELS: dict[str, str] = {r["area"]: r["label"] for r in spec.areas()}
 
 # table -> filter field -> column; a table without a field is not narrowed by it
 _FILTER_COLUMNS: dict[str, dict[str, str]] = {
-    "gold.schools": {"district": "district", "setting": "setting", "filtering": "filtering"},
+    "gold.school_overview": {"district": "district", "setting": "setting", "filtering": "filtering"},
     "gold.grade_distribution": {
         "round": "round",
         "district": "district",
@@ -135,9 +135,9 @@ def has_data(con: Con) -> bool:
     found = _scalar(
         con,
         "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = 'gold' AND table_name IN ('schools', 'build_info', 'rounds')",
+        "WHERE table_schema = 'gold' AND table_name IN ('school_overview', 'build_info', 'rounds')",
     )
-    return found == 3 and bool(_scalar(con, "SELECT count(*) FROM gold.schools"))
+    return found == 3 and bool(_scalar(con, "SELECT count(*) FROM gold.school_overview"))
 
 
 def build_info(con: Con) -> dict[str, str]:
@@ -154,13 +154,13 @@ def filter_options(con: Con) -> FilterOptions:
     districts = [
         r[0]
         for r in con.execute(
-            "SELECT DISTINCT district FROM gold.schools WHERE district IS NOT NULL ORDER BY 1"
+            "SELECT DISTINCT district FROM gold.school_overview WHERE district IS NOT NULL ORDER BY 1"
         ).fetchall()
     ]
     settings = [
         r[0]
         for r in con.execute(
-            "SELECT DISTINCT setting FROM gold.schools WHERE setting IS NOT NULL ORDER BY 1"
+            "SELECT DISTINCT setting FROM gold.school_overview WHERE setting IS NOT NULL ORDER BY 1"
         ).fetchall()
     ]
     return FilterOptions(tuple(rounds), current, tuple(districts), tuple(settings))
@@ -178,8 +178,8 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
     """Big numbers: schools, expected/received/late/missing returns, schools flagged."""
     info = build_info(con)
     rnd = f.round or info.get("current_round")  # as effective_round, without a second read
-    where, params = _where("gold.schools", f, skip=("filtering",))
-    schools = _scalar(con, f"SELECT count(*) FROM gold.schools WHERE {where}", params)
+    where, params = _where("gold.school_overview", f, skip=("filtering",))
+    schools = _scalar(con, f"SELECT count(*) FROM gold.school_overview WHERE {where}", params)
     rwhere, rparams = _where("gold.returns_status", f, round_value=rnd)
     counts = dict(
         con.execute(
@@ -187,9 +187,9 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
             rparams,
         ).fetchall()
     )
-    fwhere, fparams = _where("gold.schools", f, alias="s")
+    fwhere, fparams = _where("gold.school_overview", f, alias="s")
     flagged = _scalar(
-        con, f"SELECT count(*) FROM gold.schools s WHERE s.flag_count > 0 AND {fwhere}", fparams
+        con, f"SELECT count(*) FROM gold.school_overview s WHERE s.flag_count > 0 AND {fwhere}", fparams
     )
     received = counts.get("received", 0) + counts.get("late", 0)
     expected = received + counts.get("missing", 0)
@@ -235,14 +235,14 @@ def grade_trend(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def _per_filtered_school(con: Con, f: Filters, select: str, source: str, rest: str) -> pd.DataFrame:
-    """``SELECT select FROM source JOIN gold.schools s`` narrowed by every filter, then ``rest``.
+    """``SELECT select FROM source JOIN gold.school_overview s`` narrowed by every filter, then ``rest``.
 
     ``source`` is a per-school gold table with an alias; callers pass literals only.
     """
-    where, params = _where("gold.schools", f, alias="s")
+    where, params = _where("gold.school_overview", f, alias="s")
     return _df(
         con,
-        f"SELECT {select} FROM {source} JOIN gold.schools s USING (urn) WHERE {where} {rest}",
+        f"SELECT {select} FROM {source} JOIN gold.school_overview s USING (urn) WHERE {where} {rest}",
         params,
     )
 
@@ -283,7 +283,7 @@ def school_points(con: Con, f: Filters) -> pd.DataFrame:
     """One row per located school with every map measure; grades from the chosen round."""
     rnd = effective_round(con, f)
     grade_cols = ", ".join(f"r.grade_{a} AS grade_{a}" for a in AREAS)
-    where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
+    where, params = _where("gold.school_overview", f, alias="s", skip=("filtering",))
     sql = f"""
         SELECT s.urn, s.name, s.setting, s.district, s.district_code, s.lat, s.lon,
                s.postcode, s.pupils, {grade_cols}, r.filtering, s.priority, s.flags, s.flag_count,
@@ -291,7 +291,7 @@ def school_points(con: Con, f: Filters) -> pd.DataFrame:
                CASE WHEN NOT s.expected_to_return THEN 'not_expected'
                     ELSE coalesce(rs.status, 'missing') END AS return_status,
                r.completed_on
-        FROM gold.schools s {_ROUND_JOINS}
+        FROM gold.school_overview s {_ROUND_JOINS}
         WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL AND {where}"""
     bound = [rnd, rnd, *params]
     if f.filtering:
@@ -302,11 +302,11 @@ def school_points(con: Con, f: Filters) -> pd.DataFrame:
 
 def unmapped_schools(con: Con, f: Filters) -> int:
     """Schools in the filter that have no location (listed, not mapped)."""
-    where, params = _where("gold.schools", f, skip=("filtering",))
+    where, params = _where("gold.school_overview", f, skip=("filtering",))
     return int(
         _scalar(
             con,
-            f"SELECT count(*) FROM gold.schools WHERE (lat IS NULL OR lon IS NULL) AND {where}",
+            f"SELECT count(*) FROM gold.school_overview WHERE (lat IS NULL OR lon IS NULL) AND {where}",
             params,
         )
         or 0
@@ -320,13 +320,13 @@ def district_summary(con: Con, f: Filters) -> pd.DataFrame:
     on the map to be clicked.
     """
     rnd = effective_round(con, f)
-    where, params = _where("gold.schools", f, alias="s", skip=("district", "filtering"))
+    where, params = _where("gold.school_overview", f, alias="s", skip=("district", "filtering"))
     means = ", ".join(f"avg(r.score_{a}) AS mean_score_{a}" for a in AREAS)
     sql = f"""
         WITH sch AS (
             SELECT s.urn, s.district_code, s.flag_count, s.expected_to_return,
                    rs.status, r.filtering, {", ".join(f"r.score_{a}" for a in AREAS)}
-            FROM gold.schools s {_ROUND_JOINS}
+            FROM gold.school_overview s {_ROUND_JOINS}
             WHERE {where}
         ), agg AS (
             SELECT district_code, count(*)::INTEGER AS schools,
@@ -339,7 +339,7 @@ def district_summary(con: Con, f: Filters) -> pd.DataFrame:
         )
         SELECT d.district_code, d.district_name, d.geometry, coalesce(a.schools, 0) AS schools,
                a.* EXCLUDE (district_code, schools)
-        FROM gold.districts d LEFT JOIN agg a USING (district_code)
+        FROM gold.district_shapes d LEFT JOIN agg a USING (district_code)
         ORDER BY d.district_name"""
     bound = [rnd, rnd, *params, *([f.filtering] if f.filtering else [])]
     return _df(con, sql, bound)
@@ -381,7 +381,7 @@ def flagged_schools(
     con: Con, f: Filters, priorities: tuple[str, ...] = (), flags: tuple[str, ...] = ()
 ) -> pd.DataFrame:
     """One row per flagged school: reasons in plain English, priority, district, return date."""
-    where, params = _where("gold.schools", f, alias="s")
+    where, params = _where("gold.school_overview", f, alias="s")
     extra, extra_params = "", []
     if priorities:
         extra += f" AND s.priority IN ({', '.join('?' * len(priorities))})"
@@ -401,7 +401,7 @@ def flagged_schools(
                string_agg(g.suggested_action, '; ' ORDER BY g.flag) AS "Suggested actions",
                s.setting AS "Setting", s.district AS "District",
                s.completed_on AS "Return date", s.grade_overall AS "Overall grade"
-        FROM gold.schools s JOIN gold.support_flags g USING (urn)
+        FROM gold.school_overview s JOIN gold.support_flags g USING (urn)
         WHERE {where}{extra}
         GROUP BY s.urn, s.name, s.priority, s.flag_count, s.setting, s.district,
                  s.completed_on, s.grade_overall
@@ -420,13 +420,13 @@ def find_schools(con: Con, text: str, limit: int = 50) -> pd.DataFrame:
     if not text:
         return _df(
             con,
-            "SELECT urn, name, setting, district FROM gold.schools ORDER BY name LIMIT ?",
+            "SELECT urn, name, setting, district FROM gold.school_overview ORDER BY name LIMIT ?",
             [limit],
         )
     return _df(
         con,
         """
-        SELECT urn, name, setting, district FROM gold.schools
+        SELECT urn, name, setting, district FROM gold.school_overview
         WHERE CAST(urn AS VARCHAR) = ? OR name ILIKE '%' || ? || '%'
         ORDER BY CAST(urn AS VARCHAR) = ? DESC, name LIMIT ?""",
         [text, text, text, limit],
@@ -434,8 +434,8 @@ def find_schools(con: Con, text: str, limit: int = 50) -> pd.DataFrame:
 
 
 def school(con: Con, urn: int) -> dict[str, Any] | None:
-    """The school's gold.schools row as a dict, or None."""
-    df = _df(con, "SELECT * FROM gold.schools WHERE urn = ?", [urn])
+    """The school's gold.school_overview row as a dict, or None."""
+    df = _df(con, "SELECT * FROM gold.school_overview WHERE urn = ?", [urn])
     return None if df.empty else df.iloc[0].to_dict()
 
 
@@ -448,7 +448,7 @@ def _area_comparison(con: Con, urn: int, source: str, source_params: list[Any]) 
                    max(score_{a}) FILTER (WHERE urn = ?) AS school_score,
                    max(grade_{a}) FILTER (WHERE urn = ?) AS school_grade,
                    avg(score_{a}) AS county_mean,
-                   avg(score_{a}) FILTER (WHERE setting = (SELECT setting FROM gold.schools
+                   avg(score_{a}) FILTER (WHERE setting = (SELECT setting FROM gold.school_overview
                                                           WHERE urn = ?)) AS setting_mean
             FROM {source}""")
         params.extend([a, AREA_LABELS[a], AREAS.index(a), urn, urn, urn, *source_params])
@@ -457,7 +457,7 @@ def _area_comparison(con: Con, urn: int, source: str, source_params: list[Any]) 
 
 def school_area_comparison(con: Con, urn: int) -> pd.DataFrame:
     """Per area: the school's score and grade against the county and its setting (current round)."""
-    return _area_comparison(con, urn, "gold.schools", [])
+    return _area_comparison(con, urn, "gold.school_overview", [])
 
 
 def school_policies(con: Con, urn: int) -> pd.DataFrame:
@@ -491,7 +491,7 @@ def school_incidents(con: Con, urn: int) -> pd.DataFrame:
         con,
         """
         SELECT round AS "Round", category_label AS "Category", count AS "Incidents"
-        FROM gold.incidents WHERE urn = ? ORDER BY round DESC, category""",
+        FROM gold.incident_counts WHERE urn = ? ORDER BY round DESC, category""",
         [urn],
     )
 
@@ -556,7 +556,7 @@ def chase_list(con: Con, f: Filters) -> pd.DataFrame:
                rs.deadline AS "Deadline",
                coalesce(prev.status, 'no record') AS "Previous round"
         FROM gold.returns_status rs
-        JOIN gold.schools s USING (urn)
+        JOIN gold.school_overview s USING (urn)
         LEFT JOIN gold.returns_status prev
                ON prev.urn = rs.urn
               AND prev.round = (SELECT max(round) FROM gold.rounds WHERE round < ?)
@@ -579,9 +579,9 @@ def rejected_files(con: Con) -> pd.DataFrame:
 
 def _file_rows_in_round(con: Con, f: Filters, sql: str) -> pd.DataFrame:
     """Run ``sql`` (a literal) whose one ``?`` is the round and whose ``{where}`` narrows
-    ``gold.schools s``. The filtering filter is skipped: gold.schools.filtering is the
+    ``gold.school_overview s``. The filtering filter is skipped: gold.school_overview.filtering is the
     current round's answer, not the chosen round's."""
-    where, params = _where("gold.schools", f, alias="s", skip=("filtering",))
+    where, params = _where("gold.school_overview", f, alias="s", skip=("filtering",))
     return _df(con, sql.format(where=where), [effective_round(con, f), *params])
 
 
@@ -593,7 +593,7 @@ def return_warnings(con: Con, f: Filters) -> pd.DataFrame:
         """
         SELECT fl.urn AS "URN", s.name AS "School", fl.round AS "Round", fl.file_name AS "File",
                fl.warnings AS "Warnings", fl.errors AS "Errors"
-        FROM gold.files fl JOIN gold.schools s ON s.urn = fl.urn
+        FROM gold.files fl JOIN gold.school_overview s ON s.urn = fl.urn
         WHERE fl.status = 'loaded' AND fl.round = ? AND (fl.warnings > 0 OR fl.errors > 0)
           AND {where}
         ORDER BY fl.errors DESC, fl.warnings DESC, s.name""",
@@ -608,7 +608,7 @@ def return_messages(con: Con, f: Filters) -> pd.DataFrame:
         """
         SELECT m.urn AS "URN", s.name AS "School", m.file_name AS "File",
                m.severity AS "Severity", m.location AS "Cell", m.message AS "Message"
-        FROM gold.messages m JOIN gold.schools s ON s.urn = m.urn
+        FROM gold.messages m JOIN gold.school_overview s ON s.urn = m.urn
         WHERE m.round = ? AND {where}
         ORDER BY m.severity, s.name, m.location""",
     )
@@ -636,12 +636,12 @@ def flag_priority_summary(con: Con, f: Filters) -> pd.DataFrame:
 
 def priority_summary(con: Con, f: Filters) -> pd.DataFrame:
     """Flagged schools per priority: priority, schools."""
-    where, params = _where("gold.schools", f, alias="s")
+    where, params = _where("gold.school_overview", f, alias="s")
     return _df(
         con,
         f"""
         SELECT s.priority, count(*)::INTEGER AS schools
-        FROM gold.schools s WHERE s.flag_count > 0 AND {where}
+        FROM gold.school_overview s WHERE s.flag_count > 0 AND {where}
         GROUP BY s.priority ORDER BY s.priority""",
         params,
     )

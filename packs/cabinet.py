@@ -6,7 +6,7 @@ needing support by priority and reason (named only on request), trends
 across rounds, methodology, sources and licences. Every chart slide carries
 its numbers as a table beside the picture.
 
-The data come from ``lakehouse.queries`` and the figures from ``ui.charts``,
+The data come from ``lakehouse.queries`` and the figures from ``presentation.charts``,
 exactly as on the dashboard pages; ``packs.render`` turns them into PNGs with
 one browser for the whole pack.
 """
@@ -26,8 +26,8 @@ from pptx.util import Emu, Inches, Pt
 from lakehouse import queries
 from lakehouse.spec import read_seed
 from packs import render, suppress
-from ui import charts, palette
-from ui.filters import FILTERING_CHOICES, Filters
+from presentation import charts, palette
+from lakehouse.filters import FILTERING_CHOICES, Filters
 
 WIDTH = Inches(13.333)
 HEIGHT = Inches(7.5)

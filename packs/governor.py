@@ -27,9 +27,9 @@ from fpdf.enums import XPos, YPos
 from lakehouse import queries
 from lakehouse.spec import read_seed
 from packs import render
-from ui import charts
-from ui.filters import Filters
-from ui.palette import GRADE_COLOURS, grade_label
+from presentation import charts
+from lakehouse.filters import Filters
+from presentation.palette import GRADE_COLOURS, grade_label
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -286,7 +286,7 @@ _FRESHNESS_FILL = {
 
 
 def comparison_chart_png(report: SchoolReport) -> bytes | None:
-    """The school-against-county-and-setting chart (from ``ui.charts``) as PNG."""
+    """The school-against-county-and-setting chart (from ``presentation.charts``) as PNG."""
     if report.areas.empty or report.areas["score_pct"].isna().all():
         return None
     # the page's chart, fed the page's column names

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries
-from ui import app, exports, palette
+from presentation import exports, palette
+from ui import app
 
 TITLE = "Schools flagged for support"
 ctx = app.page_context(TITLE)

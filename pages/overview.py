@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries
-from ui import app, charts
-from ui.presentation import sized
+from presentation import charts
+from ui import app
+from ui.projector import sized
 
 TITLE = "Overview"
 ctx = app.page_context(TITLE)

@@ -8,8 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from lakehouse import queries
-from ui import app, charts, exports
-from ui.presentation import sized
+from presentation import charts, exports
+from ui import app
+from ui.projector import sized
 
 TITLE = "Returns and data quality"
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]

@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries
-from ui import app, charts, palette
-from ui.presentation import governor_report_button, sized
+from presentation import charts, palette
+from ui import app
+from ui.projector import governor_report_button, sized
 
 TITLE = "School profile"
 ctx = app.page_context(TITLE)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lakehouse import queries, spec
-from ui import app, charts
-from ui.presentation import sized
+from presentation import charts
+from ui import app
+from ui.projector import sized
 
 TITLE = "Setting comparison"
 SMALL_GROUP = queries.small_group_threshold()

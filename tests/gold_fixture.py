@@ -452,22 +452,22 @@ def frames() -> dict[str, pd.DataFrame]:
         ]
     )
     return {
-        "schools": pd.DataFrame(schools),
+        "school_overview": pd.DataFrame(schools),
         "school_rounds": sr,
         "area_scores": pd.DataFrame(area_scores),
         "grade_distribution": dist,
         "policy_freshness": pd.DataFrame(fresh),
         "support_flags": pd.DataFrame(flags),
         "training_coverage": pd.DataFrame(training),
-        "incidents": pd.DataFrame(incidents),
-        "responses": pd.DataFrame(responses),
+        "incident_counts": pd.DataFrame(incidents),
+        "indicator_responses": pd.DataFrame(responses),
         "returns_status": pd.DataFrame(
             status_rows,
             columns=["urn", "round", "setting", "district", "status", "completed_on", "deadline"],
         ),
         "files": pd.DataFrame(files),
         "messages": pd.DataFrame(messages),
-        "districts": pd.DataFrame(
+        "district_shapes": pd.DataFrame(
             [
                 {"district_code": c, "district_name": n, "geometry": _square(lo, la)}
                 for c, n, lo, la in DISTRICTS
@@ -480,7 +480,7 @@ def frames() -> dict[str, pd.DataFrame]:
 
 # column types DuckDB cannot infer from all-null pandas columns
 _CASTS = {
-    "schools": {
+    "school_overview": {
         "grade_overall": "INTEGER",
         "previous_grade_overall": "INTEGER",
         "priority": "VARCHAR",

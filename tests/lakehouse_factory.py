@@ -203,5 +203,5 @@ class Lakehouse:
         }
 
     def gold_school(self, urn: int) -> dict[str, Any]:
-        (row,) = self.rows("SELECT * FROM gold.schools WHERE urn = ?", [urn])
+        (row,) = self.rows("SELECT * FROM gold.school_overview WHERE urn = ?", [urn])
         return row

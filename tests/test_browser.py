@@ -21,7 +21,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
-from ui import palette
+from presentation import palette
 
 pytestmark = pytest.mark.browser
 
@@ -255,7 +255,7 @@ def _a_school(db: Path) -> tuple[int, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         urn, name = con.execute(
-            "SELECT s.urn, s.name FROM gold.support_flags JOIN gold.schools AS s USING (urn) "
+            "SELECT s.urn, s.name FROM gold.support_flags JOIN gold.school_overview AS s USING (urn) "
             "ORDER BY s.urn LIMIT 1"
         ).fetchone()
     finally:

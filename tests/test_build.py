@@ -61,7 +61,7 @@ GOLD_TABLES = {
         "suggested_action",
         "flag_count",
     ],
-    "schools": [
+    "school_overview": [
         "urn",
         "name",
         "setting",
@@ -130,8 +130,8 @@ GOLD_TABLES = {
         "coverage_pct",
         "is_valid",
     ],
-    "incidents": ["urn", "round", "return_id", "category", "category_label", "count"],
-    "responses": [
+    "incident_counts": ["urn", "round", "return_id", "category", "category_label", "count"],
+    "indicator_responses": [
         "urn",
         "round",
         "return_id",
@@ -144,7 +144,7 @@ GOLD_TABLES = {
     "returns_status": ["urn", "round", "setting", "district", "status", "completed_on", "deadline"],
     "files": ["file_name", "sha256", "status", "reason", "ingested_at", "warnings", "errors"],
     "messages": ["sha256", "severity", "location", "message", "urn", "round"],
-    "districts": ["district_code", "district_name", "geometry"],
+    "district_shapes": ["district_code", "district_name", "geometry"],
     "rounds": ["round", "returns", "is_current", "deadline"],
     "build_info": ["key", "value"],
 }
@@ -309,11 +309,11 @@ def test_the_real_kent_register_gets_a_setting_for_every_school_and_all_open_are
         )
     lh.build()
     counts = dict(
-        lh.con.execute("SELECT setting, count(*) FROM gold.schools GROUP BY 1").fetchall()
+        lh.con.execute("SELECT setting, count(*) FROM gold.school_overview GROUP BY 1").fetchall()
     )
     assert sum(counts.values()) == len(frame.head(200)["URN"].unique())
     assert counts.get("Primary", 0) > 50
-    assert lh.con.execute("SELECT bool_and(expected_to_return) FROM gold.schools").fetchone()[0]
+    assert lh.con.execute("SELECT bool_and(expected_to_return) FROM gold.school_overview").fetchone()[0]
 
 
 def test_changing_a_seed_csv_changes_the_result_with_no_code_change(tmp_path):

@@ -13,7 +13,7 @@ from packs import suppress
 from packs.__main__ import run
 from packs.cabinet import PackError, cabinet_pack_pptx
 from tests.conftest import require_chromium
-from ui.filters import Filters
+from lakehouse.filters import Filters
 
 CHART_SLIDES = (
     "Grades in the five areas",

@@ -21,8 +21,8 @@ from packs import render
 from packs.cabinet import cabinet_pack_pptx
 from packs.governor import governor_report_pdf
 from tests.gold_fixture import build_gold_db
-from ui import presentation
-from ui.filters import Filters
+from ui import projector
+from lakehouse.filters import Filters
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "packs"
 
@@ -59,11 +59,11 @@ def test_a_figure_becomes_a_png_and_the_browser_stays_up_for_the_next():
 
 def test_the_county_map_draws_offline():
     _need("chromium")
-    from ui import charts
+    from presentation import charts
 
     frames = __import__("tests.gold_fixture", fromlist=["frames"]).frames()
-    districts = frames["districts"].assign(schools=4, flagged_pct=[10.0, 50.0, 90.0])
-    fig = charts.county_map(districts, frames["schools"].iloc[0:0], "priority", "flagged_pct")
+    districts = frames["district_shapes"].assign(schools=4, flagged_pct=[10.0, 50.0, 90.0])
+    fig = charts.county_map(districts, frames["school_overview"].iloc[0:0], "priority", "flagged_pct")
     png = render.figure_png(fig, width=600, height=400, scale=1)
     im = Image.open(io.BytesIO(png)).convert("RGB")
     assert len(im.getcolors(600 * 400) or []) > 10  # shaded districts, not a blank box
@@ -104,25 +104,25 @@ def test_every_page_of_the_packs_renders_to_a_non_blank_image(tmp_path):
 
 
 def test_present_in_the_url_turns_presentation_mode_on():
-    assert presentation.enabled_from({"present": "1"}, {})
-    assert presentation.enabled_from({"present": "true"}, {})
-    assert not presentation.enabled_from({"present": "0"}, {})
-    assert not presentation.enabled_from({}, {})
+    assert projector.enabled_from({"present": "1"}, {})
+    assert projector.enabled_from({"present": "true"}, {})
+    assert not projector.enabled_from({"present": "0"}, {})
+    assert not projector.enabled_from({}, {})
 
 
 def test_the_session_toggle_wins_over_the_url():
-    assert not presentation.enabled_from({"present": "1"}, {presentation.SESSION_KEY: False})
-    assert presentation.enabled_from({}, {presentation.SESSION_KEY: True})
+    assert not projector.enabled_from({"present": "1"}, {projector.SESSION_KEY: False})
+    assert projector.enabled_from({}, {projector.SESSION_KEY: True})
 
 
 def test_presentation_charts_are_taller_and_normal_charts_unchanged():
-    assert presentation.scaled_height(400, False) == 400
-    assert presentation.scaled_height(400, True) == 600
-    assert presentation.scaled_height(200, True) == presentation.MIN_CHART_HEIGHT
+    assert projector.scaled_height(400, False) == 400
+    assert projector.scaled_height(400, True) == 600
+    assert projector.scaled_height(200, True) == projector.MIN_CHART_HEIGHT
 
 
 def test_the_presentation_css_hides_the_sidebar_and_toolbar_and_enlarges_metrics():
-    css = presentation.presentation_css()
+    css = projector.presentation_css()
     for selector in ('[data-testid="stSidebar"]', '[data-testid="stToolbar"]',
                      '[data-testid="stHeader"]', '[data-testid="stMetricValue"]'):
         assert selector in css

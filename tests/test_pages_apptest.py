@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import presentation
+from ui import projector
 
 PAGES = [
     "pages/overview.py",
@@ -209,7 +209,7 @@ def test_the_returns_page_follows_the_setting_filter(gold_db: Path, monkeypatch)
 
 def _presenting(at: AppTest) -> bool:
     """The presentation style sheet is on the page."""
-    css = presentation.presentation_css().strip()
+    css = projector.presentation_css().strip()
     return any(m.value.strip() == css for m in at.markdown)
 
 
@@ -254,7 +254,7 @@ def test_every_page_renders_in_presentation_mode_from_the_url(
 ) -> None:
     at = _open(any_db, page, query={"present": "1"}, monkeypatch=monkeypatch)
     assert at.title, "every page has a heading"
-    assert at.toggle(key=presentation.SESSION_KEY).value is True
+    assert at.toggle(key=projector.SESSION_KEY).value is True
     assert _presenting(at)
     assert any(b.label == "Exit presentation" for b in at.button)
     assert _qp(at, "present") == ["1"]
@@ -293,7 +293,7 @@ def test_the_sidebar_toggle_turns_presentation_mode_on_and_the_exit_button_off(
     at = _open(gold_db, "pages/overview.py", monkeypatch=monkeypatch)
     assert "present" not in at.query_params
     assert not _presenting(at)
-    at.toggle(key=presentation.SESSION_KEY).set_value(True).run()
+    at.toggle(key=projector.SESSION_KEY).set_value(True).run()
     assert _qp(at, "present") == ["1"]
     assert _presenting(at)
     at.button(key="_exit_presentation").click().run()

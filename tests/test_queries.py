@@ -10,7 +10,7 @@ import pytest
 
 from lakehouse import queries
 from tests import gold_fixture
-from ui.filters import Filters
+from lakehouse.filters import Filters
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_filter_values_are_bound_not_pasted_into_sql(con) -> None:
 
 def test_unknown_areas_and_groupings_are_refused(con) -> None:
     with pytest.raises(ValueError, match="unknown area"):
-        queries.grade_by(con, Filters(), "overall; DROP TABLE gold.schools", "setting")
+        queries.grade_by(con, Filters(), "overall; DROP TABLE gold.school_overview", "setting")
     with pytest.raises(ValueError, match="cannot compare"):
         queries.grade_by(con, Filters(), "overall", "urn")
     with pytest.raises(ValueError, match="cannot group"):

@@ -13,7 +13,7 @@ import pytest
 
 from ingest.boundaries import load_boundaries, signed_area
 from ingest.register import load_register
-from ingest.sample import point_in_polygon, round_names, tree_digest, write_sample
+from samplecounty.generate import point_in_polygon, round_names, tree_digest, write_sample
 from lakehouse.db import ensure_bronze
 
 KENT = {

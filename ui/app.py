@@ -3,7 +3,7 @@
 The cached read-only connection, cached query frames keyed on the database
 file version, the sidebar filters (session state <-> URL query string), the
 empty-database message. Presentation mode (``?present=1``) lives in
-ui.presentation alone. Business logic stays in lakehouse.queries and the
+ui.projector alone. Business logic stays in lakehouse.queries and the
 other ui modules.
 """
 
@@ -20,8 +20,8 @@ import streamlit as st
 
 from lakehouse import queries
 from lakehouse.db import ReadOnlyDatabase, db_path
-from ui.exports import csv_bytes
-from ui.filters import FILTERING_CHOICES, QP_KEYS, Filters
+from presentation.exports import csv_bytes
+from lakehouse.filters import FILTERING_CHOICES, QP_KEYS, Filters
 
 T = TypeVar("T")
 

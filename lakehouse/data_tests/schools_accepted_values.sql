@@ -1,6 +1,6 @@
 -- settings, return statuses, priorities and freshness take only their documented values
 SELECT urn, setting, return_status, priority, freshness_worst
-FROM gold.schools
+FROM gold.school_overview
 WHERE setting NOT IN (SELECT setting FROM seeds.setting_rules UNION SELECT 'Other')
     OR return_status NOT IN ('received', 'late', 'missing', 'not_expected')
     OR priority NOT IN ('high', 'medium', 'low')

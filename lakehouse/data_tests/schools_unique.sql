@@ -1,4 +1,4 @@
--- one row per URN in silver.schools and gold.schools
+-- one row per URN in silver.schools and gold.school_overview
 SELECT 'silver.schools' AS tbl, urn, count(*) AS n FROM silver.schools GROUP BY urn HAVING count(*) > 1
 UNION ALL
-SELECT 'gold.schools', urn, count(*) FROM gold.schools GROUP BY urn HAVING count(*) > 1
+SELECT 'gold.school_overview', urn, count(*) FROM gold.school_overview GROUP BY urn HAVING count(*) > 1

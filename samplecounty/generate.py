@@ -23,7 +23,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ingest import kent
+from samplecounty import kent
 from ingest.boundaries import rewind, signed_area
 from ingest.template import (
     HEADERS,

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from ui import palette
+from presentation import palette
 
 _MAX_WIDTH = 60
 _INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

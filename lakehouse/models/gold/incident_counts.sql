@@ -1,5 +1,5 @@
 -- one row per current return and incident category the return has a row for
-CREATE OR REPLACE TABLE gold.incidents AS
+CREATE OR REPLACE TABLE gold.incident_counts AS
 WITH source AS (
     SELECT i.*, r.urn, r.round
     FROM silver.incidents AS i

@@ -8,7 +8,7 @@ shared.
 
 The lead wires it in ``dashboard.py`` with one call before the pages run::
 
-    from ui.presentation import presentation_mode
+    from ui.projector import presentation_mode
     presentation_mode()          # toggle in the sidebar, CSS, exit button
 
 and pages size charts with ``chart_height(420)`` (or ``sized(fig)`` for a

@@ -1,5 +1,5 @@
 -- one row per school in the register
-CREATE OR REPLACE TABLE gold.schools AS
+CREATE OR REPLACE TABLE gold.school_overview AS
 WITH source AS (
     SELECT * FROM silver.schools
 ),

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import palette
+from presentation import palette
 
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 15}
 _BASE_LAYOUT: dict[str, Any] = {

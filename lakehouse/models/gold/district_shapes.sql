@@ -1,5 +1,5 @@
 -- one row per district in the latest boundaries load
-CREATE OR REPLACE TABLE gold.districts AS
+CREATE OR REPLACE TABLE gold.district_shapes AS
 WITH source AS (
     SELECT * FROM silver.districts
 ),

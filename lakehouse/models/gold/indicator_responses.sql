@@ -1,5 +1,5 @@
 -- one row per current return and indicator
-CREATE OR REPLACE TABLE gold.responses AS
+CREATE OR REPLACE TABLE gold.indicator_responses AS
 WITH source AS (
     SELECT p.*, r.urn, r.round
     FROM silver.responses AS p

@@ -1,0 +1,1 @@
+"""Streamlit-free presentation shared by pages and packs: palette, charts, exports."""
