@@ -39,11 +39,12 @@ run: $(VENV)/.runtime $(DB)
 	ESAFETY_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
-test: $(VENV)/.dev system-deps
+test: $(VENV)/.dev system-deps lint
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf data test-artifacts

@@ -29,8 +29,9 @@ def _ingest(folder: Path, schools: int) -> Path:
         ["returns", str(sample / "returns"), "--db", str(db)],
     ]
     for step in steps:
-        subprocess.run([sys.executable, "-m", "ingest", *step], cwd=ROOT, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "ingest", *step], cwd=ROOT, check=True, capture_output=True
+        )
     return db
 
 
@@ -42,9 +43,9 @@ def main() -> int:
 
     from lakehouse import queries
     from lakehouse.db import ReadOnlyDatabase
+    from lakehouse.filters import Filters
     from packs.cabinet import cabinet_pack_pptx
     from packs.governor import governor_report_pdf, governor_reports_zip
-    from lakehouse.filters import Filters
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -56,15 +57,27 @@ def main() -> int:
         rows: list[tuple[str, float, float, str]] = []
         t = time.perf_counter()
         pptx = cabinet_pack_pptx(db, Filters(), name_schools=True)
-        rows.append(("cabinet pack (cold browser)", time.perf_counter() - t, 20.0,
-                     f"{len(pptx) // 1024} KB"))
+        rows.append(
+            (
+                "cabinet pack (cold browser)",
+                time.perf_counter() - t,
+                20.0,
+                f"{len(pptx) // 1024} KB",
+            )
+        )
         t = time.perf_counter()
         pdf = governor_report_pdf(db, batch[0])
         rows.append(("one governor report", time.perf_counter() - t, 3.0, f"{len(pdf) // 1024} KB"))
         t = time.perf_counter()
         archive = governor_reports_zip(db, batch)
-        rows.append((f"{len(batch)} governor reports (zip)", time.perf_counter() - t, 120.0,
-                     f"{len(archive) // 1024} KB"))
+        rows.append(
+            (
+                f"{len(batch)} governor reports (zip)",
+                time.perf_counter() - t,
+                120.0,
+                f"{len(archive) // 1024} KB",
+            )
+        )
         db.close()
 
     print(f"sample county: {args.schools} schools, loaded in {setup:.1f} s")

@@ -89,32 +89,67 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("register", parents=[common, builds], epilog=EPILOG, formatter_class=fmt,
-                       help="load a GIAS establishment extract (CSV) as the school register")
+    p = sub.add_parser(
+        "register",
+        parents=[common, builds],
+        epilog=EPILOG,
+        formatter_class=fmt,
+        help="load a GIAS establishment extract (CSV) as the school register",
+    )
     p.add_argument("file", type=Path, metavar="FILE.csv")
 
-    p = sub.add_parser("boundaries", parents=[common, builds], epilog=EPILOG, formatter_class=fmt,
-                       help="load ONS Local Authority District boundaries (GeoJSON)")
+    p = sub.add_parser(
+        "boundaries",
+        parents=[common, builds],
+        epilog=EPILOG,
+        formatter_class=fmt,
+        help="load ONS Local Authority District boundaries (GeoJSON)",
+    )
     p.add_argument("file", type=Path, metavar="FILE.geojson")
 
-    p = sub.add_parser("returns", parents=[common, builds], epilog=EPILOG, formatter_class=fmt,
-                       help="ingest return workbooks from files and folders, then rebuild")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                   help="workbooks (.xlsx .xlsm .xls .ods) and folders (searched recursively)")
-    p.add_argument("--no-build", action="store_true",
-                   help="load bronze only; do not rebuild the models")
+    p = sub.add_parser(
+        "returns",
+        parents=[common, builds],
+        epilog=EPILOG,
+        formatter_class=fmt,
+        help="ingest return workbooks from files and folders, then rebuild",
+    )
+    p.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="workbooks (.xlsx .xlsm .xls .ods) and folders (searched recursively)",
+    )
+    p.add_argument(
+        "--no-build", action="store_true", help="load bronze only; do not rebuild the models"
+    )
 
-    p = sub.add_parser("template", parents=[common], epilog=EPILOG, formatter_class=fmt,
-                       help="write the return template (one, or one per open school)")
+    p = sub.add_parser(
+        "template",
+        parents=[common],
+        epilog=EPILOG,
+        formatter_class=fmt,
+        help="write the return template (one, or one per open school)",
+    )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", type=Path, metavar="FILE.xlsx", help="write one template")
-    where.add_argument("--all", type=Path, metavar="DIR",
-                       help="one pre-filled template per open school expected to return")
+    where.add_argument(
+        "--all",
+        type=Path,
+        metavar="DIR",
+        help="one pre-filled template per open school expected to return",
+    )
     p.add_argument("--urn", type=_urn, help="pre-fill for this school (looked up in the register)")
     p.add_argument("--round", type=_round, metavar="YYYY/YY", help="pre-fill the round")
 
-    p = sub.add_parser("sample", parents=[common], epilog=EPILOG, formatter_class=fmt,
-                       help="write a synthetic county: register, boundaries and returns")
+    p = sub.add_parser(
+        "sample",
+        parents=[common],
+        epilog=EPILOG,
+        formatter_class=fmt,
+        help="write a synthetic county: register, boundaries and returns",
+    )
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
     p.add_argument("--schools", type=_positive, default=600)
     p.add_argument("--rounds", type=_positive, default=3)
@@ -198,10 +233,15 @@ def _register_school(db: str | None, urn: int) -> dict:
         raise CommandError(f"no database, so URN {urn} cannot be looked up ({path})")
     con = lakedb.connect_readonly(path)
     try:
-        row = con.cursor().execute(
-            "SELECT urn, name FROM bronze.register WHERE urn = ? ORDER BY loaded_at DESC LIMIT 1",
-            [urn],
-        ).fetchone()
+        row = (
+            con.cursor()
+            .execute(
+                "SELECT urn, name FROM bronze.register WHERE urn = ? "
+                "ORDER BY loaded_at DESC LIMIT 1",
+                [urn],
+            )
+            .fetchone()
+        )
     except duckdb.CatalogException:
         row = None
     finally:

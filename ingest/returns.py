@@ -278,9 +278,7 @@ class _Reader:
         if completed is None:
             raise _Rejected(f"no valid {label}: it is blank ({ref})", ref)
         if completed > self.today:
-            raise _Rejected(
-                f"no valid {label}: {completed:%d/%m/%Y} is in the future ({ref})", ref
-            )
+            raise _Rejected(f"no valid {label}: {completed:%d/%m/%Y} is in the future ({ref})", ref)
         if completed < EARLIEST_COMPLETED:
             raise _Rejected(f"no valid {label}: {completed:%d/%m/%Y} is before 2000 ({ref})", ref)
         o.completed_on = completed
@@ -346,9 +344,7 @@ class _Reader:
             found[indicator] = ResponseRow(
                 indicator, response, v.text(raw), v.text(row.get("evidence")), ref
             )
-        self.out.responses = [
-            found.get(i) or ResponseRow(i, None, None, None, None) for i in ids
-        ]
+        self.out.responses = [found.get(i) or ResponseRow(i, None, None, None, None) for i in ids]
 
     # -- Policies -------------------------------------------------------
     def _policies(self, sheet: Sheet | None) -> None:
@@ -468,9 +464,7 @@ def _read_data(
     return out
 
 
-def read_return(
-    path: Path, register_urns: Collection[int] | None, today: dt.date
-) -> ReturnRead:
+def read_return(path: Path, register_urns: Collection[int] | None, today: dt.date) -> ReturnRead:
     """Read one return workbook: a rejection reason, or the parsed return and its messages.
 
     ``register_urns`` is every URN in the school register (None when no register
@@ -515,9 +509,7 @@ def init_worker(
 
 def scan_job(path: str) -> Scanned:
     """Pool job: :func:`scan_file` with the initializer's register, date and hashes."""
-    return scan_file(
-        Path(path), _worker_urns, _worker_today or dt.date.today(), _worker_loaded
-    )
+    return scan_file(Path(path), _worker_urns, _worker_today or dt.date.today(), _worker_loaded)
 
 
 def scan_file(

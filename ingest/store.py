@@ -199,9 +199,7 @@ class BuildFailed(RuntimeError):
     """The model build raised; the write session is abandoned, so nothing changed."""
 
 
-def rebuild_models(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date | None, round: str | None
-) -> str:
+def rebuild_models(con: duckdb.DuckDBPyConnection, as_of: dt.date | None, round: str | None) -> str:
     """Rebuild silver and gold on the writer connection; a one-line note of what happened.
 
     Raises :class:`BuildFailed` (with the build's own message) when the build fails.

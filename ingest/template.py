@@ -96,9 +96,7 @@ def ordered(rows: tuple[dict[str, str], ...]) -> list[dict[str, str]]:
     return list(rows)
 
 
-def write_template(
-    out: Path, school: dict | None = None, round: str | None = None
-) -> Path:
+def write_template(out: Path, school: dict | None = None, round: str | None = None) -> Path:
     """Write the return template to ``out``; pre-fill URN, school name and round when given.
 
     ``school`` may carry ``urn``, ``name`` (or ``school_name``) and ``round``;
@@ -201,7 +199,10 @@ def _list(formula: str, prompt: str, *, strict: bool = True) -> DataValidation:
 
 def _date(prompt: str) -> DataValidation:
     dv = DataValidation(
-        type="date", operator="between", formula1=EARLIEST_DATE, formula2="TODAY()",
+        type="date",
+        operator="between",
+        formula1=EARLIEST_DATE,
+        formula2="TODAY()",
         allow_blank=True,
     )
     dv.prompt = prompt
@@ -236,25 +237,46 @@ def _instructions(ws: Worksheet) -> None:
         ("School e-safety return", True),
         ("", False),
         ("Please complete one return for your school for each collection round.", False),
-        ("Fill in the shaded cells only; the other cells are protected so the council's "
-         "reader can find them (no password is set).", False),
+        (
+            "Fill in the shaded cells only; the other cells are protected so the council's "
+            "reader can find them (no password is set).",
+            False,
+        ),
         ("", False),
-        (f"{SCHOOL}: your URN, the collection round (written 2026/27), the date completed and "
-         "your filtering approach are required.", False),
-        (f"{SELF_REVIEW}: choose a response for every statement and note your evidence. "
-         f"Responses: {', '.join(response_choices())}.", False),
-        (f"{POLICIES}: the date each policy was last reviewed (leave blank if never) and who "
-         "was involved.", False),
-        (f"{TRAINING}: how many staff are in each group and how many were trained in the last "
-         "12 months.", False),
-        (f"{INCIDENTS}: the number of online-safety incidents logged this year in each "
-         "category.", False),
+        (
+            f"{SCHOOL}: your URN, the collection round (written 2026/27), the date completed and "
+            "your filtering approach are required.",
+            False,
+        ),
+        (
+            f"{SELF_REVIEW}: choose a response for every statement and note your evidence. "
+            f"Responses: {', '.join(response_choices())}.",
+            False,
+        ),
+        (
+            f"{POLICIES}: the date each policy was last reviewed (leave blank if never) and who "
+            "was involved.",
+            False,
+        ),
+        (
+            f"{TRAINING}: how many staff are in each group and how many were trained in the last "
+            "12 months.",
+            False,
+        ),
+        (
+            f"{INCIDENTS}: the number of online-safety incidents logged this year in each "
+            "category.",
+            False,
+        ),
         ("", False),
         ("The return is judged in five areas:", True),
         *[(f"{a['label']}: {a['description']}", False) for a in areas],
         ("", False),
-        ("Do not rename the sheets or the column headings. You may add notes below a table "
-         "or in extra sheets.", False),
+        (
+            "Do not rename the sheets or the column headings. You may add notes below a table "
+            "or in extra sheets.",
+            False,
+        ),
     ]
     for row, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(row=row, column=1, value=text)
@@ -353,8 +375,9 @@ def _training_sheet(ws: Worksheet) -> None:
     last = len(groups) + 1
     _validation(ws, _whole(0, None, "How many staff are in this group."), f"B2:B{last}")
     # trained may not exceed headcount: the relative reference follows each row
-    dv = DataValidation(type="whole", operator="between", formula1="0", formula2="B2",
-                        allow_blank=True)
+    dv = DataValidation(
+        type="whole", operator="between", formula1="0", formula2="B2", allow_blank=True
+    )
     dv.prompt = "How many of them were trained in the last 12 months (not more than the headcount)."
     dv.showInputMessage = True
     dv.showErrorMessage = True
@@ -433,4 +456,3 @@ def write_all_templates(
         path = out_dir / safe_file_name(urn, name)
         written.append(write_template(path, {"urn": urn, "name": name}, round))
     return written
-

@@ -244,8 +244,11 @@ def parse_response(value: object) -> Parsed:
         return None, None
     found = _vocabulary("response").get(normalise(value))
     if found is None:
-        return None, f"'{_show(value)}' is not a recognised response (use Fully in place, " \
-            "Partly in place, Not in place or Not applicable)"
+        return (
+            None,
+            f"'{_show(value)}' is not a recognised response (use Fully in place, "
+            "Partly in place, Not in place or Not applicable)",
+        )
     return found, None
 
 

@@ -27,7 +27,11 @@ AREA_LABELS: dict[str, str] = {r["area"]: r["label"] for r in spec.areas()}
 
 # table -> filter field -> column; a table without a field is not narrowed by it
 _FILTER_COLUMNS: dict[str, dict[str, str]] = {
-    "gold.school_overview": {"district": "district", "setting": "setting", "filtering": "filtering"},
+    "gold.school_overview": {
+        "district": "district",
+        "setting": "setting",
+        "filtering": "filtering",
+    },
     "gold.grade_distribution": {
         "round": "round",
         "district": "district",
@@ -154,7 +158,8 @@ def filter_options(con: Con) -> FilterOptions:
     districts = [
         r[0]
         for r in con.execute(
-            "SELECT DISTINCT district FROM gold.school_overview WHERE district IS NOT NULL ORDER BY 1"
+            "SELECT DISTINCT district FROM gold.school_overview "
+            "WHERE district IS NOT NULL ORDER BY 1"
         ).fetchall()
     ]
     settings = [
@@ -189,7 +194,9 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
     )
     fwhere, fparams = _where("gold.school_overview", f, alias="s")
     flagged = _scalar(
-        con, f"SELECT count(*) FROM gold.school_overview s WHERE s.flag_count > 0 AND {fwhere}", fparams
+        con,
+        f"SELECT count(*) FROM gold.school_overview s WHERE s.flag_count > 0 AND {fwhere}",
+        fparams,
     )
     received = counts.get("received", 0) + counts.get("late", 0)
     expected = received + counts.get("missing", 0)
@@ -235,14 +242,15 @@ def grade_trend(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def _per_filtered_school(con: Con, f: Filters, select: str, source: str, rest: str) -> pd.DataFrame:
-    """``SELECT select FROM source JOIN gold.school_overview s`` narrowed by every filter, then ``rest``.
+    """``SELECT select FROM source JOIN gold.school_overview s``, narrowed, then ``rest``.
 
     ``source`` is a per-school gold table with an alias; callers pass literals only.
     """
     where, params = _where("gold.school_overview", f, alias="s")
     return _df(
         con,
-        f"SELECT {select} FROM {source} JOIN gold.school_overview s USING (urn) WHERE {where} {rest}",
+        f"SELECT {select} FROM {source} JOIN gold.school_overview s USING (urn) "
+        f"WHERE {where} {rest}",
         params,
     )
 
@@ -306,7 +314,8 @@ def unmapped_schools(con: Con, f: Filters) -> int:
     return int(
         _scalar(
             con,
-            f"SELECT count(*) FROM gold.school_overview WHERE (lat IS NULL OR lon IS NULL) AND {where}",
+            "SELECT count(*) FROM gold.school_overview "
+            f"WHERE (lat IS NULL OR lon IS NULL) AND {where}",
             params,
         )
         or 0
@@ -579,7 +588,7 @@ def rejected_files(con: Con) -> pd.DataFrame:
 
 def _file_rows_in_round(con: Con, f: Filters, sql: str) -> pd.DataFrame:
     """Run ``sql`` (a literal) whose one ``?`` is the round and whose ``{where}`` narrows
-    ``gold.school_overview s``. The filtering filter is skipped: gold.school_overview.filtering is the
+    ``gold.school_overview s``. The filtering filter is skipped: its filtering is the
     current round's answer, not the chosen round's."""
     where, params = _where("gold.school_overview", f, alias="s", skip=("filtering",))
     return _df(con, sql.format(where=where), [effective_round(con, f), *params])

@@ -31,15 +31,22 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--district", action="append", default=[], help="a district (repeatable)")
     c.add_argument("--setting", action="append", default=[], help="a setting (repeatable)")
     c.add_argument("--filtering", choices=["managed", "locked_down"])
-    c.add_argument("--public", action="store_true",
-                   help="suppress counts of fewer than 5 schools (for publication)")
-    c.add_argument("--name-schools", action="store_true",
-                   help="add a table naming the flagged schools (ignored with --public)")
+    c.add_argument(
+        "--public",
+        action="store_true",
+        help="suppress counts of fewer than 5 schools (for publication)",
+    )
+    c.add_argument(
+        "--name-schools",
+        action="store_true",
+        help="add a table naming the flagged schools (ignored with --public)",
+    )
     g = sub.add_parser("governor", help="governor report(s) as PDF")
     who = g.add_mutually_exclusive_group(required=True)
     who.add_argument("--urn", type=int, help="the school's URN")
-    who.add_argument("--all-flagged", action="store_true",
-                     help="one report per flagged school, in a zip")
+    who.add_argument(
+        "--all-flagged", action="store_true", help="one report per flagged school, in a zip"
+    )
     g.add_argument("--out", required=True, type=Path, help="the .pdf (or .zip) file to write")
     g.add_argument("--db", help="database path (default $ESAFETY_DB, else data/esafety.duckdb)")
     g.add_argument("--round", help="collection round, YYYY/YY (default: the current round)")
@@ -60,15 +67,18 @@ def run(argv: list[str] | None = None) -> int:
 
     path = db_path(args.db)
     if not path.exists():
-        print(f"error: no database at {path}; run the ingest commands first or pass --db",
-              file=sys.stderr)
+        print(
+            f"error: no database at {path}; run the ingest commands first or pass --db",
+            file=sys.stderr,
+        )
         return 1
     db = ReadOnlyDatabase(path)
     try:
         if args.command == "cabinet":
             f = cabinet.filters_from(args.round, args.district, args.setting, args.filtering)
-            data = cabinet.cabinet_pack_pptx(db, f, public=args.public,
-                                             name_schools=args.name_schools)
+            data = cabinet.cabinet_pack_pptx(
+                db, f, public=args.public, name_schools=args.name_schools
+            )
             what = "cabinet pack"
         elif args.all_flagged:
             data = governor.governor_reports_zip(db, None, args.round)

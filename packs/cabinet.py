@@ -24,10 +24,10 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from lakehouse import queries
+from lakehouse.filters import FILTERING_CHOICES, Filters
 from lakehouse.spec import read_seed
 from packs import render, suppress
 from presentation import charts, palette
-from lakehouse.filters import FILTERING_CHOICES, Filters
 
 WIDTH = Inches(13.333)
 HEIGHT = Inches(7.5)
@@ -45,8 +45,7 @@ SOURCES = (
     "(contains public sector information licensed under the Open Government Licence v3.0).",
     "District boundaries: Office for National Statistics, Local Authority Districts "
     "(Open Government Licence v3.0; contains OS data © Crown copyright and database right).",
-    "E-safety returns: completed by schools and sent to the council; self-assessed, "
-    "not inspected.",
+    "E-safety returns: completed by schools and sent to the council; self-assessed, not inspected.",
     "Open Government Licence v3.0: "
     "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 )
@@ -105,12 +104,31 @@ class _Deck:
 
         para.alignment = PP_ALIGN.LEFT
         if self.footer:
-            self.text(s, self.footer, Inches(0.5), HEIGHT - Inches(0.45), WIDTH - Inches(1),
-                      Inches(0.35), size=10, colour=GREY)
+            self.text(
+                s,
+                self.footer,
+                Inches(0.5),
+                HEIGHT - Inches(0.45),
+                WIDTH - Inches(1),
+                Inches(0.35),
+                size=10,
+                colour=GREY,
+            )
         return s
 
-    def text(self, slide, text: str | Sequence[str], left, top, width, height, *, size: int = 16,
-             bold: bool = False, colour: RGBColor | None = None):
+    def text(
+        self,
+        slide,
+        text: str | Sequence[str],
+        left,
+        top,
+        width,
+        height,
+        *,
+        size: int = 16,
+        bold: bool = False,
+        colour: RGBColor | None = None,
+    ):
         box = slide.shapes.add_textbox(left, top, width, height)
         tf = box.text_frame
         tf.word_wrap = True
@@ -128,8 +146,18 @@ class _Deck:
     def picture(self, slide, png: bytes, left, top, width):
         return slide.shapes.add_picture(io.BytesIO(png), left, top, width=width)
 
-    def table(self, slide, header: Sequence[str], rows: Sequence[Sequence[str]], left, top, width,
-              *, size: int = 12, col_widths: Sequence[float] | None = None):
+    def table(
+        self,
+        slide,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        left,
+        top,
+        width,
+        *,
+        size: int = 12,
+        col_widths: Sequence[float] | None = None,
+    ):
         n_rows = len(rows) + 1
         row_h = Inches(0.34 if size <= 12 else 0.4)
         shape = slide.shapes.add_table(n_rows, len(header), left, top, width, Emu(row_h * n_rows))
@@ -148,22 +176,54 @@ class _Deck:
                 cell.text_frame.paragraphs[0].font.bold = r == 0
         return shape
 
-    def chart_slide(self, title: str, png: bytes | None, header: Sequence[str],
-                    rows: Sequence[Sequence[str]], caption: str, *, table_size: int = 12,
-                    col_widths: Sequence[float] | None = None):
+    def chart_slide(
+        self,
+        title: str,
+        png: bytes | None,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        caption: str,
+        *,
+        table_size: int = 12,
+        col_widths: Sequence[float] | None = None,
+    ):
         """Chart on the left, its numbers on the right, a caption underneath."""
         s = self.slide(title)
         chart_w = Inches(7.5)
         if png:
             self.picture(s, png, Inches(0.4), Inches(1.25), chart_w)
         else:
-            self.text(s, "Nothing to chart for these filters.", Inches(0.5), Inches(3), chart_w,
-                      Inches(1), size=20, colour=GREY)
+            self.text(
+                s,
+                "Nothing to chart for these filters.",
+                Inches(0.5),
+                Inches(3),
+                chart_w,
+                Inches(1),
+                size=20,
+                colour=GREY,
+            )
         if rows:
-            self.table(s, header, rows, Inches(8.1), Inches(1.3), Inches(4.8), size=table_size,
-                       col_widths=col_widths)
-        self.text(s, caption, Inches(0.5), HEIGHT - Inches(1.2), WIDTH - Inches(1), Inches(0.7),
-                  size=12, colour=GREY)
+            self.table(
+                s,
+                header,
+                rows,
+                Inches(8.1),
+                Inches(1.3),
+                Inches(4.8),
+                size=table_size,
+                col_widths=col_widths,
+            )
+        self.text(
+            s,
+            caption,
+            Inches(0.5),
+            HEIGHT - Inches(1.2),
+            WIDTH - Inches(1),
+            Inches(0.7),
+            size=12,
+            colour=GREY,
+        )
         return s
 
     def save(self) -> bytes:
@@ -195,8 +255,9 @@ def _grade_table(df: pd.DataFrame, group_col: str, groups: Sequence[str], below:
     labels = palette.grade_order()
     wide = (
         df.assign(grade_label=[palette.grade_label(g) for g in df["grade"]])
-        .pivot_table(index=group_col, columns="grade_label", values="schools", aggfunc="sum",
-                     fill_value=0)
+        .pivot_table(
+            index=group_col, columns="grade_label", values="schools", aggfunc="sum", fill_value=0
+        )
         .reindex(index=list(groups), columns=labels, fill_value=0)
     )
     rows = []
@@ -216,8 +277,9 @@ def _grade_table(df: pd.DataFrame, group_col: str, groups: Sequence[str], below:
 # ---------------------------------------------------------------- the pack
 
 
-def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: bool = False,
-                      name_schools: bool = False) -> bytes:
+def cabinet_pack_pptx(
+    db: object, filters: Filters | None = None, *, public: bool = False, name_schools: bool = False
+) -> bytes:
     """The cabinet pack for ``filters`` as PPTX bytes.
 
     ``public`` suppresses counts of fewer than five schools (seed rule
@@ -229,8 +291,9 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
         raise PackError("no data loaded: run the ingest commands first")
     options = queries.filter_options(_cursor(db))
     if f.round and f.round not in options.rounds:
-        raise PackError(f"round {f.round} has no returns; loaded rounds: "
-                        f"{', '.join(options.rounds) or 'none'}")
+        raise PackError(
+            f"round {f.round} has no returns; loaded rounds: {', '.join(options.rounds) or 'none'}"
+        )
     below = suppress.threshold() if public else None
     name_schools = name_schools and not public
     info = queries.build_info(_cursor(db))
@@ -240,9 +303,11 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
 
     deck = _Deck()
     scope = f.describe()
-    deck.footer = (f"E-safety returns {rnd} · data as of {as_of} · "
-                   + ("PUBLIC: counts under " + str(below) + " suppressed" if public
-                      else "OFFICIAL-SENSITIVE: not for publication"))
+    deck.footer = f"E-safety returns {rnd} · data as of {as_of} · " + (
+        "PUBLIC: counts under " + str(below) + " suppressed"
+        if public
+        else "OFFICIAL-SENSITIVE: not for publication"
+    )
 
     # 1. title
     s = deck.prs.slides.add_slide(deck.prs.slide_layouts[TITLE_LAYOUT])
@@ -250,8 +315,11 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
     s.placeholders[1].text = (
         f"E-safety returns {rnd} · data as of {as_of}\n"
         + " · ".join(f"{k}: {v}" for k, v in scope.items() if k != "Round")
-        + ("\nPublic version: counts of fewer than " + str(below) + " schools are suppressed"
-           if public else "")
+        + (
+            "\nPublic version: counts of fewer than " + str(below) + " schools are suppressed"
+            if public
+            else ""
+        )
     )
 
     # 2. headline numbers
@@ -262,8 +330,11 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
     good_or_better = int(overall.loc[overall["grade"].isin([1, 2]), "schools"].sum())
     numbers = [
         ("Schools in scope", suppress.show_count(head["schools"], below)),
-        ("Returns received", suppress.show_count(head["received"], below)
-         + f" of {suppress.show_count(head['expected'], below)}"),
+        (
+            "Returns received",
+            suppress.show_count(head["received"], below)
+            + f" of {suppress.show_count(head['expected'], below)}",
+        ),
         ("Received late", suppress.show_count(head["late"], below)),
         ("Missing returns", suppress.show_count(head["missing"], below)),
         ("Overall Good or better", suppress.show_percent(good_or_better, graded, below) or "—"),
@@ -274,9 +345,17 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
         top = Inches(1.5 + (i // 3) * 2.5)
         deck.text(s, value, left, top, Inches(3.9), Inches(1.1), size=48, bold=True, colour=BLUE)
         deck.text(s, label, left, top + Inches(1.1), Inches(3.9), Inches(0.6), size=18)
-    deck.text(s, f"Round {rnd}; Good or better is the share of schools with an overall grade "
-              f"({graded} graded).", Inches(0.6), HEIGHT - Inches(1.2), WIDTH - Inches(1.2),
-              Inches(0.6), size=12, colour=GREY)
+    deck.text(
+        s,
+        f"Round {rnd}; Good or better is the share of schools with an overall grade "
+        f"({graded} graded).",
+        Inches(0.6),
+        HEIGHT - Inches(1.2),
+        WIDTH - Inches(1.2),
+        Inches(0.6),
+        size=12,
+        colour=GREY,
+    )
 
     # 3. grade distribution, five areas
     area_labels = [queries.AREA_LABELS[a] for a in queries.AREAS]
@@ -285,25 +364,35 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
     png = _png(charts.grade_distribution_chart(plotted)) if not plotted.empty else None
     header, rows = _grade_table(dist, "area_label", area_labels, below)
     deck.chart_slide(
-        "Grades in the five areas", png, header,
+        "Grades in the five areas",
+        png,
+        header,
         [[r[0].split(" ")[0], *r[1:]] for r in rows],
         f"Schools at each grade in each area, round {rnd}. Bars show the share of schools; "
         "the numbers on the bars are schools." + _public_note(below),
-        table_size=10, col_widths=(1.9, 1, 1, 1, 1, 1, 1),
+        table_size=10,
+        col_widths=(1.9, 1, 1, 1, 1, 1, 1),
     )
 
     # 4. setting comparison (overall grade)
     by_setting = queries.grade_by(_cursor(db), f, "overall", "setting")
     groups = list(dict.fromkeys(by_setting["group"]))
     plotted = _suppressed_grades(by_setting, "group", below)
-    png = (_png(charts.stacked_grade_bars(plotted, "group", groups, small_n=below or 5))
-           if not plotted.empty else None)
+    png = (
+        _png(charts.stacked_grade_bars(plotted, "group", groups, small_n=below or 5))
+        if not plotted.empty
+        else None
+    )
     header, rows = _grade_table(by_setting, "group", groups, below)
     deck.chart_slide(
-        "Overall effectiveness by setting", png, header, rows,
+        "Overall effectiveness by setting",
+        png,
+        header,
+        rows,
         "Overall effectiveness grade by type of school. Groups of fewer than five schools are "
         "marked: one school changes them a lot." + _public_note(below),
-        table_size=11, col_widths=(1.8, 1, 1, 1, 1, 1, 1),
+        table_size=11,
+        col_widths=(1.8, 1, 1, 1, 1, 1, 1),
     )
 
     # 5. county map by district
@@ -314,8 +403,14 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
     png = None
     if not shown.empty:
         fig = charts.county_map(
-            shown.reset_index(drop=True), _no_points(), "priority", "flagged_pct",
-            "Schools flagged (%)", "", (), height=render.SLIDE_HEIGHT_PX,
+            shown.reset_index(drop=True),
+            _no_points(),
+            "priority",
+            "flagged_pct",
+            "Schools flagged (%)",
+            "",
+            (),
+            height=render.SLIDE_HEIGHT_PX,
         )
         png = _png(fig)
     rows = []
@@ -326,11 +421,14 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
         rec = "" if small or pd.isna(d["received_pct"]) else f"{d['received_pct']:.0f}%"
         rows.append([str(d["district_name"]), suppress.show_count(n, below), rec, pct])
     deck.chart_slide(
-        "Schools flagged for support, by district", png,
-        ["District", "Schools", "Returned", "Flagged"], rows,
+        "Schools flagged for support, by district",
+        png,
+        ["District", "Schools", "Returned", "Flagged"],
+        rows,
         "Districts shaded by the share of their schools flagged for support; returned is the "
         "share of expected returns received." + _public_note(below, "districts"),
-        table_size=11 if len(rows) <= 12 else 9, col_widths=(2.2, 1, 1, 1),
+        table_size=11 if len(rows) <= 12 else 9,
+        col_widths=(2.2, 1, 1, 1),
     )
 
     # 6. schools needing support
@@ -338,45 +436,73 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
     priorities = queries.priority_summary(_cursor(db), f)
     reasons = queries.flag_summary(_cursor(db), f)
     plotted = reasons if below is None else suppress.for_plotting(reasons, "schools", below)
-    png = (_png(charts.count_bars(plotted, "flag_label", "schools"))
-           if not plotted.empty else None)
+    png = _png(charts.count_bars(plotted, "flag_label", "schools")) if not plotted.empty else None
     rows = []
     for _flag, part in by_reason.groupby("flag", sort=False):
-        counts = [int(part.loc[part["priority"] == p, "schools"].sum())
-                  for p in palette.PRIORITY_ORDER]
-        rows.append([str(part["flag_label"].iloc[0]),
-                     *[suppress.show_count(c, below) for c in counts]])
-    prio = {p: int(priorities.loc[priorities["priority"] == p, "schools"].sum())
-            for p in palette.PRIORITY_ORDER}
+        counts = [
+            int(part.loc[part["priority"] == p, "schools"].sum()) for p in palette.PRIORITY_ORDER
+        ]
+        rows.append(
+            [str(part["flag_label"].iloc[0]), *[suppress.show_count(c, below) for c in counts]]
+        )
+    prio = {
+        p: int(priorities.loc[priorities["priority"] == p, "schools"].sum())
+        for p in palette.PRIORITY_ORDER
+    }
     deck.chart_slide(
-        "Schools needing support", png, ["Reason", "High", "Medium", "Low"], rows,
+        "Schools needing support",
+        png,
+        ["Reason", "High", "Medium", "Low"],
+        rows,
         "Schools flagged by priority: "
-        + ", ".join(f"{palette.PRIORITY_LABELS[p].lower()} {suppress.show_count(n, below)}"
-                    for p, n in prio.items())
+        + ", ".join(
+            f"{palette.PRIORITY_LABELS[p].lower()} {suppress.show_count(n, below)}"
+            for p, n in prio.items()
+        )
         + ". A school can have several reasons; the table counts it once per reason, at its "
-        "priority." + ("" if name_schools else " No school is named in this pack.")
+        "priority."
+        + ("" if name_schools else " No school is named in this pack.")
         + _public_note(below),
-        table_size=11, col_widths=(2.4, 1, 1, 1),
+        table_size=11,
+        col_widths=(2.4, 1, 1, 1),
     )
 
     # 7. flagged schools, named only on request
     if name_schools:
         flagged = queries.flagged_schools(_cursor(db), f)
         for start in range(0, max(len(flagged), 1), ROWS_PER_SLIDE):
-            part = flagged.iloc[start:start + ROWS_PER_SLIDE]
+            part = flagged.iloc[start : start + ROWS_PER_SLIDE]
             page = start // ROWS_PER_SLIDE + 1
             pages = max(1, -(-len(flagged) // ROWS_PER_SLIDE))
             s = deck.slide("Flagged schools" + (f" ({page} of {pages})" if pages > 1 else ""))
             if part.empty:
-                deck.text(s, "No school is flagged for these filters.", Inches(0.6), Inches(1.5),
-                          Inches(10), Inches(1), size=20)
+                deck.text(
+                    s,
+                    "No school is flagged for these filters.",
+                    Inches(0.6),
+                    Inches(1.5),
+                    Inches(10),
+                    Inches(1),
+                    size=20,
+                )
                 continue
             deck.table(
-                s, ["School", "URN", "District", "Priority", "Reasons"],
-                [[str(r["School"]), str(r["URN"]), str(r["District"] or ""),
-                  palette.PRIORITY_LABELS.get(str(r["Priority"]), ""), str(r["Reasons"] or "")]
-                 for _, r in part.iterrows()],
-                Inches(0.4), Inches(1.25), WIDTH - Inches(0.8), size=10,
+                s,
+                ["School", "URN", "District", "Priority", "Reasons"],
+                [
+                    [
+                        str(r["School"]),
+                        str(r["URN"]),
+                        str(r["District"] or ""),
+                        palette.PRIORITY_LABELS.get(str(r["Priority"]), ""),
+                        str(r["Reasons"] or ""),
+                    ]
+                    for _, r in part.iterrows()
+                ],
+                Inches(0.4),
+                Inches(1.25),
+                WIDTH - Inches(0.8),
+                size=10,
                 col_widths=(3, 1, 1.6, 1, 6),
             )
 
@@ -388,22 +514,43 @@ def cabinet_pack_pptx(db: object, filters: Filters | None = None, *, public: boo
     png = _png(charts.grade_trend_chart(plotted, "overall")) if not plotted.empty else None
     header, rows = _grade_table(overall_trend, "round", rounds, below)
     deck.chart_slide(
-        "Overall effectiveness across rounds", png, header, rows,
+        "Overall effectiveness across rounds",
+        png,
+        header,
+        rows,
         "Overall effectiveness grades in every round with returns, for the same filters. "
         "Schools joining or missing a round change the mix." + _public_note(below),
-        table_size=11, col_widths=(1.4, 1, 1, 1, 1, 1, 1),
+        table_size=11,
+        col_widths=(1.4, 1, 1, 1, 1, 1, 1),
     )
 
     # 9. methodology
     s = deck.slide("How the grades are worked out")
-    deck.text(s, methodology_lines(info, below), Inches(0.6), Inches(1.3), WIDTH - Inches(1.2),
-              Inches(5.4), size=14)
+    deck.text(
+        s,
+        methodology_lines(info, below),
+        Inches(0.6),
+        Inches(1.3),
+        WIDTH - Inches(1.2),
+        Inches(5.4),
+        size=14,
+    )
 
     # 10. sources
     s = deck.slide("Data sources and licences")
-    deck.text(s, [*SOURCES, f"Database built {info.get('built_at', 'unknown')}; "
-                  f"current round {info.get('current_round', 'unknown')}."],
-              Inches(0.6), Inches(1.3), WIDTH - Inches(1.2), Inches(5), size=16)
+    deck.text(
+        s,
+        [
+            *SOURCES,
+            f"Database built {info.get('built_at', 'unknown')}; "
+            f"current round {info.get('current_round', 'unknown')}.",
+        ],
+        Inches(0.6),
+        Inches(1.3),
+        WIDTH - Inches(1.2),
+        Inches(5),
+        size=16,
+    )
     return deck.save()
 
 
@@ -415,8 +562,10 @@ def _no_points() -> pd.DataFrame:
 def _public_note(below: int | None, what: str = "cells") -> str:
     if below is None:
         return ""
-    return (f" Public version: {what} with 1 to {below - 1} schools show '<{below}' and are "
-            "not plotted; 'c' hides a cell that could be worked out from a total.")
+    return (
+        f" Public version: {what} with 1 to {below - 1} schools show '<{below}' and are "
+        "not plotted; 'c' hides a cell that could be worked out from a total."
+    )
 
 
 def methodology_lines(info: dict[str, str], below: int | None) -> list[str]:
@@ -434,14 +583,26 @@ def methodology_lines(info: dict[str, str], below: int | None) -> list[str]:
         f"{len(read_seed('indicators'))} statements in five areas: Fully in place = "
         f"{points.get('fully')} points, Partly = {points.get('partly')}, Not in place = "
         f"{points.get('not')}; Not applicable is left out.",
-        "Blends: outcomes " + pct("outcomes_indicator_share") + " statements + "
-        + pct("outcomes_survey_share") + " pupil survey; training "
-        + pct("training_indicator_share") + " statements + " + pct("training_coverage_share")
-        + " staff coverage; overall " + pct("overall_areas_share") + " the other four areas + "
-        + pct("overall_ovr_share") + " its own statements.",
+        "Blends: outcomes "
+        + pct("outcomes_indicator_share")
+        + " statements + "
+        + pct("outcomes_survey_share")
+        + " pupil survey; training "
+        + pct("training_indicator_share")
+        + " statements + "
+        + pct("training_coverage_share")
+        + " staff coverage; overall "
+        + pct("overall_areas_share")
+        + " the other four areas + "
+        + pct("overall_ovr_share")
+        + " its own statements.",
         "Grades from the score: "
-        + "; ".join(f"{b['label']} {b['min_score']}%+" if int(b["min_score"]) else
-                    f"{b['label']} below {bands[i - 1]['min_score']}%" for i, b in enumerate(bands))
+        + "; ".join(
+            f"{b['label']} {b['min_score']}%+"
+            if int(b["min_score"])
+            else f"{b['label']} below {bands[i - 1]['min_score']}%"
+            for i, b in enumerate(bands)
+        )
         + ".",
         "Caps (a grade can only get worse): locked-down filtering keeps provision at best "
         f"grade {rules['locked_down_cap_grade']}; a staff group under "
@@ -457,15 +618,22 @@ def methodology_lines(info: dict[str, str], below: int | None) -> list[str]:
         + ".",
     ]
     if below is not None:
-        lines.append(f"Public version: counts of 1 to {below - 1} schools are shown as <{below} "
-                     "and left out of charts, as official statistics do.")
+        lines.append(
+            f"Public version: counts of 1 to {below - 1} schools are shown as <{below} "
+            "and left out of charts, as official statistics do."
+        )
     return lines
 
 
-def filters_from(round: str | None = None, districts: Sequence[str] = (),
-                 settings: Sequence[str] = (), filtering: str | None = None) -> Filters:
+def filters_from(
+    round: str | None = None,
+    districts: Sequence[str] = (),
+    settings: Sequence[str] = (),
+    filtering: str | None = None,
+) -> Filters:
     """A ``Filters`` from CLI-style options (filtering must be a known key)."""
     if filtering is not None and filtering not in FILTERING_CHOICES:
         raise PackError(f"--filtering must be one of {', '.join(FILTERING_CHOICES)}")
-    return Filters(round=round, districts=tuple(districts), settings=tuple(settings),
-                   filtering=filtering)
+    return Filters(
+        round=round, districts=tuple(districts), settings=tuple(settings), filtering=filtering
+    )

@@ -25,10 +25,10 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from lakehouse import queries
+from lakehouse.filters import Filters
 from lakehouse.spec import read_seed
 from packs import render
 from presentation import charts
-from lakehouse.filters import Filters
 from presentation.palette import GRADE_COLOURS, grade_label
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -84,25 +84,48 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         comparison = queries.school_area_comparison_in_round(_cursor(db), urn, round)
     else:
         comparison = queries.school_area_comparison(_cursor(db), urn)
-    areas = comparison.rename(columns={
-        "school_score": "score_pct", "school_grade": "grade",
-        "county_mean": "county_score_pct", "setting_mean": "setting_score_pct",
-    })
-    policies = queries.school_policies(_cursor(db), urn).rename(columns={
-        "Policy": "policy_label", "Last reviewed": "last_reviewed",
-        "Days since review": "days_since_review", "Round": "round",
-    })
-    training = queries.school_training(_cursor(db), urn).rename(columns={
-        "Staff group": "staff_group_label", "Headcount": "headcount", "Trained": "trained",
-        "Coverage (%)": "coverage_pct", "Valid": "is_valid", "Round": "round",
-    })
-    incidents = queries.school_incidents(_cursor(db), urn).rename(columns={
-        "Round": "round", "Category": "category_label", "Incidents": "count",
-    })
-    flags = queries.school_flags(_cursor(db), urn).rename(columns={
-        "Flag": "flag_label", "Reason": "reason", "Suggested action": "suggested_action",
-        "Priority": "priority", "Round": "round",
-    })
+    areas = comparison.rename(
+        columns={
+            "school_score": "score_pct",
+            "school_grade": "grade",
+            "county_mean": "county_score_pct",
+            "setting_mean": "setting_score_pct",
+        }
+    )
+    policies = queries.school_policies(_cursor(db), urn).rename(
+        columns={
+            "Policy": "policy_label",
+            "Last reviewed": "last_reviewed",
+            "Days since review": "days_since_review",
+            "Round": "round",
+        }
+    )
+    training = queries.school_training(_cursor(db), urn).rename(
+        columns={
+            "Staff group": "staff_group_label",
+            "Headcount": "headcount",
+            "Trained": "trained",
+            "Coverage (%)": "coverage_pct",
+            "Valid": "is_valid",
+            "Round": "round",
+        }
+    )
+    incidents = queries.school_incidents(_cursor(db), urn).rename(
+        columns={
+            "Round": "round",
+            "Category": "category_label",
+            "Incidents": "count",
+        }
+    )
+    flags = queries.school_flags(_cursor(db), urn).rename(
+        columns={
+            "Flag": "flag_label",
+            "Reason": "reason",
+            "Suggested action": "suggested_action",
+            "Priority": "priority",
+            "Round": "round",
+        }
+    )
     history = queries.school_history(_cursor(db), urn)
     if rnd:
         # policies and flags describe the school now (latest return, current round)
@@ -116,8 +139,15 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         school["filtering"] = row["filtering"].iloc[0] if not row.empty else None
         school["has_return"] = not row.empty
     return SchoolReport(
-        school=school, round=rnd, as_of=info.get("as_of"), areas=areas, policies=policies,
-        training=training, incidents=incidents, flags=flags, history=history,
+        school=school,
+        round=rnd,
+        as_of=info.get("as_of"),
+        areas=areas,
+        policies=policies,
+        training=training,
+        incidents=incidents,
+        flags=flags,
+        history=history,
     )
 
 
@@ -290,10 +320,13 @@ def comparison_chart_png(report: SchoolReport) -> bytes | None:
     if report.areas.empty or report.areas["score_pct"].isna().all():
         return None
     # the page's chart, fed the page's column names
-    frame = report.areas.rename(columns={
-        "score_pct": "school_score", "county_score_pct": "county_mean",
-        "setting_score_pct": "setting_mean",
-    })
+    frame = report.areas.rename(
+        columns={
+            "score_pct": "school_score",
+            "county_score_pct": "county_mean",
+            "setting_score_pct": "setting_mean",
+        }
+    )
     fig = charts.area_profile_chart(frame)
     return render.figure_png(fig, width=CHART_PX[0], height=CHART_PX[1], scale=2)
 
@@ -312,8 +345,13 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
 
     pdf.set_font(pdf.family, "", 9)
     pdf.set_text_color(0, 114, 178)
-    pdf.cell(0, 5, pdf.text_safe("E-safety return · report for governors"),
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(
+        0,
+        5,
+        pdf.text_safe("E-safety return · report for governors"),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.set_text_color(0, 0, 0)
     pdf.h1(name)
     facts = [
@@ -323,8 +361,10 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         ("Round", report.round or "—"),
         ("Data as of", _fmt_date(_as_date(report.as_of))),
         ("Return completed", _fmt_date(s.get("completed_on"))),
-        ("Filtering approach", {"managed": "Managed", "locked_down": "Locked down"}.get(
-            str(s.get("filtering")), "—")),
+        (
+            "Filtering approach",
+            {"managed": "Managed", "locked_down": "Locked down"}.get(str(s.get("filtering")), "—"),
+        ),
     ]
     pdf.set_font(pdf.family, "", 9.5)
     for label, value in facts:
@@ -357,33 +397,48 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         )
         pdf.set_font(pdf.family, "", 7.5)
         pdf.multi_cell(
-            0, 4,
+            0,
+            4,
             pdf.text_safe(
                 "Averages are over the schools with a return in the round. Scores run from 0 to "
                 "100; the grade comes from the score and the rules below."
             ),
-            new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
         )
         if chart_png:
             pdf.ln(1)
             width = pdf.w - pdf.l_margin - pdf.r_margin
-            pdf.image(io.BytesIO(chart_png), w=width, h=width * CHART_PX[1] / CHART_PX[0],
-                      alt_text="Bar chart of this school's area scores beside the county "
-                               "and setting averages")
+            pdf.image(
+                io.BytesIO(chart_png),
+                w=width,
+                h=width * CHART_PX[1] / CHART_PX[0],
+                alt_text="Bar chart of this school's area scores beside the county "
+                "and setting averages",
+            )
 
     # flags
     pdf.h2("Flags for support and suggested actions")
     if report.flags.empty:
         pdf.para("No flags were raised for this school in the current round.")
     else:
-        priority = str(report.flags["priority"].dropna().iloc[0]) if report.flags[
-            "priority"].notna().any() else ""
+        priority = (
+            str(report.flags["priority"].dropna().iloc[0])
+            if report.flags["priority"].notna().any()
+            else ""
+        )
         if priority:
             pdf.para(f"Priority for council support: {priority.capitalize()}.")
         pdf.table_rows(
             ["Flag", "Why", "Suggested action"],
-            ([str(f["flag_label"]), str(f.get("reason") or ""),
-              str(f.get("suggested_action") or "")] for _, f in report.flags.iterrows()),
+            (
+                [
+                    str(f["flag_label"]),
+                    str(f.get("reason") or ""),
+                    str(f.get("suggested_action") or ""),
+                ]
+                for _, f in report.flags.iterrows()
+            ),
             (36, 70, 74),
         )
 
@@ -395,23 +450,30 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         freshness = {r["status"]: r["label"] for r in read_seed("freshness_status")}
         pdf.table_rows(
             ["Policy", "Last reviewed", "Days since review", "Freshness"],
-            ([str(p["policy_label"]), _fmt_date(p.get("last_reviewed")),
-              _fmt_int(p.get("days_since_review")),
-              freshness.get(str(p["status"]), str(p["status"]))]
-             for _, p in report.policies.iterrows()),
+            (
+                [
+                    str(p["policy_label"]),
+                    _fmt_date(p.get("last_reviewed")),
+                    _fmt_int(p.get("days_since_review")),
+                    freshness.get(str(p["status"]), str(p["status"])),
+                ]
+                for _, p in report.policies.iterrows()
+            ),
             (70, 35, 35, 40),
             fills=lambda r, c, text: _FRESHNESS_FILL.get(text) if c == 3 else None,
         )
         windows = {r["status"]: r["max_days"] for r in read_seed("freshness_status")}
         pdf.set_font(pdf.family, "", 7.5)
         pdf.multi_cell(
-            0, 4,
+            0,
+            4,
             pdf.text_safe(
                 f"Fresh: reviewed within {windows.get('fresh', '')} days; due soon: within "
                 f"{windows.get('due_soon', '')} days; overdue: longer ago; missing: never "
                 f"reviewed or not listed. Counted to the data as-of date."
             ),
-            new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
         )
 
     # training
@@ -421,10 +483,17 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
     else:
         pdf.table_rows(
             ["Staff group", "Headcount", "Trained in last 12 months", "Coverage"],
-            ([str(t["staff_group_label"]), _fmt_int(t.get("headcount")), _fmt_int(t.get("trained")),
-              _fmt_pct(t.get("coverage_pct")) if bool(t.get("is_valid", True))
-              else "not counted (trained > headcount)"]
-             for _, t in report.training.iterrows()),
+            (
+                [
+                    str(t["staff_group_label"]),
+                    _fmt_int(t.get("headcount")),
+                    _fmt_int(t.get("trained")),
+                    _fmt_pct(t.get("coverage_pct"))
+                    if bool(t.get("is_valid", True))
+                    else "not counted (trained > headcount)",
+                ]
+                for _, t in report.training.iterrows()
+            ),
             (80, 30, 40, 30),
         )
 
@@ -436,8 +505,13 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         total = int(pd.to_numeric(report.incidents["count"], errors="coerce").fillna(0).sum())
         pdf.table_rows(
             ["Category", "Number"],
-            [*([str(i["category_label"]), _fmt_int(i.get("count"))]
-               for _, i in report.incidents.iterrows()), ["Total", str(total)]],
+            [
+                *(
+                    [str(i["category_label"]), _fmt_int(i.get("count"))]
+                    for _, i in report.incidents.iterrows()
+                ),
+                ["Total", str(total)],
+            ],
             (80, 30),
         )
 
@@ -449,9 +523,14 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         area_rows = read_seed("areas")
         pdf.table_rows(
             ["Round", "Completed", *[a["label"].split(" ")[0] for a in area_rows]],
-            ([str(h["round"]), _fmt_date(h.get("completed_on")),
-              *[grade_label(h.get(f"grade_{a['area']}")) for a in area_rows]]
-             for _, h in report.history.iterrows()),
+            (
+                [
+                    str(h["round"]),
+                    _fmt_date(h.get("completed_on")),
+                    *[grade_label(h.get(f"grade_{a['area']}")) for a in area_rows],
+                ]
+                for _, h in report.history.iterrows()
+            ),
             (20, 25, 27, 27, 27, 27, 27),
             fills=lambda r, c, text: _grade_fill(text) if c >= 2 else None,
         )
@@ -468,7 +547,8 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
     pdf.para(
         "Each area is scored from the school's self-review (Fully in place = 2 points, Partly = 1, "
         "Not in place = 0), blended with the pupil survey for outcomes and staff training "
-        "coverage for training. The score gives the grade: " + " ".join(lines)
+        "coverage for training. The score gives the grade: "
+        + " ".join(lines)
         + " Some rules can only lower a grade (for example locked-down filtering, a staff group "
         "with little training, or overdue policies), so a grade can be lower than its score "
         "alone would give. "
@@ -487,8 +567,9 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
 # ---------------------------------------------------------------- public API
 
 
-def governor_report_pdf(db: object, urn: int, round: str | None = None, *,
-                        chart: bool = True) -> bytes:
+def governor_report_pdf(
+    db: object, urn: int, round: str | None = None, *, chart: bool = True
+) -> bytes:
     """The governor report for one school as PDF bytes.
 
     ``db`` is a ``lakehouse.db.ReadOnlyDatabase`` (or anything with
@@ -510,8 +591,9 @@ def report_filename(school: dict[str, object], round: str | None) -> str:
     return f"{int(school['urn'])}-{safe_filename(str(school.get('name', '')))}-{rnd}.pdf"  # type: ignore[call-overload]
 
 
-def governor_reports_zip(db: object, urns: Iterable[int] | None = None,
-                         round: str | None = None, *, chart: bool = True) -> bytes:
+def governor_reports_zip(
+    db: object, urns: Iterable[int] | None = None, round: str | None = None, *, chart: bool = True
+) -> bytes:
     """A zip of governor reports: ``urns``, or every flagged school when None."""
     if urns is None:
         flagged = queries.flagged_schools(_cursor(db), Filters())

@@ -24,11 +24,14 @@ st.markdown(
     "every chart with its numbers beside it."
 )
 public = st.checkbox(
-    f"Public version (suppress counts of fewer than {threshold()} schools)", key="pack_public",
+    f"Public version (suppress counts of fewer than {threshold()} schools)",
+    key="pack_public",
     help="As official statistics do: small counts show as '<5' and are left out of charts.",
 )
 name_schools = st.checkbox(
-    "Name the flagged schools", key="pack_name_schools", disabled=public,
+    "Name the flagged schools",
+    key="pack_name_schools",
+    disabled=public,
     help="Adds a table of flagged schools. Never in a public pack.",
 )
 pack_key = ("_cabinet_pack", f, public, name_schools and not public, version)
@@ -45,7 +48,8 @@ made = st.session_state.get("_cabinet_pack")
 if made and made[0] == pack_key:
     round_part = (ctx.round or "current").replace("/", "-")
     st.download_button(
-        "Download cabinet pack", made[1],
+        "Download cabinet pack",
+        made[1],
         file_name=f"cabinet-pack-{round_part}{'-public' if public else ''}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="download_cabinet_pack",
@@ -69,7 +73,9 @@ made_zip = st.session_state.get("_governor_zip")
 current_round = ctx.options.current_round or "current"
 if made_zip and made_zip[0] == version:
     st.download_button(
-        "Download governor reports (zip)", made_zip[1],
+        "Download governor reports (zip)",
+        made_zip[1],
         file_name=f"governor-reports-{current_round.replace('/', '-')}.zip",
-        mime="application/zip", key="download_governor_zip",
+        mime="application/zip",
+        key="download_governor_zip",
     )

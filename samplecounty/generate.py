@@ -23,7 +23,6 @@ from pathlib import Path
 
 import xlsxwriter
 
-from samplecounty import kent
 from ingest.boundaries import rewind, signed_area
 from ingest.template import (
     HEADERS,
@@ -38,6 +37,7 @@ from ingest.template import (
     yes_no_choices,
 )
 from lakehouse import spec
+from samplecounty import kent
 
 REGISTER_HEADER = (
     "URN",
@@ -67,37 +67,65 @@ LAT_SCALE = math.cos(math.radians(51.2))  # lon degrees are shorter than lat deg
 
 # setting: share of schools, phase, (type, type group, weight)..., pupils range
 SETTINGS: dict[str, tuple[float, str, tuple[tuple[str, str, float], ...], tuple[int, int]]] = {
-    "Primary": (0.745, "Primary", (
-        ("Academy converter", "Academies", 0.33),
-        ("Academy sponsor led", "Academies", 0.09),
-        ("Community school", "Local authority maintained schools", 0.26),
-        ("Voluntary controlled school", "Local authority maintained schools", 0.13),
-        ("Voluntary aided school", "Local authority maintained schools", 0.13),
-        ("Foundation school", "Local authority maintained schools", 0.06),
-    ), (60, 650)),
-    "Secondary": (0.165, "Secondary", (
-        ("Academy converter", "Academies", 0.55),
-        ("Academy sponsor led", "Academies", 0.15),
-        ("Foundation school", "Local authority maintained schools", 0.14),
-        ("Community school", "Local authority maintained schools", 0.10),
-        ("Free schools", "Free Schools", 0.06),
-    ), (550, 1900)),
-    "Special": (0.045, "Not applicable", (
-        ("Community special school", "Special schools", 0.70),
-        ("Academy special converter", "Special schools", 0.20),
-        ("Foundation special school", "Special schools", 0.10),
-    ), (60, 300)),
-    "PRU": (0.017, "Not applicable", (
-        ("Pupil referral unit", "Local authority maintained schools", 0.6),
-        ("Academy alternative provision converter", "Academies", 0.4),
-    ), (15, 140)),
-    "Nursery": (0.011, "Nursery", (
-        ("Local authority nursery school", "Local authority maintained schools", 1.0),
-    ), (40, 130)),
-    "All-through": (0.007, "All-through", (
-        ("Academy converter", "Academies", 0.6),
-        ("Free schools", "Free Schools", 0.4),
-    ), (900, 1800)),
+    "Primary": (
+        0.745,
+        "Primary",
+        (
+            ("Academy converter", "Academies", 0.33),
+            ("Academy sponsor led", "Academies", 0.09),
+            ("Community school", "Local authority maintained schools", 0.26),
+            ("Voluntary controlled school", "Local authority maintained schools", 0.13),
+            ("Voluntary aided school", "Local authority maintained schools", 0.13),
+            ("Foundation school", "Local authority maintained schools", 0.06),
+        ),
+        (60, 650),
+    ),
+    "Secondary": (
+        0.165,
+        "Secondary",
+        (
+            ("Academy converter", "Academies", 0.55),
+            ("Academy sponsor led", "Academies", 0.15),
+            ("Foundation school", "Local authority maintained schools", 0.14),
+            ("Community school", "Local authority maintained schools", 0.10),
+            ("Free schools", "Free Schools", 0.06),
+        ),
+        (550, 1900),
+    ),
+    "Special": (
+        0.045,
+        "Not applicable",
+        (
+            ("Community special school", "Special schools", 0.70),
+            ("Academy special converter", "Special schools", 0.20),
+            ("Foundation special school", "Special schools", 0.10),
+        ),
+        (60, 300),
+    ),
+    "PRU": (
+        0.017,
+        "Not applicable",
+        (
+            ("Pupil referral unit", "Local authority maintained schools", 0.6),
+            ("Academy alternative provision converter", "Academies", 0.4),
+        ),
+        (15, 140),
+    ),
+    "Nursery": (
+        0.011,
+        "Nursery",
+        (("Local authority nursery school", "Local authority maintained schools", 1.0),),
+        (40, 130),
+    ),
+    "All-through": (
+        0.007,
+        "All-through",
+        (
+            ("Academy converter", "Academies", 0.6),
+            ("Free schools", "Free Schools", 0.4),
+        ),
+        (900, 1800),
+    ),
 }
 INDEPENDENT = ("Other independent school", "Independent schools")
 ROLES = (
@@ -109,10 +137,20 @@ ROLES = (
     "School Business Manager",
 )
 EVIDENCE = {
-    "fully": ("Curriculum map and pupil voice", "Governor minutes", "Training register",
-              "Policy review log", "Incident log reviewed termly", "Filtering check record"),
-    "partly": ("In progress this term", "Plan agreed, not yet rolled out",
-               "Some year groups only", "Review booked"),
+    "fully": (
+        "Curriculum map and pupil voice",
+        "Governor minutes",
+        "Training register",
+        "Policy review log",
+        "Incident log reviewed termly",
+        "Filtering check record",
+    ),
+    "partly": (
+        "In progress this term",
+        "Plan agreed, not yet rolled out",
+        "Some year groups only",
+        "Review booked",
+    ),
     "not": ("Not started", "Planned for next year", ""),
 }
 
@@ -269,10 +307,15 @@ def _school_name(rng: random.Random, setting: str, town: str, district: str, aca
             f"{town} High School",
         ),
         "Special": (
-            f"{tree} Lodge School", f"The {tree} Special School", f"{town} Foundation School"
+            f"{tree} Lodge School",
+            f"The {tree} Special School",
+            f"{town} Foundation School",
         ),
-        "PRU": (f"{district} Pupil Referral Unit", f"{town} Short Stay School",
-                f"{district} Alternative Provision"),
+        "PRU": (
+            f"{district} Pupil Referral Unit",
+            f"{town} Short Stay School",
+            f"{district} Alternative Provision",
+        ),
         "Nursery": (f"{town} Nursery School",),
         "All-through": (f"{town} All-Through Academy", f"{town} School"),
         "Independent": (f"{town} Preparatory School", f"{saint} School, {town}"),
@@ -317,18 +360,20 @@ def _make_schools(rng: random.Random, n: int, polygons: list) -> list[dict]:
             pupils = rng.randint(low, high)
         town = rng.choice(towns)
         name = _school_name(rng, setting, town, dname, etype.startswith("Academy"))
-        schools.append({
-            "urn": urns[i],
-            "name": name,
-            "setting": setting,
-            "type": etype,
-            "group": group,
-            "phase": phase,
-            "status": status,
-            "district": d,
-            "postcode": _postcode(rng, postcodes),
-            "pupils": pupils if status != "Closed" else None,
-        })
+        schools.append(
+            {
+                "urn": urns[i],
+                "name": name,
+                "setting": setting,
+                "type": etype,
+                "group": group,
+                "phase": phase,
+                "status": status,
+                "district": d,
+                "postcode": _postcode(rng, postcodes),
+                "pupils": pupils if status != "Closed" else None,
+            }
+        )
     _place(rng, schools, polygons)
     # GIAS writes 0 for no location: one open school has none (listed, not mapped)
     schools[n_open // 2]["easting"] = schools[n_open // 2]["northing"] = 0
@@ -375,11 +420,23 @@ def _write_register(path: Path, schools: list[dict]) -> None:
         writer.writerow(REGISTER_HEADER)
         for s in schools:
             code, dname = kent.DISTRICTS[s["district"]][:2]
-            writer.writerow([
-                s["urn"], s["name"], s["type"], s["group"], s["phase"], s["status"], "Kent",
-                dname, code, s["postcode"], s["easting"], s["northing"],
-                "" if s["pupils"] is None else s["pupils"],
-            ])
+            writer.writerow(
+                [
+                    s["urn"],
+                    s["name"],
+                    s["type"],
+                    s["group"],
+                    s["phase"],
+                    s["status"],
+                    "Kent",
+                    dname,
+                    code,
+                    s["postcode"],
+                    s["easting"],
+                    s["northing"],
+                    "" if s["pupils"] is None else s["pupils"],
+                ]
+            )
 
 
 # ---------------------------------------------------------------- returns
@@ -402,8 +459,13 @@ def _sigmoid(x: float) -> float:
 MEAN_LEVEL = 0.705
 LEVEL_SPREAD = 0.095
 RESPONSE_BLEND = 0.1
-AREA_OFFSET = {"overall": 0.1, "outcomes": 0.3, "provision": 0.0, "leadership": 0.0,
-               "training": -0.6}
+AREA_OFFSET = {
+    "overall": 0.1,
+    "outcomes": 0.3,
+    "provision": 0.0,
+    "leadership": 0.0,
+    "training": -0.6,
+}
 
 
 def _response(rng: random.Random, level: float) -> str:
@@ -426,8 +488,13 @@ def _response(rng: random.Random, level: float) -> str:
 
 
 def _make_return(
-    rng: random.Random, school: dict, quality: float, locked: bool, round_name: str,
-    completed: date, labels: dict,
+    rng: random.Random,
+    school: dict,
+    quality: float,
+    locked: bool,
+    round_name: str,
+    completed: date,
+    labels: dict,
 ) -> dict:
     """One return's cell values, in template order."""
     responses = []
@@ -444,8 +511,9 @@ def _make_return(
             responses.append((ind["indicator_id"], ind["statement"], None, None))
             continue
         evidence = rng.choice(EVIDENCE.get(key, ("",)))
-        responses.append((ind["indicator_id"], ind["statement"], labels["response"][key],
-                          evidence or None))
+        responses.append(
+            (ind["indicator_id"], ind["statement"], labels["response"][key], evidence or None)
+        )
     policies = []
     for policy in labels["policies"]:
         u = rng.random()
@@ -543,10 +611,18 @@ def render_return(record: dict, style: dict | None = None) -> bytes:
     """
     style = style or {}
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    book.set_properties({"created": FIXED_TIME, "author": "Sample county",
-                         "title": "School e-safety return"})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    book.set_properties(
+        {"created": FIXED_TIME, "author": "Sample county", "title": "School e-safety return"}
+    )
     bold = book.add_format({"bold": True})
     date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
     upper = style.get("upper_sheets", False)
@@ -576,8 +652,9 @@ def render_return(record: dict, style: dict | None = None) -> bytes:
         else:
             ws.write_string(r, c, str(value))
 
-    order = style.get("sheet_order", (INSTRUCTIONS, SCHOOL, SELF_REVIEW, POLICIES, TRAINING,
-                                      INCIDENTS))
+    order = style.get(
+        "sheet_order", (INSTRUCTIONS, SCHOOL, SELF_REVIEW, POLICIES, TRAINING, INCIDENTS)
+    )
     for name in order:
         if name == INSTRUCTIONS:
             ws = sheet(INSTRUCTIONS)
@@ -654,8 +731,12 @@ def _write_all(jobs: list[tuple[str, dict]], parallel: bool) -> None:
 
 
 def _messy_and_bad(
-    rng: random.Random, folder: Path, schools: dict[int, dict], spare: list[int],
-    round_name: str, labels: dict,
+    rng: random.Random,
+    folder: Path,
+    schools: dict[int, dict],
+    spare: list[int],
+    round_name: str,
+    labels: dict,
 ) -> tuple[list[Path], list[Path]]:
     first = int(round_name[:4])
     completed = date(first, 10, 5)
@@ -669,19 +750,32 @@ def _messy_and_bad(
     rec["school"]["urn"] = f"URN {MESSY_URN}"
     rec["school"]["round"] = f"{first}-{first + 1}"
     order = (SCHOOL, POLICIES, SELF_REVIEW, INCIDENTS, TRAINING, INSTRUCTIONS)
-    messy.append(_save(folder / "messy-upper-case-sheets.xlsx", render_return(
-        rec, {"upper_sheets": True, "title_rows": 2, "sheet_order": order})))
+    messy.append(
+        _save(
+            folder / "messy-upper-case-sheets.xlsx",
+            render_return(rec, {"upper_sheets": True, "title_rows": 2, "sheet_order": order}),
+        )
+    )
 
     # 2. responses Y / Partially / n/a / Maybe, dates as text and serials, survey 0.8
     rec = record(spare[0])
     variants = ["Y", "Partially", "n/a", "Maybe", "N", "yes", "Some"]
-    rec["responses"] = [(i, s, variants[k % len(variants)], e)
-                        for k, (i, s, _r, e) in enumerate(rec["responses"])]
+    rec["responses"] = [
+        (i, s, variants[k % len(variants)], e) for k, (i, s, _r, e) in enumerate(rec["responses"])
+    ]
     serial = (date(first, 6, 30) - date(1899, 12, 30)).days  # an Excel serial without a format
-    review_texts = [f"3 Sept {first}", f"Sep {first}", serial, f"15/07/{first}",
-                    f"{first}-05-01", "never"]
-    rec["policies"] = [(p[0], review_texts[k % len(review_texts)], "Y", "n", "TRUE")
-                       for k, p in enumerate(rec["policies"])]
+    review_texts = [
+        f"3 Sept {first}",
+        f"Sep {first}",
+        serial,
+        f"15/07/{first}",
+        f"{first}-05-01",
+        "never",
+    ]
+    rec["policies"] = [
+        (p[0], review_texts[k % len(review_texts)], "Y", "n", "TRUE")
+        for k, p in enumerate(rec["policies"])
+    ]
     rec["school"]["completed_on"] = f"5 Oct {first}"
     rec["school"]["pupil_survey_pct"] = 0.8
     messy.append(_save(folder / "messy-responses-and-dates.xlsx", render_return(rec)))
@@ -690,17 +784,31 @@ def _messy_and_bad(
     rec = record(spare[1])
     label, head, _trained = rec["training"][2]
     rec["training"][2] = (label, head, head + 3)
-    messy.append(_save(folder / "messy-notes-totals-overtrained.xlsx", render_return(
-        rec, {"notes_column": True, "total_row": True})))
+    messy.append(
+        _save(
+            folder / "messy-notes-totals-overtrained.xlsx",
+            render_return(rec, {"notes_column": True, "total_row": True}),
+        )
+    )
 
     bad: list[Path] = []
-    bad.append(_save(folder / "bad-not-a-workbook.xlsx",
-                     b"This is a note, not a spreadsheet: the return is attached separately.\n"))
+    bad.append(
+        _save(
+            folder / "bad-not-a-workbook.xlsx",
+            b"This is a note, not a spreadsheet: the return is attached separately.\n",
+        )
+    )
     good = render_return(record(spare[2]))
     bad.append(_save(folder / "bad-corrupt.xlsx", good[: len(good) // 2]))
     rec = record(spare[2])
-    bad.append(_save(folder / "bad-no-school-sheet.xlsx", render_return(
-        rec, {"sheet_order": (INSTRUCTIONS, SELF_REVIEW, POLICIES, TRAINING, INCIDENTS)})))
+    bad.append(
+        _save(
+            folder / "bad-no-school-sheet.xlsx",
+            render_return(
+                rec, {"sheet_order": (INSTRUCTIONS, SELF_REVIEW, POLICIES, TRAINING, INCIDENTS)}
+            ),
+        )
+    )
     rec = record(spare[2])
     rec["school"]["urn"] = UNKNOWN_URN
     bad.append(_save(folder / "bad-urn-not-in-register.xlsx", render_return(rec)))
@@ -732,9 +840,10 @@ def write_sample(
     """Write register.csv, districts.geojson and returns/<YYYY-YY>/*.xlsx under out_dir."""
     if rounds < 1:
         raise ValueError("a sample county needs at least one round")
-    if not re.fullmatch(r"\d{4}/\d{2}", latest_round or "") or int(
-        latest_round[:4]
-    ) > LAST_COMPLETION.year:
+    if (
+        not re.fullmatch(r"\d{4}/\d{2}", latest_round or "")
+        or int(latest_round[:4]) > LAST_COMPLETION.year
+    ):
         raise ValueError(
             f"latest round {latest_round!r}: expected YYYY/YY, no later than "
             f"{LAST_COMPLETION.year}/{(LAST_COMPLETION.year + 1) % 100:02d}"
@@ -790,17 +899,20 @@ def write_sample(
                     non_returners.append(urn)
                 continue
             completed = _completion(rng, round_name, latest)
-            record = _make_return(rng, s, quality[urn], locked[urn], round_name, completed,
-                                  labels)
+            record = _make_return(rng, s, quality[urn], locked[urn], round_name, completed, labels)
             jobs.append((str(folder / f"{urn}.xlsx"), record))
             count += 1
             if rng.random() < 0.015:
                 # a second, later return for the same round supersedes the first
-                later = min(completed + timedelta(days=rng.randint(5, 40)), LAST_COMPLETION,
-                            date(int(round_name[:4]) + 1, 7, 31))
+                later = min(
+                    completed + timedelta(days=rng.randint(5, 40)),
+                    LAST_COMPLETION,
+                    date(int(round_name[:4]) + 1, 7, 31),
+                )
                 if later > completed:
-                    again = _make_return(rng, s, quality[urn] + 0.2, locked[urn], round_name,
-                                         later, labels)
+                    again = _make_return(
+                        rng, s, quality[urn] + 0.2, locked[urn], round_name, later, labels
+                    )
                     jobs.append((str(folder / f"{urn} resubmitted.xlsx"), again))
                     count += 1
                     superseding += 1
@@ -851,8 +963,11 @@ def _write_boundaries(path: Path, polygons: list) -> None:
         "type": "FeatureCollection",
         "name": "Synthetic Kent districts (sample county, not real boundaries)",
         "features": [
-            {"type": "Feature", "properties": {"LAD20CD": code, "LAD20NM": name},
-             "geometry": geometry}
+            {
+                "type": "Feature",
+                "properties": {"LAD20CD": code, "LAD20NM": name},
+                "geometry": geometry,
+            }
             for code, name, geometry in polygons
         ],
     }

@@ -55,8 +55,13 @@ def good_return(
         "Self-review": [["Indicator ID", "Statement", "Response", "Evidence"]]
         + [[r["indicator_id"], r["statement"], response, "seen"] for r in indicators()],
         "Policies": [
-            ["Policy", "Last reviewed", "Approved by governors", "Pupils consulted",
-             "Families consulted"],
+            [
+                "Policy",
+                "Last reviewed",
+                "Approved by governors",
+                "Pupils consulted",
+                "Families consulted",
+            ],
         ]  # fmt: skip
         + [[r["label"], dt.date(2026, 3, 1), "Yes", "No", "Y"] for r in policies()],
         "Training": [["Staff group", "Headcount", "Trained in last 12 months"]]

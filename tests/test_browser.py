@@ -20,8 +20,8 @@ from playwright.sync_api import Page
 from pptx import Presentation
 from pypdf import PdfReader
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
 from presentation import palette
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -255,7 +255,8 @@ def _a_school(db: Path) -> tuple[int, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         urn, name = con.execute(
-            "SELECT s.urn, s.name FROM gold.support_flags JOIN gold.school_overview AS s USING (urn) "
+            "SELECT s.urn, s.name FROM gold.support_flags "
+            "JOIN gold.school_overview AS s USING (urn) "
             "ORDER BY s.urn LIMIT 1"
         ).fetchone()
     finally:
@@ -282,9 +283,7 @@ def test_the_school_profile_hands_over_the_schools_governor_report(
     assert str(urn) in text
 
 
-def test_presentation_mode_hides_the_sidebar_and_enlarges_the_page(
-    server: str, page: Page
-) -> None:
+def test_presentation_mode_hides_the_sidebar_and_enlarges_the_page(server: str, page: Page) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})  # a projector
     page.goto(f"{server}/?present=1")
     wait_ready(page)

@@ -313,7 +313,9 @@ def test_the_real_kent_register_gets_a_setting_for_every_school_and_all_open_are
     )
     assert sum(counts.values()) == len(frame.head(200)["URN"].unique())
     assert counts.get("Primary", 0) > 50
-    assert lh.con.execute("SELECT bool_and(expected_to_return) FROM gold.school_overview").fetchone()[0]
+    assert lh.con.execute(
+        "SELECT bool_and(expected_to_return) FROM gold.school_overview"
+    ).fetchone()[0]
 
 
 def test_changing_a_seed_csv_changes_the_result_with_no_code_change(tmp_path):

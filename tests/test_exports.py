@@ -8,8 +8,8 @@ from datetime import date
 import openpyxl
 import pandas as pd
 
-from presentation import exports, palette
 from lakehouse.filters import Filters
+from presentation import exports, palette
 
 
 def _rows() -> pd.DataFrame:

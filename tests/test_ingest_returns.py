@@ -432,8 +432,12 @@ def test_a_template_filled_in_by_a_school_reads_back_the_same_values(tmp_path):
     template = pytest.importorskip("ingest.template")
     path = template.write_template(tmp_path / "t.xlsx", {"urn": 118234, "name": "Oak"}, "2026/27")
     book = openpyxl.load_workbook(path)
-    filled = {"Date completed": dt.date(2026, 9, 30), "Filtering approach": "Locked down",
-              "Monitoring approach": "Physical supervision", "Pupils taught off-site": 3}
+    filled = {
+        "Date completed": dt.date(2026, 9, 30),
+        "Filtering approach": "Locked down",
+        "Monitoring approach": "Physical supervision",
+        "Pupils taught off-site": 3,
+    }
     for row in book["School"].iter_rows():
         if row[0].value in filled:
             row[1].value = filled[row[0].value]

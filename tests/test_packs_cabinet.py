@@ -9,11 +9,11 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from lakehouse.filters import Filters
 from packs import suppress
 from packs.__main__ import run
 from packs.cabinet import PackError, cabinet_pack_pptx
 from tests.conftest import require_chromium
-from lakehouse.filters import Filters
 
 CHART_SLIDES = (
     "Grades in the five areas",
@@ -54,8 +54,12 @@ def test_the_pack_has_every_slide_and_a_picture_on_each_chart_slide(gold_reader)
     slides = _slides(cabinet_pack_pptx(gold_reader, Filters()))
     titles = [_title(s) for s in slides]
     assert titles[0] == "Online safety in our schools"
-    for expected in ("Headline numbers", *CHART_SLIDES, "How the grades are worked out",
-                     "Data sources and licences"):
+    for expected in (
+        "Headline numbers",
+        *CHART_SLIDES,
+        "How the grades are worked out",
+        "Data sources and licences",
+    ):
         assert expected in titles
     for slide in slides:
         if _title(slide) in CHART_SLIDES:

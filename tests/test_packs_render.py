@@ -17,12 +17,12 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
+from lakehouse.filters import Filters
 from packs import render
 from packs.cabinet import cabinet_pack_pptx
 from packs.governor import governor_report_pdf
 from tests.gold_fixture import build_gold_db
 from ui import projector
-from lakehouse.filters import Filters
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "packs"
 
@@ -63,7 +63,9 @@ def test_the_county_map_draws_offline():
 
     frames = __import__("tests.gold_fixture", fromlist=["frames"]).frames()
     districts = frames["district_shapes"].assign(schools=4, flagged_pct=[10.0, 50.0, 90.0])
-    fig = charts.county_map(districts, frames["school_overview"].iloc[0:0], "priority", "flagged_pct")
+    fig = charts.county_map(
+        districts, frames["school_overview"].iloc[0:0], "priority", "flagged_pct"
+    )
     png = render.figure_png(fig, width=600, height=400, scale=1)
     im = Image.open(io.BytesIO(png)).convert("RGB")
     assert len(im.getcolors(600 * 400) or []) > 10  # shaded districts, not a blank box
@@ -84,15 +86,29 @@ def test_every_page_of_the_packs_renders_to_a_non_blank_image(tmp_path):
     (tmp_path / "governor.pdf").write_bytes(governor_report_pdf(db, 900004))
     db.close()
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx), str(public)],
-        check=True, capture_output=True, timeout=240,
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(pptx),
+            str(public),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
     )
     for stem in ("cabinet", "cabinet-public", "governor"):
         pdf = tmp_path / f"{stem}.pdf"
         assert pdf.exists(), f"{stem}.pdf was not produced"
-        subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(ARTIFACTS / stem)],
-                       check=True, timeout=120)
+        subprocess.run(
+            ["pdftoppm", "-r", "50", "-png", str(pdf), str(ARTIFACTS / stem)],
+            check=True,
+            timeout=120,
+        )
         pages = sorted(ARTIFACTS.glob(f"{stem}-*.png"))
         assert pages, f"no page images for {stem}"
         blank = [p.name for p in pages if not _not_blank(p)]
@@ -123,7 +139,11 @@ def test_presentation_charts_are_taller_and_normal_charts_unchanged():
 
 def test_the_presentation_css_hides_the_sidebar_and_toolbar_and_enlarges_metrics():
     css = projector.presentation_css()
-    for selector in ('[data-testid="stSidebar"]', '[data-testid="stToolbar"]',
-                     '[data-testid="stHeader"]', '[data-testid="stMetricValue"]'):
+    for selector in (
+        '[data-testid="stSidebar"]',
+        '[data-testid="stToolbar"]',
+        '[data-testid="stHeader"]',
+        '[data-testid="stMetricValue"]',
+    ):
         assert selector in css
     assert "display: none" in css

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from lakehouse import queries
-from tests import gold_fixture
 from lakehouse.filters import Filters
+from tests import gold_fixture
 
 
 @pytest.fixture

@@ -13,14 +13,22 @@ import pytest
 
 from ingest.boundaries import load_boundaries, signed_area
 from ingest.register import load_register
-from samplecounty.generate import point_in_polygon, round_names, tree_digest, write_sample
 from lakehouse.db import ensure_bronze
+from samplecounty.generate import point_in_polygon, round_names, tree_digest, write_sample
 
 KENT = {
-    "E07000105": "Ashford", "E07000106": "Canterbury", "E07000107": "Dartford",
-    "E07000108": "Dover", "E07000109": "Gravesham", "E07000110": "Maidstone",
-    "E07000111": "Sevenoaks", "E07000112": "Folkestone and Hythe", "E07000113": "Swale",
-    "E07000114": "Thanet", "E07000115": "Tonbridge and Malling", "E07000116": "Tunbridge Wells",
+    "E07000105": "Ashford",
+    "E07000106": "Canterbury",
+    "E07000107": "Dartford",
+    "E07000108": "Dover",
+    "E07000109": "Gravesham",
+    "E07000110": "Maidstone",
+    "E07000111": "Sevenoaks",
+    "E07000112": "Folkestone and Hythe",
+    "E07000113": "Swale",
+    "E07000114": "Thanet",
+    "E07000115": "Tonbridge and Malling",
+    "E07000116": "Tunbridge Wells",
 }
 
 
@@ -47,12 +55,24 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path):
 
 def test_the_register_uses_real_gias_headers_kent_districts_and_six_digit_urns(register_rows):
     assert list(register_rows[0]) == [
-        "URN", "EstablishmentName", "TypeOfEstablishment (name)",
-        "EstablishmentTypeGroup (name)", "PhaseOfEducation (name)",
-        "EstablishmentStatus (name)", "LA (name)", "DistrictAdministrative (name)",
-        "DistrictAdministrative (code)", "Postcode", "Easting", "Northing", "NumberOfPupils"]
-    assert {(r["DistrictAdministrative (code)"], r["DistrictAdministrative (name)"])
-            for r in register_rows} == set(KENT.items())
+        "URN",
+        "EstablishmentName",
+        "TypeOfEstablishment (name)",
+        "EstablishmentTypeGroup (name)",
+        "PhaseOfEducation (name)",
+        "EstablishmentStatus (name)",
+        "LA (name)",
+        "DistrictAdministrative (name)",
+        "DistrictAdministrative (code)",
+        "Postcode",
+        "Easting",
+        "Northing",
+        "NumberOfPupils",
+    ]
+    assert {
+        (r["DistrictAdministrative (code)"], r["DistrictAdministrative (name)"])
+        for r in register_rows
+    } == set(KENT.items())
     assert {r["LA (name)"] for r in register_rows} == {"Kent"}
     urns = [r["URN"] for r in register_rows]
     assert len(set(urns)) == len(urns) == 300
@@ -80,12 +100,21 @@ def test_every_school_point_falls_inside_its_own_district_polygon(county):
     register = load_register(con, county.register)
     boundaries = load_boundaries(con, county.boundaries)
     assert (register.rows, register.skipped, boundaries.districts) == (300, 0, 12)
-    shapes = {code: json.loads(g) for code, g in con.execute(
-        "SELECT district_code, geometry FROM bronze.boundaries").fetchall()}
-    assert {code: name for code, name in con.execute(
-        "SELECT district_code, district_name FROM bronze.boundaries").fetchall()} == KENT
-    located = con.execute("SELECT urn, district_code, lat, lon FROM bronze.register "
-                          "WHERE lat IS NOT NULL").fetchall()
+    shapes = {
+        code: json.loads(g)
+        for code, g in con.execute(
+            "SELECT district_code, geometry FROM bronze.boundaries"
+        ).fetchall()
+    }
+    assert {
+        code: name
+        for code, name in con.execute(
+            "SELECT district_code, district_name FROM bronze.boundaries"
+        ).fetchall()
+    } == KENT
+    located = con.execute(
+        "SELECT urn, district_code, lat, lon FROM bronze.register WHERE lat IS NOT NULL"
+    ).fetchall()
     assert len(located) >= 295
     outside = [r for r in located if not point_in_polygon(r[3], r[2], shapes[r[1]])]
     assert outside == []
@@ -100,8 +129,12 @@ def test_returns_are_written_for_each_round_with_most_schools_returning(county, 
     assert county.rounds == ["2024/25", "2025/26", "2026/27"] == round_names("2026/27", 3)
     folders = sorted(p.name for p in county.returns_dir.iterdir())
     assert folders == ["2024-25", "2025-26", "2026-27"]
-    expected = sum(1 for r in register_rows if r["EstablishmentStatus (name)"] != "Closed"
-                   and "independent" not in r["TypeOfEstablishment (name)"].lower())
+    expected = sum(
+        1
+        for r in register_rows
+        if r["EstablishmentStatus (name)"] != "Closed"
+        and "independent" not in r["TypeOfEstablishment (name)"].lower()
+    )
     latest_urns = {p.stem.split()[0] for p in (county.returns_dir / "2026-27").glob("1*.xlsx")}
     assert 0.8 * expected <= len(latest_urns) < expected  # a chase list remains
     assert county.superseding >= 1
@@ -111,16 +144,24 @@ def test_returns_are_written_for_each_round_with_most_schools_returning(county, 
 def test_messy_and_bad_files_sit_in_the_latest_round(county):
     latest = county.returns_dir / "2026-27"
     assert {p.name for p in county.messy} == {
-        "messy-upper-case-sheets.xlsx", "messy-responses-and-dates.xlsx",
-        "messy-notes-totals-overtrained.xlsx"}
+        "messy-upper-case-sheets.xlsx",
+        "messy-responses-and-dates.xlsx",
+        "messy-notes-totals-overtrained.xlsx",
+    }
     assert {p.name for p in county.bad} == {
-        "bad-not-a-workbook.xlsx", "bad-corrupt.xlsx", "bad-no-school-sheet.xlsx",
-        "bad-urn-not-in-register.xlsx", "bad-completed-in-future.xlsx", "bad-no-round.xlsx"}
+        "bad-not-a-workbook.xlsx",
+        "bad-corrupt.xlsx",
+        "bad-no-school-sheet.xlsx",
+        "bad-urn-not-in-register.xlsx",
+        "bad-completed-in-future.xlsx",
+        "bad-no-round.xlsx",
+    }
     assert all(p.parent == latest for p in county.messy + county.bad)
 
 
 def test_the_return_reader_accepts_every_good_and_messy_file_and_rejects_every_bad_one(
-        county, register_rows):
+    county, register_rows
+):
     returns = pytest.importorskip("ingest.returns")
     urns = {int(r["URN"]) for r in register_rows}
     today = dt.date(2026, 11, 28)
@@ -141,8 +182,9 @@ def test_the_return_reader_accepts_every_good_and_messy_file_and_rejects_every_b
             assert read.pupil_survey_pct == 80
             assert any("Maybe" in m.message for m in read.messages)
         if path.name == "messy-notes-totals-overtrained.xlsx":
-            assert any(m.severity == "error" and m.location.startswith("Training!")
-                       for m in read.messages)
+            assert any(
+                m.severity == "error" and m.location.startswith("Training!") for m in read.messages
+            )
     locked = filtering["locked_down"] / sum(filtering.values())
     assert 0.2 < locked < 0.5  # about a third locked down
 
@@ -169,7 +211,8 @@ def test_the_sample_is_written_under_the_given_folder_only(tmp_path):
 
 @pytest.mark.parametrize("latest", ["2026-27", "2030/31", ""])
 def test_a_latest_round_that_is_malformed_or_would_date_returns_in_the_future_is_refused(
-        tmp_path, latest):
+    tmp_path, latest
+):
     with pytest.raises(ValueError, match="latest round"):
         write_sample(tmp_path, schools=30, latest_round=latest)
 

@@ -30,8 +30,12 @@ def validations(ws) -> dict[str, object]:
     found = {}
     for dv in ws.data_validations.dataValidation:
         for cell_range in dv.sqref.ranges:
-            for row in ws.iter_rows(min_row=cell_range.min_row, max_row=cell_range.max_row,
-                                    min_col=cell_range.min_col, max_col=cell_range.max_col):
+            for row in ws.iter_rows(
+                min_row=cell_range.min_row,
+                max_row=cell_range.max_row,
+                min_col=cell_range.min_col,
+                max_col=cell_range.max_col,
+            ):
                 for cell in row:
                     found[cell.coordinate] = dv
     return found
@@ -45,12 +49,23 @@ def school_row(ws, field_key: str) -> int:
 def test_the_template_has_the_six_sheets_with_their_headers(book):
     assert book.sheetnames == SHEETS
     assert [c.value for c in book["Self-review"][1]] == [
-        "Indicator ID", "Statement", "Response", "Evidence"]
+        "Indicator ID",
+        "Statement",
+        "Response",
+        "Evidence",
+    ]
     assert [c.value for c in book["Policies"][1]] == [
-        "Policy", "Last reviewed", "Approved by governors", "Pupils consulted",
-        "Families consulted"]
+        "Policy",
+        "Last reviewed",
+        "Approved by governors",
+        "Pupils consulted",
+        "Families consulted",
+    ]
     assert [c.value for c in book["Training"][1]] == [
-        "Staff group", "Headcount", "Trained in last 12 months"]
+        "Staff group",
+        "Headcount",
+        "Trained in last 12 months",
+    ]
     assert [c.value for c in book["Incidents"][1]] == ["Category", "Number this year"]
     assert [c.value for c in book["School"][1]][:2] == ["Field", "Value"]
 
@@ -96,8 +111,9 @@ def test_counts_are_whole_numbers_and_trained_cannot_exceed_headcount(book):
     assert training["B2"].type == "whole"
     assert (training["C2"].type, training["C2"].formula2) == ("whole", "B2")
     incidents = validations(book["Incidents"])
-    assert all(incidents[f"B{r}"].type == "whole"
-               for r in range(2, len(spec.incident_categories()) + 2))
+    assert all(
+        incidents[f"B{r}"].type == "whole" for r in range(2, len(spec.incident_categories()) + 2)
+    )
 
 
 def test_headers_and_labels_are_protected_and_only_input_cells_are_unlocked(book):
@@ -138,18 +154,38 @@ def _register(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
 def test_all_templates_go_to_open_schools_expected_to_return_from_the_register(tmp_path):
     con = duckdb.connect()
     ensure_bronze(con)
-    _register(con, [
-        (118234, "Oak Primary: School/Academy", "Open", "Community school",
-         "Local authority maintained schools"),
-        (118300, "Old Mill Primary", "Closed", "Community school",
-         "Local authority maintained schools"),
-        (118400, "Hill Prep", "Open", "Other independent school", "Independent schools"),
-        (118500, "Beech Primary", "Open, but proposed to close", "Academy converter",
-         "Academies"),
-    ])
+    _register(
+        con,
+        [
+            (
+                118234,
+                "Oak Primary: School/Academy",
+                "Open",
+                "Community school",
+                "Local authority maintained schools",
+            ),
+            (
+                118300,
+                "Old Mill Primary",
+                "Closed",
+                "Community school",
+                "Local authority maintained schools",
+            ),
+            (118400, "Hill Prep", "Open", "Other independent school", "Independent schools"),
+            (
+                118500,
+                "Beech Primary",
+                "Open, but proposed to close",
+                "Academy converter",
+                "Academies",
+            ),
+        ],
+    )
     written = write_all_templates(tmp_path / "out", con, "2026/27")
     assert [p.name for p in written] == [
-        "118234 Oak Primary School Academy.xlsx", "118500 Beech Primary.xlsx"]
+        "118234 Oak Primary School Academy.xlsx",
+        "118500 Beech Primary.xlsx",
+    ]
     ws = openpyxl.load_workbook(written[1])["School"]
     assert ws[f"B{school_row(ws, 'urn')}"].value == 118500
 
@@ -157,9 +193,11 @@ def test_all_templates_go_to_open_schools_expected_to_return_from_the_register(t
 def test_all_templates_prefer_silver_schools_when_the_models_are_built(tmp_path):
     con = duckdb.connect()
     ensure_bronze(con)
-    con.execute("CREATE TABLE silver.schools AS SELECT * FROM (VALUES "
-                "(100001, 'Ash Primary', true, true), (100002, 'Gone School', false, false),"
-                "(100003, 'Indie School', true, false)) t(urn, name, is_open, expected_to_return)")
+    con.execute(
+        "CREATE TABLE silver.schools AS SELECT * FROM (VALUES "
+        "(100001, 'Ash Primary', true, true), (100002, 'Gone School', false, false),"
+        "(100003, 'Indie School', true, false)) t(urn, name, is_open, expected_to_return)"
+    )
     written = write_all_templates(tmp_path / "out", con)
     assert [p.name for p in written] == ["100001 Ash Primary.xlsx"]
 
@@ -173,7 +211,8 @@ def test_a_template_filled_in_reads_back_as_the_same_values(tmp_path):
     school[f"B{school_row(school, 'completed_on')}"] = dt.datetime(2026, 10, 5)
     school[f"B{school_row(school, 'filtering')}"] = "Locked down"
     school[f"B{school_row(school, 'monitoring')}"] = (
-        "Physical supervision; Active technology monitoring")
+        "Physical supervision; Active technology monitoring"
+    )
     school[f"B{school_row(school, 'pupils_offsite')}"] = 3
     school[f"B{school_row(school, 'pupil_survey_pct')}"] = 82
     choices = ["Fully in place", "Partly in place", "Not in place", "Not applicable"]
@@ -214,11 +253,16 @@ def test_a_template_filled_in_reads_back_as_the_same_values(tmp_path):
         assert got[key].last_reviewed == dt.date(2026, 1 + k, 10)
         assert got[key].approved_by_governors is ((k + 3) % 2 == 1)
         assert got[key].families_consulted is ((k + 5) % 2 == 1)
-    group_keys = [g["staff_group"] for g in
-                  sorted(spec.staff_groups(), key=lambda g: int(g["sort_order"]))]
+    group_keys = [
+        g["staff_group"] for g in sorted(spec.staff_groups(), key=lambda g: int(g["sort_order"]))
+    ]
     assert {t.staff_group: (t.headcount, t.trained) for t in read.training} == {
-        key: (10 + k, 5 + k) for k, key in enumerate(group_keys)}
-    category_keys = [c["category"] for c in
-                     sorted(spec.incident_categories(), key=lambda c: int(c["sort_order"]))]
+        key: (10 + k, 5 + k) for k, key in enumerate(group_keys)
+    }
+    category_keys = [
+        c["category"]
+        for c in sorted(spec.incident_categories(), key=lambda c: int(c["sort_order"]))
+    ]
     assert {i.category: i.count for i in read.incidents} == {
-        key: k for k, key in enumerate(category_keys)}
+        key: k for k, key in enumerate(category_keys)
+    }

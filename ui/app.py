@@ -20,8 +20,8 @@ import streamlit as st
 
 from lakehouse import queries
 from lakehouse.db import ReadOnlyDatabase, db_path
-from presentation.exports import csv_bytes
 from lakehouse.filters import FILTERING_CHOICES, QP_KEYS, Filters
+from presentation.exports import csv_bytes
 
 T = TypeVar("T")
 
