@@ -1,0 +1,75 @@
+"""The transactional store beside the analytical database: casework, audit, roles.
+
+The analytical DuckDB file is replaced whole on every write (copy and swap), so
+anything officers type in must live elsewhere: an SQLite file in WAL mode next
+to it, which many sessions and processes can write at once and which no
+ingest or build ever replaces. ``lakehouse build`` only reads it.
+
+Each feature module (casework, audit, roles) registers its own DDL with
+:func:`register_schema`; :func:`connect` applies every registered schema, so a
+fresh store is created complete on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from lakehouse.db import db_path
+
+BUSY_TIMEOUT_MS = 15_000
+_SCHEMAS: dict[str, str] = {}
+
+
+def store_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """The store for an analytical database: ``esafety.duckdb`` -> ``esafety.store.sqlite``.
+
+    ``$ESAFETY_STORE`` overrides it (a council may keep casework on other storage).
+    """
+    env = os.environ.get("ESAFETY_STORE")
+    if env and db is None:
+        return Path(env).expanduser().resolve()
+    live = db_path(db)
+    return live.with_name(live.stem + ".store.sqlite")
+
+
+def register_schema(name: str, ddl: str) -> None:
+    """Add a feature's ``CREATE TABLE IF NOT EXISTS ...`` statements (idempotent DDL only)."""
+    _SCHEMAS[name] = ddl
+
+
+def connect(
+    db: str | os.PathLike[str] | None = None, *, path: Path | None = None
+) -> sqlite3.Connection:
+    """An open connection to the store, every registered schema applied.
+
+    Autocommit mode (``isolation_level=None``): callers group writes with
+    :func:`transaction`, which takes the write lock up front so two sessions
+    never deadlock upgrading a read lock.
+    """
+    target = path or store_path(db)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA synchronous = NORMAL")
+    for ddl in _SCHEMAS.values():
+        con.executescript(ddl)
+    return con
+
+
+@contextmanager
+def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any exception."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
