@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from functools import cache, lru_cache
 
+from lakehouse.rounds import RoundError
+from lakehouse.rounds import parse_round as _parse_round
 from lakehouse.spec import normalise as _normalise
 from lakehouse.spec import synonyms
 
@@ -33,7 +35,6 @@ _MONTHS = {
     "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
 
-_ROUND = re.compile(r"^\s*(\d{4})\s*[/\-–—]\s*(\d{2}|\d{4})\s*$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([a-z]+)\.?,?[\s\-]+(\d{4})$")
@@ -87,19 +88,13 @@ def parse_urn(value: object) -> Parsed:
 
 
 def parse_round(value: object) -> Parsed:
-    """A collection round as ``YYYY/YY`` from ``2026/27``, ``2026-27``, ``2026/2027``..."""
+    """A collection round as ``YYYY/YY`` (the project's one parser, :mod:`lakehouse.rounds`)."""
     if is_blank(value):
         return None, "collection round is blank"
-    match = _ROUND.match(text(value) or "")
-    if not match:
-        return None, f"'{_show(value)}' is not a collection round like 2026/27"
-    first, second = int(match[1]), match[2]
-    expected = first + 1
-    if (len(second) == 4 and int(second) != expected) or (
-        len(second) == 2 and int(second) != expected % 100
-    ):
-        return None, f"'{_show(value)}' is not a collection round: the years must be consecutive"
-    return f"{first}/{expected % 100:02d}", None
+    try:
+        return _parse_round(text(value) or ""), None
+    except RoundError as exc:
+        return None, str(exc)
 
 
 def _serial_to_date(serial: float) -> dt.date | None:
