@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from lakehouse.build import METHODOLOGY, ROUND_PATTERN, BuildError, build, render_methodology
+from lakehouse.build import METHODOLOGY, BuildError, build, render_methodology
 from lakehouse.db import DatabaseBusy, db_path, writing
+from lakehouse.rounds import RoundError, parse_round
 
 
 def _as_of(text: str) -> date:
@@ -25,9 +26,10 @@ def _as_of(text: str) -> date:
 
 
 def _round(text: str) -> str:
-    if not ROUND_PATTERN.match(text):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a round written YYYY/YY (e.g. 2026/27)")
-    return text
+    try:
+        return parse_round(text)
+    except RoundError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:

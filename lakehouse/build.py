@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from lakehouse.db import ensure_bronze
+from lakehouse.rounds import RoundError, parse_round
 from lakehouse.spec import SEEDS_DIR
 
 LAKEHOUSE_DIR = Path(__file__).resolve().parent
@@ -27,7 +28,6 @@ MODELS_DIR = LAKEHOUSE_DIR / "models"
 DATA_TESTS_DIR = LAKEHOUSE_DIR / "data_tests"
 METHODOLOGY = LAKEHOUSE_DIR.parent / "docs" / "methodology.md"
 
-ROUND_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _REFERENCE = re.compile(r"\b(silver|gold|seeds)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _CREATES = re.compile(
@@ -50,9 +50,9 @@ REQUIRED_RULES = (
     "inadequate_grade",
     "inadequate_area_cap_grade",
     "training_gap_grade",
-    "priority_high_flags",
-    "priority_medium_flags",
-    "priority_low_flags",
+    "priority_high_concerns",
+    "priority_medium_concerns",
+    "casework_capacity",
     "deadline_month",
     "deadline_day",
 )
@@ -86,9 +86,13 @@ SEED_COLUMNS: dict[str, dict[str, str]] = {
         "label": "text",
         "description": "text",
         "suggested_action": "text",
+        "kind": "text",
+        "weight": "int",
         "forces_high_priority": "bool",
+        "county_action": "",
         "sort_order": "int",
     },
+    "priorities": {"priority": "text", "label": "text", "sort_order": "int", "description": "text"},
     "setting_rules": {"rule_order": "int", "setting": "text", "phase_like": "", "type_like": ""},
     "independence_rules": {"field": "text", "pattern": "text"},
     "open_status_rules": {"status": "text", "is_open": "bool"},
@@ -230,6 +234,13 @@ def _check_consistency(seeds: dict[str, list[dict[str, str]]]) -> None:
             raise SeedError(
                 f"indicators.csv row {number}, column area: '{row['area']}' is not in areas.csv"
             )
+    for number, row in enumerate(seeds["flags"], start=2):
+        if row["kind"] not in ("concern", "theme"):
+            raise SeedError(
+                f"flags.csv row {number}, column kind: '{row['kind']}' must be concern or theme"
+            )
+    if sorted(r["priority"] for r in seeds["priorities"]) != ["high", "low", "medium"]:
+        raise SeedError("priorities.csv: rows must be exactly high, medium and low")
     for number, row in enumerate(seeds["independence_rules"], start=2):
         if row["field"] not in ("type_group", "establishment_type"):
             raise SeedError(
@@ -327,12 +338,11 @@ def build(
     """
     started = time.perf_counter()
     as_of = as_of or date.today()
-    if round is not None and not ROUND_PATTERN.match(round):
-        raise BuildError(f"round '{round}' must be written YYYY/YY, for example 2026/27")
     if round is not None:
-        first, second = ROUND_PATTERN.match(round).groups()  # type: ignore[union-attr]
-        if (int(first) + 1) % 100 != int(second):
-            raise BuildError(f"round '{round}' is not one academic year (e.g. 2026/27)")
+        try:
+            round = parse_round(round)  # noqa: A001
+        except RoundError as exc:
+            raise BuildError(f"--round: {exc}") from None
 
     ensure_bronze(con)
     seeds = load_seeds(con, seeds_dir)
@@ -520,16 +530,39 @@ def methodology_tables(seeds_dir: Path | None = None) -> str:
     parts += ["", "### Flags for support", ""]
     parts.append(
         _table(
-            ["Flag", "Label", "When", "Suggested action", "Always high priority"],
+            ["Flag", "Label", "Kind", "Weight", "When", "Suggested action", "Always high priority"],
             [
                 [
                     r["flag"],
                     r["label"],
+                    r["kind"],
+                    r["weight"],
                     r["description"],
                     r["suggested_action"],
                     "yes" if r["forces_high_priority"].lower() == "true" else "no",
                 ]
                 for r in sorted(seeds["flags"], key=lambda r: int(r["sort_order"]))
+            ],
+        )
+    )
+    parts += ["", "### County-wide action for each theme", ""]
+    parts.append(
+        _table(
+            ["Theme", "County-wide action"],
+            [
+                [r["label"], r["county_action"]]
+                for r in sorted(seeds["flags"], key=lambda r: int(r["sort_order"]))
+                if r["kind"] == "theme"
+            ],
+        )
+    )
+    parts += ["", "### Support priorities", ""]
+    parts.append(
+        _table(
+            ["Priority", "Label", "Meaning"],
+            [
+                [r["priority"], r["label"], r["description"]]
+                for r in sorted(seeds["priorities"], key=lambda r: int(r["sort_order"]))
             ],
         )
     )

@@ -19,6 +19,15 @@ from pathlib import Path
 import duckdb
 
 from lakehouse.db import ReadOnlyDatabase, db_path
+from lakehouse.rounds import RoundError, parse_round
+
+
+def _round(text: str) -> str:
+    # one parser for every command: 2026-27 and 2026/2027 mean 2026/27
+    try:
+        return parse_round(text)
+    except RoundError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("cabinet", help="the cabinet PowerPoint pack")
     c.add_argument("--out", required=True, type=Path, help="the .pptx file to write")
     c.add_argument("--db", help="database path (default $ESAFETY_DB, else data/esafety.duckdb)")
-    c.add_argument("--round", help="collection round, YYYY/YY (default: the current round)")
+    c.add_argument(
+        "--round", type=_round, help="collection round, YYYY/YY (default: the current round)"
+    )
     c.add_argument("--district", action="append", default=[], help="a district (repeatable)")
     c.add_argument("--setting", action="append", default=[], help="a setting (repeatable)")
     c.add_argument("--filtering", choices=["managed", "locked_down"])
@@ -49,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--out", required=True, type=Path, help="the .pdf (or .zip) file to write")
     g.add_argument("--db", help="database path (default $ESAFETY_DB, else data/esafety.duckdb)")
-    g.add_argument("--round", help="collection round, YYYY/YY (default: the current round)")
+    g.add_argument(
+        "--round", type=_round, help="collection round, YYYY/YY (default: the current round)"
+    )
     return p
 
 
