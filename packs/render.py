@@ -26,6 +26,9 @@ _CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 _lock = threading.Lock()
 
+# traces drawn on x/y axes (the maps have none, and an axis setting would add empty axes)
+_CARTESIAN = {"bar", "scatter", "histogram", "box", "heatmap"}
+
 
 class RenderError(RuntimeError):
     """A chart could not be drawn as an image (no browser, or the browser failed)."""
@@ -91,17 +94,30 @@ def stop() -> None:
         kaleido.stop_sync_server(silence_warnings=True)
 
 
-def figure_png(
-    fig: go.Figure,
-    *,
-    width: int = SLIDE_WIDTH_PX,
-    height: int = SLIDE_HEIGHT_PX,
-    scale: float = DEFAULT_SCALE,
-) -> bytes:
-    """PNG bytes of a plotly figure, drawn by the shared browser."""
+def prepared(fig: go.Figure, width: int, height: int) -> go.Figure:
+    """A copy of ``fig`` laid out the same way in any process, at exactly ``width`` × ``height``.
+
+    The figure's template is named explicitly: a figure built in the Streamlit
+    app carries Streamlit's template (importing Streamlit makes it plotly's
+    default), which has no axis automargin, and kaleido then cut the labels off
+    (the pack from the Meeting packs page). Axis automargin is switched on
+    whatever the template, and the size is fixed so nothing depends on autosize.
+    """
+    from presentation.charts import TEMPLATE
+
+    out = go.Figure(fig)
+    out.update_layout(template=TEMPLATE, autosize=False, width=int(width), height=int(height))
+    if any(t.type in _CARTESIAN for t in out.data):
+        out.update_xaxes(automargin=True)
+        out.update_yaxes(automargin=True)
+    return out
+
+
+def _image(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     import kaleido
 
-    opts = {"format": "png", "width": int(width), "height": int(height), "scale": float(scale)}
+    fig = prepared(fig, width, height)
+    opts = {"format": fmt, "width": int(width), "height": int(height), "scale": float(scale)}
     # The sync server has one task queue and one result queue: two threads
     # (two Streamlit sessions) calling at once would swap results.
     with _lock:
@@ -110,6 +126,27 @@ def figure_png(
             data = kaleido.calc_fig_sync(fig, opts=opts, topojson=local_topojson_url())
         except Exception as exc:  # kaleido raises its own and choreographer's errors
             raise RenderError(f"chart image failed: {type(exc).__name__}: {exc}") from exc
-    if not isinstance(data, bytes | bytearray) or not bytes(data).startswith(b"\x89PNG"):
-        raise RenderError("chart image failed: the browser did not return a PNG")
+    if not isinstance(data, bytes | bytearray):
+        raise RenderError(f"chart image failed: the browser did not return {fmt.upper()}")
     return bytes(data)
+
+
+def figure_png(
+    fig: go.Figure,
+    *,
+    width: int = SLIDE_WIDTH_PX,
+    height: int = SLIDE_HEIGHT_PX,
+    scale: float = DEFAULT_SCALE,
+) -> bytes:
+    """PNG bytes of a plotly figure, drawn by the shared browser."""
+    data = _image(fig, "png", width, height, scale)
+    if not data.startswith(b"\x89PNG"):
+        raise RenderError("chart image failed: the browser did not return a PNG")
+    return data
+
+
+def figure_svg(
+    fig: go.Figure, *, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_HEIGHT_PX
+) -> bytes:
+    """The same drawing as :func:`figure_png` as SVG (tests measure its text boxes)."""
+    return _image(fig, "svg", width, height, 1.0)

@@ -17,8 +17,16 @@ import plotly.graph_objects as go
 
 from presentation import palette
 
-FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 15}
+FONT = {"family": "Source Sans Pro, Arial, DejaVu Sans, sans-serif", "size": 15}
+
+# Every figure names its own template. plotly stamps ``pio.templates.default`` into a
+# figure when it is built, and importing Streamlit switches that default to its
+# "streamlit" template, which has no axis automargin: figures built inside the app
+# then kept the 10 px margins and kaleido cut their category labels and ticks off,
+# while the same figure from the CLI (plotly's template) had room for them.
+TEMPLATE = "plotly_white"
 _BASE_LAYOUT: dict[str, Any] = {
+    "template": TEMPLATE,
     "font": FONT,
     "plot_bgcolor": "white",
     "paper_bgcolor": "white",
@@ -29,6 +37,9 @@ _BASE_LAYOUT: dict[str, Any] = {
 
 def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
     fig.update_layout(**_BASE_LAYOUT)
+    # the margins grow to fit tick and category labels whatever the template says
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     if title:
         fig.update_layout(title={"text": title, "x": 0, "xanchor": "left", "y": 0.98})
         fig.update_layout(margin={"t": 80})
@@ -443,6 +454,7 @@ def county_map(
             )
     centre, zoom = _view(lons, lats)
     fig.update_layout(
+        template=TEMPLATE,
         map={"style": "white-bg", "center": centre, "zoom": zoom},
         height=height,
         margin={"l": 0, "r": 0, "t": 10, "b": 60},

@@ -20,9 +20,11 @@ final AS (
         100.0 * sum(trained) / sum(headcount) AS coverage_pct,
         min(group_pct) AS min_group_pct,
         count(*) FILTER (WHERE is_below) AS groups_below,
-        -- floor so a group at 49.6% never reads as "50% trained"
+        -- round half up, the one rule of presentation/formatting.py, so "43% trained" here
+        -- agrees with 6/14 = 43% in every table (a group under the minimum can read as
+        -- the minimum itself only when it is within half a point of it)
         string_agg(
-            staff_group_label || ' ' || CAST(floor(group_pct) AS INTEGER) || '% trained',
+            staff_group_label || ' ' || CAST(floor(group_pct + 0.5) AS INTEGER) || '% trained',
             ', ' ORDER BY sort_order
         ) FILTER (WHERE is_below) AS groups_below_text
     FROM renamed
