@@ -122,51 +122,155 @@ def file_version(path: str | os.PathLike[str] | None = None) -> tuple[int, int] 
     return (st.st_ino, st.st_mtime_ns)
 
 
-class ReadOnlyDatabase:
-    """One shared read-only connection that follows swap-ins.
+class Snapshot:
+    """One version of the database file, held open while anyone uses it.
 
-    DuckDB caches open databases by path inside a process: reopening while the
-    old connection lives silently returns the old data. So on a new file
-    version we close the old connection first, then reopen. Each query takes
-    its own cursor (DuckDB 2 raises "unfinished result" when one connection is
-    reused across queries, and cursors are the thread-safe way).
+    A script run (or any unit of work) takes one with
+    :meth:`ReadOnlyDatabase.snapshot` and reads only through it, so every query
+    in the run sees the same file version, and the connection is closed only
+    when the last holder lets go, never under a query.
+    """
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, version: tuple[int, int]):
+        self.path = path
+        self.version: tuple[int, int] | None = version
+        self._con: duckdb.DuckDBPyConnection | None = con
+        self._lock = threading.Lock()
+        self.refs = 0
+        self.retired = False
+
+    def exists(self) -> bool:
+        return True
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor on this version (one per query: the thread-safe way)."""
+        with self._lock:
+            if self._con is None:
+                raise RuntimeError(f"the snapshot of {self.path} was closed")
+            return self._con.cursor()
+
+    def _close(self) -> None:
+        with self._lock:
+            con, self._con = self._con, None
+        if con is not None:
+            con.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._con is None
+
+
+class ReadOnlyDatabase:
+    """The app's read-only view of the live file: snapshots that follow swap-ins.
+
+    Writers replace the file whole (``writing``). Each caller takes a
+    :class:`Snapshot` of the version live at that moment; a swapped-out
+    version's connection closes only when its last holder releases it, and the
+    next :meth:`snapshot` after a swap opens the new file.
+
+    DuckDB caches open databases by path inside a process (reopening the same
+    path while an old connection lives returns the old data), so each version is
+    opened through its own hard link to the file's inode, removed right after
+    the open. Where links cannot be made (a read-only folder) we fall back to
+    closing the old version first, which is only safe when nothing else holds it.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = db_path(path)
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._version: tuple[int, int] | None = None
+        self._current: Snapshot | None = None
         self._lock = threading.Lock()
+        self._opened = 0
+        self._links_ok = True
 
     @property
     def version(self) -> tuple[int, int] | None:
-        """The file version the caller should key cached frames on."""
+        """The live file's version (what the next snapshot will hold)."""
         return file_version(self.path)
 
     def exists(self) -> bool:
         return self.path.exists()
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A fresh cursor on the current file; raises FileNotFoundError when there is none."""
-        with self._lock:
-            current = file_version(self.path)
-            if current is None:
-                self._close()
-                raise FileNotFoundError(self.path)
-            if self._con is None or current != self._version:
-                self._close()
-                self._con = connect_readonly(self.path)
-                self._version = current
-            return self._con.cursor()
+    def acquire(self) -> Snapshot:
+        """Hold the live version (open it if it is new); pair with :meth:`release`.
 
-    def _close(self) -> None:
-        if self._con is not None:
-            try:
-                self._con.close()
-            finally:
-                self._con = None
-                self._version = None
+        Raises FileNotFoundError when there is no database file.
+        """
+        with self._lock:
+            live = file_version(self.path)
+            if live is None:
+                self._retire_current()
+                raise FileNotFoundError(self.path)
+            snap = self._current
+            stale = snap is None or snap.version != live
+            if stale and snap is not None and snap.refs > 0 and not self._links_ok:
+                stale = False  # cannot open beside it: keep serving it until it is let go
+            if stale:
+                self._retire_current()
+                snap = self._open()
+                self._current = snap
+            snap.refs += 1
+            return snap
+
+    def release(self, snap: Snapshot) -> None:
+        """Let go of a snapshot; a swapped-out one closes with its last holder."""
+        with self._lock:
+            snap.refs -= 1
+            if snap.retired and snap.refs <= 0:
+                snap._close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        """``with db.snapshot() as snap:`` one file version for the whole block."""
+        snap = self.acquire()
+        try:
+            yield snap
+        finally:
+            self.release(snap)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the live version, for one-thread callers (the CLI, packs).
+
+        Concurrent callers (the app) take a :meth:`snapshot` instead, so a swap
+        never closes the connection under them.
+        """
+        snap = self.acquire()
+        try:
+            return snap.cursor()
+        finally:
+            self.release(snap)
+
+    def _open(self) -> Snapshot:
+        self._opened += 1
+        link = self.path.with_name(f".{self.path.name}.{os.getpid()}.{self._opened}.ro")
+        try:
+            os.link(self.path, link)
+        except OSError:
+            # no links here: the old version must be closed before the path reopens
+            self._links_ok = False
+            return self._open_direct()
+        try:
+            st = os.stat(link)
+            con = duckdb.connect(str(link), read_only=True)
+        finally:
+            link.unlink(missing_ok=True)
+        return Snapshot(self.path, con, (st.st_ino, st.st_mtime_ns))
+
+    def _open_direct(self) -> Snapshot:
+        version = file_version(self.path)
+        con = connect_readonly(self.path)
+        if version is None:  # pragma: no cover - removed between the two calls
+            con.close()
+            raise FileNotFoundError(self.path)
+        return Snapshot(self.path, con, version)
+
+    def _retire_current(self) -> None:
+        snap, self._current = self._current, None
+        if snap is None:
+            return
+        snap.retired = True
+        if snap.refs <= 0:
+            snap._close()
 
     def close(self) -> None:
         with self._lock:
-            self._close()
+            self._retire_current()

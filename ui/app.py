@@ -10,8 +10,10 @@ other ui modules.
 from __future__ import annotations
 
 import inspect
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,11 +21,12 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from lakehouse import queries
-from lakehouse.db import ReadOnlyDatabase, db_path
+from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import FILTERING_CHOICES, QP_KEYS, Filters
 from presentation.exports import csv_bytes
 
 T = TypeVar("T")
+_log = logging.getLogger("esafety.app")
 
 K_ROUND, K_DISTRICTS, K_SETTINGS, K_FILTERING = (
     "f_round",
@@ -118,15 +121,45 @@ def _database(path: str) -> ReadOnlyDatabase:
     return ReadOnlyDatabase(path)
 
 
-def get_db() -> ReadOnlyDatabase:
-    """The process-wide read-only database for ``$ESAFETY_DB`` (it follows swap-ins)."""
+def get_db() -> ReadOnlyDatabase | Snapshot:
+    """The database this script run reads: its snapshot, else the process-wide reader.
+
+    Inside :func:`run_snapshot` (dashboard.py wraps every run in it) this is the
+    one file version the run started with, so a swap mid-run never mixes two
+    versions on a page nor closes the connection under it.
+    """
+    snap = getattr(_run, "snapshot", None)
+    if snap is not None:
+        return snap
     return _database(str(db_path()))
 
 
+@contextmanager
+def run_snapshot() -> Iterator[None]:
+    """Hold one version of the database for the whole script run (none if there is no file)."""
+    db = _database(str(db_path()))
+    try:
+        snap = db.acquire()
+    except FileNotFoundError:
+        snap = None
+    except Exception:  # a corrupt file: pages say so through database_state
+        _log.exception("could not open %s", db.path)
+        snap = None
+    _run.snapshot = snap
+    try:
+        yield
+    finally:
+        _run.snapshot = None
+        if snap is not None:
+            db.release(snap)
+
+
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(name: str, path: str, version: tuple[int, int] | None, args: tuple[Any, ...]) -> Any:
+def _cached(
+    name: str, path: str, version: tuple[int, int] | None, args: tuple[Any, ...], _snap: Snapshot
+) -> Any:
     fn = getattr(queries, name)
-    cur = _database(path).cursor()
+    cur = _snap.cursor()
     try:
         return fn(cur, *args)
     finally:
@@ -134,11 +167,14 @@ def _cached(name: str, path: str, version: tuple[int, int] | None, args: tuple[A
 
 
 def frame(fn: Callable[..., T], *args: Any) -> T:
-    """Run a ``lakehouse.queries`` function, cached until the database file changes."""
+    """Run a ``lakehouse.queries`` function, cached per file version (the run's snapshot)."""
     if getattr(queries, fn.__name__, None) is not fn:
         raise ValueError(f"{fn.__name__} is not a lakehouse.queries function")
     db = get_db()
-    return _cached(fn.__name__, str(db.path), db.version, args)
+    if isinstance(db, Snapshot):
+        return _cached(fn.__name__, str(db.path), db.version, args, db)
+    with db.snapshot() as snap:
+        return _cached(fn.__name__, str(snap.path), snap.version, args, snap)
 
 
 def database_state() -> tuple[str, str | None]:
