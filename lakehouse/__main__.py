@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from lakehouse.build import METHODOLOGY, BuildError, build, render_methodology
+from lakehouse.build import BuildError, build
 from lakehouse.db import DatabaseBusy, db_path, writing
+from lakehouse.methodology import METHODOLOGY, render_methodology
 from lakehouse.rounds import RoundError, parse_round
 
 

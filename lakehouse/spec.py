@@ -6,13 +6,11 @@ these files, so the spec lives in one place and the council can edit it.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+# the return reader and template writer read the spec seeds through the one seed reader
+from lakehouse.seeds import SEEDS_DIR, read_seed  # noqa: F401
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -26,13 +24,6 @@ def normalise(text: object) -> str:
     if text is None:
         return ""
     return _NON_ALNUM.sub("", str(text).strip().lower().replace("–", "-"))
-
-
-@cache
-def read_seed(name: str) -> tuple[dict[str, str], ...]:
-    """Rows of ``seeds/<name>.csv`` as dicts of strings (cached, read-only)."""
-    with open(SEEDS_DIR / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return tuple(csv.DictReader(fh))
 
 
 def indicators() -> tuple[dict[str, str], ...]:

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from lakehouse.build import METHODOLOGY, SEEDS_BEGIN, SEEDS_END, methodology_tables, read_seeds
-from lakehouse.spec import SEEDS_DIR
+from lakehouse.methodology import METHODOLOGY, SEEDS_BEGIN, SEEDS_END, methodology_tables
+from lakehouse.seeds import SEEDS_DIR, read_seeds
 
 
 def _pct(share: str) -> str:
@@ -49,9 +49,9 @@ def prose_claims(seeds_dir=None) -> list[str]:
         f"overdue: more than {windows['due_soon']} days ago",
         f"The return deadline is {rule['deadline_day']} "
         f"{calendar.month_name[int(rule['deadline_month'])]}",
-        f"has {rule['priority_high_flags']}\n  or more flags",
-        f"medium with {rule['priority_medium_flags']} flags",
-        f"low with {rule['priority_low_flags']} flag.",
+        f"has {rule['priority_high_concerns']} or more concerns",
+        f"medium with {rule['priority_medium_concerns']} concern;",
+        f"`casework_capacity` ({rule['casework_capacity']})",
     ]
     claims += [f"high if it has an {label}" for label in high]
     return claims

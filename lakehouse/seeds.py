@@ -1,0 +1,360 @@
+"""The seed CSVs: where they are, reading and checking them, and the values Python needs.
+
+Every word and number a council might change is a row in a CSV under
+``lakehouse/seeds/``. The build loads them into schema ``seeds`` for the SQL
+models; Python reads the same files through this module only: ``rule(name)``
+for a rule number, ``vocabulary(kind)`` for codes, labels and their order.
+
+The folder is ``$ESAFETY_SEEDS`` when set (a council's own copy, or a test's),
+else the one shipped with the project.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lakehouse.errors import SeedError
+
+SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+SEEDS_ENV = "ESAFETY_SEEDS"
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def seeds_dir(folder: str | Path | None = None) -> Path:
+    """The seed folder in force: ``folder``, else ``$ESAFETY_SEEDS``, else the shipped one."""
+    return Path(folder or os.environ.get(SEEDS_ENV) or SEEDS_DIR)
+
+
+@cache
+def _read(path: Path, _stamp: tuple[int, int]) -> tuple[dict[str, str], ...]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def read_seed(name: str, folder: str | Path | None = None) -> tuple[dict[str, str], ...]:
+    """Rows of ``<name>.csv`` as dicts of strings; cached until the file changes."""
+    path = seeds_dir(folder) / f"{name}.csv"
+    stat = path.stat()
+    return _read(path, (stat.st_mtime_ns, stat.st_size))
+
+
+def rule(name: str, folder: str | Path | None = None) -> float:
+    """One number from ``rules.csv`` (the one reader every rule value goes through)."""
+    for row in read_seed("rules", folder):
+        if row.get("rule") == name:
+            return float(row["value"])
+    raise SeedError(f"rules.csv: rule '{name}' is missing")
+
+
+def small_group_threshold() -> int:
+    """Groups of fewer schools than this are marked on comparisons and suppressed in public
+    packs (rule ``public_suppress_below``, the official-statistics disclosure threshold)."""
+    return int(rule("public_suppress_below"))
+
+
+# kind -> (seed, code column); codes are what the SQL and the URL use, labels what people read
+VOCABULARIES: dict[str, tuple[str, str]] = {
+    "area": ("areas", "area"),
+    "grade": ("grade_bands", "grade"),
+    "filtering": ("filtering_approaches", "filtering"),
+    "return_status": ("return_statuses", "status"),
+    "freshness": ("freshness_status", "status"),
+    "priority": ("priorities", "priority"),
+    "cap": ("caps", "cap"),
+    "setting": ("settings", "setting"),
+    "blank": ("blank_labels", "blank"),
+}
+
+
+def vocabulary(kind: str, folder: str | Path | None = None) -> dict[Any, str]:
+    """Code -> label for one kind, in the seed's order (grades are whole numbers, best first)."""
+    if kind not in VOCABULARIES:
+        raise ValueError(f"unknown vocabulary {kind!r}; expected one of {', '.join(VOCABULARIES)}")
+    seed, key = VOCABULARIES[kind]
+    rows = list(read_seed(seed, folder))
+    if kind == "grade":
+        return {int(r["grade"]): r["label"] for r in sorted(rows, key=lambda r: int(r["grade"]))}
+    if rows and "sort_order" in rows[0]:
+        rows.sort(key=lambda r: int(r["sort_order"]))
+    return {r[key]: r["label"] for r in rows}
+
+
+def order(kind: str) -> tuple[Any, ...]:
+    """The codes of one kind in the seed's order."""
+    return tuple(vocabulary(kind))
+
+
+def label(kind: str, code: Any, default: str | None = None) -> str:
+    """The label of one code; ``default`` (else the code itself) for one the seed lacks."""
+    labels = vocabulary(kind)
+    if kind == "grade" and code is not None and not isinstance(code, str):
+        try:
+            code = int(code)
+        except (TypeError, ValueError):
+            code = None
+    return labels.get(code, default if default is not None else str(code))
+
+
+def blank_label(blank: str) -> str:
+    """What a page shows where a value is absent (``insufficient_evidence`` -> its label)."""
+    return vocabulary("blank")[blank]
+
+
+# Scalar rules the models read from seeds/rules.csv (silver.rules pivots exactly these).
+REQUIRED_RULES = (
+    "min_answered_share",
+    "outcomes_indicator_share",
+    "outcomes_survey_share",
+    "training_indicator_share",
+    "training_coverage_share",
+    "overall_areas_share",
+    "overall_ovr_share",
+    "training_group_min_coverage_pct",
+    "training_group_cap_grade",
+    "locked_down_cap_grade",
+    "inadequate_grade",
+    "inadequate_area_cap_grade",
+    "training_gap_grade",
+    "priority_high_concerns",
+    "priority_medium_concerns",
+    "casework_capacity",
+    "deadline_month",
+    "deadline_day",
+)
+# Keys the SQL names; the seeds may add wording but must keep these rows.
+REQUIRED_FLAGS = (
+    "inadequate_area",
+    "training_gap",
+    "policy_overdue",
+    "locked_down",
+    "offsite_unprotected",
+    "incidents_not_logged",
+    "no_return",
+    "declining",
+)
+REQUIRED_FRESHNESS = ("fresh", "due_soon", "overdue", "missing")
+REQUIRED_AREAS = ("overall", "outcomes", "provision", "leadership", "training")
+REQUIRED_FILTERING = ("managed", "locked_down")
+REQUIRED_RETURN_STATUSES = ("received", "late", "awaiting", "missing", "not_expected")
+REQUIRED_BLANKS = (
+    "insufficient_evidence",
+    "no_return",
+    "no_grade",
+    "not_flagged",
+    "not_known",
+    "any_filtering",
+)
+# overall's two caps are worked out in SQL; each other capped area has exactly one cap row
+REQUIRED_CAPS = (
+    "locked_down",
+    "training_group_below_50",
+    "policy_overdue",
+    "leadership",
+    "inadequate_area",
+)
+
+# Column checks per seed: 'text' non-blank, 'number', 'int', 'int?' (blank allowed), 'bool'.
+SEED_COLUMNS: dict[str, dict[str, str]] = {
+    "rules": {"rule": "text", "value": "number"},
+    "grade_bands": {"grade": "int", "label": "text", "min_score": "number"},
+    "freshness_status": {
+        "status": "text",
+        "label": "text",
+        "max_days": "int?",
+        "sort_order": "int",
+    },
+    "policy_caps": {"min_policies": "int", "cap_grade": "int"},
+    "flags": {
+        "flag": "text",
+        "label": "text",
+        "description": "text",
+        "suggested_action": "text",
+        "kind": "text",
+        "weight": "int",
+        "forces_high_priority": "bool",
+        "county_action": "",
+        "sort_order": "int",
+    },
+    "priorities": {"priority": "text", "label": "text", "sort_order": "int", "description": "text"},
+    "setting_rules": {"rule_order": "int", "setting": "text", "phase_like": "", "type_like": ""},
+    "independence_rules": {"field": "text", "pattern": "text"},
+    "open_status_rules": {"status": "text", "is_open": "bool"},
+    "indicators": {"indicator_id": "text", "area": "text", "weight": "number"},
+    "response_labels": {"response": "text", "label": "text", "points": "int?", "sort_order": "int"},
+    "areas": {"area": "text", "label": "text", "sort_order": "int"},
+    "policies": {"policy": "text", "label": "text", "sort_order": "int"},
+    "staff_groups": {"staff_group": "text", "label": "text", "sort_order": "int"},
+    "incident_categories": {"category": "text", "label": "text", "sort_order": "int"},
+    "filtering_approaches": {"filtering": "text", "label": "text", "sort_order": "int"},
+    "return_statuses": {"status": "text", "label": "text", "sort_order": "int"},
+    "blank_labels": {"blank": "text", "label": "text"},
+    "caps": {"cap": "text", "area": "text", "label": "text"},
+}
+
+
+def read_seeds(folder: Path | None = None) -> dict[str, list[dict[str, str]]]:
+    """Every seed CSV as rows of strings, checked; raises SeedError naming file, row and column."""
+    folder_path = seeds_dir(folder)
+    if not folder_path.is_dir():
+        raise SeedError(f"seed folder {folder_path} does not exist")
+    seeds: dict[str, list[dict[str, str]]] = {}
+    for path in sorted(folder_path.glob("*.csv")):
+        name = path.stem
+        if not _IDENTIFIER.match(name):
+            raise SeedError(f"{path.name}: seed file names must be lower_case_with_underscores")
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                reader = csv.DictReader(fh)
+                columns = reader.fieldnames or []
+                rows = [dict(r) for r in reader]
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise SeedError(f"{path.name}: cannot be read as a UTF-8 CSV ({exc})") from None
+        _check_seed(path, columns, rows)
+        seeds[name] = rows
+    for name in SEED_COLUMNS:
+        if name not in seeds:
+            raise SeedError(f"{name}.csv is missing from {folder_path}")
+    _check_consistency(seeds)
+    return seeds
+
+
+def _check_seed(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    spec = SEED_COLUMNS.get(path.stem, {})
+    for column in spec:
+        if column not in columns:
+            raise SeedError(f"{path.name}: column '{column}' is missing")
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        if None in row:
+            raise SeedError(f"{path.name} row {number}: more cells than header columns")
+        for column, kind in spec.items():
+            value = (row.get(column) or "").strip()
+            row[column] = value
+            problem = _cell_problem(value, kind)
+            if problem:
+                raise SeedError(f"{path.name} row {number}, column {column}: {problem}")
+
+
+def _cell_problem(value: str, kind: str) -> str | None:
+    if not kind:
+        return None
+    if value == "":
+        return None if kind.endswith("?") else "must not be blank"
+    if kind.startswith("int"):
+        if not re.fullmatch(r"-?\d+", value):
+            return f"'{value}' is not a whole number"
+    elif kind == "number":
+        try:
+            float(value)
+        except ValueError:
+            return f"'{value}' is not a number"
+    elif kind == "bool" and value.lower() not in ("true", "false"):
+        return f"'{value}' must be true or false"
+    return None
+
+
+def _check_consistency(seeds: dict[str, list[dict[str, str]]]) -> None:
+    rules = [r["rule"] for r in seeds["rules"]]
+    for rule in REQUIRED_RULES:
+        if rule not in rules:
+            raise SeedError(f"rules.csv: rule '{rule}' is missing")
+    duplicates = {r for r in rules if rules.count(r) > 1}
+    if duplicates:
+        raise SeedError(f"rules.csv: rule '{sorted(duplicates)[0]}' appears more than once")
+    for seed, key, required in (
+        ("flags", "flag", REQUIRED_FLAGS),
+        ("freshness_status", "status", REQUIRED_FRESHNESS),
+        ("areas", "area", REQUIRED_AREAS),
+        ("filtering_approaches", "filtering", REQUIRED_FILTERING),
+        ("return_statuses", "status", REQUIRED_RETURN_STATUSES),
+        ("blank_labels", "blank", REQUIRED_BLANKS),
+        ("caps", "cap", REQUIRED_CAPS),
+    ):
+        present = [r[key] for r in seeds[seed]]
+        for value in required:
+            if value not in present:
+                raise SeedError(f"{seed}.csv: row '{value}' is missing")
+    grades = sorted(int(r["grade"]) for r in seeds["grade_bands"])
+    if grades != list(range(1, len(grades) + 1)):
+        raise SeedError("grade_bands.csv: grades must be 1, 2, 3, ... with no gaps")
+    if not any(float(r["min_score"]) <= 0 for r in seeds["grade_bands"]):
+        raise SeedError(
+            "grade_bands.csv: the lowest band must start at 0 so every score has a grade"
+        )
+    areas = {r["area"] for r in seeds["areas"]}
+    capped = [r["area"] for r in seeds["caps"] if r["area"] != "overall"]
+    for number, row in enumerate(seeds["caps"], start=2):
+        if row["area"] not in areas:
+            raise SeedError(
+                f"caps.csv row {number}, column area: '{row['area']}' is not in areas.csv"
+            )
+        if row["area"] != "overall" and capped.count(row["area"]) > 1:
+            raise SeedError(f"caps.csv row {number}: area '{row['area']}' has more than one cap")
+    for number, row in enumerate(seeds["indicators"], start=2):
+        if row["area"] not in areas:
+            raise SeedError(
+                f"indicators.csv row {number}, column area: '{row['area']}' is not in areas.csv"
+            )
+    for number, row in enumerate(seeds["flags"], start=2):
+        if row["kind"] not in ("concern", "theme"):
+            raise SeedError(
+                f"flags.csv row {number}, column kind: '{row['kind']}' must be concern or theme"
+            )
+    if sorted(r["priority"] for r in seeds["priorities"]) != ["high", "low", "medium"]:
+        raise SeedError("priorities.csv: rows must be exactly high, medium and low")
+    for number, row in enumerate(seeds["independence_rules"], start=2):
+        if row["field"] not in ("type_group", "establishment_type"):
+            raise SeedError(
+                f"independence_rules.csv row {number}, column field: "
+                f"'{row['field']}' must be type_group or establishment_type"
+            )
+
+
+def load_seeds(
+    con: duckdb.DuckDBPyConnection, folder: Path | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """Check every seed CSV, then load each into ``seeds.<name>`` (path bound as a parameter)."""
+    folder_path = seeds_dir(folder)
+    seeds = read_seeds(folder_path)
+    con.execute("DROP SCHEMA IF EXISTS seeds CASCADE")
+    con.execute("CREATE SCHEMA seeds")
+    for name in seeds:
+        # name is a checked identifier from the folder listing, never user text
+        con.execute(
+            f'CREATE TABLE seeds."{name}" AS SELECT * FROM read_csv(?, header = true, '
+            "sample_size = -1, encoding = 'utf-8')",
+            [str(folder_path / f"{name}.csv")],
+        )
+    return seeds
+
+
+def seed_values(seeds: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """``seed:<table>:<key>`` -> value text, for every row of every seed."""
+    values: dict[str, str] = {}
+    for table, rows in sorted(seeds.items()):
+        if not rows:
+            continue
+        columns = list(rows[0])
+
+        def is_unique(width: int, rows=rows, columns=columns) -> bool:
+            return len({tuple(r[c] for c in columns[:width]) for r in rows}) == len(rows)
+
+        width = next((w for w in range(1, len(columns) + 1) if is_unique(w)), 0)
+        for number, row in enumerate(rows, start=1):
+            # the shortest leading set of columns that names the row; else the row number
+            key = "|".join(row[c] or "" for c in columns[:width]) if width else str(number)
+            rest = {c: row[c] for c in columns[width or 0 :]}
+            if table == "rules":
+                text = row["value"]
+            else:
+                text = json.dumps(rest, ensure_ascii=False, sort_keys=False)
+            values[f"seed:{table}:{key}"] = text
+    return values
