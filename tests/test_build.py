@@ -416,7 +416,7 @@ def test_the_cli_builds_and_prints_a_summary(tmp_path, capsys):
     assert cli.main(["build", "--db", str(path), "--as-of", "2026-11-01"]) == 0
     out = capsys.readouterr().out
     assert (
-        "current round 2026/27" in out and "2 schools" in out and "high 0, medium 0, low 2" in out
+        "current round 2026/27" in out and "2 schools" in out and "high 0, medium 0, low 1" in out
     )
 
 

@@ -2,4 +2,4 @@
 SELECT urn, round, status, count(*) AS n
 FROM gold.returns_status
 GROUP BY urn, round, status
-HAVING count(*) > 1 OR status NOT IN ('received', 'late', 'missing')
+HAVING count(*) > 1 OR status NOT IN ('received', 'late', 'awaiting', 'missing')

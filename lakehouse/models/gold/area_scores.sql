@@ -52,13 +52,11 @@ blended AS (
                 CASE WHEN t.groups_below > 0 THEN rules.training_group_cap_grade END
             WHEN 'leadership' THEN pc.cap_grade
         END AS cap_grade,
-        CASE s.area
-            WHEN 'provision' THEN 'locked_down'
-            WHEN 'training' THEN 'training_group_below_50'
-            WHEN 'leadership' THEN 'policy_overdue'
-        END AS cap_rule
+        -- each capped area other than overall has one cap row in seeds/caps.csv
+        cap.cap AS cap_rule
     FROM source AS s
     CROSS JOIN silver.rules AS rules
+    LEFT JOIN seeds.caps AS cap ON cap.area = s.area
     LEFT JOIN silver.return_training AS t USING (return_id)
     LEFT JOIN policy_caps AS pc USING (return_id)
     WHERE s.area <> 'overall'
@@ -131,6 +129,8 @@ unioned AS (
         return_id, urn, round, area, indicator_score_pct, score_pct IS NULL,
         score_pct, grade_uncapped, grade,
         CASE
+            -- insufficient evidence: no grade, so nothing capped it
+            WHEN grade IS NULL THEN NULL
             WHEN grade = grade_uncapped THEN NULL
             WHEN grade = g_leadership THEN 'leadership'
             ELSE 'inadequate_area'
@@ -146,8 +146,9 @@ final AS (
         u.area,
         u.score_pct,
         u.grade,
-        b.grade_label,
+        coalesce(b.grade_label, blank.label) AS grade_label,
         u.capped_by,
+        cap.label AS capped_by_label,
         u.return_id,
         u.round = ctx.current_round AS is_current_round,
         u.indicator_score_pct,
@@ -159,6 +160,9 @@ final AS (
     FROM unioned AS u
     JOIN seeds.areas AS a USING (area)
     LEFT JOIN silver.grade_bands AS b USING (grade)
+    LEFT JOIN seeds.caps AS cap ON cap.cap = u.capped_by
+    -- an area with no grade had too little evidence to grade
+    CROSS JOIN (SELECT label FROM seeds.blank_labels WHERE blank = 'insufficient_evidence') AS blank
     CROSS JOIN silver.run_context AS ctx
 )
 SELECT * FROM final ORDER BY urn, round, area_order;

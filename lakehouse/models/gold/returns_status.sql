@@ -23,6 +23,8 @@ final AS (
         s.setting,
         s.district,
         CASE
+            -- no return yet but the deadline has not passed: awaiting (chase it), not missing
+            WHEN src.completed_on IS NULL AND ctx.as_of <= g.deadline THEN 'awaiting'
             WHEN src.completed_on IS NULL THEN 'missing'
             WHEN src.completed_on > g.deadline THEN 'late'
             ELSE 'received'
@@ -33,6 +35,10 @@ final AS (
         s.expected_to_return
     FROM grid AS g
     JOIN silver.schools AS s USING (urn)
+    CROSS JOIN silver.run_context AS ctx
     LEFT JOIN source AS src USING (urn, round)
 )
-SELECT * FROM final ORDER BY round, urn;
+SELECT f.*, st.label AS status_label, st.sort_order AS status_order
+FROM final AS f
+LEFT JOIN seeds.return_statuses AS st USING (status)
+ORDER BY f.round, f.urn;

@@ -21,7 +21,12 @@ flags AS (
         urn,
         count(*) AS flag_count,
         string_agg(flag, ',' ORDER BY flag_order) AS flags,
-        any_value(priority) AS priority
+        any_value(priority) AS priority,
+        any_value(priority_label) AS priority_label,
+        any_value(priority_order) AS priority_order,
+        any_value(support_score) AS support_score,
+        any_value(concern_count) AS concern_count,
+        any_value(theme_count) AS theme_count
     FROM gold.support_flags
     GROUP BY urn
 ),
@@ -51,6 +56,8 @@ final AS (
         CASE
             WHEN c.return_id IS NOT NULL AND c.completed_on > rd.deadline THEN 'late'
             WHEN c.return_id IS NOT NULL THEN 'received'
+            WHEN ctx.current_round IS NOT NULL AND s.expected_to_return
+                AND ctx.as_of <= rd.deadline THEN 'awaiting'
             WHEN ctx.current_round IS NOT NULL AND s.expected_to_return THEN 'missing'
             ELSE 'not_expected'
         END AS return_status,
@@ -71,6 +78,11 @@ final AS (
         coalesce(f.flag_count, 0) AS flag_count,
         coalesce(f.flags, '') AS flags,
         f.priority,
+        f.priority_label,
+        f.priority_order,
+        coalesce(f.support_score, 0) AS support_score,
+        coalesce(f.concern_count, 0) AS concern_count,
+        coalesce(f.theme_count, 0) AS theme_count,
         CAST(coalesce(fr.policies_overdue_or_missing, 0) AS INTEGER)
             AS policies_overdue_or_missing,
         fr.freshness_worst,
@@ -89,5 +101,36 @@ final AS (
     LEFT JOIN flags AS f ON f.urn = s.urn
     LEFT JOIN freshness AS fr ON fr.urn = s.urn
     LEFT JOIN silver.return_training AS t ON t.return_id = c.return_id
+),
+ranked AS (
+    -- the support worklist's order (rules revision 1.1): priority, then support_score highest
+    -- first, then overall score lowest first (no score, i.e. no return, first); urn breaks ties
+    SELECT
+        final.*,
+        CASE WHEN final.flag_count > 0 THEN row_number() OVER (
+            PARTITION BY final.flag_count > 0
+            ORDER BY final.priority_order, final.support_score DESC,
+                final.score_overall ASC NULLS FIRST, final.urn
+        ) END AS support_rank
+    FROM final
 )
-SELECT * FROM final ORDER BY urn;
+labelled AS (
+    -- the words pages show, joined from the vocabulary seeds (codes stay beside them)
+    SELECT
+        r.*,
+        rs.label AS return_status_label,
+        fa.label AS filtering_label,
+        fs.label AS freshness_worst_label,
+        CASE
+            WHEN r.return_id IS NULL THEN (SELECT label FROM seeds.blank_labels
+                                           WHERE blank = 'no_return')
+            ELSE coalesce(gb.label, (SELECT label FROM seeds.blank_labels
+                                     WHERE blank = 'insufficient_evidence'))
+        END AS grade_overall_label
+    FROM ranked AS r
+    LEFT JOIN seeds.return_statuses AS rs ON rs.status = r.return_status
+    LEFT JOIN seeds.filtering_approaches AS fa ON fa.filtering = r.filtering
+    LEFT JOIN seeds.freshness_status AS fs ON fs.status = r.freshness_worst
+    LEFT JOIN seeds.grade_bands AS gb ON gb.grade = r.grade_overall
+)
+SELECT * FROM labelled ORDER BY urn;

@@ -1,4 +1,6 @@
 -- one row per open school and flag raised in the current round
+-- Revision 1.1 of the rules: every flag has a kind (concern / theme) and a weight (seeds.flags);
+-- no_return waits for the round's deadline; priority counts concerns, not flags.
 CREATE OR REPLACE TABLE gold.support_flags AS
 WITH source AS (
     -- the current return in the current round of every open school that made one
@@ -66,11 +68,13 @@ offsite_unprotected AS (
     SELECT
         s.urn,
         'offsite_unprotected' AS flag,
+        -- the statement itself, never its code: officers and schools read this
         s.pupils_offsite || CASE WHEN s.pupils_offsite = 1 THEN ' pupil' ELSE ' pupils' END
-            || ' taught off-site; arrangements with providers (PRO4): '
+            || ' taught off-site; "' || i.statement || '": '
             || coalesce(l.label, 'no response') AS reason
     FROM source AS s
     JOIN silver.responses AS p ON p.return_id = s.return_id AND p.indicator_id = 'PRO4'
+    JOIN seeds.indicators AS i ON i.indicator_id = p.indicator_id
     LEFT JOIN seeds.response_labels AS l ON l.response = p.response
     WHERE s.pupils_offsite > 0 AND p.response IS DISTINCT FROM 'fully'
 ),
@@ -78,9 +82,10 @@ incidents_not_logged AS (
     SELECT
         s.urn,
         'incidents_not_logged' AS flag,
-        'Incident logging (LEA4) answered ' || l.label AS reason
+        '"' || i.statement || '": ' || l.label AS reason
     FROM source AS s
     JOIN silver.responses AS p ON p.return_id = s.return_id AND p.indicator_id = 'LEA4'
+    JOIN seeds.indicators AS i ON i.indicator_id = p.indicator_id
     JOIN seeds.response_labels AS l ON l.response = p.response
     WHERE p.response = 'not'
 ),
@@ -106,6 +111,18 @@ declining AS (
     JOIN earlier AS e USING (urn)
     WHERE sc.area = 'overall' AND sc.grade > e.grade
 ),
+deadlines AS (
+    -- the round's return deadline, and the previous round's a year earlier
+    SELECT
+        ctx.as_of,
+        make_date(CAST(left(ctx.current_round, 4) AS INTEGER), rules.deadline_month,
+            rules.deadline_day) AS current_deadline,
+        make_date(CAST(left(ctx.current_round, 4) AS INTEGER) - 1, rules.deadline_month,
+            rules.deadline_day) AS previous_deadline
+    FROM silver.run_context AS ctx
+    CROSS JOIN silver.rules AS rules
+    WHERE ctx.current_round IS NOT NULL
+),
 previous_round_returns AS (
     SELECT r.urn
     FROM silver.returns AS r
@@ -122,12 +139,16 @@ no_return AS (
         two.urn IS NOT NULL AS two_rounds_running
     FROM silver.schools AS s
     CROSS JOIN silver.run_context AS ctx
+    -- before the deadline the school is awaiting its return (chase list), not flagged
+    JOIN deadlines AS d ON d.as_of > d.current_deadline
     LEFT JOIN (
         -- "no return two rounds running" needs a previous round that was collected at all
         SELECT s2.urn
         FROM silver.schools AS s2
         CROSS JOIN silver.run_context AS c2
+        CROSS JOIN deadlines AS d2
         WHERE c2.previous_round IN (SELECT round FROM silver.returns WHERE is_current)
+            AND d2.as_of > d2.previous_deadline
             AND s2.urn NOT IN (SELECT urn FROM previous_round_returns)
     ) AS two ON two.urn = s.urn
     WHERE ctx.current_round IS NOT NULL
@@ -149,6 +170,9 @@ per_school AS (
     SELECT
         r.urn,
         count(*) AS flag_count,
+        count(*) FILTER (WHERE f.kind = 'concern') AS concern_count,
+        count(*) FILTER (WHERE f.kind = 'theme') AS theme_count,
+        CAST(sum(CAST(f.weight AS INTEGER)) AS INTEGER) AS support_score,
         bool_or(CAST(f.forces_high_priority AS BOOLEAN)) AS forces_high,
         bool_or(r.two_rounds_running) AS two_rounds_running
     FROM raised AS r
@@ -160,9 +184,9 @@ prioritised AS (
         p.*,
         CASE
             WHEN p.forces_high OR p.two_rounds_running
-                OR p.flag_count >= rules.priority_high_flags THEN 'high'
-            WHEN p.flag_count >= rules.priority_medium_flags THEN 'medium'
-            WHEN p.flag_count >= rules.priority_low_flags THEN 'low'
+                OR p.concern_count >= rules.priority_high_concerns THEN 'high'
+            WHEN p.concern_count >= rules.priority_medium_concerns THEN 'medium'
+            ELSE 'low'
         END AS priority
     FROM per_school AS p
     CROSS JOIN silver.rules AS rules
@@ -172,16 +196,24 @@ final AS (
         r.urn,
         ctx.current_round AS round,
         r.flag,
+        f.kind,
         r.reason AS detail,
         p.priority,
+        p.support_score,
         f.label AS flag_label,
         r.reason,
         f.suggested_action,
         p.flag_count,
-        f.sort_order AS flag_order
+        CAST(p.concern_count AS INTEGER) AS concern_count,
+        CAST(p.theme_count AS INTEGER) AS theme_count,
+        CAST(f.weight AS INTEGER) AS weight,
+        f.sort_order AS flag_order,
+        pr.label AS priority_label,
+        pr.sort_order AS priority_order
     FROM raised AS r
     JOIN prioritised AS p USING (urn)
     JOIN seeds.flags AS f USING (flag)
+    JOIN seeds.priorities AS pr ON pr.priority = p.priority
     CROSS JOIN silver.run_context AS ctx
 )
 SELECT * FROM final ORDER BY urn, flag_order;

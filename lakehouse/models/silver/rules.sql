@@ -19,9 +19,9 @@ renamed AS (
         max(value) FILTER (WHERE rule = 'inadequate_grade') AS inadequate_grade,
         max(value) FILTER (WHERE rule = 'inadequate_area_cap_grade') AS inadequate_area_cap_grade,
         max(value) FILTER (WHERE rule = 'training_gap_grade') AS training_gap_grade,
-        max(value) FILTER (WHERE rule = 'priority_high_flags') AS priority_high_flags,
-        max(value) FILTER (WHERE rule = 'priority_medium_flags') AS priority_medium_flags,
-        max(value) FILTER (WHERE rule = 'priority_low_flags') AS priority_low_flags,
+        max(value) FILTER (WHERE rule = 'priority_high_concerns') AS priority_high_concerns,
+        max(value) FILTER (WHERE rule = 'priority_medium_concerns') AS priority_medium_concerns,
+        max(value) FILTER (WHERE rule = 'casework_capacity') AS casework_capacity,
         max(value) FILTER (WHERE rule = 'deadline_month') AS deadline_month,
         max(value) FILTER (WHERE rule = 'deadline_day') AS deadline_day
     FROM source
@@ -41,9 +41,9 @@ final AS (
         CAST(inadequate_grade AS INTEGER) AS inadequate_grade,
         CAST(inadequate_area_cap_grade AS INTEGER) AS inadequate_area_cap_grade,
         CAST(training_gap_grade AS INTEGER) AS training_gap_grade,
-        CAST(priority_high_flags AS INTEGER) AS priority_high_flags,
-        CAST(priority_medium_flags AS INTEGER) AS priority_medium_flags,
-        CAST(priority_low_flags AS INTEGER) AS priority_low_flags,
+        CAST(priority_high_concerns AS INTEGER) AS priority_high_concerns,
+        CAST(priority_medium_concerns AS INTEGER) AS priority_medium_concerns,
+        CAST(casework_capacity AS INTEGER) AS casework_capacity,
         CAST(deadline_month AS INTEGER) AS deadline_month,
         CAST(deadline_day AS INTEGER) AS deadline_day
     FROM renamed

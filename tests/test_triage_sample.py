@@ -1,0 +1,69 @@
+"""The support worklist of the bundled sample county, a month before the return deadline.
+
+Prints the counts (run with -s, or read the test log); the README quotes them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lakehouse.build import build
+from lakehouse.db import connect_readonly, writing
+from samplecounty.generate import write_sample
+from tests.conftest import _run_ingest
+
+BEFORE_DEADLINE = date(2026, 12, 1)  # the sample's returns go to 2026-11-20; deadline 31 Dec
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("county")
+    db, sample = folder / "sample.duckdb", folder / "sample"
+    write_sample(sample, schools=600)  # the bundled county: `make run` loads this one
+    _run_ingest(["register", str(sample / "register.csv")], db)
+    _run_ingest(["boundaries", str(sample / "districts.geojson")], db)
+    _run_ingest(["returns", str(sample / "returns")], db)
+    with writing(db) as con:
+        build(con, as_of=BEFORE_DEADLINE)
+    return db
+
+
+def counts(db: Path) -> dict[str, int]:
+    con = connect_readonly(db)
+    try:
+        (flagged, high, medium, low, no_return, awaiting) = con.execute(
+            """SELECT count(*) FILTER (WHERE flag_count > 0),
+                      count(*) FILTER (WHERE priority = 'high'),
+                      count(*) FILTER (WHERE priority = 'medium'),
+                      count(*) FILTER (WHERE priority = 'low'),
+                      count(*) FILTER (WHERE flags LIKE '%no_return%'),
+                      count(*) FILTER (WHERE return_status = 'awaiting')
+               FROM gold.school_overview"""
+        ).fetchone()
+        schools = con.execute("SELECT count(*) FROM gold.school_overview").fetchone()[0]
+    finally:
+        con.close()
+    return {
+        "schools": schools,
+        "flagged": flagged,
+        "high": high,
+        "medium": medium,
+        "low": low,
+        "no_return": no_return,
+        "awaiting": awaiting,
+    }
+
+
+def test_before_the_deadline_the_sample_county_has_no_no_return_flags_and_tens_of_high(county):
+    c = counts(county)
+    print(
+        f"\nsample county as of {BEFORE_DEADLINE}: {c['schools']} schools, {c['flagged']} "
+        f"flagged (high {c['high']}, medium {c['medium']}, low {c['low']}); no_return "
+        f"{c['no_return']}; awaiting their return {c['awaiting']}"
+    )
+    assert c["no_return"] == 0
+    assert c["awaiting"] > 0  # the schools that have not returned yet are on the chase list
+    assert 10 <= c["high"] < 100, c
