@@ -199,7 +199,8 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
         fparams,
     )
     received = counts.get("received", 0) + counts.get("late", 0)
-    expected = received + counts.get("missing", 0)
+    # awaiting: no return yet, deadline not passed (still expected, not yet missing)
+    expected = received + counts.get("missing", 0) + counts.get("awaiting", 0)
     return {
         "round": rnd,
         "current_round": info.get("current_round"),
@@ -209,6 +210,7 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
         "received": int(received),
         "late": int(counts.get("late", 0)),
         "missing": int(counts.get("missing", 0)),
+        "awaiting": int(counts.get("awaiting", 0)),
         "flagged": int(flagged or 0),
     }
 
@@ -543,7 +545,8 @@ def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
         SELECT coalesce({by}, 'Not known') AS "group", count(*)::INTEGER AS expected,
                count(*) FILTER (WHERE status IN ('received', 'late'))::INTEGER AS received,
                count(*) FILTER (WHERE status = 'late')::INTEGER AS late,
-               count(*) FILTER (WHERE status = 'missing')::INTEGER AS missing
+               count(*) FILTER (WHERE status = 'missing')::INTEGER AS missing,
+               count(*) FILTER (WHERE status = 'awaiting')::INTEGER AS awaiting
         FROM gold.returns_status WHERE {where} GROUP BY 1 ORDER BY 1""",
         params,
     )
@@ -569,7 +572,7 @@ def chase_list(con: Con, f: Filters) -> pd.DataFrame:
         LEFT JOIN gold.returns_status prev
                ON prev.urn = rs.urn
               AND prev.round = (SELECT max(round) FROM gold.rounds WHERE round < ?)
-        WHERE rs.status = 'missing' AND {where}
+        WHERE rs.status IN ('missing', 'awaiting') AND {where}
         ORDER BY rs.district, s.name""",
         [rnd, *params],
     )

@@ -47,15 +47,17 @@ RETURN_STATUS_COLOURS: dict[str, str] = {
     "received": GREEN,
     "late": ORANGE,
     "missing": VERMILLION,
+    "awaiting": SKY,
     "not_expected": LIGHT_GREY,
 }
 RETURN_STATUS_LABELS: dict[str, str] = {
     "received": "Received on time",
     "late": "Received late",
     "missing": "Missing",
+    "awaiting": "Awaiting return",
     "not_expected": "Not expected",
 }
-RETURN_STATUS_ORDER = ("received", "late", "missing", "not_expected")
+RETURN_STATUS_ORDER = ("received", "late", "awaiting", "missing", "not_expected")
 
 FILTERING_COLOURS: dict[str, str] = {"managed": BLUE, "locked_down": PURPLE}
 FILTERING_LABELS: dict[str, str] = {"managed": "Managed", "locked_down": "Locked down"}
