@@ -1,0 +1,134 @@
+"""Who may use the dashboard: e-mail -> viewer, officer or admin.
+
+Two sources, in this order: rows an admin set on the admin page (kept in the
+store, so they survive every ingest swap), then the council's initial list,
+a CSV (``lakehouse/access/roles.csv``, or ``$ESAFETY_ROLES``) with columns
+``email,role``. An e-mail in neither has no access: a signed-in stranger
+sees nothing but a message saying whom to ask. An admin row with role
+``none`` takes away access the CSV gave.
+
+Streamlit-free: the admin page and the sign-in glue call these functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lakehouse import store
+
+ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
+NO_ACCESS = "none"
+DEFAULT_LIST = Path(__file__).resolve().parent / "access" / "roles.csv"
+
+store.register_schema(
+    "roles",
+    """
+    CREATE TABLE IF NOT EXISTS roles (
+        email      TEXT PRIMARY KEY,   -- lower case
+        role       TEXT NOT NULL CHECK (role IN ('viewer', 'officer', 'admin', 'none')),
+        changed_by TEXT NOT NULL,
+        changed_at TEXT NOT NULL        -- UTC, ISO 8601
+    );
+    """,
+)
+
+
+class RoleListError(ValueError):
+    """The roles CSV is malformed (the message names the file and row)."""
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    email: str
+    role: str
+    source: str  # 'list' (the CSV) or 'admin' (set on the admin page)
+    changed_by: str = ""
+    changed_at: str = ""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def list_path() -> Path:
+    env = os.environ.get("ESAFETY_ROLES")
+    return Path(env).expanduser().resolve() if env else DEFAULT_LIST
+
+
+def read_list(path: Path | None = None) -> dict[str, str]:
+    """The council's initial list: e-mail -> role. Raises RoleListError naming the bad row."""
+    path = path or list_path()
+    if not path.exists():
+        return {}
+    out: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames is None or {"email", "role"} - set(reader.fieldnames):
+            raise RoleListError(f"{path.name}: the header must have the columns email,role")
+        for line, row in enumerate(reader, start=2):
+            email = normalise_email(row.get("email") or "")
+            role = (row.get("role") or "").strip().lower()
+            if not email:
+                continue
+            if "@" not in email:
+                raise RoleListError(f"{path.name} row {line}: '{email}' is not an e-mail address")
+            if role not in (*ROLES, NO_ACCESS):
+                raise RoleListError(
+                    f"{path.name} row {line}: role '{role}' must be one of {', '.join(ROLES)}"
+                )
+            out[email] = role
+    return out
+
+
+def role_of(email: str, con: sqlite3.Connection, list_rows: dict[str, str] | None = None) -> str:
+    """The role for ``email``: an admin's row, else the list's, else ``none`` (no access)."""
+    key = normalise_email(email)
+    if not key:
+        return NO_ACCESS
+    row = con.execute("SELECT role FROM roles WHERE email = ?", [key]).fetchone()
+    if row is not None:
+        return row["role"]
+    rows = read_list() if list_rows is None else list_rows
+    return rows.get(key, NO_ACCESS)
+
+
+def all_roles(con: sqlite3.Connection, list_rows: dict[str, str] | None = None) -> list[RoleRow]:
+    """Everyone with a role, admin rows overriding the list, sorted by e-mail."""
+    merged: dict[str, RoleRow] = {
+        e: RoleRow(e, r, "list")
+        for e, r in (read_list() if list_rows is None else list_rows).items()
+    }
+    for row in con.execute("SELECT email, role, changed_by, changed_at FROM roles"):
+        merged[row["email"]] = RoleRow(
+            row["email"], row["role"], "admin", row["changed_by"], row["changed_at"]
+        )
+    return [merged[e] for e in sorted(merged)]
+
+
+def set_role(con: sqlite3.Connection, email: str, role: str, changed_by: str) -> str:
+    """Give ``email`` a role (``none`` removes access); returns the previous role.
+
+    Records the change in the audit log in the same transaction.
+    """
+    from lakehouse import audit
+
+    key = normalise_email(email)
+    if "@" not in key:
+        raise ValueError(f"'{email}' is not an e-mail address")
+    if role not in (*ROLES, NO_ACCESS):
+        raise ValueError(f"role must be one of {', '.join((*ROLES, NO_ACCESS))}")
+    with store.transaction(con):
+        before = role_of(key, con)
+        con.execute(
+            "INSERT INTO roles (email, role, changed_by, changed_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (email) DO UPDATE SET role = excluded.role, "
+            "changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            [key, role, changed_by, datetime.now(UTC).isoformat(timespec="seconds")],
+        )
+        audit.record_in(con, changed_by, "role_change", email=key, before=before, after=role)
+    return before
