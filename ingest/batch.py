@@ -1,9 +1,9 @@
-"""Write a batch of return files into bronze in one copy-and-swap session.
+"""Run a batch of return files into bronze on the caller's writer connection.
 
 Hashing and reading are spread over a process pool when there are many files
 (calamine and the Python parsing are CPU-bound): each worker reads a file's
 bytes once, hashes them and parses them, and sends back plain tuples and
-lists (see :func:`ingest.returns.compact`), cheap to pickle. The main process
+lists (see :func:`ingest.reader.compact`), cheap to pickle. The main process
 decides each file's outcome in file order as results stream in and inserts
 the rows as Arrow tables every few thousand returns, which bounds its memory.
 """
@@ -15,26 +15,26 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
+import stat
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from ingest.returns import (
-    WORKBOOK_EXTENSIONS,
-    FileOutcome,
-    IngestSummary,
+from ingest.layout import WORKBOOK_EXTENSIONS
+from ingest.reader import (
     Scanned,
+    display_name,
     init_worker,
     not_a_workbook_reason,
     scan_file,
     scan_job,
 )
-from lakehouse import db as lakedb
 
 # Below this many files a pool costs more to start (~0.4 s) and feed than it saves.
 POOL_THRESHOLD = 1000
@@ -45,33 +45,52 @@ _FLUSH_RETURNS = 4000
 
 
 def _scan_all(
-    files: list[Path],
+    entries: list[tuple[Path, str | None]],
     urns: frozenset[int] | None,
     today: dt.date,
     loaded: frozenset[str],
     workers: int | None,
 ) -> Iterator[Scanned]:
-    """Hash and read every file, in order; in a pool of processes when there are many."""
+    """Hash and read every entry, in order; in a pool of processes when there are many.
+
+    An entry that already has a problem is not touched again.
+    """
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(files) < POOL_THRESHOLD:
-        for path in files:
-            yield scan_file(path, urns, today, loaded)
+    readable = [str(p) for p, problem in entries if problem is None]
+    if workers <= 1 or len(readable) < POOL_THRESHOLD:
+        for path, problem in entries:
+            yield (None, None, problem, None) if problem else scan_file(path, urns, today, loaded)
         return
+    for _path, problem, result in _pooled(entries, readable, urns, today, loaded, workers):
+        yield result if result is not None else (None, None, problem, None)
+
+
+def _pooled(
+    entries: list[tuple[Path, str | None]],
+    readable: list[str],
+    urns: frozenset[int] | None,
+    today: dt.date,
+    loaded: frozenset[str],
+    workers: int,
+) -> Iterator[tuple[Path, str | None, Scanned | None]]:
     # spawn, not fork: the parent holds an open DuckDB connection and its threads.
     context = multiprocessing.get_context("spawn")
-    done = 0
+    position = 0
     try:
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=init_worker,
             initargs=(urns, today, loaded),
         ) as pool:  # fmt: skip
-            for result in pool.map(scan_job, [str(p) for p in files], chunksize=_CHUNK):
-                done += 1
-                yield result
+            results = pool.map(scan_job, readable, chunksize=_CHUNK)
+            for path, problem in entries:
+                result = next(results) if problem is None else None
+                position += 1
+                yield path, problem, result
     except BrokenProcessPool:
         # A worker could not start or died (e.g. run from a script on stdin): finish here.
-        for path in files[done:]:
-            yield scan_file(path, urns, today, loaded)
+        for path, problem in entries[position:]:
+            result = scan_file(path, urns, today, loaded) if problem is None else None
+            yield path, problem, result
 
 
 @contextlib.contextmanager
@@ -99,44 +118,205 @@ class _Clock:
         return self.last
 
 
-def ingest_files(
-    files: list[Path],
-    skipped: list[Path],
-    db: str | Path | None,
+@dataclass
+class FileOutcome:
+    """What happened to one file in a batch."""
+
+    path: str
+    file_name: str
+    sha256: str | None
+    status: str  # 'loaded' | 'rejected' | 'duplicate'
+    reason: str | None
+    urn: int | None = None
+    round: str | None = None
+    warnings: int = 0
+    errors: int = 0
+
+
+@dataclass
+class IngestSummary:
+    """Counts and per-file outcomes of one :func:`ingest_paths` run."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # hidden and Excel lock files in folders
+    batch_id: str = ""
+    db: str = ""
+    build_note: str | None = None
+
+    def _n(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def seen(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def loaded(self) -> int:
+        return self._n("loaded")
+
+    @property
+    def rejected(self) -> int:
+        return self._n("rejected")
+
+    @property
+    def duplicates(self) -> int:
+        return self._n("duplicate")
+
+    @property
+    def warnings(self) -> int:
+        return sum(o.warnings for o in self.outcomes if o.status == "loaded")
+
+    @property
+    def errors(self) -> int:
+        return sum(o.errors for o in self.outcomes if o.status == "loaded")
+
+    def report(self, max_rejections: int = 10) -> str:
+        """A few lines for the terminal, ending with where to see the details."""
+        lines = [
+            f"{_count(self.seen, 'file')} seen: {self.loaded} loaded, {self.rejected} rejected, "
+            f"{_count(self.duplicates, 'duplicate')}; {_count(self.warnings, 'warning')} and "
+            f"{_count(self.errors, 'error')} in loaded returns."
+        ]
+        rejected = [o for o in self.outcomes if o.status == "rejected"]
+        for o in rejected[:max_rejections]:
+            lines.append(f"  rejected {o.path}: {o.reason}")
+        if len(rejected) > max_rejections:
+            lines.append(f"  ... and {len(rejected) - max_rejections} more rejected")
+        if self.skipped:
+            lines.append(
+                f"{len(self.skipped)} hidden or Excel lock files (~$...) in folders were skipped."
+            )
+        if self.build_note:
+            lines.append(self.build_note)
+        lines.append(
+            "Details: the Returns page of the dashboard, or the tables bronze.files and "
+            f"bronze.messages (batch_id '{self.batch_id}') in {self.db}."
+        )
+        return "\n".join(lines)
+
+
+@dataclass
+class Found:
+    """What a walk over files and folders found, in order.
+
+    ``entries`` are (path, problem): problem is None for a path to read, else
+    why it is recorded without being opened (a link back into a folder already
+    read, a folder that cannot be listed). Hidden and lock files are ``skipped``.
+    """
+
+    entries: list[tuple[Path, str | None]] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        return [p for p, _ in self.entries]
+
+
+def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> Found:
+    """Files to ingest and files skipped, from files and folders (recursively, sorted).
+
+    In folders, hidden files and folders (``.name``) and Excel's lock files
+    (``~$name.xlsx``, left while a workbook is open) are skipped: they are
+    never returns and would only clutter the record. Everything else is an
+    entry, whatever it is (a pipe, a device, a dangling or looping link): the
+    reader says why it is not a return, without opening it. A path named on
+    the command line is always taken. Raises FileNotFoundError for a named
+    path that does not exist at all, and PermissionError for a named folder
+    that cannot be listed; a folder inside that cannot be listed is an entry.
+    """
+    found = Found()
+    for given in paths:
+        p = Path(os.fsdecode(given))
+        if _is_dir(p):
+            try:
+                _walk(p, found, {_dir_key(p)})
+            except PermissionError as exc:
+                raise PermissionError(exc.errno, "folder cannot be read", str(p)) from None
+        elif os.path.lexists(p):
+            found.entries.append((p, None))
+        else:
+            raise FileNotFoundError(2, "no such file or folder", str(p))
+    return found
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _dir_key(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def _walk(folder: Path, found: Found, seen: set[tuple[int, int]]) -> None:
+    # A folder is listed once even when links lead back to it (no endless walk).
+    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    for entry in entries:
+        path = folder / entry.name
+        if entry.name.startswith((".", "~$")):
+            found.skipped.append(path)
+            continue
+        if not _is_dir(path):
+            found.entries.append((path, None))
+            continue
+        key = _dir_key(path)
+        if key in seen:
+            found.entries.append((path, "is a link to a folder already being read: not read again"))
+            continue
+        seen.add(key)
+        try:
+            _walk(path, found, seen)
+        except PermissionError:
+            found.entries.append((path, "is a folder that cannot be read: permission denied"))
+
+
+def load_returns(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str | os.PathLike[str]] | Found,
     *,
-    today: dt.date,
+    today: dt.date | None = None,
     progress: Callable[[int, int, str], None] | None = None,
-    rebuild: bool = True,
-    as_of: dt.date | None = None,
-    round: str | None = None,
     workers: int | None = None,
 ) -> IngestSummary:
-    """Record, read and load ``files`` (already expanded) in one write session.
+    """Load return workbooks from files and folders into bronze on an open writer connection.
 
-    Files are hashed and read in order (in worker processes when there are
-    many) and their rows inserted in chunks as they arrive; ``progress`` is
-    called once per file with (files done, files in all, file name).
+    Every path found goes on record in bronze.files (kind 'return'): files in
+    folders that are not workbooks are 'rejected' too, and so is anything that
+    is not a regular file (never opened); hidden files and Excel lock files in
+    folders are skipped and only counted (see :func:`expand_paths`). Bytes
+    already in bronze.returns, or loaded earlier in this batch, are
+    'duplicate'; bytes rejected before are read again (the register may have
+    changed), and a repeat within one batch of a rejected file is rejected for
+    the same reason. Supersession is silver's job: both returns are kept.
+    The caller owns the write session (``with writing(db) as con``) and the
+    rebuild; raises FileNotFoundError / PermissionError for a missing named
+    path or an unreadable named folder.
     """
+    found = paths if isinstance(paths, Found) else expand_paths(paths)
+    today = today or dt.date.today()
     batch = uuid.uuid4().hex[:12]
-    summary = IngestSummary(
-        skipped=[str(p) for p in skipped], batch_id=batch, db=str(lakedb.db_path(db))
-    )
-    with lakedb.writing(db) as con:
-        loaded = {
-            sha: name
-            for sha, name in con.execute("SELECT sha256, file_name FROM bronze.returns").fetchall()
-        }
-        urn_rows = con.execute("SELECT DISTINCT urn FROM bronze.register").fetchall()
-        urns = frozenset(r[0] for r in urn_rows) if urn_rows else None
+    summary = IngestSummary(skipped=[display_name(p) for p in found.skipped], batch_id=batch)
+    loaded = {
+        sha: name
+        for sha, name in con.execute("SELECT sha256, file_name FROM bronze.returns").fetchall()
+    }
+    urn_rows = con.execute("SELECT DISTINCT urn FROM bronze.register").fetchall()
+    urns = frozenset(r[0] for r in urn_rows) if urn_rows else None
 
-        rows = _Rows()
-        scanned = _scan_all(files, urns, today, frozenset(loaded), workers)
-        with _gc_paused():
-            _record(files, scanned, loaded, rows, summary, batch, con, progress)
-            rows.write(con)
-        if rebuild:
-            summary.build_note = rebuild_models(con, as_of, round)
+    rows = _Rows()
+    scanned = _scan_all(found.entries, urns, today, frozenset(loaded), workers)
+    with _gc_paused():
+        _record(found.files, scanned, loaded, rows, summary, batch, con, progress)
+        rows.write(con)
     return summary
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 file', '2 files': the summary is read by people, not parsed."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _record(
@@ -157,9 +337,12 @@ def _record(
     for done, (path, (sha, size, problem, read)) in enumerate(
         zip(files, scanned, strict=True), start=1
     ):
-        name = path.name
+        name = display_name(path.name)
         at = clock.now()
-        outcome = FileOutcome(str(path), name, sha, "rejected", problem)
+        outcome = FileOutcome(display_name(path), name, sha, "rejected", problem)
+        if name != path.name:
+            rows.message(sha, name, "warning", None, _UNDECODABLE, at)
+            outcome.warnings += 1
         if sha is None:
             rows.message(None, name, "error", None, problem or "unreadable", at)
         elif path.suffix.lower() not in WORKBOOK_EXTENSIONS:
@@ -181,7 +364,8 @@ def _record(
             first[sha] = (name, rejection, outcome.urn, outcome.round)
             if rejection is None:
                 outcome.status, outcome.reason = "loaded", None
-                outcome.warnings, outcome.errors = warnings, errors
+                outcome.warnings += warnings
+                outcome.errors = errors
                 rows.return_(sha, name, at, read)
             else:
                 outcome.reason = rejection
@@ -195,6 +379,12 @@ def _record(
             rows.write(con)
 
 
+_UNDECODABLE = (
+    "the file name is not valid UTF-8: it is shown with \ufffd in place of the bytes"
+    " that could not be read as text"
+)
+
+
 class BuildFailed(RuntimeError):
     """The model build raised; the write session is abandoned, so nothing changed."""
 
@@ -204,10 +394,8 @@ def rebuild_models(con: duckdb.DuckDBPyConnection, as_of: dt.date | None, round:
 
     Raises :class:`BuildFailed` (with the build's own message) when the build fails.
     """
-    try:
-        from lakehouse.build import build
-    except ImportError:
-        return "Models not rebuilt: lakehouse.build is not available yet (bronze is loaded)."
+    from lakehouse.build import build
+
     try:
         result = build(con, as_of=as_of, round=round)
     except Exception as exc:
@@ -247,7 +435,7 @@ class _Rows:
         self.rows["messages"].append((sha, name, severity, location, text, at))
 
     def return_(self, sha: str, name: str, at: dt.datetime, read: tuple) -> None:
-        """One loaded return from its compact read (see ingest.returns.compact)."""
+        """One loaded return from its compact read (see ingest.reader.compact)."""
         self.rows["returns"].append((sha, name, at, *read[6]))
         for table, child in zip(_CHILD_TABLES, read[7:], strict=True):
             for column, values in zip(self.columns[table], child, strict=True):

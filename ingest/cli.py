@@ -1,4 +1,4 @@
-"""``python -m ingest {register,boundaries,returns,template,sample}``.
+"""``python -m ingest {register,boundaries,returns,template}``.
 
 Every problem the user can cause or fix is one line on stderr, never a
 traceback: ``error: <what> (<file>)``. Rejected return files are data, not
@@ -58,16 +58,6 @@ def _urn(value: str) -> int:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return int(parsed)  # type: ignore[arg-type]
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of 1 or more")
-    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,17 +133,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--urn", type=_urn, help="pre-fill for this school (looked up in the register)")
     p.add_argument("--round", type=_round, metavar="YYYY/YY", help="pre-fill the round")
 
-    p = sub.add_parser(
-        "sample",
-        parents=[common],
-        epilog=EPILOG,
-        formatter_class=fmt,
-        help="write a synthetic county: register, boundaries and returns",
-    )
-    p.add_argument("--out", type=Path, required=True, metavar="DIR")
-    p.add_argument("--schools", type=_positive, default=600)
-    p.add_argument("--rounds", type=_positive, default=3)
-    p.add_argument("--seed", type=int, default=2026)
     return parser  # fmt: skip
 
 
@@ -179,25 +158,23 @@ class ProgressBar:
 
 
 def _cmd_returns(args: argparse.Namespace) -> int:
-    from ingest.returns import expand_paths, ingest_paths
+    from ingest.batch import expand_paths, load_returns, rebuild_models
+    from lakehouse.db import db_path, writing
 
-    files, _skipped = expand_paths(args.paths)  # fails early on a missing path
-    progress = ProgressBar() if len(files) > 20 and sys.stderr.isatty() else None
-    summary = ingest_paths(
-        args.paths,
-        args.db,
-        progress=progress,
-        rebuild=not args.no_build,
-        as_of=args.as_of,
-        round=args.round,
-    )
+    found = expand_paths(args.paths)  # fails early on a missing path
+    progress = ProgressBar() if len(found.entries) > 20 and sys.stderr.isatty() else None
+    with writing(args.db) as con:
+        summary = load_returns(con, found, progress=progress)
+        if not args.no_build:
+            summary.build_note = rebuild_models(con, args.as_of, args.round)
+    summary.db = str(db_path(args.db))
     print(summary.report())
     return EXIT_OK
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from ingest.store import rebuild_models
-    from lakehouse import db as lakedb
+    from ingest.batch import rebuild_models
+    from lakehouse.db import writing
 
     if args.command == "register":
         from ingest.register import RegisterError as LoadError
@@ -208,7 +185,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise FileNotFoundError(2, "no such file", str(args.file))
     failure: Exception | None = None
-    with lakedb.writing(args.db) as con:
+    with writing(args.db) as con:
         try:
             summary = load(con, args.file, batch_id=uuid.uuid4().hex[:12])
         except LoadError as exc:
@@ -274,21 +251,11 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_sample(args: argparse.Namespace) -> int:
-    from samplecounty.generate import write_sample
-
-    result = write_sample(args.out, schools=args.schools, rounds=args.rounds, seed=args.seed)
-    message = getattr(result, "message", None)
-    print(message() if callable(message) else f"sample county written to {args.out}")
-    return EXIT_OK
-
-
 _COMMANDS = {
     "register": _cmd_load,
     "boundaries": _cmd_load,
     "returns": _cmd_returns,
     "template": _cmd_template,
-    "sample": _cmd_sample,
 }
 
 
@@ -308,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     db = lakedb.db_path(args.db)
     unchanged = f"nothing was changed ({db})"
-    from ingest.store import BuildFailed
+    from ingest.batch import BuildFailed
 
     try:
         return _COMMANDS[args.command](args)
@@ -326,8 +293,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{exc}; {unchanged}")
     except duckdb.Error as exc:
         return _fail(f"database error: {str(exc).splitlines()[0]}; {unchanged}")
-    except ImportError as exc:
-        return _fail(f"this command is not available in this install: {exc}")
     except OSError as exc:
         return _fail(f"{exc.strerror or exc} ({exc.filename or db})")
     except KeyboardInterrupt:

@@ -1,23 +1,40 @@
-"""Read one school's return workbook, and ingest many into bronze.
+"""Read one school's return workbook.
 
-:func:`read_return` applies every rule of RETURN-v1.md ("Sheets", "Bad input",
-"Precise readings") to one file and never raises for bad content: a file that
-is not a usable return comes back with ``rejection`` set, problems inside a
-usable return come back as :class:`Message` rows tied to ``Sheet!Cell``.
-:func:`ingest_paths` runs it over files and folders and writes bronze.
+:func:`read_return` applies every rule of ``docs/return-format.md`` (the
+sheets, the tolerance rules, the rejection reasons) to one file and never
+raises for bad content: a file that is not a usable return comes back with
+``rejection`` set, problems inside a usable return come back as
+:class:`Message` rows tied to ``Sheet!Cell``. :func:`read_file` is the only
+way a return's bytes are read from disk: it refuses anything that is not a
+regular file without opening it, and anything over the size limit unread.
+Running many files into bronze is :mod:`ingest.batch`'s job.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import errno
 import hashlib
 import os
-from collections.abc import Callable, Collection, Sequence
+import signal
+import stat
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from ingest import values as v
+from ingest.layout import (
+    COLUMNS,
+    EARLIEST_COMPLETED,
+    REQUIRED_COLUMNS,
+    SCHOOL,
+    SELF_REVIEW,
+    SELF_REVIEW_KEYS,
+    WORKBOOK_EXTENSIONS,
+)
+from ingest.limits import file_size_problem, limits
 from ingest.values import normalise
 from ingest.workbook import Sheet, Workbook, WorkbookError
 from lakehouse.spec import (
@@ -27,43 +44,6 @@ from lakehouse.spec import (
     school_fields,
     staff_groups,
 )
-
-WORKBOOK_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
-EARLIEST_COMPLETED = dt.date(2000, 1, 1)
-
-# The return's layout: sheet name and, per column key, the header texts accepted
-# (matched after normalising). The template writes the first text of each.
-SHEETS: dict[str, dict[str, tuple[str, ...]]] = {
-    "School": {"field": ("Field",), "value": ("Value",)},
-    "Self-review": {
-        "indicator_id": ("Indicator ID", "Indicator", "ID"),
-        "statement": ("Statement",),
-        "response": ("Response",),
-        "evidence": ("Evidence",),
-    },
-    "Policies": {
-        "policy": ("Policy",),
-        "last_reviewed": ("Last reviewed", "Date last reviewed", "Reviewed"),
-        "approved_by_governors": ("Approved by governors",),
-        "pupils_consulted": ("Pupils consulted",),
-        "families_consulted": ("Families consulted",),
-    },
-    "Training": {
-        "staff_group": ("Staff group",),
-        "headcount": ("Headcount",),
-        "trained": ("Trained in last 12 months", "Trained"),
-    },
-    "Incidents": {
-        "category": ("Category",),
-        "count": ("Number this year", "Number", "Count"),
-    },
-}
-_REQUIRED_COLUMNS = {
-    "School": ("field", "value"),
-    "Policies": ("policy", "last_reviewed"),
-    "Training": ("staff_group", "headcount", "trained"),
-    "Incidents": ("category", "count"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +197,7 @@ class _Reader:
     def _school_cells(self, sheet: Sheet) -> dict[str, tuple[object, str]]:
         """Field key -> (value, ref of the value cell); the first row for a field wins."""
         fields = _lookup("school_fields", "field")
-        table = sheet.find_table(SHEETS["School"], _REQUIRED_COLUMNS["School"])
+        table = sheet.find_table(COLUMNS[SCHOOL], REQUIRED_COLUMNS[SCHOOL])
         cells: dict[str, tuple[object, str]] = {}
         if table is not None:
             for row in table.rows():
@@ -317,8 +297,8 @@ class _Reader:
         if sheet is None:
             self.warn(None, "no Self-review sheet: every indicator is unanswered")
         else:
-            table = sheet.find_table(SHEETS["Self-review"], ("response",))
-            if table is not None and not {"indicator_id", "statement"} & table.columns.keys():
+            table = sheet.find_table(COLUMNS[SELF_REVIEW], REQUIRED_COLUMNS[SELF_REVIEW])
+            if table is not None and not set(SELF_REVIEW_KEYS) & table.columns.keys():
                 table = None
             if table is None:
                 self.warn(
@@ -431,9 +411,9 @@ class _Reader:
         if sheet is None:
             self.warn(None, f"no {name} sheet")
             return None
-        table = sheet.find_table(SHEETS[name], _REQUIRED_COLUMNS[name])
+        table = sheet.find_table(COLUMNS[name], REQUIRED_COLUMNS[name])
         if table is None:
-            headers = ", ".join(SHEETS[name][k][0] for k in _REQUIRED_COLUMNS[name])
+            headers = ", ".join(COLUMNS[name][k][0] for k in REQUIRED_COLUMNS[name])
             self.warn(None, f"{sheet.name}: no header row with {headers}; sheet not read")
         return table
 
@@ -471,21 +451,114 @@ def read_return(path: Path, register_urns: Collection[int] | None, today: dt.dat
     is loaded: every file is then rejected). ``today`` bounds ``Date completed``.
     """
     path = Path(path)
+    data, problem = read_file(path)
+    if data is None:
+        reason = problem or "could not be read"
+        return ReturnRead(
+            file_name=path.name, rejection=reason, messages=[Message("error", None, reason)]
+        )
     if path.suffix.lower() not in WORKBOOK_EXTENSIONS:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return _unreadable(path, exc)
         out = ReturnRead(file_name=path.name, rejection=not_a_workbook_reason(path))
         out.messages = [Message("error", None, out.rejection)]
         out.sha256 = hashlib.sha256(data).hexdigest()
         out.size_bytes = len(data)
         return out
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _unreadable(path, exc)
     return read_return_bytes(data, path.name, register_urns, today)
+
+
+_KINDS = (
+    (stat.S_ISDIR, "is a folder, not a file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a file: not opened"),
+    (stat.S_ISCHR, "is a character device, not a file: not opened"),
+    (stat.S_ISBLK, "is a block device, not a file: not opened"),
+    (stat.S_ISSOCK, "is a socket, not a file: not opened"),
+)
+
+
+def special_file_problem(mode: int) -> str | None:
+    """Why a path whose ``stat`` mode is ``mode`` is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((text for test, text in _KINDS if test(mode)), "is not a regular file: not opened")
+
+
+def path_problem(path: Path) -> tuple[os.stat_result | None, str | None]:
+    """``stat`` a path without opening it: (its stat, None), or (None, why it cannot be read)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return None, _os_reason(path, exc)
+    problem = special_file_problem(st.st_mode)
+    return (None, problem) if problem else (st, None)
+
+
+def _os_reason(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link that loops back on itself: not read"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"is a symbolic link to '{display_name(target)}', which does not exist: not read"
+    if isinstance(exc, PermissionError):
+        return "could not be read: permission denied"
+    return f"could not be read: {exc.strerror or exc}"
+
+
+def read_file(path: Path) -> tuple[bytes | None, str | None]:
+    """A return file's bytes, or (None, the reason they were not read).
+
+    Only regular files are opened (checked before opening and again on the
+    open descriptor, so a file swapped for a pipe in between is still not
+    read), never blocking on a pipe, and never more than the size limit.
+    """
+    st, problem = path_problem(path)
+    if problem:
+        return None, problem
+    if st is not None:
+        problem = file_size_problem(st.st_size)
+        if problem:
+            return None, problem
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return None, _os_reason(path, exc)
+    try:
+        st = os.fstat(fd)
+        problem = special_file_problem(st.st_mode) or file_size_problem(st.st_size)
+        if problem:
+            return None, problem
+
+        cap = limits().max_file_bytes
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > cap:  # a file still growing past the limit as it is read
+                return None, file_size_problem(total)
+        return b"".join(chunks), None
+    except OSError as exc:
+        return None, _os_reason(path, exc)
+    finally:
+        os.close(fd)
+
+
+def display_name(name: str | os.PathLike[str]) -> str:
+    """A file name as text that can be stored and printed.
+
+    Names that are not valid UTF-8 arrive with their odd bytes as surrogates
+    (Python's ``surrogateescape``); they show as U+FFFD, the replacement mark.
+    """
+    text = os.fspath(name)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # A file as the ingest sees it: (sha256, size, problem, compact read). ``problem``
@@ -497,12 +570,25 @@ Scanned = tuple[str | None, int | None, str | None, tuple | None]
 _worker_urns: frozenset[int] | None = None
 _worker_today: dt.date | None = None
 _worker_loaded: frozenset[str] = frozenset()
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a pool must not outlive its ingest)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still applies
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def init_worker(
     urns: frozenset[int] | None, today: dt.date, loaded: frozenset[str] = frozenset()
 ) -> None:
-    """Pool initializer: the register, date and already-loaded hashes every job uses."""
+    """Pool initializer: die with the parent; keep the register, date and loaded hashes."""
+    die_with_parent()
     global _worker_urns, _worker_today, _worker_loaded
     _worker_urns, _worker_today, _worker_loaded = urns, today, loaded
 
@@ -520,10 +606,9 @@ def scan_file(
     The hash and the read come from the same bytes, so what is recorded is
     what was read even while a school is still saving the file.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, None, f"could not be read: {exc.strerror or exc}", None
+    data, problem = read_file(path)
+    if data is None:
+        return None, None, problem, None
     sha, size = hashlib.sha256(data).hexdigest(), len(data)
     if sha in loaded or path.suffix.lower() not in WORKBOOK_EXTENSIONS:
         return sha, size, None, None
@@ -565,176 +650,7 @@ def compact(r: ReturnRead) -> tuple:
 
 
 def not_a_workbook_reason(path: Path) -> str:
+    """Why a file whose name does not end in a workbook extension is not read as a return."""
     exts = ", ".join(sorted(WORKBOOK_EXTENSIONS))
-    return f"not a return workbook (expected {exts}; got '{path.suffix or 'no extension'}')"
-
-
-def _unreadable(path: Path, exc: OSError) -> ReturnRead:
-    reason = f"could not be read: {exc.strerror or exc}"
-    return ReturnRead(
-        file_name=path.name, rejection=reason, messages=[Message("error", None, reason)]
-    )
-
-
-# -- ingest ---------------------------------------------------------------
-
-
-@dataclass
-class FileOutcome:
-    """What happened to one file in a batch."""
-
-    path: str
-    file_name: str
-    sha256: str | None
-    status: str  # 'loaded' | 'rejected' | 'duplicate'
-    reason: str | None
-    urn: int | None = None
-    round: str | None = None
-    warnings: int = 0
-    errors: int = 0
-
-
-@dataclass
-class IngestSummary:
-    """Counts and per-file outcomes of one :func:`ingest_paths` run."""
-
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # hidden and Excel lock files in folders
-    batch_id: str = ""
-    db: str = ""
-    build_note: str | None = None
-
-    def _n(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def seen(self) -> int:
-        return len(self.outcomes)
-
-    @property
-    def loaded(self) -> int:
-        return self._n("loaded")
-
-    @property
-    def rejected(self) -> int:
-        return self._n("rejected")
-
-    @property
-    def duplicates(self) -> int:
-        return self._n("duplicate")
-
-    @property
-    def warnings(self) -> int:
-        return sum(o.warnings for o in self.outcomes if o.status == "loaded")
-
-    @property
-    def errors(self) -> int:
-        return sum(o.errors for o in self.outcomes if o.status == "loaded")
-
-    def report(self, max_rejections: int = 10) -> str:
-        """A few lines for the terminal, ending with where to see the details."""
-        lines = [
-            f"{_count(self.seen, 'file')} seen: {self.loaded} loaded, {self.rejected} rejected, "
-            f"{_count(self.duplicates, 'duplicate')}; {_count(self.warnings, 'warning')} and "
-            f"{_count(self.errors, 'error')} in loaded returns."
-        ]
-        rejected = [o for o in self.outcomes if o.status == "rejected"]
-        for o in rejected[:max_rejections]:
-            lines.append(f"  rejected {o.path}: {o.reason}")
-        if len(rejected) > max_rejections:
-            lines.append(f"  ... and {len(rejected) - max_rejections} more rejected")
-        if self.skipped:
-            lines.append(
-                f"{len(self.skipped)} hidden or Excel lock files (~$...) in folders were skipped."
-            )
-        if self.build_note:
-            lines.append(self.build_note)
-        lines.append(
-            "Details: the Returns page of the dashboard, or the tables bronze.files and "
-            f"bronze.messages (batch_id '{self.batch_id}') in {self.db}."
-        )
-        return "\n".join(lines)
-
-
-def expand_paths(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
-    """Files to ingest and files skipped, from files and folders (recursively, sorted).
-
-    In folders, hidden files and folders (``.name``) and Excel's lock files
-    (``~$name.xlsx``, left while a workbook is open) are skipped: they are
-    never returns and would only clutter the record. A file named on the
-    command line is always taken. Raises FileNotFoundError for a missing path
-    and PermissionError for a folder that cannot be listed.
-    """
-    files: list[Path] = []
-    skipped: list[Path] = []
-    for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            _walk(p, files, skipped)
-        elif p.exists():
-            files.append(p)
-        else:
-            raise FileNotFoundError(2, "no such file or folder", str(p))
-    return files, skipped
-
-
-def _walk(folder: Path, files: list[Path], skipped: list[Path]) -> None:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except PermissionError as exc:
-        raise PermissionError(exc.errno, "folder cannot be read", str(folder)) from None
-    for entry in entries:
-        path = folder / entry.name
-        if entry.name.startswith((".", "~$")):
-            skipped.append(path)
-        elif entry.is_dir():
-            _walk(path, files, skipped)
-        elif entry.is_file():
-            files.append(path)
-
-
-def ingest_paths(
-    paths: Sequence[str | Path],
-    db: str | Path | None = None,
-    *,
-    today: dt.date | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
-    rebuild: bool = True,
-    as_of: dt.date | None = None,
-    round: str | None = None,
-    workers: int | None = None,
-) -> IngestSummary:
-    """Ingest return workbooks from files and folders into bronze, then rebuild the models.
-
-    Every file found goes on record in bronze.files (kind 'return'): files in
-    folders that are not workbooks are 'rejected' too; hidden files and Excel
-    lock files in folders are skipped and only counted (see
-    :func:`expand_paths`). Bytes already in bronze.returns, or loaded earlier
-    in this batch, are 'duplicate'; bytes rejected before are read again (the
-    register may have changed), and a repeat within one batch of a rejected
-    file is rejected for the same reason. Supersession is silver's job: both
-    returns are kept. All in one copy-and-swap write: on any exception
-    nothing is changed.
-    Raises FileNotFoundError / PermissionError when a path is missing or a
-    folder unreadable, :class:`lakehouse.db.DatabaseBusy`, and whatever the
-    build raises.
-    """
-    from ingest.store import ingest_files  # duckdb stays out of reader processes
-
-    files, skipped = expand_paths(paths)
-    return ingest_files(
-        files,
-        skipped,
-        db,
-        today=today or dt.date.today(),
-        progress=progress,
-        rebuild=rebuild,
-        as_of=as_of,
-        round=round,
-        workers=workers,
-    )
-
-
-def _count(n: int, noun: str) -> str:
-    """'1 file', '2 files': the summary is read by people, not parsed."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+    suffix = display_name(path.suffix) or "no extension"
+    return f"not a return workbook (expected {exts}; got '{suffix}')"

@@ -2,8 +2,9 @@
 
 Every label, indicator, policy, staff group and category comes from the seeds
 through :mod:`lakehouse.spec`, so editing a seed changes the template, the
-reader and the models together. The sheet and column names below are the
-layout of RETURN-v1.md; the sample county writes the same layout.
+reader and the models together. Sheet and column names come from
+:mod:`ingest.layout`, which the reader uses too; the sample county writes the
+same layout.
 """
 
 from __future__ import annotations
@@ -18,27 +19,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ingest.layout import (
+    EARLIEST_COMPLETED,
+    HEADERS,
+    INCIDENTS,
+    INSTRUCTIONS,
+    POLICIES,
+    SCHOOL,
+    SELF_REVIEW,
+    TRAINING,
+)
 from lakehouse import spec
 
-INSTRUCTIONS = "Instructions"
-SCHOOL = "School"
-SELF_REVIEW = "Self-review"
-POLICIES = "Policies"
-TRAINING = "Training"
-INCIDENTS = "Incidents"
-HEADERS: dict[str, tuple[str, ...]] = {
-    SCHOOL: ("Field", "Value", "Guidance"),
-    SELF_REVIEW: ("Indicator ID", "Statement", "Response", "Evidence"),
-    POLICIES: (
-        "Policy",
-        "Last reviewed",
-        "Approved by governors",
-        "Pupils consulted",
-        "Families consulted",
-    ),
-    TRAINING: ("Staff group", "Headcount", "Trained in last 12 months"),
-    INCIDENTS: ("Category", "Number this year"),
-}
 COLUMN_WIDTHS: dict[str, tuple[int, ...]] = {
     SCHOOL: (38, 34, 70),
     SELF_REVIEW: (13, 80, 20, 60),
@@ -56,8 +48,10 @@ FIELD_KINDS = {
     "pupil_survey_pct": "percent",
 }
 DATE_FORMAT = "dd/mm/yyyy"
-# validation bounds for dates the return can hold (RETURN-v1: not before 2000, not in the future)
-EARLIEST_DATE = "DATE(2000,1,1)"
+# validation bounds for dates the return can hold: not before the reader's earliest, not future
+EARLIEST_DATE = (
+    f"DATE({EARLIEST_COMPLETED.year},{EARLIEST_COMPLETED.month},{EARLIEST_COMPLETED.day})"
+)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")

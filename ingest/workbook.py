@@ -15,9 +15,10 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from ingest.layout import HEADER_SEARCH_ROWS
+from ingest.limits import archive_problem, sheet_count_problem, sheet_size_problem
 from ingest.values import normalise
 
-HEADER_SEARCH_ROWS = 30
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), b"encrypted-package")
 
@@ -144,6 +145,9 @@ class Workbook:
 
     def __init__(self, book: calamine.CalamineWorkbook) -> None:
         self._book = book
+        problem = sheet_count_problem(len(book.sheets_metadata))
+        if problem:
+            raise WorkbookError(problem)
         self._names: dict[str, str] = {}
         for meta in book.sheets_metadata:
             # two sheets with the same normalised name: the first wins
@@ -160,8 +164,13 @@ class Workbook:
             raise WorkbookError(_ENCRYPTED)
         if data[:4] == b"PK\x03\x04" and b"manifest:encryption-data" in data:
             raise WorkbookError(_ENCRYPTED)
+        problem = archive_problem(data)  # before calamine inflates anything
+        if problem:
+            raise WorkbookError(problem)
         try:
             return cls(calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        except WorkbookError:
+            raise
         except Exception as exc:
             raise _workbook_error(exc) from exc
 
@@ -182,6 +191,8 @@ class Workbook:
         if sheet is None:
             try:
                 sheet = self._read[key] = _read_sheet(self._book, self._names[key])
+            except WorkbookError:
+                raise
             except Exception as exc:
                 raise _workbook_error(exc) from exc
         return sheet
@@ -200,6 +211,10 @@ def _workbook_error(exc: Exception) -> WorkbookError:
 
 def _read_sheet(book: calamine.CalamineWorkbook, name: str) -> Sheet:
     sheet = book.get_sheet_by_name(name)
+    # the used range's far corner, counted from A1: checked before any cell becomes Python
+    problem = sheet_size_problem(sheet.name, sheet.total_height, sheet.total_width)
+    if problem:
+        raise WorkbookError(problem)
     # calamine trims empty leading rows/columns; put them back so refs are true A1.
     rows = sheet.to_python(skip_empty_area=True)
     start = sheet.start

@@ -24,7 +24,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ingest.boundaries import rewind, signed_area
-from ingest.template import (
+from ingest.layout import (
     HEADERS,
     INCIDENTS,
     INSTRUCTIONS,
@@ -32,10 +32,8 @@ from ingest.template import (
     SCHOOL,
     SELF_REVIEW,
     TRAINING,
-    ordered,
-    synonym_display,
-    yes_no_choices,
 )
+from ingest.template import ordered, synonym_display, yes_no_choices
 from lakehouse import spec
 from samplecounty import kent
 
@@ -855,7 +853,7 @@ def write_sample(
     county = _make_schools(rng, schools, polygons)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / MARKER).write_text(
-        "A synthetic county written by `python -m ingest sample` "
+        "A synthetic county written by `python -m samplecounty` "
         f"(seed {seed}, {schools} schools, {rounds} rounds to {latest_round}).\n"
         "Not real schools or real boundaries. Rewriting the sample replaces returns/.\n",
         encoding="utf-8",
