@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from lakehouse import queries
@@ -127,32 +124,23 @@ if uploads and st.button("Load these returns", type="primary", key="upload_go"):
     if too_big:
         st.error(f"Too large (over {limit_mb} MB): {', '.join(too_big)}. Nothing was loaded.")
         st.stop()
-    from ingest.returns import ingest_paths  # imported here: only an upload needs the readers
+    from ingest.upload import ingest_uploads  # imported here: only an upload needs the loader
 
-    progress = st.progress(0.0, text="Saving uploads…")
-    with tempfile.TemporaryDirectory(prefix="esafety-upload-") as tmp:
-        paths = []
-        for i, upload in enumerate(uploads, start=1):
-            # one folder per upload keeps the school's file name for the messages, and
-            # Path(...).name stops a crafted name from choosing where it is written
-            folder = Path(tmp) / f"{i:04d}"
-            folder.mkdir()
-            target = folder / (Path(upload.name).name or "upload.xlsx")
-            target.write_bytes(upload.getbuffer())
-            paths.append(target)
-            progress.progress(0.4 * i / len(uploads), text=f"Saved {upload.name}")
-        progress.progress(0.4, text=f"Loading {len(paths)} file(s)…")
+    progress = st.progress(0.0, text=f"Loading {len(uploads)} file(s)…")
 
-        def _report(done: int, total: int, name: str) -> None:
-            share = 0.4 + 0.5 * done / total if total else 0.9
-            progress.progress(min(share, 0.9), text=f"Read {done} of {total} {name}".strip())
+    def _report(done: int, total: int, name: str) -> None:
+        share = 0.9 * done / total if total else 0.9
+        progress.progress(min(share, 0.9), text=f"Read {done} of {total} {name}".strip())
 
-        try:
-            summary = ingest_paths(paths, app.get_db().path, progress=_report)
-        except Exception as exc:  # the ingest names the problem; show it in one line
-            progress.empty()
-            st.error(f"The upload could not be loaded: {exc}")
-            st.stop()
+    try:
+        # in a child process with a memory cap: one bad file cannot take the dashboard down
+        summary = ingest_uploads(
+            [(u.name, bytes(u.getbuffer())) for u in uploads], app.get_db().path, progress=_report
+        )
+    except Exception as exc:  # the loader names the problem; show it in one line
+        progress.empty()
+        st.error(f"The upload could not be loaded: {exc}")
+        st.stop()
     progress.progress(1.0, text="Done")
     # shown after the rerun, when every page already reads the new data
     st.session_state["upload_summary"] = (
