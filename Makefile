@@ -28,7 +28,7 @@ system-deps:
 
 # The bundled sample county: generated (same every time for the seed) and loaded once.
 $(DB): | $(VENV)/.runtime
-	$(PY) -m ingest sample --out $(SAMPLE)
+	$(PY) -m samplecounty --out $(SAMPLE)
 	$(PY) -m ingest register $(SAMPLE)/register.csv --db $(DB)
 	$(PY) -m ingest boundaries $(SAMPLE)/districts.geojson --db $(DB)
 	$(PY) -m ingest returns $(SAMPLE)/returns --db $(DB)

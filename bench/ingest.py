@@ -6,7 +6,7 @@ For each scale it writes (once, cached in $TMPDIR/esafety-bench) the synthetic
 county with one round of returns, then in the same run over the same files,
 ``--repeat`` times, alternating so both see the same machine load:
 
-- ingest: ``ingest.returns.ingest_paths(..., rebuild=False)`` into a fresh
+- ingest: ``ingest.batch.load_returns`` in one ``writing()`` session (no rebuild) into a fresh
   database (register loaded first, untimed): hashing, reading, validation and
   the bronze inserts;
 - naive: ``pandas.read_excel(path, sheet_name=None, engine="openpyxl")`` of every
@@ -98,17 +98,18 @@ def _tree_rss_mib(root: int) -> float:
 
 
 def _run_ingest(sample: Path, queue) -> None:
+    from ingest.batch import load_returns
     from ingest.register import load_register
-    from ingest.returns import ingest_paths
-    from lakehouse import db as lakedb
+    from lakehouse.db import writing
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
-        with lakedb.writing(db) as con:
+        with writing(db) as con:
             load_register(con, sample / "register.csv")
         with _TreeRss() as tree:
             start = time.perf_counter()
-            summary = ingest_paths([sample / "returns"], db, rebuild=False)
+            with writing(db) as con:
+                summary = load_returns(con, [sample / "returns"])
             seconds = time.perf_counter() - start
     queue.put((summary.seen, summary.loaded, seconds, _peak_mib(), tree.peak_mib))
 
@@ -151,7 +152,7 @@ def _load() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ingest.store import POOL_THRESHOLD
+    from ingest.batch import POOL_THRESHOLD
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="600,24000", help="school counts, comma-separated")

@@ -23,15 +23,13 @@ def _ingest(folder: Path, schools: int) -> Path:
     db = folder / "bench.duckdb"
     sample = folder / "sample"
     steps = [
-        ["sample", "--out", str(sample), "--schools", str(schools)],
-        ["register", str(sample / "register.csv"), "--db", str(db)],
-        ["boundaries", str(sample / "districts.geojson"), "--db", str(db)],
-        ["returns", str(sample / "returns"), "--db", str(db)],
+        ["samplecounty", "--out", str(sample), "--schools", str(schools)],
+        ["ingest", "register", str(sample / "register.csv"), "--db", str(db)],
+        ["ingest", "boundaries", str(sample / "districts.geojson"), "--db", str(db)],
+        ["ingest", "returns", str(sample / "returns"), "--db", str(db)],
     ]
     for step in steps:
-        subprocess.run(
-            [sys.executable, "-m", "ingest", *step], cwd=ROOT, check=True, capture_output=True
-        )
+        subprocess.run([sys.executable, "-m", *step], cwd=ROOT, check=True, capture_output=True)
     return db
 
 

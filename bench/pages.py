@@ -3,8 +3,8 @@
     .venv/bin/python bench/pages.py [--repeats 5] [--scales county national]
 
 Scales: ``county`` (600 schools) and ``national`` (24,000 schools), each built
-with the real ``python -m ingest sample``, ``register``, ``boundaries`` and
-``returns`` commands (national: about 66,000 workbooks, ~4 minutes on 2 cores)
+with the real ``python -m samplecounty`` and ``python -m ingest register``,
+``boundaries`` and ``returns`` commands (national: about 66,000 workbooks, ~4 minutes on 2 cores)
 and cached under bench/results/ (delete a folder to rebuild it).
 
 Every page is opened in a fresh browser session (a full script run), once cold

@@ -57,10 +57,10 @@ def gold_reader(
     database.close()
 
 
-def _run_ingest(args: list[str], db: Path) -> None:
+def _run_ingest(args: list[str], db: Path, module: str = "ingest") -> None:
     env = dict(os.environ, ESAFETY_DB=str(db))
     done = subprocess.run(
-        [sys.executable, "-m", "ingest", *args],
+        [sys.executable, "-m", module, *args],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -68,14 +68,14 @@ def _run_ingest(args: list[str], db: Path) -> None:
         timeout=600,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"python -m ingest {' '.join(args)} failed: {done.stderr.strip()}")
+        raise RuntimeError(f"python -m {module} {' '.join(args)} failed: {done.stderr.strip()}")
 
 
 def build_sample_db(folder: Path, schools: int = 60) -> Path:
     """A sample county database built through the real ingest commands."""
     db = folder / "sample.duckdb"
     sample = folder / "sample"
-    _run_ingest(["sample", "--out", str(sample), "--schools", str(schools)], db)
+    _run_ingest(["--out", str(sample), "--schools", str(schools)], db, module="samplecounty")
     _run_ingest(["register", str(sample / "register.csv")], db)
     _run_ingest(["boundaries", str(sample / "districts.geojson")], db)
     _run_ingest(["returns", str(sample / "returns")], db)
@@ -84,7 +84,7 @@ def build_sample_db(folder: Path, schools: int = 60) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 60-school sample county loaded with `python -m ingest sample/register/...`."""
+    """A 60-school sample county from `python -m samplecounty`, loaded with `python -m ingest`."""
     return build_sample_db(tmp_path_factory.mktemp("sample"))
 
 

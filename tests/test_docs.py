@@ -45,7 +45,6 @@ def test_the_readme_documents_every_contract_command() -> None:
         ("ingest", "boundaries"),
         ("ingest", "returns"),
         ("ingest", "template"),
-        ("ingest", "sample"),
         ("lakehouse", "build"),
     ]:
         assert (module, sub) in documented
@@ -63,6 +62,19 @@ def test_every_documented_command_answers_help(command: list[str]) -> None:
     assert done.returncode == 0, done.stderr
     if command != ["lakehouse", "docs"]:  # the only command that never touches the database
         assert "--db" in done.stdout
+
+
+def test_the_readme_documents_the_sample_county_tool_and_it_answers_help() -> None:
+    assert re.search(r"^\| `python -m samplecounty --out DIR", README, re.M)
+    done = subprocess.run(
+        [sys.executable, "-m", "samplecounty", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--schools" in done.stdout and "--seed" in done.stdout
 
 
 def _documented_tables() -> dict[str, list[str]]:
