@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import shutil
 import threading
@@ -58,6 +59,7 @@ def writing(
     lock_path = live.with_name(live.name + ".lock")
     with open(lock_path, "a+") as lock:
         _acquire(lock, wait_seconds, live)
+        remove_leftovers(live)
         tmp = live.with_name(f".{live.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             if live.exists():
@@ -75,6 +77,39 @@ def writing(
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 leftover.unlink(missing_ok=True)
+
+
+def remove_leftovers(live: Path) -> list[Path]:
+    """Delete what interrupted writers and readers left beside ``live``; the paths removed.
+
+    Only the lock holder writes temp copies (``.<name>.<pid>.<hex>.tmp`` and its
+    ``.wal``), so once the lock is held every one left is stale: its writer
+    was killed before its ``finally`` ran. A reader's ``.<name>.<pid>.<n>.ro``
+    link lives for the moment of an open; it is stale when its process is gone.
+    """
+    removed = []
+    prefix = f".{live.name}."
+    for leftover in live.parent.glob(f"{glob.escape(prefix)}*"):
+        rest = leftover.name[len(prefix) :]
+        is_temp = rest.endswith((".tmp", ".tmp.wal"))
+        is_link = rest.endswith(".ro") and not _pid_alive(rest.split(".", 1)[0])
+        if is_temp or is_link:
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
+def _pid_alive(text: str) -> bool:
+    if not text.isdigit():
+        return True  # not ours to judge
+    try:
+        os.kill(int(text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _acquire(lock, wait_seconds: float, live: Path) -> None:
