@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from lakehouse.build import read_seeds
+from lakehouse.seeds import read_seeds
 from tests.lakehouse_factory import AS_OF, Lakehouse
 
 URN = 100001

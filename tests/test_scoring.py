@@ -44,7 +44,11 @@ def test_not_applicable_is_left_out_of_the_score():
 def test_an_area_with_fewer_than_half_its_indicators_answered_has_insufficient_evidence():
     row = scored(responses={"OUT1": None, "OUT2": None, "OUT3": None}).area(URN, "outcomes")
     assert row["insufficient_evidence"] is True
-    assert row["score_pct"] is None and row["grade"] is None and row["grade_label"] is None
+    assert (
+        row["score_pct"] is None
+        and row["grade"] is None
+        and row["grade_label"] == "Insufficient evidence"
+    )
 
 
 def test_an_area_with_exactly_half_or_more_answered_is_scored_from_what_was_answered():

@@ -3,5 +3,5 @@ SELECT urn, round, area, capped_by
 FROM gold.area_scores
 WHERE area NOT IN (SELECT area FROM seeds.areas)
     OR capped_by NOT IN (
-        'locked_down', 'training_group_below_50', 'policy_overdue', 'leadership', 'inadequate_area'
+        SELECT cap FROM seeds.caps
     )

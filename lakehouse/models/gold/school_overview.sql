@@ -113,7 +113,7 @@ ranked AS (
                 final.score_overall ASC NULLS FIRST, final.urn
         ) END AS support_rank
     FROM final
-)
+),
 labelled AS (
     -- the words pages show, joined from the vocabulary seeds (codes stay beside them)
     SELECT
