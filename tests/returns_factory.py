@@ -10,10 +10,14 @@ import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 
 from lakehouse.spec import incident_categories, indicators, policies, staff_groups
+
+if TYPE_CHECKING:
+    from ingest.batch import IngestSummary
 
 Rows = list[list[object]]
 
@@ -102,3 +106,17 @@ def write_register_csv(path: Path, urns) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("URN,EstablishmentName\n" + "".join(f"{u},School {u}\n" for u in urns))
     return path
+
+
+def ingest_paths(
+    paths: list, db: Path, *, today: dt.date | None = None, rebuild: bool = True
+) -> IngestSummary:
+    """What ``python -m ingest returns`` does, in process: one write session, load, rebuild."""
+    from ingest.batch import load_returns, rebuild_models
+    from lakehouse.db import writing
+
+    with writing(db) as con:
+        summary = load_returns(con, paths, today=today)
+        if rebuild:
+            summary.build_note = rebuild_models(con, None, None)
+    return summary

@@ -12,10 +12,16 @@ import duckdb
 import openpyxl
 import pytest
 
-from ingest.returns import ingest_paths, read_return
+from ingest.reader import read_return
 from lakehouse import db as lakedb
 from lakehouse.spec import indicators, policies
-from tests.returns_factory import convert_with_soffice, good_return, set_field, write_workbook
+from tests.returns_factory import (
+    convert_with_soffice,
+    good_return,
+    ingest_paths,
+    set_field,
+    write_workbook,
+)
 
 TODAY = dt.date(2027, 1, 15)
 URNS = {118234, 118235}
@@ -413,7 +419,6 @@ def test_hidden_and_excel_lock_files_in_folders_are_skipped_and_counted(tmp_path
 def test_a_later_return_for_the_same_school_and_round_supersedes_in_silver_and_both_are_kept(
     tmp_path,
 ):
-    pytest.importorskip("lakehouse.build")
     db = tmp_path / "e.duckdb"
     register(db, tmp_path)
     write_workbook(tmp_path / "in" / "early.xlsx", good_return(completed=dt.date(2026, 9, 1)))
