@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -65,10 +66,15 @@ def record_in(con: sqlite3.Connection, user: str, action: str, **details: Any) -
 
 
 def record(
-    user: str, action: str, db: str | os.PathLike[str] | None = None, **details: Any
+    user: str,
+    action: str,
+    db: str | os.PathLike[str] | None = None,
+    *,
+    path: Path | None = None,
+    **details: Any,
 ) -> None:
-    """Append one event to the store of ``db`` (default: ``$ESAFETY_DB``'s)."""
-    con = store.connect(db)
+    """Append one event to the store at ``path``, else ``db``'s (default: ``$ESAFETY_DB``'s)."""
+    con = store.connect(db, path=path)
     try:
         with store.transaction(con):
             record_in(con, user, action, **details)

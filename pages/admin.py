@@ -58,7 +58,8 @@ with st.form("set_role", clear_on_submit=True):
         except ValueError as exc:
             st.error(str(exc))
         else:
-            st.success(f"{role_list.normalise_email(email)}: {before} -> {role}")
+            st.success("Saved.")
+            st.text(f"{role_list.normalise_email(email)}: {before} -> {role}")
 
 st.header("Audit log")
 st.caption(

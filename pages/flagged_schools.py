@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lakehouse import queries
+from lakehouse import queries, seeds
 from presentation import exports, palette
-from ui import app
+from ui import app, auth
 
 TITLE = "Schools flagged for support"
 ctx = app.page_context(TITLE)
@@ -24,9 +24,9 @@ flag_labels = app.frame(queries.flag_choices)
 c1, c2 = st.columns([1, 2])
 priorities = c1.pills(
     "Priority",
-    list(palette.PRIORITY_ORDER),
+    list(seeds.order("priority")),
     selection_mode="multi",
-    format_func=palette.PRIORITY_LABELS.get,
+    format_func=seeds.vocabulary("priority").get,
     key="flagged_priority",
 )
 flags = c2.multiselect(
@@ -41,19 +41,19 @@ rows = app.frame(queries.flagged_schools, f, tuple(priorities or ()), tuple(flag
 counts = rows["Priority"].value_counts() if not rows.empty else {}
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Schools shown", f"{len(rows):,}", border=True)
-for col, key in zip((m2, m3, m4), palette.PRIORITY_ORDER, strict=True):
+for col, key in zip((m2, m3, m4), seeds.order("priority"), strict=True):
     col.metric(
-        f"{palette.PRIORITY_LABELS[key]} priority", f"{int(counts.get(key, 0)):,}", border=True
+        f"{seeds.vocabulary("priority")[key]} priority", f"{int(counts.get(key, 0)):,}", border=True
     )
 
 if rows.empty:
     st.success("No flagged school matches these filters.")
 else:
     shown = rows.assign(
-        Priority=rows["Priority"].map(palette.PRIORITY_LABELS),
+        Priority=rows["Priority"].map(seeds.vocabulary("priority")),
         **{
             "Overall grade": [
-                "No return" if pd.isna(d) else palette.grade_label(g)
+                seeds.blank_label("no_return") if pd.isna(d) else seeds.grade_label(g)
                 for g, d in zip(rows["Overall grade"], rows["Return date"], strict=True)
             ]
         },
@@ -71,7 +71,7 @@ else:
         },
     )
     filter_notes = {
-        "Filter: Priority": ", ".join(palette.PRIORITY_LABELS[p] for p in priorities or ())
+        "Filter: Priority": ", ".join(seeds.vocabulary("priority")[p] for p in priorities or ())
         or "Any",
         "Filter: Reason": ", ".join(flag_labels.get(k, k) for k in flags or ()) or "Any",
         "Round of flags": ctx.options.current_round or "",
@@ -94,9 +94,12 @@ else:
             priority_columns=["Priority"],
         )
 
-    st.download_button(
+    auth.download(
         f"Download these {len(rows):,} schools as Excel",
         _workbook,
+        what="flagged schools",
+        rows=len(rows),
+        filters={**f.describe(), **filter_notes},
         file_name=f"flagged_schools_{(ctx.options.current_round or '').replace('/', '-')}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         type="primary",

@@ -8,7 +8,7 @@ from packs.cabinet import PackError, cabinet_pack_pptx
 from packs.governor import ReportError, governor_reports_zip
 from packs.render import RenderError
 from packs.suppress import threshold
-from ui import app
+from ui import app, auth
 
 TITLE = "Meeting packs"
 ctx = app.page_context(TITLE)
@@ -16,6 +16,11 @@ f = ctx.filters
 app.page_header(TITLE, ctx, note="The packs use the filters in the sidebar.")
 db = app.get_db()
 version = db.version
+if not auth.may("export"):
+    # packs are exports: readers see what they are, not the buttons
+    st.caption(
+        f"Meeting packs are for officers and admins (your role: {auth.current_user().role})."
+    )
 
 st.subheader("Cabinet pack (PowerPoint)")
 st.markdown(
@@ -35,7 +40,8 @@ name_schools = st.checkbox(
     help="Adds a table of flagged schools. Never in a public pack.",
 )
 pack_key = ("_cabinet_pack", f, public, name_schools and not public, version)
-if st.button("Make cabinet pack", key="make_cabinet_pack", type="primary"):
+if auth.may("export") and st.button("Make cabinet pack", key="make_cabinet_pack", type="primary"):
+    auth.require("export")
     try:
         with st.spinner("Drawing the charts…"):
             st.session_state["_cabinet_pack"] = (
@@ -47,9 +53,11 @@ if st.button("Make cabinet pack", key="make_cabinet_pack", type="primary"):
 made = st.session_state.get("_cabinet_pack")
 if made and made[0] == pack_key:
     round_part = (ctx.round or "current").replace("/", "-")
-    st.download_button(
+    auth.download(
         "Download cabinet pack",
         made[1],
+        what="cabinet pack" + (" (public)" if public else ""),
+        filters=f.describe(),
         file_name=f"cabinet-pack-{round_part}{'-public' if public else ''}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="download_cabinet_pack",
@@ -63,7 +71,10 @@ st.markdown(
     "against the county and the setting, policy reviews, training, incidents, flags with "
     "suggested actions and history. A single school's report is on its profile page."
 )
-if st.button("Make governor reports for all flagged schools", key="make_governor_zip"):
+if auth.may("export") and st.button(
+    "Make governor reports for all flagged schools", key="make_governor_zip"
+):
+    auth.require("export")
     try:
         with st.spinner("Writing the reports…"):
             st.session_state["_governor_zip"] = (version, governor_reports_zip(db))
@@ -72,9 +83,10 @@ if st.button("Make governor reports for all flagged schools", key="make_governor
 made_zip = st.session_state.get("_governor_zip")
 current_round = ctx.options.current_round or "current"
 if made_zip and made_zip[0] == version:
-    st.download_button(
+    auth.download(
         "Download governor reports (zip)",
         made_zip[1],
+        what="governor reports (all flagged schools)",
         file_name=f"governor-reports-{current_round.replace('/', '-')}.zip",
         mime="application/zip",
         key="download_governor_zip",

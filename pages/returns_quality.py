@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from lakehouse import queries
 from presentation import charts, exports
-from ui import app
+from ui import app, auth
 from ui.projector import sized
 
 TITLE = "Returns and data quality"
@@ -63,21 +65,29 @@ else:
 
     c1, c2 = st.columns([1, 4])
     # files are built when clicked (deferred download), not on every rerun
-    c1.download_button(
-        "Chase list (Excel)",
-        _chase_workbook,
-        file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="chase_excel",
-        icon="⬇️",
-    )
-    c2.download_button(
-        "Chase list (CSV)",
-        lambda: exports.csv_bytes(chase),
-        file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.csv",
-        mime="text/csv",
-        key="chase_csv",
-    )
+    with c1:
+        auth.download(
+            "Chase list (Excel)",
+            _chase_workbook,
+            what="chase list",
+            rows=len(chase),
+            filters=f.describe(),
+            file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="chase_excel",
+            icon="⬇️",
+        )
+    with c2:
+        auth.download(
+            "Chase list (CSV)",
+            lambda: exports.csv_bytes(chase),
+            what="chase list",
+            rows=len(chase),
+            filters=f.describe(),
+            file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.csv",
+            mime="text/csv",
+            key="chase_csv",
+        )
 
 left, right = st.columns(2)
 with left:
@@ -102,9 +112,12 @@ with right:
         with st.expander("Every warning and error, cell by cell"):
             messages = app.frame(queries.return_messages, f)
             st.dataframe(messages, hide_index=True, width="stretch")
-            st.download_button(
+            auth.download(
                 "Download CSV",
                 lambda: exports.csv_bytes(messages),
+                what="return messages",
+                rows=len(messages),
+                filters=f.describe(),
                 file_name="return_messages.csv",
                 mime="text/csv",
                 key="messages_csv",
@@ -112,6 +125,12 @@ with right:
 
 st.subheader("Upload returns")
 limit_mb = int(st.get_option("server.maxUploadSize"))
+if not auth.may("upload"):
+    # no uploader at all for readers: no widget, so nothing a session could post files to
+    st.caption(
+        f"Uploading returns is for officers and admins (your role: {auth.current_user().role})."
+    )
+    st.stop()
 uploads = st.file_uploader(
     f"Return workbooks ({', '.join('.' + t for t in ACCEPTED_TYPES)}; up to {limit_mb} MB each)",
     type=ACCEPTED_TYPES,
@@ -120,9 +139,11 @@ uploads = st.file_uploader(
     max_upload_size=limit_mb,
 )
 if uploads and st.button("Load these returns", type="primary", key="upload_go"):
+    auth.require("upload")  # checked again at the moment of the write
     too_big = [u.name for u in uploads if u.size > limit_mb * 1024 * 1024]
     if too_big:
-        st.error(f"Too large (over {limit_mb} MB): {', '.join(too_big)}. Nothing was loaded.")
+        st.error(f"Too large (over {limit_mb} MB). Nothing was loaded.")
+        st.text("\n".join(too_big))  # file names as text, never Markdown
         st.stop()
     from ingest.upload import ingest_uploads  # imported here: only an upload needs the loader
 
@@ -132,6 +153,11 @@ if uploads and st.button("Load these returns", type="primary", key="upload_go"):
         share = 0.9 * done / total if total else 0.9
         progress.progress(min(share, 0.9), text=f"Read {done} of {total} {name}".strip())
 
+    # the audit log gets names, sizes and hashes, never the files
+    sent = [
+        {"name": u.name, "size": u.size, "sha256": hashlib.sha256(u.getbuffer()).hexdigest()}
+        for u in uploads
+    ]
     try:
         # in a child process with a memory cap: one bad file cannot take the dashboard down
         summary = ingest_uploads(
@@ -139,8 +165,18 @@ if uploads and st.button("Load these returns", type="primary", key="upload_go"):
         )
     except Exception as exc:  # the loader names the problem; show it in one line
         progress.empty()
-        st.error(f"The upload could not be loaded: {exc}")
+        auth.audit("upload", files=sent, outcome="failed", reason=str(exc)[:500])
+        st.error("The upload could not be loaded.")
+        st.text(str(exc))  # it may quote a file name: text, never Markdown
         st.stop()
+    auth.audit(
+        "upload",
+        files=sent,
+        outcome="done",
+        loaded=summary.loaded,
+        rejected=summary.rejected,
+        duplicates=summary.duplicates,
+    )
     progress.progress(1.0, text="Done")
     # shown after the rerun, when every page already reads the new data
     st.session_state["upload_summary"] = (

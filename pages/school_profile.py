@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from lakehouse import queries
+from lakehouse import queries, seeds
 from presentation import charts, palette
-from ui import app
+from ui import app, safe
 from ui.projector import governor_report_button, sized
 
 TITLE = "School profile"
@@ -24,7 +24,8 @@ search = st.text_input(
 )
 matches = app.frame(queries.find_schools, search)
 if matches.empty:
-    st.warning(f"No school matches “{search}”.")
+    st.warning("No school matches that search.")
+    st.text(search)
     st.stop()
 options = list(matches["urn"])
 labels = {
@@ -43,8 +44,9 @@ if school is None:
     st.warning("That school is no longer in the register.")
     st.stop()
 
-st.header(school["name"])
-st.caption(
+# register text: shown literally, never as Markdown (a name can be a crafted link)
+safe.heading(school["name"])
+safe.caption(
     f"URN {school['urn']} · {school['setting']} · {school['district']} · "
     f"{school.get('postcode') or 'no postcode'} · {school.get('pupils') or '–'} pupils"
 )
@@ -52,12 +54,12 @@ st.caption(
 governor_report_button(int(urn), school["current_round"], name=str(school["name"]))
 
 status = {"received": "On time", "late": "Late", "missing": "Missing"}.get(
-    school["return_status"], palette.RETURN_STATUS_LABELS.get(school["return_status"], "–")
+    school["return_status"], seeds.vocabulary("return_status").get(school["return_status"], "–")
 )
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(
     "Overall grade",
-    palette.grade_label(school["grade_overall"]) if school["return_id"] else "No return",
+    seeds.grade_label(school["grade_overall"]) if school["return_id"] else seeds.blank_label("no_return"),
     border=True,
 )
 m2.metric(f"Return {school['current_round']}", status, border=True)
@@ -65,7 +67,7 @@ m3.metric(
     "Flags",
     int(school["flag_count"] or 0),
     border=True,
-    delta=(palette.PRIORITY_LABELS.get(school["priority"], "") + " priority")
+    delta=(seeds.vocabulary("priority").get(school["priority"], "") + " priority")
     if school["priority"]
     else None,
     delta_color="off",
@@ -80,7 +82,7 @@ if flags.empty:
     st.success("No flags for support in the current round.")
 else:
     st.dataframe(
-        flags.assign(Priority=flags["Priority"].map(palette.PRIORITY_LABELS)),
+        flags.assign(Priority=flags["Priority"].map(seeds.vocabulary("priority"))),
         hide_index=True,
         width="stretch",
     )
@@ -92,7 +94,7 @@ table = pd.DataFrame(
     {
         "Area": comparison["area_label"],
         "School grade": [
-            palette.grade_label(g) if school["return_id"] else "No return"
+            seeds.grade_label(g) if school["return_id"] else seeds.blank_label("no_return")
             for g in comparison["school_grade"]
         ],
         "School score": comparison["school_score"].round(1),
@@ -125,7 +127,7 @@ with left:
     if policies is not None:
         st.dataframe(
             policies.assign(
-                Freshness=policies["status"].map(lambda s: f"{palette.FRESHNESS_LABELS.get(s, s)}")
+                Freshness=policies["status"].map(lambda s: f"{seeds.vocabulary("freshness").get(s, s)}")
             ).drop(columns=["status"]),
             hide_index=True,
             width="stretch",
@@ -161,7 +163,7 @@ with right:
         )
         grades = history[["round"] + [f"grade_{a}" for a in queries.AREAS]].copy()
         for a in queries.AREAS:
-            grades[f"grade_{a}"] = [palette.grade_label(g) for g in grades[f"grade_{a}"]]
+            grades[f"grade_{a}"] = [seeds.grade_label(g) for g in grades[f"grade_{a}"]]
         app.numbers_expander(
             "grades by round",
             grades.rename(

@@ -24,6 +24,7 @@ from lakehouse import queries
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import FILTERING_CHOICES, QP_KEYS, Filters
 from presentation.exports import csv_bytes
+from ui import auth
 
 T = TypeVar("T")
 _log = logging.getLogger("esafety.app")
@@ -298,6 +299,7 @@ def page_context(title: str) -> PageContext:
     entered, _run.entry = getattr(_run, "entry", False), False
     if not entered:
         _recover_bare_run(inspect.stack()[1].filename)
+    auth.require("read")  # dashboard.py's gate ran already; a page never relies on that alone
     if database_state()[0] != "ready" or _K_FILTERS not in st.session_state:
         show_empty_state(title)
         st.stop()
@@ -325,10 +327,14 @@ def numbers_expander(label: str, df: Any, file_name: str, key: str) -> None:
     """The numbers behind a chart: the table and a CSV download, folded away."""
     with st.expander(f"Numbers: {label}"):
         st.dataframe(df, hide_index=True, width="stretch")
-        st.download_button(
+        shown = st.session_state.get(_K_FILTERS)
+        auth.download(
             "Download CSV",
             lambda: csv_bytes(df),  # built on click, not on every rerun
             file_name=file_name,
             mime="text/csv",
             key=f"csv_{key}",
+            what=f"numbers: {label}",
+            rows=len(df),
+            filters=shown.describe() if shown is not None else None,
         )

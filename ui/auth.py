@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,6 +136,59 @@ def require(action: str) -> User:
 def may(action: str) -> bool:
     """Whether to show a control at all (the action itself still calls :func:`require`)."""
     return current_user().can(action)
+
+
+def download(
+    label: str,
+    data: Callable[[], bytes] | bytes,
+    *,
+    file_name: str,
+    mime: str,
+    key: str,
+    what: str,
+    rows: int | None = None,
+    filters: Mapping[str, str] | None = None,
+    **button: Any,
+) -> None:
+    """A download button for roles that may export, recorded in the audit log on click.
+
+    The bytes are made only when the button is clicked (a deferred download), so
+    no file exists on the server for a session that did not ask for one. The
+    click runs on another thread with no session, so the user is taken now and
+    their role read again from the list at the click (a revoked role stops it).
+    """
+    user = current_user()
+    if not user.can("export"):
+        st.caption(f"Downloads are for officers and admins (your role: {user.role}).")
+        return
+    where = store.store_path()
+
+    def build() -> bytes:
+        if user is not LOCAL_USER:
+            con = store.connect(path=where)
+            try:
+                role = role_list.role_of(user.email, con)
+            finally:
+                con.close()
+            if not User(user.email, user.name, role).can("export"):
+                audit_log.record(
+                    user.email, "denied", path=where, wanted="export", file_name=file_name
+                )
+                raise PermissionError(f"{user.email} may not export")
+        payload = data() if callable(data) else data
+        audit_log.record(
+            user.email,
+            "export",
+            path=where,
+            what=what,
+            file_name=file_name,
+            rows=rows,
+            filters=dict(filters or {}),
+            bytes=len(payload),
+        )
+        return payload
+
+    st.download_button(label, build, file_name=file_name, mime=mime, key=key, **button)
 
 
 # --- the gate dashboard.py runs before anything else ---------------------------------------

@@ -218,13 +218,17 @@ def governor_report_button(
 
     from packs.governor import ReportError, governor_report_pdf, report_filename
     from packs.render import RenderError
+    from ui import auth
     from ui.app import get_db
 
+    if not auth.may("export"):
+        return  # reports are exports: officers and admins only
     db = get_db()
     # one slot per key: a report is for this school, round and database file only
     ident = (int(urn), round, db.version)
     state_key = f"_{key}_made"
     if st.button("Make governor report (PDF)", key=f"{key}_make", icon=":material/description:"):
+        auth.require("export")
         try:
             with st.spinner("Drawing the report…"):
                 st.session_state[state_key] = (ident, governor_report_pdf(db, int(urn), round))
@@ -232,9 +236,10 @@ def governor_report_button(
             st.error(str(exc))
     made = st.session_state.get(state_key)
     if made and made[0] == ident:
-        st.download_button(
+        auth.download(
             "Download governor report",
             made[1],
+            what=f"governor report for URN {int(urn)}",
             file_name=report_filename({"urn": urn, "name": name or f"school-{urn}"}, round),
             mime="application/pdf",
             key=f"{key}_download",
