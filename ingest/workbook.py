@@ -212,7 +212,9 @@ def _workbook_error(exc: Exception) -> WorkbookError:
 def _read_sheet(book: calamine.CalamineWorkbook, name: str) -> Sheet:
     sheet = book.get_sheet_by_name(name)
     # the used range's far corner, counted from A1: checked before any cell becomes Python
-    problem = sheet_size_problem(sheet.name, sheet.total_height, sheet.total_width)
+    end = sheet.end  # zero-based (row, column) of the last used cell, None when empty
+    rows, columns = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
+    problem = sheet_size_problem(sheet.name, rows, columns)
     if problem:
         raise WorkbookError(problem)
     # calamine trims empty leading rows/columns; put them back so refs are true A1.

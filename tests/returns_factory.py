@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,3 +122,52 @@ def ingest_paths(
         if rebuild:
             summary.build_note = rebuild_models(con, None, None)
     return summary
+
+
+_SHEET_HEAD = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+_SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+def replace_sheet(path: Path, member: str, rows: Iterable[bytes]) -> Path:
+    """Rewrite one sheet's XML part of an .xlsx with ``<row>`` elements streamed from ``rows``.
+
+    The rest of the workbook is copied as it was, so the file stays a valid
+    workbook. The part is written as it is generated (deflated, zip64), so a
+    part that unzips to gigabytes needs no memory to make.
+    """
+    source = path.with_name(path.name + ".orig")
+    path.rename(source)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != member:
+                new.writestr(info, old.read(info.filename))
+                continue
+            with new.open(member, "w", force_zip64=True) as out:
+                out.write(_SHEET_HEAD)
+                buffer = []
+                size = 0
+                for row in rows:
+                    buffer.append(row)
+                    size += len(row)
+                    if size > 1 << 20:
+                        out.write(b"".join(buffer))
+                        buffer, size = [], 0
+                out.write(b"".join(buffer))
+                out.write(_SHEET_TAIL)
+    source.unlink()
+    return path
+
+
+def numbered_rows(count: int) -> Iterator[bytes]:
+    """``count`` one-cell rows, A1 down to A<count>."""
+    for r in range(1, count + 1):
+        yield b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r)
+
+
+def repeated_rows(total_bytes: int) -> Iterator[bytes]:
+    """Identical rows (no row numbers) adding up to about ``total_bytes``: a zip bomb's filling."""
+    block = b"<row><c><v>1</v></c></row>" * 40_000  # ~1 MB, compresses about 1000:1
+    for _ in range(total_bytes // len(block)):
+        yield block
