@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-FILTERING_CHOICES: dict[str, str] = {"managed": "Managed", "locked_down": "Locked down"}
+from lakehouse import seeds
 
 # query-string keys; lists are repeated keys (?district=A&district=B)
 QP_ROUND = "round"
@@ -32,7 +32,7 @@ class Filters:
         # normalise so equal selections hash equal (cache keys, URL round trip)
         object.__setattr__(self, "districts", tuple(sorted(set(self.districts))))
         object.__setattr__(self, "settings", tuple(sorted(set(self.settings))))
-        if self.filtering not in (None, *FILTERING_CHOICES):
+        if self.filtering not in (None, *seeds.order("filtering")):
             object.__setattr__(self, "filtering", None)
         if self.round == "":
             object.__setattr__(self, "round", None)
@@ -95,5 +95,7 @@ class Filters:
             "Round": self.round or "Current round",
             "Districts": ", ".join(self.districts) or "All districts",
             "Settings": ", ".join(self.settings) or "All settings",
-            "Filtering approach": FILTERING_CHOICES.get(self.filtering or "", "Any"),
+            "Filtering approach": seeds.vocabulary("filtering").get(
+                self.filtering or "", seeds.blank_label("any_filtering")
+            ),
         }

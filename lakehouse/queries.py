@@ -69,15 +69,6 @@ DISTRICT_MEASURES: dict[str, str] = {
 }
 
 
-def small_group_threshold() -> int:
-    """Groups with fewer schools than this are marked on comparisons (seed rule
-    ``public_suppress_below``, the same disclosure threshold the public packs use)."""
-    for row in spec.read_seed("rules"):
-        if row.get("rule") == "public_suppress_below":
-            return int(float(row["value"]))
-    raise LookupError("seeds/rules.csv has no rule 'public_suppress_below'")
-
-
 @dataclass(frozen=True)
 class FilterOptions:
     """The choices the sidebar offers, read from the data."""

@@ -72,6 +72,10 @@ VOCABULARIES: dict[str, tuple[str, str]] = {
     "cap": ("caps", "cap"),
     "setting": ("settings", "setting"),
     "blank": ("blank_labels", "blank"),
+    "flag": ("flags", "flag"),
+    "support_type": ("support_types", "type"),
+    "action_status": ("action_statuses", "status"),
+    "reminder_method": ("reminder_methods", "method"),
 }
 
 
@@ -107,6 +111,20 @@ def label(kind: str, code: Any, default: str | None = None) -> str:
 def blank_label(blank: str) -> str:
     """What a page shows where a value is absent (``insufficient_evidence`` -> its label)."""
     return vocabulary("blank")[blank]
+
+
+def grade_label(grade: Any) -> str:
+    """The label of a grade (1-4); the insufficient-evidence label for no grade."""
+    try:
+        return vocabulary("grade")[int(grade)]
+    except (TypeError, ValueError, KeyError):
+        # None, NaN and pd.NA all mean the area could not be graded
+        return blank_label("insufficient_evidence")
+
+
+def grade_labels() -> list[str]:
+    """Every grade label best first, then the insufficient-evidence label (table columns)."""
+    return [*vocabulary("grade").values(), blank_label("insufficient_evidence")]
 
 
 # Scalar rules the models read from seeds/rules.csv (silver.rules pivots exactly these).
@@ -185,6 +203,9 @@ SEED_COLUMNS: dict[str, dict[str, str]] = {
         "sort_order": "int",
     },
     "priorities": {"priority": "text", "label": "text", "sort_order": "int", "description": "text"},
+    "support_types": {"type": "text", "label": "text", "sort_order": "int"},
+    "action_statuses": {"status": "text", "label": "text", "is_open": "bool", "sort_order": "int"},
+    "reminder_methods": {"method": "text", "label": "text", "sort_order": "int"},
     "setting_rules": {"rule_order": "int", "setting": "text", "phase_like": "", "type_like": ""},
     "independence_rules": {"field": "text", "pattern": "text"},
     "open_status_rules": {"status": "text", "is_open": "bool"},

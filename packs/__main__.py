@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from lakehouse import seeds
 from lakehouse.db import ReadOnlyDatabase, db_path
 from lakehouse.rounds import RoundError, parse_round
 
@@ -41,11 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--district", action="append", default=[], help="a district (repeatable)")
     c.add_argument("--setting", action="append", default=[], help="a setting (repeatable)")
-    c.add_argument("--filtering", choices=["managed", "locked_down"])
+    c.add_argument("--filtering", choices=seeds.order("filtering"))
     c.add_argument(
         "--public",
         action="store_true",
-        help="suppress counts of fewer than 5 schools (for publication)",
+        help=f"suppress counts of fewer than {seeds.small_group_threshold()} schools"
+        " (for publication)",
     )
     c.add_argument(
         "--name-schools",

@@ -16,18 +16,22 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from lakehouse import queries
-from lakehouse.filters import FILTERING_CHOICES, Filters
-from lakehouse.spec import read_seed
+from lakehouse import queries, seeds
+from lakehouse.filters import Filters
+from lakehouse.spec import labels, read_seed
 from packs import render, suppress
-from presentation import charts, palette
+from presentation import charts
+from presentation.formatting import council_date, percent, percent_of, percent_value
 
 WIDTH = Inches(13.333)
 HEIGHT = Inches(7.5)
@@ -35,10 +39,27 @@ TITLE_ONLY_LAYOUT = 5
 TITLE_LAYOUT = 0
 
 BLUE = RGBColor(0x00, 0x72, 0xB2)
+# #555555 on white is 7.5:1, readable from the back of a room
 GREY = RGBColor(0x55, 0x55, 0x55)
 
-# names schools per slide in the optional flagged-schools table
-ROWS_PER_SLIDE = 12
+# Type sizes on the slide, in points: nothing under 14 so the back row can read it.
+MIN_PT = 14
+TITLE_PT = 26
+BODY_PT = 16
+TABLE_PT = 14
+# Chart images are laid out at one pixel per point of their box on the slide, so a
+# 16 px label in the figure is a 16 pt label on the slide; drawn 3x for a crisp projector.
+CHART_PT = 16
+IMAGE_SCALE = 3.0
+
+MARGIN = Inches(0.4)
+CONTENT_TOP = Inches(1.25)
+FOOTER_TOP = HEIGHT - Inches(0.5)
+CONTENT_BOTTOM = FOOTER_TOP - Inches(0.05)
+
+# the font LibreOffice falls back to here, wider than Calibri: measuring with it errs safe
+_MEASURE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+_MEASURE_FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 
 SOURCES = (
     "School register: Department for Education, Get Information About Schools "
@@ -72,14 +93,65 @@ class PackOptions:
     name_schools: bool = False
 
 
+# ---------------------------------------------------------------- measuring text
+
+
+@lru_cache(maxsize=32)
+def _font(size_pt: float, bold: bool):
+    from PIL import ImageFont
+
+    path = _MEASURE_FONT_BOLD if bold else _MEASURE_FONT
+    if not path.exists():
+        return None
+    return ImageFont.truetype(str(path), int(round(size_pt * 10)))
+
+
+def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
+    """How wide ``text`` is at ``size_pt`` (points), measured with DejaVu Sans."""
+    font = _font(size_pt, bold)
+    if font is None:  # no font file: a generous average glyph width
+        return len(text) * size_pt * 0.62
+    return float(font.getlength(text)) / 10.0
+
+
+def wrapped_lines(text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
+    """Lines ``text`` takes when word-wrapped into ``width_pt``."""
+    lines = 0
+    for para in str(text).split("\n"):
+        words = para.split()
+        if not words:
+            lines += 1
+            continue
+        current = ""
+        count = 1
+        for w in words:
+            trial = f"{current} {w}".strip()
+            if current and text_width_pt(trial, size_pt, bold) > width_pt:
+                count += 1
+                current = w
+            else:
+                current = trial
+        lines += count
+    return lines
+
+
+def fitting_size(text: str, width_pt: float, largest: int, smallest: int = MIN_PT) -> int:
+    """The largest bold size from ``largest`` down that keeps ``text`` on one line."""
+    for size in range(largest, smallest - 1, -2):
+        if text_width_pt(text, size, bold=True) <= width_pt:
+            return size
+    return smallest
+
+
+def _emu_pt(emu: int) -> float:
+    return emu / 12700.0
+
+
 # ---------------------------------------------------------------- helpers
 
 
 def _fmt_date(value: object) -> str:
-    try:
-        return date.fromisoformat(str(value)[:10]).strftime("%-d %B %Y")
-    except ValueError:
-        return str(value or "unknown")
+    return council_date(value, missing="unknown")
 
 
 class _Deck:
@@ -94,24 +166,30 @@ class _Deck:
     def slide(self, title: str):
         s = self.prs.slides.add_slide(self.prs.slide_layouts[TITLE_ONLY_LAYOUT])
         t = s.shapes.title
-        t.left, t.top, t.width, t.height = Inches(0.5), Inches(0.25), WIDTH - Inches(1), Inches(0.9)
+        t.left, t.top, t.width, t.height = MARGIN, Inches(0.2), WIDTH - 2 * MARGIN, Inches(1.0)
         t.text = title
-        para = t.text_frame.paragraphs[0]
-        para.font.size = Pt(30)
+        tf = t.text_frame
+        tf.word_wrap = True
+        tf.auto_size = MSO_AUTO_SIZE.NONE
+        tf.vertical_anchor = MSO_ANCHOR.TOP
+        # a message title is a sentence: two lines at most, smaller before it spills
+        size = TITLE_PT
+        while size > 20 and wrapped_lines(title, _emu_pt(t.width) - 14, size, True) > 2:
+            size -= 2
+        para = tf.paragraphs[0]
+        para.font.size = Pt(size)
         para.font.bold = True
         para.font.color.rgb = BLUE
-        from pptx.enum.text import PP_ALIGN
-
         para.alignment = PP_ALIGN.LEFT
         if self.footer:
             self.text(
                 s,
                 self.footer,
-                Inches(0.5),
-                HEIGHT - Inches(0.45),
-                WIDTH - Inches(1),
-                Inches(0.35),
-                size=10,
+                MARGIN,
+                FOOTER_TOP,
+                WIDTH - 2 * MARGIN,
+                Inches(0.4),
+                size=MIN_PT,
                 colour=GREY,
             )
         return s
@@ -125,13 +203,15 @@ class _Deck:
         width,
         height,
         *,
-        size: int = 16,
+        size: int = BODY_PT,
         bold: bool = False,
         colour: RGBColor | None = None,
+        align=None,
     ):
         box = slide.shapes.add_textbox(left, top, width, height)
         tf = box.text_frame
         tf.word_wrap = True
+        tf.auto_size = MSO_AUTO_SIZE.NONE
         lines = [text] if isinstance(text, str) else list(text)
         for i, line in enumerate(lines):
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
@@ -140,11 +220,13 @@ class _Deck:
             p.font.bold = bold
             if colour is not None:
                 p.font.color.rgb = colour
+            if align is not None:
+                p.alignment = align
             p.space_after = Pt(4)
         return box
 
-    def picture(self, slide, png: bytes, left, top, width):
-        return slide.shapes.add_picture(io.BytesIO(png), left, top, width=width)
+    def picture(self, slide, png: bytes, left, top, width, height=None):
+        return slide.shapes.add_picture(io.BytesIO(png), left, top, width=width, height=height)
 
     def table(
         self,
@@ -155,76 +237,36 @@ class _Deck:
         top,
         width,
         *,
-        size: int = 12,
+        size: int = TABLE_PT,
         col_widths: Sequence[float] | None = None,
     ):
-        n_rows = len(rows) + 1
-        row_h = Inches(0.34 if size <= 12 else 0.4)
-        shape = slide.shapes.add_table(n_rows, len(header), left, top, width, Emu(row_h * n_rows))
+        """A table whose row heights fit their wrapped text (so its shape is its real size)."""
+        n_cols = len(header)
+        weights = list(col_widths or [1.0] * n_cols)
+        widths = [int(width * w / sum(weights)) for w in weights]
+        heights = table_row_heights(header, rows, widths, size)
+        shape = slide.shapes.add_table(
+            len(rows) + 1, n_cols, left, top, width, Emu(int(sum(heights)))
+        )
         tbl = shape.table
-        if col_widths:
-            total = sum(col_widths)
-            for i, w in enumerate(col_widths):
-                tbl.columns[i].width = Emu(int(width * w / total))
+        for i, w in enumerate(widths):
+            tbl.columns[i].width = Emu(w)
         for r, values in enumerate([header, *rows]):
+            tbl.rows[r].height = Emu(int(heights[r]))
             for c, v in enumerate(values):
                 cell = tbl.cell(r, c)
                 cell.text = str(v)
-                # narrow margins: the default 0.1" breaks short headers like "Outst." mid-word
-                cell.margin_left = cell.margin_right = Inches(0.04)
-                cell.text_frame.paragraphs[0].font.size = Pt(size)
-                cell.text_frame.paragraphs[0].font.bold = r == 0
+                cell.margin_left = cell.margin_right = _CELL_MARGIN
+                cell.margin_top = cell.margin_bottom = _CELL_MARGIN_V
+                para = cell.text_frame.paragraphs[0]
+                para.font.size = Pt(size)
+                para.font.bold = r == 0
         return shape
 
-    def chart_slide(
-        self,
-        title: str,
-        png: bytes | None,
-        header: Sequence[str],
-        rows: Sequence[Sequence[str]],
-        caption: str,
-        *,
-        table_size: int = 12,
-        col_widths: Sequence[float] | None = None,
-    ):
-        """Chart on the left, its numbers on the right, a caption underneath."""
-        s = self.slide(title)
-        chart_w = Inches(7.5)
-        if png:
-            self.picture(s, png, Inches(0.4), Inches(1.25), chart_w)
-        else:
-            self.text(
-                s,
-                "Nothing to chart for these filters.",
-                Inches(0.5),
-                Inches(3),
-                chart_w,
-                Inches(1),
-                size=20,
-                colour=GREY,
-            )
-        if rows:
-            self.table(
-                s,
-                header,
-                rows,
-                Inches(8.1),
-                Inches(1.3),
-                Inches(4.8),
-                size=table_size,
-                col_widths=col_widths,
-            )
-        self.text(
-            s,
-            caption,
-            Inches(0.5),
-            HEIGHT - Inches(1.2),
-            WIDTH - Inches(1),
-            Inches(0.7),
-            size=12,
-            colour=GREY,
-        )
-        return s
+    def chart(self, slide, fig, left, top, width, height) -> None:
+        """A figure drawn at one pixel per point of its box, so its type sizes are points."""
+        png = chart_png(fig, _emu_pt(width), _emu_pt(height))
+        self.picture(slide, png, left, top, width, height)
 
     def save(self) -> bytes:
         buf = io.BytesIO()
@@ -232,10 +274,46 @@ class _Deck:
         return buf.getvalue()
 
 
-def _png(fig, height: int = render.SLIDE_HEIGHT_PX) -> bytes:
-    # drop any page-size height so the image fills the slide box
-    fig.update_layout(height=None, width=None)
-    return render.figure_png(fig, width=1100, height=height)
+_CELL_MARGIN = Inches(0.06)
+_CELL_MARGIN_V = Inches(0.04)
+
+
+def table_row_heights(
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int], size: int
+) -> list[float]:
+    """Each row's height in EMU: the most wrapped cell's lines at 1.2 line spacing."""
+    pad = 2 * _CELL_MARGIN
+    out = []
+    for r, values in enumerate([header, *rows]):
+        lines = max(
+            wrapped_lines(str(v), _emu_pt(w - pad) - 2, size, bold=r == 0)
+            for v, w in zip(values, widths, strict=False)
+        )
+        out.append(float(Pt(size * 1.2 * lines) + 2 * _CELL_MARGIN_V + Pt(2)))
+    return out
+
+
+def for_slide(fig, size: int = CHART_PT):
+    """A figure with every text at ``size``: base font, ticks, legend, numbers on bars."""
+    fig.update_layout(
+        font_size=size, legend_font_size=size, margin={"l": 8, "r": 8, "t": 40, "b": 8}
+    )
+    fig.update_xaxes(tickfont_size=size, title_font_size=size)
+    fig.update_yaxes(tickfont_size=size, title_font_size=size)
+    for trace in fig.data:
+        if getattr(trace, "textfont", None) is not None:
+            trace.textfont.size = size
+    for ann in fig.layout.annotations:
+        ann.font.size = max(size - 2, MIN_PT)
+    return fig
+
+
+def chart_png(fig, width_pt: float, height_pt: float) -> bytes:
+    """PNG of ``fig`` for a box of ``width_pt`` × ``height_pt`` on a slide."""
+    fig = for_slide(go.Figure(fig))
+    return render.figure_png(
+        fig, width=int(round(width_pt)), height=int(round(height_pt)), scale=IMAGE_SCALE
+    )
 
 
 def _suppressed_grades(df: pd.DataFrame, group_col: str, below: int | None) -> pd.DataFrame:
@@ -250,11 +328,19 @@ def _suppressed_grades(df: pd.DataFrame, group_col: str, below: int | None) -> p
     return df[df.index.isin(index_keep)]
 
 
-def _grade_table(df: pd.DataFrame, group_col: str, groups: Sequence[str], below: int | None):
+def _grade_table(
+    df: pd.DataFrame,
+    group_col: str,
+    groups: Sequence[str],
+    below: int | None,
+    first: str = "",
+    names: dict[str, str] | None = None,
+):
     """Rows of group × grade counts (text), suppression applied, with a total column."""
-    labels = palette.grade_order()
+    labels = seeds.grade_labels()
     wide = (
-        df.assign(grade_label=[palette.grade_label(g) for g in df["grade"]])
+        # gold's labels; rows from a frame without them get the seed's
+        charts.with_grade_labels(df)
         .pivot_table(
             index=group_col, columns="grade_label", values="schools", aggfunc="sum", fill_value=0
         )
@@ -270,8 +356,177 @@ def _grade_table(df: pd.DataFrame, group_col: str, groups: Sequence[str], below:
                 cells.append(f"<{below}" if suppress.is_small(c, below or 0) else "c")
             else:
                 cells.append(str(c))
-        rows.append([str(g), *cells, suppress.show_count(sum(counts), below)])
-    return ["", "Outst.", "Good", "Satis.", "Inad.", "Insuff.", "Total"], rows
+        label = (names or {}).get(str(g), str(g))
+        rows.append([label, *cells, suppress.show_count(sum(counts), below)])
+    return [first, *labels, "Total"], rows
+
+
+@dataclass(frozen=True)
+class _Mix:
+    """One group's grade mix: schools graded and the shares the titles quote."""
+
+    graded: int
+    outstanding: int
+    good_or_better: int
+    satisfactory_or_worse: int
+
+
+def _mixes(df: pd.DataFrame, group_col: str) -> dict[str, _Mix]:
+    out = {}
+    for g, part in df.groupby(group_col, sort=False):
+        graded = part[part["grade"].notna()]
+        n = int(graded["schools"].sum())
+        by = {int(k): int(v) for k, v in graded.groupby("grade")["schools"].sum().items()}
+        out[str(g)] = _Mix(
+            n, by.get(1, 0), by.get(1, 0) + by.get(2, 0), by.get(3, 0) + by.get(4, 0)
+        )
+    return out
+
+
+def _share(count: int, total: int, below: int | None) -> str:
+    if below is not None and total < below:
+        return "c"
+    return percent_of(count, total, missing="no")
+
+
+def _chart_table_slide(
+    deck: _Deck,
+    title: str,
+    fig,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    caption: str,
+    *,
+    col_widths: Sequence[float] | None = None,
+) -> None:
+    """Chart across the top, its numbers in a table under it, a caption at the bottom.
+
+    When the table leaves the chart too little room, the numbers go on a slide of their own
+    right after it, so nothing shrinks under the projector size.
+    """
+    s = deck.slide(title)
+    width = WIDTH - 2 * MARGIN
+    cap_lines = wrapped_lines(caption, _emu_pt(width) - 14, MIN_PT)
+    cap_h = Pt(MIN_PT * 1.25 * cap_lines + 10)
+    weights = list(col_widths or [1.0] * len(header))
+    widths = [int(width * w / sum(weights)) for w in weights]
+    table_h = sum(table_row_heights(header, rows, widths, TABLE_PT)) if rows else 0
+    room = CONTENT_BOTTOM - CONTENT_TOP - cap_h - Inches(0.15)
+    own_slide = rows and room - table_h < Inches(2.6)
+    chart_h = room if own_slide or not rows else room - table_h
+    if fig is not None:
+        deck.chart(s, fig, MARGIN, CONTENT_TOP, width, int(chart_h))
+    else:
+        deck.text(
+            s, "Nothing to chart for these filters.", MARGIN, Inches(3), width, Inches(1), size=20
+        )
+    deck.text(
+        s, caption, MARGIN, int(CONTENT_BOTTOM - cap_h), width, int(cap_h), size=MIN_PT, colour=GREY
+    )
+    if not rows:
+        return
+    if own_slide:
+        s = deck.slide("The numbers behind: " + title[0].lower() + title[1:])
+        deck.table(s, header, rows, MARGIN, CONTENT_TOP, width, col_widths=col_widths)
+    else:
+        deck.table(
+            s,
+            header,
+            rows,
+            MARGIN,
+            int(CONTENT_TOP + chart_h + Inches(0.05)),
+            width,
+            col_widths=col_widths,
+        )
+
+
+def _side_slide(
+    deck: _Deck,
+    title: str,
+    fig,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    caption: str,
+    *,
+    chart_width: int = Inches(7.0),  # noqa: B008 - a constant length
+    col_widths: Sequence[float] | None = None,
+) -> None:
+    """Chart on the left, its numbers on the right (long narrow tables: districts, reasons)."""
+    s = deck.slide(title)
+    width = WIDTH - 2 * MARGIN
+    cap_lines = wrapped_lines(caption, _emu_pt(width) - 14, MIN_PT)
+    cap_h = Pt(MIN_PT * 1.25 * cap_lines + 10)
+    chart_h = int(CONTENT_BOTTOM - CONTENT_TOP - cap_h - Inches(0.1))
+    if fig is not None:
+        deck.chart(s, fig, MARGIN, CONTENT_TOP, chart_width, chart_h)
+    else:
+        deck.text(
+            s,
+            "Nothing to chart for these filters.",
+            MARGIN,
+            Inches(3),
+            chart_width,
+            Inches(1),
+            size=20,
+        )
+    table_left = MARGIN + chart_width + Inches(0.2)
+    table_w = WIDTH - MARGIN - table_left
+    if rows:
+        weights = list(col_widths or [1.0] * len(header))
+        widths = [int(table_w * w / sum(weights)) for w in weights]
+        if sum(table_row_heights(header, rows, widths, TABLE_PT)) > chart_h:
+            # too long to sit beside the chart: the numbers get a slide of their own
+            _paged_tables(
+                deck,
+                "The numbers behind: " + title[0].lower() + title[1:],
+                header,
+                rows,
+                col_widths,
+            )
+        else:
+            deck.table(s, header, rows, table_left, CONTENT_TOP, table_w, col_widths=col_widths)
+    deck.text(
+        s, caption, MARGIN, int(CONTENT_BOTTOM - cap_h), width, int(cap_h), size=MIN_PT, colour=GREY
+    )
+
+
+def paginate(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    room: float,
+    size: int = TABLE_PT,
+) -> list[list[Sequence[str]]]:
+    """Rows split into pages whose tables (header repeated) fit in ``room`` EMU."""
+    heights = table_row_heights(header, rows, widths, size)
+    head, body = heights[0], heights[1:]
+    pages: list[list[Sequence[str]]] = [[]]
+    used = head
+    for row, h in zip(rows, body, strict=True):
+        if pages[-1] and used + h > room:
+            pages.append([])
+            used = head
+        pages[-1].append(row)
+        used += h
+    return pages
+
+
+def _paged_tables(
+    deck: _Deck,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    col_widths: Sequence[float] | None = None,
+) -> int:
+    """As many slides as the rows need, each table inside its slide; returns the slide count."""
+    width = WIDTH - 2 * MARGIN
+    weights = list(col_widths or [1.0] * len(header))
+    widths = [int(width * w / sum(weights)) for w in weights]
+    pages = paginate(header, rows, widths, CONTENT_BOTTOM - CONTENT_TOP)
+    for i, part in enumerate(pages, start=1):
+        s = deck.slide(title + (f" ({i} of {len(pages)})" if len(pages) > 1 else ""))
+        deck.table(s, header, part, MARGIN, CONTENT_TOP, width, col_widths=col_widths)
+    return len(pages)
 
 
 # ---------------------------------------------------------------- the pack
@@ -285,6 +540,7 @@ def cabinet_pack_pptx(
     ``public`` suppresses counts of fewer than five schools (seed rule
     ``public_suppress_below``) in tables and leaves them out of charts;
     ``name_schools`` adds a table of flagged schools (never in a public pack).
+    Each slide's title is its message, worked out from the numbers on it.
     """
     f = filters or Filters()
     if not queries.has_data(_cursor(db)):
@@ -295,11 +551,14 @@ def cabinet_pack_pptx(
             f"round {f.round} has no returns; loaded rounds: {', '.join(options.rounds) or 'none'}"
         )
     below = suppress.threshold() if public else None
+    small_n = suppress.threshold()
     name_schools = name_schools and not public
     info = queries.build_info(_cursor(db))
     head = queries.headline(_cursor(db), f)
     rnd = head["round"] or "no round"
     as_of = _fmt_date(head["as_of"])
+    setting_names = labels("settings", "setting")
+    grade_names = seeds.vocabulary("grade")
 
     deck = _Deck()
     scope = f.describe()
@@ -321,222 +580,306 @@ def cabinet_pack_pptx(
             else ""
         )
     )
+    for para in s.placeholders[1].text_frame.paragraphs:
+        para.font.size = Pt(20)
 
     # 2. headline numbers
-    s = deck.slide("Headline numbers")
     good = queries.grade_distribution(_cursor(db), f)
     overall = good[good["area"] == "overall"]
     graded = int(overall.loc[overall["grade"].notna(), "schools"].sum())
     good_or_better = int(overall.loc[overall["grade"].isin([1, 2]), "schools"].sum())
+    received = suppress.show_count(head["received"], below)
+    expected = suppress.show_count(head["expected"], below)
+    gob = suppress.show_percent(good_or_better, graded, below) or "—"
+    title = f"{received} of {expected} returns in; {gob} of schools Good or better overall"
+    if not graded:
+        title = f"{received} of {expected} returns in; no school graded yet"
+    s = deck.slide(title)
     numbers = [
         ("Schools in scope", suppress.show_count(head["schools"], below)),
-        (
-            "Returns received",
-            suppress.show_count(head["received"], below)
-            + f" of {suppress.show_count(head['expected'], below)}",
-        ),
+        ("Returns received", f"{received} of {expected}"),
         ("Received late", suppress.show_count(head["late"], below)),
         ("Missing returns", suppress.show_count(head["missing"], below)),
-        ("Overall Good or better", suppress.show_percent(good_or_better, graded, below) or "—"),
+        ("Overall Good or better", gob),
         ("Schools flagged for support", suppress.show_count(head["flagged"], below)),
     ]
+    box_w = Inches(3.9)
     for i, (label, value) in enumerate(numbers):
         left = Inches(0.6 + (i % 3) * 4.15)
-        top = Inches(1.5 + (i // 3) * 2.5)
-        deck.text(s, value, left, top, Inches(3.9), Inches(1.1), size=48, bold=True, colour=BLUE)
-        deck.text(s, label, left, top + Inches(1.1), Inches(3.9), Inches(0.6), size=18)
+        top = Inches(1.5 + (i // 3) * 2.4)
+        # sized to stay on one line in its box: "529 of 589" never wraps over its label
+        size = fitting_size(value, _emu_pt(box_w) - 16, 48)
+        deck.text(s, value, left, top, box_w, Inches(1.0), size=size, bold=True, colour=BLUE)
+        deck.text(s, label, left, top + Inches(1.05), box_w, Inches(0.6), size=20)
     deck.text(
         s,
-        f"Round {rnd}; Good or better is the share of schools with an overall grade "
-        f"({graded} graded).",
-        Inches(0.6),
-        HEIGHT - Inches(1.2),
-        WIDTH - Inches(1.2),
-        Inches(0.6),
-        size=12,
+        f"Round {rnd}. Good or better is the share of schools with an overall grade "
+        f"({suppress.show_count(graded, below)} graded).",
+        MARGIN,
+        int(CONTENT_BOTTOM - Inches(0.5)),
+        WIDTH - 2 * MARGIN,
+        Inches(0.45),
+        size=MIN_PT,
         colour=GREY,
     )
 
-    # 3. grade distribution, five areas
+    # 3. grade distribution, five areas: the weakest area is the message
     area_labels = [queries.AREA_LABELS[a] for a in queries.AREAS]
     dist = good.assign(area_label=good["area"].map(queries.AREA_LABELS))
+    mixes = _mixes(dist, "area_label")
+    title = "Grades in the five areas"
+    ranked = [(m.satisfactory_or_worse / m.graded, a) for a, m in mixes.items() if m.graded]
+    if ranked:
+        _, weakest = max(ranked)
+        m = mixes[weakest]
+        title = (
+            f"{weakest} is the weakest area: "
+            f"{_share(m.satisfactory_or_worse, m.graded, below)} of schools "
+            f"{grade_names[3]} or worse"
+        )
     plotted = _suppressed_grades(dist, "area_label", below)
-    png = _png(charts.grade_distribution_chart(plotted)) if not plotted.empty else None
-    header, rows = _grade_table(dist, "area_label", area_labels, below)
-    deck.chart_slide(
-        "Grades in the five areas",
-        png,
+    header, rows = _grade_table(dist, "area_label", area_labels, below, "Area")
+    _chart_table_slide(
+        deck,
+        title,
+        charts.grade_distribution_chart(plotted) if not plotted.empty else None,
         header,
-        [[r[0].split(" ")[0], *r[1:]] for r in rows],
+        rows,
         f"Schools at each grade in each area, round {rnd}. Bars show the share of schools; "
-        "the numbers on the bars are schools." + _public_note(below),
-        table_size=10,
-        col_widths=(1.9, 1, 1, 1, 1, 1, 1),
+        "the numbers on the bars are schools; n is the number of schools." + _public_note(below),
+        col_widths=(2.6, 1.3, 1, 1.3, 1.2, 1.4, 0.9),
     )
 
     # 4. setting comparison (overall grade)
     by_setting = queries.grade_by(_cursor(db), f, "overall", "setting")
+    by_setting = by_setting.assign(group=by_setting["group"].map(lambda g: setting_names.get(g, g)))
     groups = list(dict.fromkeys(by_setting["group"]))
+    mixes = _mixes(by_setting, "group")
+    big = [(m.good_or_better / m.graded, g) for g, m in mixes.items() if m.graded >= small_n]
+    title = "Overall effectiveness by type of school"
+    if len(big) >= 2:
+        (p_hi, best), (p_lo, worst) = max(big), min(big)
+        mb, mw = mixes[best], mixes[worst]
+        if p_hi > p_lo:
+            title = (
+                f"{best} schools do best: {_share(mb.good_or_better, mb.graded, below)} "
+                f"Good or better overall, against {_share(mw.good_or_better, mw.graded, below)} "
+                f"for {worst.lower() if worst not in ('PRU',) else worst}"
+            )
+    elif len(big) == 1:
+        g = big[0][1]
+        title = f"{g}: {_share(mixes[g].good_or_better, mixes[g].graded, below)} Good or better"
     plotted = _suppressed_grades(by_setting, "group", below)
-    png = (
-        _png(charts.stacked_grade_bars(plotted, "group", groups, small_n=below or 5))
+    header, rows = _grade_table(by_setting, "group", groups, below, "Type of school")
+    _chart_table_slide(
+        deck,
+        title,
+        charts.stacked_grade_bars(plotted, "group", groups, small_n=small_n)
         if not plotted.empty
-        else None
-    )
-    header, rows = _grade_table(by_setting, "group", groups, below)
-    deck.chart_slide(
-        "Overall effectiveness by setting",
-        png,
+        else None,
         header,
         rows,
-        "Overall effectiveness grade by type of school. Groups of fewer than five schools are "
-        "marked: one school changes them a lot." + _public_note(below),
-        table_size=11,
-        col_widths=(1.8, 1, 1, 1, 1, 1, 1),
+        f"Overall effectiveness grade by type of school. Groups of fewer than {small_n} schools "
+        "are marked: one school changes them a lot." + _public_note(below),
+        col_widths=(2.6, 1.3, 1, 1.3, 1.2, 1.4, 0.9),
     )
 
-    # 5. county map by district
+    # 5. filtering approach (overall grade): locked down against managed
+    by_filter = queries.grade_by(_cursor(db), f, "overall", "filtering")
+    by_filter = by_filter[by_filter["group"].isin(list(seeds.vocabulary("filtering")))]
+    if not by_filter.empty:
+        by_filter = by_filter.assign(group=by_filter["group"].map(seeds.vocabulary("filtering")))
+        groups = [g for g in seeds.vocabulary("filtering").values() if g in set(by_filter["group"])]
+        mixes = _mixes(by_filter, "group")
+        locked, managed = (
+            seeds.vocabulary("filtering")["locked_down"],
+            seeds.vocabulary("filtering")["managed"],
+        )
+        title = "Overall effectiveness by filtering approach"
+        if locked in mixes and managed in mixes and mixes[locked].graded and mixes[managed].graded:
+            ml, mm = mixes[locked], mixes[managed]
+            title = (
+                f"{locked} schools: {_share(ml.outstanding, ml.graded, below)} "
+                f"{grade_names[1]} against {_share(mm.outstanding, mm.graded, below)} "
+                f"{managed.lower()}"
+            )
+        plotted = _suppressed_grades(by_filter, "group", below)
+        header, rows = _grade_table(by_filter, "group", groups, below, "Filtering")
+        _chart_table_slide(
+            deck,
+            title,
+            charts.stacked_grade_bars(plotted, "group", groups, small_n=small_n)
+            if not plotted.empty
+            else None,
+            header,
+            rows,
+            "Overall effectiveness grade by the school's approach to web filtering: locked down "
+            "blocks by default; managed lets staff and pupils reach more, with supervision."
+            + _public_note(below),
+            col_widths=(2.6, 1.3, 1, 1.3, 1.2, 1.4, 0.9),
+        )
+
+    # 6. county map by district
     districts = queries.district_summary(_cursor(db), f)
     shown = districts
     if below is not None:
         shown = districts[~districts["schools"].map(lambda n: suppress.is_small(n, below))]
-    png = None
-    if not shown.empty:
-        fig = charts.county_map(
-            shown.reset_index(drop=True),
-            _no_points(),
-            "priority",
-            "flagged_pct",
-            "Schools flagged (%)",
-            "",
-            (),
-            height=render.SLIDE_HEIGHT_PX,
-        )
-        png = _png(fig)
     rows = []
     for _, d in districts.iterrows():
         n = int(d["schools"])
         small = below is not None and suppress.is_small(n, below)
-        pct = "" if small or pd.isna(d["flagged_pct"]) else f"{d['flagged_pct']:.0f}%"
-        rec = "" if small or pd.isna(d["received_pct"]) else f"{d['received_pct']:.0f}%"
+        pct = "" if small else percent(d["flagged_pct"], missing="")
+        rec = "" if small else percent(d["received_pct"], missing="")
         rows.append([str(d["district_name"]), suppress.show_count(n, below), rec, pct])
-    deck.chart_slide(
-        "Schools flagged for support, by district",
-        png,
+    title = "Schools flagged for support, by district"
+    ranked_d = [
+        (float(v), str(nm))
+        for v, nm, n in zip(
+            shown["flagged_pct"], shown["district_name"], shown["schools"], strict=False
+        )
+        if not pd.isna(v) and int(n) >= small_n
+    ]
+    if ranked_d and head["schools"]:
+        top_pct, top_name = max(ranked_d)
+        county_pct = percent_of(head["flagged"], head["schools"])
+        title = (
+            f"Most schools flagged in {top_name}: {percent(top_pct)} of its schools, "
+            f"against {county_pct} across the county"
+        )
+    fig = None
+    if not shown.empty:
+        fig = charts.district_map_static(
+            shown.reset_index(drop=True), "flagged_pct", "Schools flagged"
+        )
+    _side_slide(
+        deck,
+        title,
+        fig,
         ["District", "Schools", "Returned", "Flagged"],
         rows,
-        "Districts shaded by the share of their schools flagged for support; returned is the "
-        "share of expected returns received." + _public_note(below, "districts"),
-        table_size=11 if len(rows) <= 12 else 9,
-        col_widths=(2.2, 1, 1, 1),
+        "Districts shaded by the share of their schools flagged for support (the scale runs "
+        "over these districts' range); returned is the share of expected returns received."
+        + _public_note(below, "districts"),
+        chart_width=Inches(6.9),
+        col_widths=(2.3, 1.1, 1.25, 1.1),
     )
 
-    # 6. schools needing support
+    # 7. schools needing support
     by_reason = queries.flag_priority_summary(_cursor(db), f)
     priorities = queries.priority_summary(_cursor(db), f)
     reasons = queries.flag_summary(_cursor(db), f)
     plotted = reasons if below is None else suppress.for_plotting(reasons, "schools", below)
-    png = _png(charts.count_bars(plotted, "flag_label", "schools")) if not plotted.empty else None
     rows = []
     for _flag, part in by_reason.groupby("flag", sort=False):
         counts = [
-            int(part.loc[part["priority"] == p, "schools"].sum()) for p in palette.PRIORITY_ORDER
+            int(part.loc[part["priority"] == p, "schools"].sum()) for p in seeds.order("priority")
         ]
         rows.append(
             [str(part["flag_label"].iloc[0]), *[suppress.show_count(c, below) for c in counts]]
         )
     prio = {
         p: int(priorities.loc[priorities["priority"] == p, "schools"].sum())
-        for p in palette.PRIORITY_ORDER
+        for p in seeds.order("priority")
     }
-    deck.chart_slide(
-        "Schools needing support",
-        png,
+    title = "No school is flagged for support"
+    if head["flagged"]:
+        title = (
+            f"{suppress.show_count(head['flagged'], below)} schools need support, "
+            f"{suppress.show_count(prio.get('high', 0), below)} of them high priority"
+        )
+        if not reasons.empty:
+            top = reasons.iloc[0]
+            title += (
+                f"; the commonest reason: {str(top['flag_label']).lower()} "
+                f"({suppress.show_count(top['schools'], below)} schools)"
+            )
+    _side_slide(
+        deck,
+        title,
+        charts.count_bars(plotted, "flag_label", "schools") if not plotted.empty else None,
         ["Reason", "High", "Medium", "Low"],
         rows,
         "Schools flagged by priority: "
         + ", ".join(
-            f"{palette.PRIORITY_LABELS[p].lower()} {suppress.show_count(n, below)}"
+            f"{seeds.vocabulary('priority')[p].lower()} {suppress.show_count(n, below)}"
             for p, n in prio.items()
         )
         + ". A school can have several reasons; the table counts it once per reason, at its "
         "priority."
         + ("" if name_schools else " No school is named in this pack.")
         + _public_note(below),
-        table_size=11,
-        col_widths=(2.4, 1, 1, 1),
+        chart_width=Inches(6.6),
+        col_widths=(2.9, 1.1, 1.3, 1.0),
     )
 
-    # 7. flagged schools, named only on request
+    # 8. flagged schools, named only on request: pages of tables that fit their slides
     if name_schools:
         flagged = queries.flagged_schools(_cursor(db), f)
-        for start in range(0, max(len(flagged), 1), ROWS_PER_SLIDE):
-            part = flagged.iloc[start : start + ROWS_PER_SLIDE]
-            page = start // ROWS_PER_SLIDE + 1
-            pages = max(1, -(-len(flagged) // ROWS_PER_SLIDE))
-            s = deck.slide("Flagged schools" + (f" ({page} of {pages})" if pages > 1 else ""))
-            if part.empty:
-                deck.text(
-                    s,
-                    "No school is flagged for these filters.",
-                    Inches(0.6),
-                    Inches(1.5),
-                    Inches(10),
-                    Inches(1),
-                    size=20,
-                )
-                continue
-            deck.table(
-                s,
+        if flagged.empty:
+            s = deck.slide("No school is flagged for these filters")
+        else:
+            _paged_tables(
+                deck,
+                "Schools flagged for support, high priority first",
                 ["School", "URN", "District", "Priority", "Reasons"],
                 [
                     [
                         str(r["School"]),
                         str(r["URN"]),
                         str(r["District"] or ""),
-                        palette.PRIORITY_LABELS.get(str(r["Priority"]), ""),
+                        seeds.vocabulary("priority").get(str(r["Priority"]), ""),
                         str(r["Reasons"] or ""),
                     ]
-                    for _, r in part.iterrows()
+                    for _, r in flagged.iterrows()
                 ],
-                Inches(0.4),
-                Inches(1.25),
-                WIDTH - Inches(0.8),
-                size=10,
-                col_widths=(3, 1, 1.6, 1, 6),
+                (3, 1, 1.6, 1.1, 6),
             )
 
-    # 8. trends across rounds
+    # 9. trends across rounds
     trend = queries.grade_trend(_cursor(db), f)
     overall_trend = trend[trend["area"] == "overall"]
     rounds = sorted(overall_trend["round"].unique())
+    mixes = _mixes(overall_trend, "round")
+    title = "Overall effectiveness across rounds"
+    kept = [r for r in rounds if mixes.get(r) and mixes[r].graded]
+    if len(kept) >= 2:
+        a, b = mixes[kept[0]], mixes[kept[-1]]
+        pa = percent_value(a.good_or_better, a.graded) or 0
+        pb = percent_value(b.good_or_better, b.graded) or 0
+        verb = "rose" if pb > pa else "fell" if pb < pa else "held"
+        title = (
+            f"Good or better overall {verb} from {_share(a.good_or_better, a.graded, below)} in "
+            f"{kept[0]} to {_share(b.good_or_better, b.graded, below)} in {kept[-1]}"
+            if verb != "held"
+            else f"Good or better overall held at {_share(b.good_or_better, b.graded, below)} "
+            f"from {kept[0]} to {kept[-1]}"
+        )
     plotted = _suppressed_grades(overall_trend, "round", below)
-    png = _png(charts.grade_trend_chart(plotted, "overall")) if not plotted.empty else None
-    header, rows = _grade_table(overall_trend, "round", rounds, below)
-    deck.chart_slide(
-        "Overall effectiveness across rounds",
-        png,
+    header, rows = _grade_table(overall_trend, "round", rounds, below, "Round")
+    _chart_table_slide(
+        deck,
+        title,
+        charts.grade_trend_chart(plotted, "overall") if not plotted.empty else None,
         header,
         rows,
         "Overall effectiveness grades in every round with returns, for the same filters. "
         "Schools joining or missing a round change the mix." + _public_note(below),
-        table_size=11,
-        col_widths=(1.4, 1, 1, 1, 1, 1, 1),
+        col_widths=(2.6, 1.3, 1, 1.3, 1.2, 1.4, 0.9),
     )
 
-    # 9. methodology
+    # 10. methodology
     s = deck.slide("How the grades are worked out")
     deck.text(
         s,
         methodology_lines(info, below),
-        Inches(0.6),
-        Inches(1.3),
-        WIDTH - Inches(1.2),
-        Inches(5.4),
-        size=14,
+        MARGIN,
+        CONTENT_TOP,
+        WIDTH - 2 * MARGIN,
+        int(CONTENT_BOTTOM - CONTENT_TOP),
+        size=BODY_PT,
     )
 
-    # 10. sources
+    # 11. sources
     s = deck.slide("Data sources and licences")
     deck.text(
         s,
@@ -545,11 +888,11 @@ def cabinet_pack_pptx(
             f"Database built {info.get('built_at', 'unknown')}; "
             f"current round {info.get('current_round', 'unknown')}.",
         ],
-        Inches(0.6),
-        Inches(1.3),
-        WIDTH - Inches(1.2),
-        Inches(5),
-        size=16,
+        MARGIN,
+        CONTENT_TOP,
+        WIDTH - 2 * MARGIN,
+        int(CONTENT_BOTTOM - CONTENT_TOP),
+        size=BODY_PT,
     )
     return deck.save()
 
@@ -611,8 +954,10 @@ def methodology_lines(info: dict[str, str], below: int | None) -> list[str]:
         "better than leadership.",
         f"Policy reviews: fresh within {fresh.get('fresh')} days, due soon within "
         f"{fresh.get('due_soon')} days, then overdue.",
-        f"Support priority: high for an inadequate area or {rules['priority_high_flags']}+ flags, "
-        f"medium for {rules['priority_medium_flags']}, low for {rules['priority_low_flags']}.",
+        f"Support priority: high for an inadequate area, no return two rounds running or "
+        f"{rules['priority_high_concerns']}+ concerns; medium for "
+        f"{rules['priority_medium_concerns']} concern; low for county-wide themes only "
+        "(training, policy review, locked-down filtering).",
         f"As of {_fmt_date(info.get('as_of'))}; current round {info.get('current_round', '')}"
         + (f", compared with {info['previous_round']}" if info.get("previous_round") else "")
         + ".",
@@ -632,8 +977,8 @@ def filters_from(
     filtering: str | None = None,
 ) -> Filters:
     """A ``Filters`` from CLI-style options (filtering must be a known key)."""
-    if filtering is not None and filtering not in FILTERING_CHOICES:
-        raise PackError(f"--filtering must be one of {', '.join(FILTERING_CHOICES)}")
+    if filtering is not None and filtering not in seeds.order("filtering"):
+        raise PackError(f"--filtering must be one of {', '.join(seeds.order('filtering'))}")
     return Filters(
         round=round, districts=tuple(districts), settings=tuple(settings), filtering=filtering
     )

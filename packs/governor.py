@@ -26,10 +26,10 @@ from fpdf.enums import XPos, YPos
 
 from lakehouse import queries
 from lakehouse.filters import Filters
-from lakehouse.spec import read_seed
+from lakehouse.seeds import grade_label, read_seed, vocabulary
 from packs import render
 from presentation import charts
-from presentation.palette import GRADE_COLOURS, grade_label
+from presentation.palette import GRADE_COLOURS
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -299,11 +299,9 @@ def _text_on(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return (0, 0, 0) if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else (255, 255, 255)
 
 
-_GRADE_BY_LABEL = {grade_label(g): g for g in GRADE_COLOURS}
-
-
 def _grade_fill(text: str) -> tuple[int, int, int] | None:
-    g = _GRADE_BY_LABEL.get(text.split(" (")[0])
+    # read when drawn, so a renamed grade label in the seeds still finds its colour
+    g = {label: grade for grade, label in vocabulary("grade").items()}.get(text.split(" (")[0])
     return _hex_rgb(GRADE_COLOURS[g]) if g else None
 
 
@@ -363,7 +361,7 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         ("Return completed", _fmt_date(s.get("completed_on"))),
         (
             "Filtering approach",
-            {"managed": "Managed", "locked_down": "Locked down"}.get(str(s.get("filtering")), "—"),
+            vocabulary("filtering").get(str(s.get("filtering")), "—"),
         ),
     ]
     pdf.set_font(pdf.family, "", 9.5)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from lakehouse.queries import small_group_threshold
+from lakehouse.seeds import small_group_threshold
 
 
 def threshold() -> int:

@@ -1,27 +1,39 @@
-"""Schools flagged for support: reasons in plain English, priority, one-click Excel export."""
+"""The support worklist: flagged schools by priority, concerns before themes, the team's
+capacity and caseload, each row a link to the school's profile; one-click Excel export."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from lakehouse import queries, seeds
-from presentation import exports, palette
+from lakehouse import casework, queries, seeds, triage
+from presentation import exports
 from ui import app, auth
+from ui import casework as case_ui
 
 TITLE = "Schools flagged for support"
 ctx = app.page_context(TITLE)
 f = ctx.filters
+round_of_flags = ctx.options.current_round
 note = None
 if not ctx.is_current_round:
     note = (
-        f"Flags are raised for the current round ({ctx.options.current_round}) only; "
+        f"Flags are raised for the current round ({round_of_flags}) only; "
         "the round filter does not change this list."
     )
 app.page_header(TITLE, ctx, note=note)
+capacity = int(seeds.rule("casework_capacity"))
+priority_help = seeds.read_seed("priorities")
+st.caption(
+    "The support worklist: by priority, then support score (the weights of the school's "
+    "flags, highest first), then overall score (lowest first). "
+    + " ".join(f"**{p['label']}**: {p['description']}." for p in priority_help)
+    + f" The team can take on **{capacity}** schools this round: those are marked "
+    "*Within capacity*."
+)
 
 flag_labels = app.frame(queries.flag_choices)
-c1, c2 = st.columns([1, 2])
+c1, c2, c3 = st.columns([1, 2, 1])
 priorities = c1.pills(
     "Priority",
     list(seeds.order("priority")),
@@ -36,46 +48,89 @@ flags = c2.multiselect(
     key="flagged_reasons",
     placeholder="Any reason",
 )
-rows = app.frame(queries.flagged_schools, f, tuple(priorities or ()), tuple(flags or ()))
+only_caseload = c3.toggle("Caseload only", key="flagged_caseload_only")
 
-counts = rows["Priority"].value_counts() if not rows.empty else {}
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Schools shown", f"{len(rows):,}", border=True)
-for col, key in zip((m2, m3, m4), seeds.order("priority"), strict=True):
+rows = app.frame(triage.worklist, f, tuple(priorities or ()), tuple(flags or ()))
+rows = triage.with_casework(rows, case_ui.summary(), case_ui.caseload(round_of_flags))
+if only_caseload:
+    rows = rows[rows["In caseload"]].reset_index(drop=True)
+rows["Casework"] = [triage.casework_note(r) for _, r in rows.iterrows()]
+
+counts = rows["priority_code"].value_counts() if not rows.empty else {}
+metrics = st.columns(5)
+metrics[0].metric("Schools shown", f"{len(rows):,}", border=True)
+for col, key in zip(metrics[1:4], seeds.order("priority"), strict=True):
     col.metric(
-        f"{seeds.vocabulary("priority")[key]} priority", f"{int(counts.get(key, 0)):,}", border=True
+        f"{seeds.vocabulary('priority')[key]} priority", f"{int(counts.get(key, 0)):,}", border=True
     )
+metrics[4].metric("In caseload", f"{int(rows['In caseload'].sum()):,}", border=True)
+
+COLUMNS = [
+    "URN",
+    "School",
+    "Priority",
+    "Support score",
+    "Rank",
+    "Within capacity",
+    "In caseload",
+    "Casework",
+    "Concerns",
+    "Themes",
+    "Suggested actions",
+    "Overall grade",
+    "Overall score",
+    "Setting",
+    "District",
+    "Return date",
+]
 
 if rows.empty:
     st.success("No flagged school matches these filters.")
 else:
-    shown = rows.assign(
-        Priority=rows["Priority"].map(seeds.vocabulary("priority")),
-        **{
-            "Overall grade": [
-                seeds.blank_label("no_return") if pd.isna(d) else seeds.grade_label(g)
-                for g, d in zip(rows["Overall grade"], rows["Return date"], strict=True)
-            ]
-        },
-    )
     st.dataframe(
-        shown,
+        rows[[*COLUMNS, "Profile"]],
         hide_index=True,
         width="stretch",
-        height=min(620, 38 + 35 * len(shown)),
+        height=min(620, 38 + 35 * len(rows)),
         column_config={
             "URN": st.column_config.NumberColumn(format="%d", width="small"),
-            "Reasons": st.column_config.TextColumn(width="large"),
+            "Rank": st.column_config.NumberColumn(format="%d", width="small"),
+            "Concerns": st.column_config.TextColumn(width="large"),
+            "Themes": st.column_config.TextColumn(width="large"),
             "Suggested actions": st.column_config.TextColumn(width="large"),
+            "Casework": st.column_config.TextColumn(width="medium"),
             "Return date": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Profile": st.column_config.LinkColumn(
+                "Profile", display_text="Open profile", width="small"
+            ),
         },
     )
+
+    # the same link as the table's Profile column, for keyboards and screen readers
+    names = dict(zip(rows["URN"], rows["School"], strict=True))
+    p1, p2 = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = p1.selectbox(
+        "Open a school's profile",
+        list(names),
+        format_func=lambda u: f"{names[u]} — URN {u}",
+        key="flagged_open",
+    )
+    p2.page_link(
+        "pages/school_profile.py",
+        label="Open profile",
+        icon=":material/school:",
+        query_params={"urn": str(chosen)},
+    )
+
     filter_notes = {
         "Filter: Priority": ", ".join(seeds.vocabulary("priority")[p] for p in priorities or ())
         or "Any",
         "Filter: Reason": ", ".join(flag_labels.get(k, k) for k in flags or ()) or "Any",
-        "Round of flags": ctx.options.current_round or "",
+        "Filter: Caseload only": "Yes" if only_caseload else "No",
+        "Round of flags": round_of_flags or "",
+        "Capacity this round": str(capacity),
     }
+    export = rows[COLUMNS].assign(Priority=rows["priority_code"])
 
     def _workbook() -> bytes:
         # built on click, not on every rerun: thousands of rows take a while to write
@@ -83,15 +138,11 @@ else:
             f.describe(),
             ctx.info,
             source=f"E-safety returns database {app.get_db().path.name}",
-            rows=len(rows),
+            rows=len(export),
             extra=filter_notes,
         )
         return exports.table_workbook(
-            rows,
-            about,
-            "Flagged schools",
-            grade_columns=["Overall grade"],
-            priority_columns=["Priority"],
+            export, about, "Flagged schools", priority_columns=["Priority"]
         )
 
     auth.download(
@@ -100,9 +151,68 @@ else:
         what="flagged schools",
         rows=len(rows),
         filters={**f.describe(), **filter_notes},
-        file_name=f"flagged_schools_{(ctx.options.current_round or '').replace('/', '-')}.xlsx",
+        file_name=f"flagged_schools_{(round_of_flags or '').replace('/', '-')}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         type="primary",
         icon="⬇️",
         key="flagged_excel",
     )
+
+    # --- the caseload: which schools the team takes on this round, and why -----------------
+    st.subheader("Caseload")
+    if saved := st.session_state.pop("caseload_saved", None):
+        st.success(saved)
+    if not auth.may("casework"):
+        st.caption(f"Casework is for officers and admins (your role: {auth.current_user().role}).")
+    else:
+        with st.form("caseload_form", clear_on_submit=True):
+            k1, k2 = st.columns([3, 1])
+            school = k1.selectbox(
+                "School",
+                list(names),
+                format_func=lambda u: f"{names[u]} — URN {u}",
+                key="caseload_school",
+            )
+            change = k2.radio("Change", ["Add", "Remove"], horizontal=True, key="caseload_change")
+            reason = st.text_input(
+                "Reason", max_chars=500, key="caseload_reason", placeholder="Why this change"
+            )
+            if st.form_submit_button("Save caseload change"):
+                by = case_ui.writer()
+                try:
+                    with case_ui.connection() as con:
+                        casework.set_caseload(
+                            con,
+                            int(school),
+                            round_of_flags or "",
+                            change == "Add",
+                            reason=reason,
+                            by=by,
+                        )
+                except casework.CaseworkError as exc:
+                    st.error(str(exc))
+                else:
+                    verb = "added to" if change == "Add" else "taken off"
+                    # shown after the rerun that brings the table above up to date
+                    st.session_state["caseload_saved"] = (
+                        f"{names[school]} {verb} the {round_of_flags} caseload."
+                    )
+                    st.rerun()
+    held = case_ui.caseload(round_of_flags)
+    if not held.empty:
+        held = held.assign(School=[names.get(u, "") for u in held["urn"]])
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "URN": held["urn"],
+                    "School": held["School"],
+                    "Reason": held["reason"],
+                    "Since": held["since"].str[:10],
+                    "By": held["by"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption(f"No school is in the {round_of_flags} caseload yet.")

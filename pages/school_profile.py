@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries, seeds
-from presentation import charts, palette
+from presentation import charts
 from ui import app, safe
 from ui.projector import governor_report_button, sized
 
@@ -59,7 +59,9 @@ status = {"received": "On time", "late": "Late", "missing": "Missing"}.get(
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(
     "Overall grade",
-    seeds.grade_label(school["grade_overall"]) if school["return_id"] else seeds.blank_label("no_return"),
+    seeds.grade_label(school["grade_overall"])
+    if school["return_id"]
+    else seeds.blank_label("no_return"),
     border=True,
 )
 m2.metric(f"Return {school['current_round']}", status, border=True)
@@ -126,9 +128,9 @@ with left:
     )
     if policies is not None:
         st.dataframe(
-            policies.assign(
-                Freshness=policies["status"].map(lambda s: f"{seeds.vocabulary("freshness").get(s, s)}")
-            ).drop(columns=["status"]),
+            policies.assign(Freshness=policies["status"].map(seeds.vocabulary("freshness"))).drop(
+                columns=["status"]
+            ),
             hide_index=True,
             width="stretch",
             column_config={"Last reviewed": st.column_config.DateColumn(format="D MMM YYYY")},

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lakehouse import queries, spec
+from lakehouse import queries, seeds, spec
 from presentation import charts
 from ui import app
 from ui.projector import sized
 
 TITLE = "Setting comparison"
-SMALL_GROUP = queries.small_group_threshold()
+SMALL_GROUP = seeds.small_group_threshold()
 
 ctx = app.page_context(TITLE)
 f = ctx.filters
@@ -40,17 +40,13 @@ def _comparison(by: str, heading: str, key: str) -> None:
         st.info("No graded returns match these filters.")
         return
     if by == "filtering":
-        df = df.assign(
-            group=df["group"]
-            .map({"managed": "Managed", "locked_down": "Locked down"})
-            .fillna(df["group"])
-        )
+        df = df.assign(group=df["group"].map(seeds.vocabulary("filtering")).fillna(df["group"]))
     order = spec.setting_order(df["group"]) if by == "setting" else None
     st.plotly_chart(
         sized(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP, group_order=order)),
         key=f"cmp_{key}",
     )
-    table = df.assign(grade_label=[charts.palette.grade_label(g) for g in df["grade"]]).pivot_table(
+    table = charts.with_grade_labels(df).pivot_table(
         index="group", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
     )
     table["n"] = table.sum(axis=1)

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from lakehouse import seeds
 from presentation import palette
 
 FONT = {"family": "Source Sans Pro, Arial, DejaVu Sans, sans-serif", "size": 15}
@@ -48,10 +49,26 @@ def _layout(fig: go.Figure, title: str | None = None, height: int | None = None)
     return fig
 
 
-def _label_grades(df: pd.DataFrame) -> pd.DataFrame:
+def with_grade_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with gold's ``grade_label`` kept and filled from the seeds where a frame lacks it."""
+    # gold carries grade_label; a frame without one (a test's, a page's pivot) gets the seed's
     out = df.copy()
-    out["grade_label"] = [palette.grade_label(g) for g in out["grade"]]
+    given = out["grade_label"] if "grade_label" in out else pd.Series(None, index=out.index)
+    out["grade_label"] = [
+        lbl if isinstance(lbl, str) and lbl else seeds.grade_label(g)
+        for g, lbl in zip(out["grade"], given, strict=True)
+    ]
     return out
+
+
+def _grade_segments(df: pd.DataFrame) -> list[tuple[pd.DataFrame, str, str]]:
+    """(rows, label, colour) per grade, best first, insufficient evidence last."""
+    segments = []
+    for grade in [*seeds.order("grade"), None]:
+        rows = df[df["grade"].isna()] if grade is None else df[df["grade"] == grade]
+        if not rows.empty:
+            segments.append((rows, str(rows["grade_label"].iloc[0]), palette.grade_colour(grade)))
+    return segments
 
 
 def group_label(name: str, n: int, small_n: int) -> str:
@@ -65,20 +82,23 @@ def stacked_grade_bars(
     group_col: str,
     group_order: Sequence[str] | None = None,
     title: str | None = None,
-    small_n: int = 5,
+    small_n: int | None = None,
     percent: bool = True,
 ) -> go.Figure:
     """Horizontal stacked bars, one per group, segments by grade with counts on them.
 
-    ``df`` has ``group_col``, ``grade`` (null = insufficient evidence) and ``schools``.
+    ``df`` has ``group_col``, ``grade`` (null = insufficient evidence), ``schools`` and
+    usually gold's ``grade_label``. Groups under ``small_n`` (default: the seed's
+    small-group threshold) are marked.
     """
-    df = _label_grades(df)
+    small_n = seeds.small_group_threshold() if small_n is None else small_n
+    df = with_grade_labels(df)
     totals = df.groupby(group_col, dropna=False)["schools"].sum()
     order = [g for g in (group_order or sorted(totals.index)) if g in totals.index]
     labels = {g: group_label(str(g), int(totals[g]), small_n) for g in order}
     fig = go.Figure()
-    for label, colour in palette.grade_label_colours().items():
-        part = df[df["grade_label"] == label].groupby(group_col)["schools"].sum()
+    for rows, label, colour in _grade_segments(df):
+        part = rows.groupby(group_col)["schools"].sum()
         if part.empty:
             continue
         counts = [int(part.get(g, 0)) for g in order]
@@ -114,10 +134,9 @@ def stacked_grade_bars(
 
 def grade_distribution_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Each area's grade distribution (df: area, area_label, grade, schools)."""
-    from lakehouse.queries import AREA_LABELS, AREAS  # seed-driven order
-
-    df = df.assign(area_label=df["area"].map(AREA_LABELS))
-    return stacked_grade_bars(df, "area_label", [AREA_LABELS[a] for a in AREAS], title, small_n=0)
+    areas = seeds.vocabulary("area")
+    df = df.assign(area_label=df["area"].map(areas))
+    return stacked_grade_bars(df, "area_label", list(areas.values()), title, small_n=0)
 
 
 def grade_trend_chart(df: pd.DataFrame, area: str, title: str | None = None) -> go.Figure:
@@ -176,33 +195,41 @@ def freshness_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         "policy_label",
         "status",
         palette.FRESHNESS_COLOURS,
-        palette.FRESHNESS_LABELS,
-        palette.FRESHNESS_ORDER,
+        seeds.vocabulary("freshness"),
+        seeds.order("freshness"),
         title,
         order,
     )
 
 
 def returns_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Received on time, late and missing per group (df from queries.returns_by)."""
+    """Received on time, late, awaiting and missing per group (df from queries.returns_by)."""
+    # awaiting: no return yet, before the deadline (absent from frames built before it existed)
+    awaiting = list(df["awaiting"]) if "awaiting" in df else [0] * len(df)
     long = pd.DataFrame(
         {
-            "group": list(df["group"]) * 3,
-            "status": ["received"] * len(df) + ["late"] * len(df) + ["missing"] * len(df),
-            "schools": list(df["received"] - df["late"]) + list(df["late"]) + list(df["missing"]),
+            "group": list(df["group"]) * 4,
+            "status": ["received"] * len(df)
+            + ["late"] * len(df)
+            + ["awaiting"] * len(df)
+            + ["missing"] * len(df),
+            "schools": list(df["received"] - df["late"])
+            + list(df["late"])
+            + awaiting
+            + list(df["missing"]),
         }
     )
     groups = [
         group_label(str(g), int(n), 0) for g, n in zip(df["group"], df["expected"], strict=False)
     ]
-    long["group"] = groups * 3
+    long["group"] = groups * 4
     return status_bars(
         long,
         "group",
         "status",
         palette.RETURN_STATUS_COLOURS,
-        palette.RETURN_STATUS_LABELS,
-        ("received", "late", "missing"),
+        seeds.vocabulary("return_status"),
+        ("received", "late", "awaiting", "missing"),
         title,
         groups,
     )
@@ -307,28 +334,24 @@ def history_chart(
 
 def point_categories(measure: str) -> tuple[dict[Any, str], dict[Any, str]]:
     """(value -> label, value -> colour) for a point measure; None is the 'no value' class."""
+    # labels and their order from the vocabulary seeds, colours from the palette
+    kinds = {
+        "priority": ("priority", palette.PRIORITY_COLOURS, "not_flagged"),
+        "freshness_worst": ("freshness", palette.FRESHNESS_COLOURS, "no_return"),
+        "filtering": ("filtering", palette.FILTERING_COLOURS, "no_return"),
+        "return_status": ("return_status", palette.RETURN_STATUS_COLOURS, "not_known"),
+    }
     if measure.startswith("grade_"):
-        labels: dict[Any, str] = dict(palette.GRADE_LABELS)
-        colours: dict[Any, str] = dict(palette.GRADE_COLOURS)
-        labels[None], colours[None] = (
-            "No grade (no return or insufficient evidence)",
-            palette.LIGHT_GREY,
-        )
-    elif measure == "priority":
-        labels, colours = dict(palette.PRIORITY_LABELS), dict(palette.PRIORITY_COLOURS)
-        labels = {k: f"{v} priority" for k, v in labels.items()}
-        labels[None], colours[None] = "Not flagged", palette.LIGHT_GREY
-    elif measure == "freshness_worst":
-        labels, colours = dict(palette.FRESHNESS_LABELS), dict(palette.FRESHNESS_COLOURS)
-        labels[None], colours[None] = "No return", palette.LIGHT_GREY
-    elif measure == "filtering":
-        labels, colours = dict(palette.FILTERING_LABELS), dict(palette.FILTERING_COLOURS)
-        labels[None], colours[None] = "No return", palette.LIGHT_GREY
-    elif measure == "return_status":
-        labels, colours = dict(palette.RETURN_STATUS_LABELS), dict(palette.RETURN_STATUS_COLOURS)
-        labels[None], colours[None] = "Not known", palette.LIGHT_GREY
+        kind, codes_colours, blank = "grade", palette.GRADE_COLOURS, "no_grade"
+    elif measure in kinds:
+        kind, codes_colours, blank = kinds[measure]
     else:
         raise ValueError(f"unknown map measure {measure!r}")
+    labels: dict[Any, str] = dict(seeds.vocabulary(kind))
+    if kind == "priority":
+        labels = {k: f"{v} priority" for k, v in labels.items()}
+    colours: dict[Any, str] = {k: codes_colours.get(k, palette.GREY) for k in labels}
+    labels[None], colours[None] = seeds.blank_label(blank), palette.LIGHT_GREY
     return labels, colours
 
 
@@ -471,3 +494,109 @@ def county_map(
         clickmode="event+select",
     )
     return fig
+
+
+def _rings(geometry: Any) -> list[list[tuple[float, float]]]:
+    """The outer rings of a Polygon or MultiPolygon as (lon, lat) lists."""
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates", [])
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    return [[(float(x), float(y)) for x, y, *_ in poly[0]] for poly in polygons if poly]
+
+
+def _nice_range(values: Sequence[float], step: float = 5.0) -> tuple[float, float]:
+    """A colour scale fitted to the data: its range rounded out to ``step``."""
+    lo, hi = min(values), max(values)
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    return (lo, hi) if hi > lo else (lo, lo + step)
+
+
+def district_map_static(
+    districts: pd.DataFrame,
+    measure: str,
+    measure_label: str,
+    value_text: Sequence[str] | None = None,
+) -> go.Figure:
+    """Districts shaded by ``measure`` and named, drawn on plain axes for a slide or report.
+
+    No map library and no tiles: each district is a filled outline in a
+    cos(latitude)-scaled plane, so the image is the same offline, in any
+    process, and can carry district names (MapLibre cannot draw text offline).
+    The colour scale runs over the data's own range, not a fixed 0-100.
+    """
+    fig = go.Figure()
+    values = pd.to_numeric(districts[measure], errors="coerce")
+    known = [float(v) for v in values if not pd.isna(v)]
+    lo, hi = _nice_range(known) if known else (0.0, 1.0)
+    scale = "Blues"
+    all_lat = [
+        y
+        for g in districts["geometry"]
+        for ring in _rings(json.loads(g) if isinstance(g, str) else g)
+        for _, y in ring
+    ]
+    k = math.cos(math.radians(sum(all_lat) / len(all_lat))) if all_lat else 1.0
+    texts = list(value_text) if value_text is not None else [""] * len(districts)
+    for (_, d), v, extra in zip(districts.iterrows(), values, texts, strict=False):
+        shape = json.loads(d["geometry"]) if isinstance(d["geometry"], str) else d["geometry"]
+        colour = (
+            palette.LIGHT_GREY
+            if pd.isna(v)
+            else _sample_scale(scale, (float(v) - lo) / (hi - lo) if hi > lo else 0.5)
+        )
+        best: tuple[float, float, float] | None = None  # area, x, y of the largest ring
+        for ring in _rings(shape):
+            xs = [x * k for x, _ in ring]
+            ys = [y for _, y in ring]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=colour,
+                    line={"color": "#333333", "width": 1},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+            area = abs(sum(xs[i] * ys[i + 1] - xs[i + 1] * ys[i] for i in range(len(xs) - 1)))
+            if best is None or area > best[0]:
+                best = (area, sum(xs) / len(xs), sum(ys) / len(ys))
+        if best is not None:
+            dark = not pd.isna(v) and (float(v) - lo) / (hi - lo or 1) > 0.6
+            name = str(d["district_name"])
+            fig.add_annotation(
+                x=best[1],
+                y=best[2],
+                text=name + (f"<br>{extra}" if extra else ""),
+                showarrow=False,
+                font={"size": FONT["size"], "color": "#FFFFFF" if dark else "#000000"},
+            )
+    # an invisible point carries the colour bar
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={
+                "colorscale": scale,
+                "cmin": lo,
+                "cmax": hi,
+                "color": [lo],
+                "showscale": True,
+                "colorbar": {"title": {"text": measure_label}, "ticksuffix": "%"},
+            },
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1)
+    fig.update_yaxes(visible=False)
+    return _layout(fig)
+
+
+def _sample_scale(name: str, t: float) -> str:
+    from plotly.colors import sample_colorscale
+
+    return sample_colorscale(name, [min(max(t, 0.0), 1.0)], colortype="rgb")[0]

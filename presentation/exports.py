@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from lakehouse import seeds
 from presentation import palette
 
 _MAX_WIDTH = 60
@@ -95,10 +96,10 @@ def table_workbook(
             if _is_missing(value):
                 ws.write_blank(r, c, None, text)
             elif name in grade_columns:
-                shown = palette.grade_label(value)
+                shown = seeds.grade_label(value)
                 ws.write_string(r, c, shown, fill(palette.grade_colour(value)))
             elif name in priority_columns:
-                shown = palette.PRIORITY_LABELS.get(str(value), str(value))
+                shown = seeds.label("priority", str(value))
                 ws.write_string(
                     r, c, shown, fill(palette.PRIORITY_COLOURS.get(str(value), palette.GREY))
                 )

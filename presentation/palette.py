@@ -1,7 +1,9 @@
-"""The one colour-blind-safe palette (Okabe–Ito), always paired with a text label.
+"""The one colour-blind-safe palette (Okabe–Ito): codes to colours, nothing else.
 
 Grades, priority and freshness share the same hues so "blue is good, vermillion
-is bad" reads the same on every chart and in the Excel exports.
+is bad" reads the same on every chart and in the Excel exports. A colour is
+always shown with its label; labels and their order come from the vocabulary
+seeds (``lakehouse.seeds.vocabulary``), never from here.
 """
 
 from __future__ import annotations
@@ -19,15 +21,10 @@ GREY = "#999999"
 LIGHT_GREY = "#D9D9D9"
 
 GRADE_COLOURS: dict[int, str] = {1: BLUE, 2: GREEN, 3: ORANGE, 4: VERMILLION}
-GRADE_LABELS: dict[int, str] = {1: "Outstanding", 2: "Good", 3: "Satisfactory", 4: "Inadequate"}
-INSUFFICIENT_LABEL = "Insufficient evidence"
 INSUFFICIENT_COLOUR = GREY
-NO_DATA_LABEL = "No return"
 NO_DATA_COLOUR = LIGHT_GREY
 
 PRIORITY_COLOURS: dict[str, str] = {"high": VERMILLION, "medium": ORANGE, "low": SKY}
-PRIORITY_LABELS: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
-PRIORITY_ORDER = ("high", "medium", "low")
 
 FRESHNESS_COLOURS: dict[str, str] = {
     "fresh": GREEN,
@@ -35,13 +32,6 @@ FRESHNESS_COLOURS: dict[str, str] = {
     "overdue": VERMILLION,
     "missing": GREY,
 }
-FRESHNESS_LABELS: dict[str, str] = {
-    "fresh": "Fresh",
-    "due_soon": "Due soon",
-    "overdue": "Overdue",
-    "missing": "Missing",
-}
-FRESHNESS_ORDER = ("fresh", "due_soon", "overdue", "missing")
 
 RETURN_STATUS_COLOURS: dict[str, str] = {
     "received": GREEN,
@@ -50,17 +40,8 @@ RETURN_STATUS_COLOURS: dict[str, str] = {
     "awaiting": SKY,
     "not_expected": LIGHT_GREY,
 }
-RETURN_STATUS_LABELS: dict[str, str] = {
-    "received": "Received on time",
-    "late": "Received late",
-    "missing": "Missing",
-    "awaiting": "Awaiting return",
-    "not_expected": "Not expected",
-}
-RETURN_STATUS_ORDER = ("received", "late", "awaiting", "missing", "not_expected")
 
 FILTERING_COLOURS: dict[str, str] = {"managed": BLUE, "locked_down": PURPLE}
-FILTERING_LABELS: dict[str, str] = {"managed": "Managed", "locked_down": "Locked down"}
 
 
 def _is_missing(value: object) -> bool:
@@ -68,30 +49,11 @@ def _is_missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def grade_label(grade: object) -> str:
-    """'Good' for 2; 'Insufficient evidence' for null."""
-    if _is_missing(grade):
-        return INSUFFICIENT_LABEL
-    return GRADE_LABELS.get(int(grade), INSUFFICIENT_LABEL)  # type: ignore[arg-type]
-
-
 def grade_colour(grade: object) -> str:
     """The colour of a grade; grey for insufficient evidence."""
     if _is_missing(grade):
         return INSUFFICIENT_COLOUR
     return GRADE_COLOURS.get(int(grade), INSUFFICIENT_COLOUR)  # type: ignore[arg-type]
-
-
-def grade_label_colours() -> dict[str, str]:
-    """Label -> colour, in grade order, insufficient evidence last."""
-    out = {GRADE_LABELS[g]: GRADE_COLOURS[g] for g in sorted(GRADE_LABELS)}
-    out[INSUFFICIENT_LABEL] = INSUFFICIENT_COLOUR
-    return out
-
-
-def grade_order() -> list[str]:
-    """Grade labels best first, insufficient evidence last."""
-    return list(grade_label_colours())
 
 
 def text_colour_on(hex_colour: str) -> str:

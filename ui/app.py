@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lakehouse import queries
+from lakehouse import queries, seeds, triage
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
-from lakehouse.filters import FILTERING_CHOICES, QP_KEYS, Filters
+from lakehouse.filters import QP_KEYS, Filters
 from presentation.exports import csv_bytes
 from ui import auth
 
@@ -159,7 +159,8 @@ def run_snapshot() -> Iterator[None]:
 def _cached(
     name: str, path: str, version: tuple[int, int] | None, args: tuple[Any, ...], _snap: Snapshot
 ) -> Any:
-    fn = getattr(queries, name)
+    module, _, attr = name.rpartition(".")
+    fn = getattr(_QUERY_MODULES[module], attr)
     cur = _snap.cursor()
     try:
         return fn(cur, *args)
@@ -167,15 +168,21 @@ def _cached(
         cur.close()
 
 
+# the modules whose functions frame() may run: gold queries only, cursor first
+_QUERY_MODULES = {m.__name__: m for m in (queries, triage)}
+
+
 def frame(fn: Callable[..., T], *args: Any) -> T:
-    """Run a ``lakehouse.queries`` function, cached per file version (the run's snapshot)."""
-    if getattr(queries, fn.__name__, None) is not fn:
-        raise ValueError(f"{fn.__name__} is not a lakehouse.queries function")
+    """Run a ``lakehouse.queries`` or ``lakehouse.triage`` function, cached per file version."""
+    module = _QUERY_MODULES.get(getattr(fn, "__module__", ""))
+    if module is None or getattr(module, fn.__name__, None) is not fn:
+        raise ValueError(f"{fn.__name__} is not a lakehouse.queries or lakehouse.triage function")
+    name = f"{module.__name__}.{fn.__name__}"
     db = get_db()
     if isinstance(db, Snapshot):
-        return _cached(fn.__name__, str(db.path), db.version, args, db)
+        return _cached(name, str(db.path), db.version, args, db)
     with db.snapshot() as snap:
-        return _cached(fn.__name__, str(snap.path), snap.version, args, snap)
+        return _cached(name, str(snap.path), snap.version, args, snap)
 
 
 def database_state() -> tuple[str, str | None]:
@@ -263,9 +270,11 @@ def sidebar_filters() -> Filters | None:
         st.multiselect("Settings", options.settings, key=K_SETTINGS, placeholder="All settings")
         st.selectbox(
             "Filtering approach",
-            ["", *FILTERING_CHOICES],
+            ["", *seeds.order("filtering")],
             key=K_FILTERING,
-            format_func=lambda v: FILTERING_CHOICES.get(v, "Any"),
+            format_func=lambda v: seeds.vocabulary("filtering").get(
+                v, seeds.blank_label("any_filtering")
+            ),
         )
         st.button(
             "Clear filters", on_click=clear_filters, args=(options.current_round,), width="stretch"
