@@ -1,4 +1,4 @@
-"""Writing never breaks reading: a killed ingest leaves the old database, readers keep going."""
+"""Writing never breaks reading: a killed ingest leaves the old database and no leftovers."""
 
 from __future__ import annotations
 
@@ -68,10 +68,12 @@ def test_an_ingest_killed_mid_write_leaves_the_previous_database_intact(tmp_path
 
     assert db.read_bytes() == before
     assert count_returns(db) == 1
-    # and the next ingest is not blocked by the dead one's lock or leftovers
+    assert list(tmp_path.glob(".e.duckdb.*.tmp")), "the killed writer left its copy behind"
+    # and the next ingest is not blocked by the dead one's lock, and clears its leftovers
     again = ingest("returns", folder, "--db", db, "--no-build")
     assert again.wait(timeout=300) == 0, again.stderr.read()
     assert count_returns(db) == 601
+    assert sorted(p.name for p in tmp_path.glob(".e.duckdb.*")) == []
 
 
 READER = textwrap.dedent(
