@@ -17,8 +17,11 @@ ctx = app.page_context(TITLE)
 st.title(TITLE)
 
 wanted = st.query_params.get("urn")
-if wanted and wanted.isdigit() and "profile_search" not in st.session_state:
-    st.session_state["profile_search"] = wanted  # a shared link to one school
+# a link to one school (shared, or a worklist row): honoured whenever the URL names a school
+# other than the one this page last put there, even in a session that has chosen before
+if wanted and wanted.isdigit() and st.session_state.get("_profile_url_urn") != wanted:
+    st.session_state["profile_search"] = wanted
+    st.session_state.pop("profile_urn", None)
 search = st.text_input(
     "Find a school by name or URN", key="profile_search", placeholder="e.g. Oak Primary or 118234"
 )
@@ -38,6 +41,7 @@ if wanted and wanted.isdigit() and int(wanted) in options and "profile_urn" not 
     st.session_state["profile_urn"] = int(wanted)
 urn = st.selectbox("School", options, format_func=labels.get, key="profile_urn")
 st.query_params["urn"] = str(urn)
+st.session_state["_profile_url_urn"] = str(urn)
 
 school = app.frame(queries.school, int(urn))
 if school is None:

@@ -80,6 +80,17 @@ FLAG_TEXT = {
     "no_return": ("No return", "Chase the return"),
     "declining": ("Overall grade declined", "Discuss the decline at the next visit"),
 }
+# rules revision 1.1: kind and weight per flag, priority from concerns (lakehouse/seeds/flags.csv)
+FLAG_KIND = {
+    "inadequate_area": ("concern", 5, 1),
+    "no_return": ("concern", 4, 2),
+    "declining": ("concern", 3, 3),
+    "training_gap": ("theme", 1, 6),
+    "policy_overdue": ("theme", 1, 7),
+    "locked_down": ("theme", 1, 8),
+}
+PRIORITY_LABELS = {"high": ("High", 1), "medium": ("Medium", 2), "low": ("Low", 3)}
+THEMES = ("training_gap", "policy_overdue", "locked_down")
 
 
 def _square(lon0: float, lat0: float, size: float = 0.2) -> str:
@@ -119,6 +130,7 @@ def frames() -> dict[str, pd.DataFrame]:
         [],
     )
     responses, files, messages, area_scores = [], [], [], []
+    themes: list[dict] = []
     for i, (urn, name, setting, d, filtering, grades) in enumerate(SCHOOLS):
         code, district, lon0, lat0 = DISTRICTS[d]
         lat = lat0 + 0.03 + 0.014 * (i % 10)
@@ -293,30 +305,60 @@ def frames() -> dict[str, pd.DataFrame]:
                 keys.append("policy_overdue")
             if prev is not None and grades[0] > prev[0]:
                 keys.append("declining")
+        keys.sort(key=lambda k: FLAG_KIND[k][2])
+        concerns = sum(FLAG_KIND[k][0] == "concern" for k in keys)
+        score = sum(FLAG_KIND[k][1] for k in keys)
         priority = None
         if keys:
             priority = (
                 "high"
-                if "inadequate_area" in keys or len(keys) >= 3
+                if "inadequate_area" in keys or concerns >= 2
                 else "medium"
-                if len(keys) == 2
+                if concerns == 1
                 else "low"
             )
+        cur_id = next(
+            (r["return_id"] for r in school_rounds if r["urn"] == urn and r["round"] == CURRENT),
+            None,
+        )
         for k in keys:
             label, action = FLAG_TEXT[k]
+            kind, weight, order = FLAG_KIND[k]
             flags.append(
                 {
                     "urn": urn,
                     "round": CURRENT,
                     "flag": k,
+                    "kind": kind,
                     "detail": label,
                     "priority": priority,
+                    "support_score": score,
                     "flag_label": label,
                     "reason": f"{label} at {name}",
                     "suggested_action": action,
                     "flag_count": len(keys),
+                    "concern_count": concerns,
+                    "theme_count": len(keys) - concerns,
+                    "weight": weight,
+                    "flag_order": order,
+                    "priority_label": PRIORITY_LABELS[priority][0],
+                    "priority_order": PRIORITY_LABELS[priority][1],
                 }
             )
+            if k in THEMES:
+                themes.append(
+                    {
+                        "urn": urn,
+                        "round": CURRENT,
+                        "flag": k,
+                        "reason": f"{label} at {name}",
+                        "return_id": cur_id,
+                        "is_current_round": True,
+                        "flag_label": label,
+                        "county_action": "A county-wide offer",
+                        "flag_order": order,
+                    }
+                )
         st_rows = [f for f in fresh if f["urn"] == urn]
         worst = None
         for s in ("missing", "overdue", "due_soon", "fresh"):
@@ -359,6 +401,11 @@ def frames() -> dict[str, pd.DataFrame]:
                 "flag_count": len(keys),
                 "flags": ",".join(keys),
                 "priority": priority,
+                "priority_label": PRIORITY_LABELS[priority][0] if priority else None,
+                "priority_order": PRIORITY_LABELS[priority][1] if priority else None,
+                "support_score": score,
+                "concern_count": concerns,
+                "theme_count": len(keys) - concerns,
                 "policies_overdue_or_missing": sum(
                     f["status"] in ("overdue", "missing") for f in st_rows
                 ),
@@ -452,12 +499,13 @@ def frames() -> dict[str, pd.DataFrame]:
         ]
     )
     return {
-        "school_overview": pd.DataFrame(schools),
+        "school_overview": pd.DataFrame(_ranked(schools)),
         "school_rounds": sr,
         "area_scores": pd.DataFrame(area_scores),
         "grade_distribution": dist,
         "policy_freshness": pd.DataFrame(fresh),
         "support_flags": pd.DataFrame(flags),
+        "school_themes": pd.DataFrame(themes),
         "training_coverage": pd.DataFrame(training),
         "incident_counts": pd.DataFrame(incidents),
         "indicator_responses": pd.DataFrame(responses),
@@ -478,12 +526,33 @@ def frames() -> dict[str, pd.DataFrame]:
     }
 
 
+def _ranked(schools: list[dict]) -> list[dict]:
+    """support_rank and within_capacity as gold.school_overview has them (capacity 30)."""
+    flagged = sorted(
+        (s for s in schools if s["flag_count"]),
+        key=lambda s: (
+            s["priority_order"],
+            -s["support_score"],
+            -1 if s["score_overall"] is None else s["score_overall"],
+            s["urn"],
+        ),
+    )
+    rank = {s["urn"]: i for i, s in enumerate(flagged, start=1)}
+    for s in schools:
+        s["support_rank"] = rank.get(s["urn"])
+        s["within_capacity"] = rank.get(s["urn"], 10**6) <= 30
+    return schools
+
+
 # column types DuckDB cannot infer from all-null pandas columns
 _CASTS = {
     "school_overview": {
         "grade_overall": "INTEGER",
         "previous_grade_overall": "INTEGER",
         "priority": "VARCHAR",
+        "priority_label": "VARCHAR",
+        "priority_order": "INTEGER",
+        "support_rank": "INTEGER",
         "filtering": "VARCHAR",
         "return_id": "VARCHAR",
         "completed_on": "DATE",

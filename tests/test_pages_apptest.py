@@ -151,7 +151,7 @@ def test_choosing_a_district_on_the_map_filters_the_whole_app(gold_db: Path, mon
     assert at.multiselect(key="f_districts").value == ["Northdown"]
     assert _qp(at, "district") == ["Northdown"]
     at.switch_page("pages/flagged_schools.py").run()
-    assert set(_table_with(at, "Reasons")["District"]) == {"Northdown"}
+    assert set(_table_with(at, "Concerns")["District"]) == {"Northdown"}
 
 
 def test_the_map_colour_measure_changes_the_map(gold_db: Path, monkeypatch) -> None:
@@ -164,9 +164,9 @@ def test_the_map_colour_measure_changes_the_map(gold_db: Path, monkeypatch) -> N
 
 def test_the_flagged_list_follows_the_priority_filter(gold_db: Path, monkeypatch) -> None:
     at = _open(gold_db, "pages/flagged_schools.py", monkeypatch=monkeypatch)
-    everyone = len(_table_with(at, "Reasons"))
+    everyone = len(_table_with(at, "Concerns"))
     at.pills(key="flagged_priority").set_value(["high"]).run()
-    high = _table_with(at, "Reasons")
+    high = _table_with(at, "Concerns")
     assert 0 < len(high) < everyone
     assert set(high["Priority"]) == {"High"}
     assert _metric(at, "Schools shown") == str(len(high))

@@ -114,6 +114,13 @@ ranked AS (
         ) END AS support_rank
     FROM final
 ),
+capacity AS (
+    -- the schools the team can take on this round: the top of the worklist (rule
+    -- casework_capacity)
+    SELECT r.*, coalesce(r.support_rank <= rules.casework_capacity, false) AS within_capacity
+    FROM ranked AS r
+    CROSS JOIN silver.rules AS rules
+),
 labelled AS (
     -- the words pages show, joined from the vocabulary seeds (codes stay beside them)
     SELECT

@@ -25,44 +25,11 @@ inadequate_area AS (
     WHERE sc.grade >= rules.inadequate_grade
     GROUP BY sc.urn
 ),
-training_gap AS (
-    SELECT
-        s.urn,
-        'training_gap' AS flag,
-        concat_ws(
-            '; ',
-            CASE WHEN sc.grade >= rules.training_gap_grade
-                THEN 'Training graded ' || sc.grade_label END,
-            CASE WHEN t.groups_below > 0 THEN t.groups_below_text END
-        ) AS reason
-    FROM source AS s
-    CROSS JOIN silver.rules AS rules
-    LEFT JOIN scores AS sc ON sc.return_id = s.return_id AND sc.area = 'training'
-    LEFT JOIN silver.return_training AS t ON t.return_id = s.return_id
-    WHERE sc.grade >= rules.training_gap_grade OR t.groups_below > 0
-),
-policy_overdue AS (
-    -- judged as of the as-of date, from the school's latest current return
-    SELECT
-        f.urn,
-        'policy_overdue' AS flag,
-        concat_ws(
-            '; ',
-            'Overdue: ' || string_agg(
-                f.policy_label || ' (reviewed ' || f.days_since_review || ' days ago)',
-                ', ' ORDER BY f.policy_order
-            ) FILTER (WHERE f.status = 'overdue'),
-            'Missing: ' || string_agg(f.policy_label, ', ' ORDER BY f.policy_order)
-                FILTER (WHERE f.status = 'missing')
-        ) AS reason
-    FROM gold.policy_freshness AS f
-    WHERE f.urn IN (SELECT urn FROM source) AND f.status IN ('overdue', 'missing')
-    GROUP BY f.urn
-),
-locked_down AS (
-    SELECT urn, 'locked_down' AS flag, 'Filtering approach is Locked down' AS reason
-    FROM source
-    WHERE filtering = 'locked_down'
+themes AS (
+    -- training_gap, policy_overdue, locked_down: one definition in gold.school_themes
+    SELECT t.urn, t.flag, t.reason
+    FROM gold.school_themes AS t
+    JOIN source AS s USING (return_id)
 ),
 offsite_unprotected AS (
     SELECT
@@ -158,9 +125,7 @@ no_return AS (
 ),
 raised AS (
     SELECT urn, flag, reason, false AS two_rounds_running FROM inadequate_area
-    UNION ALL SELECT urn, flag, reason, false FROM training_gap
-    UNION ALL SELECT urn, flag, reason, false FROM policy_overdue
-    UNION ALL SELECT urn, flag, reason, false FROM locked_down
+    UNION ALL SELECT urn, flag, reason, false FROM themes
     UNION ALL SELECT urn, flag, reason, false FROM offsite_unprotected
     UNION ALL SELECT urn, flag, reason, false FROM incidents_not_logged
     UNION ALL SELECT urn, flag, reason, false FROM declining

@@ -1,0 +1,268 @@
+"""Triage: the support worklist, county themes, the chase list, return rates and impact.
+
+Streamlit-free queries on the gold tables (like :mod:`lakehouse.queries`, each
+takes a cursor first), plus pure functions that join in what officers recorded
+in the store (:mod:`lakehouse.casework`), which the pages and packs read
+through a store connection of their own. Filters become SQL in one place,
+``queries._where``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lakehouse.filters import Filters
+from lakehouse.queries import _where
+from lakehouse.seeds import blank_label, grade_label, read_seed, vocabulary
+
+Con = duckdb.DuckDBPyConnection
+
+PROFILE_PAGE = "school_profile"  # the profile's URL path (ui.app PAGE_SPECS)
+
+
+def _df(con: Con, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+def _current_round(con: Con) -> str | None:
+    row = con.execute("SELECT value FROM gold.build_info WHERE key = 'current_round'").fetchone()
+    return row[0] if row and row[0] else None
+
+
+def profile_link(urn: int) -> str:
+    """The profile page of one school, relative to the app (what the worklist links to)."""
+    return f"{PROFILE_PAGE}?urn={int(urn)}"
+
+
+# --- the support worklist ------------------------------------------------------------------
+
+
+def worklist(
+    con: Con, f: Filters, priorities: tuple[str, ...] = (), flags: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Flagged schools in worklist order (priority, support score, overall score).
+
+    Concerns and themes in plain English, concerns first; ``Within capacity``
+    marks the schools the team can take on this round (rule casework_capacity,
+    counted over the whole county, so a filter never changes who is in it).
+    Column ``priority_code`` keeps the code (for colours); ``Priority`` is the label.
+    """
+    where, params = _where("gold.school_overview", f, alias="s")
+    extra, extra_params = "", []
+    if priorities:
+        extra += f" AND s.priority IN ({', '.join('?' * len(priorities))})"
+        extra_params.extend(priorities)
+    if flags:
+        extra += (
+            " AND s.urn IN (SELECT urn FROM gold.support_flags "
+            f"WHERE flag IN ({', '.join('?' * len(flags))}))"
+        )
+        extra_params.extend(flags)
+    df = _df(
+        con,
+        f"""
+        WITH reasons AS (
+            SELECT urn,
+                   string_agg(flag_label || ': ' || reason, '; ' ORDER BY flag_order)
+                       FILTER (WHERE kind = 'concern') AS concerns,
+                   string_agg(flag_label || ': ' || reason, '; ' ORDER BY flag_order)
+                       FILTER (WHERE kind = 'theme') AS themes,
+                   string_agg(suggested_action, '; ' ORDER BY flag_order) AS actions
+            FROM gold.support_flags GROUP BY urn
+        )
+        SELECT s.support_rank AS "Rank", s.urn AS "URN", s.name AS "School",
+               s.priority_label AS "Priority", s.support_score AS "Support score",
+               coalesce(r.concerns, '') AS "Concerns", coalesce(r.themes, '') AS "Themes",
+               r.actions AS "Suggested actions", s.return_id IS NULL AS _no_return,
+               s.grade_overall AS _grade, round(s.score_overall, 1) AS "Overall score",
+               s.setting AS "Setting", s.district AS "District",
+               s.completed_on AS "Return date", s.within_capacity AS "Within capacity",
+               s.priority AS priority_code
+        FROM gold.school_overview s
+        JOIN reasons r USING (urn)
+        WHERE s.flag_count > 0 AND {where}{extra}
+        ORDER BY s.support_rank""",
+        [*params, *extra_params],
+    )
+    grades = [
+        blank_label("no_return") if none else grade_label(None if pd.isna(g) else int(g))
+        for none, g in zip(df.pop("_no_return"), df.pop("_grade"), strict=True)
+    ]
+    df.insert(int(df.columns.get_loc("Overall score")), "Overall grade", grades)
+    df["Profile"] = [profile_link(u) for u in df["URN"]]
+    return df
+
+
+def with_casework(
+    rows: pd.DataFrame, summary: pd.DataFrame, caseload: pd.DataFrame
+) -> pd.DataFrame:
+    """The worklist with what the store says: in the caseload, supported on, next action due.
+
+    ``summary`` is :func:`lakehouse.casework.summary`, ``caseload`` :func:`casework.caseload`.
+    """
+    out = rows.copy()
+    by_urn = summary.set_index("urn") if not summary.empty else None
+    in_case = dict(zip(caseload["urn"], caseload["reason"], strict=True))
+    out["In caseload"] = [u in in_case for u in out["URN"]]
+    out["Caseload reason"] = [in_case.get(u, "") for u in out["URN"]]
+
+    def pick(column: str, default: Any) -> list[Any]:
+        if by_urn is None:
+            return [default] * len(out)
+        return [by_urn.at[u, column] if u in by_urn.index else default for u in out["URN"]]
+
+    out["Supported on"] = pick("supported_on", None)
+    out["Next action due"] = pick("next_action_due", None)
+    out["Overdue actions"] = [int(v or 0) for v in pick("overdue_actions", 0)]
+    return out
+
+
+def casework_note(row: pd.Series) -> str:
+    """'supported on 3 Dec 2026; next action due 10 Jan 2027; 1 overdue' for one worklist row."""
+    bits = []
+    if row.get("Supported on"):
+        bits.append(f"supported on {_day(row['Supported on'])}")
+    if row.get("Next action due"):
+        bits.append(f"next action due {_day(row['Next action due'])}")
+    overdue = int(row.get("Overdue actions") or 0)
+    if overdue:
+        bits.append(f"{overdue} overdue action" + ("" if overdue == 1 else "s"))
+    return "; ".join(bits)
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+# --- county themes -----------------------------------------------------------------------------
+
+
+def theme_trend(con: Con, f: Filters) -> pd.DataFrame:
+    """Each theme in each round: returning schools, schools with the theme, share (%).
+
+    Returning schools are those with a current return in the round (within the
+    filters). Columns: round, flag, flag_label, county_action, returning, schools, share_pct.
+    """
+    where, params = _where("gold.school_rounds", f, alias="sr")
+    returning = f"SELECT sr.round, sr.return_id FROM gold.school_rounds sr WHERE {where}"
+    totals = dict(
+        con.execute(
+            f"SELECT round, count(*) FROM ({returning}) GROUP BY round ORDER BY round", params
+        ).fetchall()
+    )
+    hits = {
+        (rnd, flag): n
+        for rnd, flag, n in con.execute(
+            f"""SELECT t.round, t.flag, count(*) FROM gold.school_themes t
+                JOIN ({returning}) r USING (return_id) GROUP BY t.round, t.flag""",
+            params,
+        ).fetchall()
+    }
+    themes = sorted(
+        (t for t in read_seed("flags") if t["kind"] == "theme"), key=lambda t: int(t["sort_order"])
+    )
+    rows = [
+        {
+            "round": rnd,
+            "flag": t["flag"],
+            "flag_label": t["label"],
+            "county_action": t["county_action"],
+            "returning": int(total),
+            "schools": int(hits.get((rnd, t["flag"]), 0)),
+            "share_pct": 100.0 * hits.get((rnd, t["flag"]), 0) / total,
+        }
+        for t in themes
+        for rnd, total in sorted(totals.items())
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "round",
+            "flag",
+            "flag_label",
+            "county_action",
+            "returning",
+            "schools",
+            "share_pct",
+        ],
+    )
+
+
+def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:  # noqa: A002
+    """One row per theme for ``round`` (default the current): share, trend and county action.
+
+    Columns: flag, Theme, Schools, Returning schools, Share (%), Trend (shares by
+    round, oldest first, e.g. '52% → 61% → 63%'), County-wide action.
+    """
+    rnd = round or _current_round(con)
+    trend = theme_trend(con, f)
+    trend = trend[trend["round"] <= rnd] if rnd else trend
+    rows = []
+    for flag, g in trend.groupby("flag", sort=False):
+        now = g[g["round"] == rnd]
+        returning = int(now["returning"].iloc[0]) if not now.empty else 0
+        schools = int(now["schools"].iloc[0]) if not now.empty else 0
+        rows.append(
+            {
+                "flag": flag,
+                "Theme": g["flag_label"].iloc[0],
+                "Schools": schools,
+                "Returning schools": returning,
+                "Share (%)": round(100 * schools / returning, 1) if returning else None,
+                "Trend": " → ".join(
+                    f"{r.round}: {_pct(r.share_pct)}" for r in g.itertuples(index=False)
+                ),
+                "County-wide action": g["county_action"].iloc[0],
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "flag",
+            "Theme",
+            "Schools",
+            "Returning schools",
+            "Share (%)",
+            "Trend",
+            "County-wide action",
+        ],
+    )
+
+
+def _pct(value: float) -> str:
+    # half up, as everywhere the council reads a percentage
+    return f"{int(value + 0.5)}%"
+
+
+# --- worklist summary (cabinet pack) -------------------------------------------------------------
+
+
+def worklist_summary(con: Con, f: Filters) -> pd.DataFrame:
+    """Flagged schools per priority, with how many are within capacity: priority, label,
+    schools, within_capacity (every priority, zero when none)."""
+    where, params = _where("gold.school_overview", f, alias="s")
+    found = {
+        p: (n, c)
+        for p, n, c in con.execute(
+            f"""SELECT s.priority, count(*), count(*) FILTER (WHERE s.within_capacity)
+                FROM gold.school_overview s WHERE s.flag_count > 0 AND {where}
+                GROUP BY s.priority""",
+            params,
+        ).fetchall()
+    }
+    return pd.DataFrame(
+        [
+            {
+                "priority": p,
+                "label": label,
+                "schools": int(found.get(p, (0, 0))[0]),
+                "within_capacity": int(found.get(p, (0, 0))[1]),
+            }
+            for p, label in vocabulary("priority").items()
+        ],
+        columns=["priority", "label", "schools", "within_capacity"],
+    )
