@@ -57,9 +57,7 @@ safe.caption(
 # the one-page report for the school's governors, beside the header it summarises
 governor_report_button(int(urn), school["current_round"], name=str(school["name"]))
 
-status = {"received": "On time", "late": "Late", "missing": "Missing"}.get(
-    school["return_status"], seeds.vocabulary("return_status").get(school["return_status"], "–")
-)
+status = seeds.vocabulary("return_status").get(school["return_status"], "–")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(
     "Overall grade",
