@@ -212,7 +212,7 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
                 "Theme": g["flag_label"].iloc[0],
                 "Schools": schools,
                 "Returning schools": returning,
-                "Share (%)": round(100 * schools / returning, 1) if returning else None,
+                "Share (%)": _tenths(100 * schools / returning) if returning else None,
                 "Trend": " → ".join(
                     f"{r.round}: {_pct(r.share_pct)}" for r in g.itertuples(index=False)
                 ),
@@ -231,6 +231,11 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
             "County-wide action",
         ],
     )
+
+
+def _tenths(value: float) -> float:
+    # half up to one decimal (the builtin is shadowed by the contract's ``round``)
+    return int(value * 10 + 0.5) / 10
 
 
 def _pct(value: float) -> str:

@@ -134,7 +134,7 @@ labelled AS (
             ELSE coalesce(gb.label, (SELECT label FROM seeds.blank_labels
                                      WHERE blank = 'insufficient_evidence'))
         END AS grade_overall_label
-    FROM ranked AS r
+    FROM capacity AS r
     LEFT JOIN seeds.return_statuses AS rs ON rs.status = r.return_status
     LEFT JOIN seeds.filtering_approaches AS fa ON fa.filtering = r.filtering
     LEFT JOIN seeds.freshness_status AS fs ON fs.status = r.freshness_worst

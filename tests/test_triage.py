@@ -1,0 +1,131 @@
+"""The support worklist, county themes and the casework columns, from hand-made returns."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pandas as pd
+
+from lakehouse import triage
+from lakehouse.filters import Filters
+from lakehouse.seeds import SEEDS_DIR
+from tests.lakehouse_factory import Lakehouse
+
+WEAK, STRONG, THEMES_ONLY, INADEQUATE, CLEAN = 100001, 100002, 100003, 100004, 100005
+
+
+def county() -> Lakehouse:
+    lh = Lakehouse()
+    for urn in (WEAK, STRONG, THEMES_ONLY, INADEQUATE, CLEAN):
+        lh.school(urn, name=f"School {urn}")
+    # one concern each (medium), same support score; WEAK has the lower overall score
+    lh.add_return(WEAK, responses={"LEA4": "not", "OUT1": "partly"}, filtering="locked_down")
+    lh.add_return(STRONG, responses={"LEA4": "not"}, filtering="locked_down")
+    lh.add_return(THEMES_ONLY, filtering="locked_down", training={"governors": (10, 3)})
+    lh.add_return(INADEQUATE, responses={f"PRO{i}": "not" for i in range(1, 6)})
+    lh.add_return(CLEAN)
+    lh.build()
+    return lh
+
+
+def test_the_worklist_runs_by_priority_then_support_score_then_lowest_overall_score():
+    rows = triage.worklist(county().con, Filters())
+    assert list(rows["URN"]) == [INADEQUATE, WEAK, STRONG, THEMES_ONLY]
+    assert list(rows["Priority"]) == ["High", "Medium", "Medium", "Low"]
+    assert list(rows["Rank"]) == [1, 2, 3, 4]
+    assert rows["Overall score"].iloc[1] < rows["Overall score"].iloc[2]
+
+
+def test_concerns_come_before_themes_in_plain_english_with_no_indicator_codes():
+    rows = triage.worklist(county().con, Filters()).set_index("URN")
+    weak = rows.loc[WEAK]
+    assert weak["Concerns"] == (
+        'Incidents not logged: "Online-safety incidents are logged, recorded and reviewed for '
+        'patterns": Not in place'
+    )
+    assert weak["Themes"] == "Locked-down filtering: Filtering approach is Locked down"
+    assert rows.loc[THEMES_ONLY, "Concerns"] == ""
+    for text in rows["Concerns"].tolist() + rows["Themes"].tolist():
+        assert "LEA4" not in text and "PRO4" not in text
+
+
+def test_every_row_links_to_its_school_profile():
+    rows = triage.worklist(county().con, Filters())
+    assert list(rows["Profile"]) == [f"school_profile?urn={u}" for u in rows["URN"]]
+
+
+def test_the_capacity_rule_marks_the_schools_the_team_can_take_on(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    rules = (seeds / "rules.csv").read_text(encoding="utf-8")
+    (seeds / "rules.csv").write_text(
+        rules.replace("casework_capacity,30,", "casework_capacity,2,"), encoding="utf-8"
+    )
+    lh = county()
+    lh.build(seeds_dir=seeds)
+    rows = triage.worklist(lh.con, Filters())
+    assert list(rows["Within capacity"]) == [True, True, False, False]
+    # with the default of 30 everyone here is within capacity
+    assert triage.worklist(county().con, Filters())["Within capacity"].all()
+
+
+def test_priority_and_reason_filters_narrow_the_worklist():
+    con = county().con
+    assert list(triage.worklist(con, Filters(), priorities=("medium",))["URN"]) == [WEAK, STRONG]
+    assert list(triage.worklist(con, Filters(), flags=("training_gap",))["URN"]) == [THEMES_ONLY]
+
+
+def test_the_worklist_shows_casework_beside_each_school():
+    rows = triage.worklist(county().con, Filters())
+    summary = pd.DataFrame(
+        [
+            {
+                "urn": WEAK,
+                "supported_on": date(2026, 11, 3),
+                "records": 1,
+                "open_actions": 2,
+                "next_action_due": date(2026, 11, 10),
+                "overdue_actions": 1,
+                "next_review": None,
+            }
+        ]
+    )
+    caseload = pd.DataFrame([{"urn": WEAK, "reason": "Head asked for help", "since": "", "by": ""}])
+    out = triage.with_casework(rows, summary, caseload).set_index("URN")
+    assert out.loc[WEAK, "In caseload"] and not out.loc[STRONG, "In caseload"]
+    assert out.loc[WEAK, "Caseload reason"] == "Head asked for help"
+    assert triage.casework_note(out.loc[WEAK]) == (
+        "supported on 3 Nov 2026; next action due 10 Nov 2026; 1 overdue action"
+    )
+    assert triage.casework_note(out.loc[STRONG]) == ""
+
+
+def test_county_themes_give_each_theme_its_share_of_returning_schools_and_action():
+    themes = triage.county_themes(county().con, Filters()).set_index("flag")
+    assert list(themes.index) == ["training_gap", "policy_overdue", "locked_down"]
+    locked = themes.loc["locked_down"]
+    assert (locked["Schools"], locked["Returning schools"], locked["Share (%)"]) == (3, 5, 60.0)
+    assert locked["County-wide action"].startswith("Run a county briefing on managed filtering")
+    assert locked["Trend"] == "2026/27: 60%"
+
+
+def test_the_theme_trend_runs_across_rounds():
+    lh = Lakehouse()
+    for urn in (WEAK, STRONG):
+        lh.school(urn)
+        lh.add_return(urn, round="2025/26", completed_on=date(2025, 10, 1), filtering="locked_down")
+    lh.add_return(WEAK, filtering="locked_down")
+    lh.add_return(STRONG)
+    lh.build()
+    themes = triage.county_themes(lh.con, Filters()).set_index("flag")
+    assert themes.loc["locked_down", "Trend"] == "2025/26: 100% → 2026/27: 50%"
+    trend = triage.theme_trend(lh.con, Filters())
+    locked = trend[trend["flag"] == "locked_down"]
+    assert list(locked["schools"]) == [2, 1] and list(locked["returning"]) == [2, 2]
+
+
+def test_the_worklist_summary_counts_each_priority():
+    summary = triage.worklist_summary(county().con, Filters()).set_index("priority")
+    assert summary["schools"].to_dict() == {"high": 1, "medium": 2, "low": 1}
+    assert summary.loc["high", "label"] == "High"
