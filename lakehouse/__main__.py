@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from lakehouse import seeds
 from lakehouse.build import BuildError, build
 from lakehouse.db import DatabaseBusy, db_path, writing
 from lakehouse.methodology import METHODOLOGY, render_methodology
@@ -55,7 +56,7 @@ def _summary(con: duckdb.DuckDBPyConnection, result, seconds: float) -> str:
             "SELECT priority, count(DISTINCT urn) FROM gold.support_flags GROUP BY priority"
         ).fetchall()
     )
-    flags = ", ".join(f"{p} {by_priority.get(p, 0)}" for p in ("high", "medium", "low"))
+    flags = ", ".join(f"{p} {by_priority.get(p, 0)}" for p in seeds.order("priority"))
     return (
         f"built: current round {result.current_round or 'none'}"
         f" (previous {result.previous_round or 'none'}), as of {result.as_of.isoformat()};"
