@@ -36,7 +36,7 @@ $(DB): | $(VENV)/.runtime
 sample: $(DB)
 
 run: $(VENV)/.runtime $(DB)
-	ESAFETY_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT) \
+	ESAFETY_DB=$(DB) $(PY) -m streamlit run serve.py --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
 test: $(VENV)/.dev system-deps lint

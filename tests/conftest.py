@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,11 +154,19 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(
-    db: Path, script: str = "dashboard.py", wait_seconds: float = 60.0
+    db: Path,
+    script: str = "dashboard.py",
+    wait_seconds: float = 60.0,
+    extra_args: Sequence[str] = (),
+    extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
-    """`streamlit run` on a free port against ``db``; yields the base URL, stops it after."""
+    """`streamlit run` on a free port against ``db``; yields the base URL, stops it after.
+
+    ``extra_args`` are more ``--option value`` pairs (the sign-in tests pass
+    ``--secrets.files``); ``extra_env`` more environment variables.
+    """
     port = free_port()
-    env = dict(os.environ, ESAFETY_DB=str(db))
+    env = dict(os.environ, ESAFETY_DB=str(db), **(extra_env or {}))
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
         [
@@ -175,6 +183,7 @@ def streamlit_server(
             "false",
             "--server.fileWatcherType",
             "none",
+            *extra_args,
         ],
         cwd=PROJECT_ROOT,
         env=env,

@@ -236,6 +236,14 @@ def gate() -> User:
             )
             return user
     else:
+        from ui.server import guard_installed
+
+        if not guard_installed():
+            st.error(
+                "Sign-in is configured, so start the dashboard with `streamlit run serve.py` "
+                "(or `make run`): served directly, its download links would not check sign-in."
+            )
+            st.stop()
         user = current_user()
     if user is ANONYMOUS:
         st.navigation(
