@@ -147,7 +147,8 @@ def theme_trend(con: Con, f: Filters) -> pd.DataFrame:
     Returning schools are those with a current return in the round (within the
     filters). Columns: round, flag, flag_label, county_action, returning, schools, share_pct.
     """
-    where, params = _where("gold.school_rounds", f, alias="sr")
+    # every round: a trend (the round filter narrows single-round queries only)
+    where, params = _where("gold.school_rounds", f, alias="sr", skip=("round",))
     returning = f"SELECT sr.round, sr.return_id FROM gold.school_rounds sr WHERE {where}"
     totals = dict(
         con.execute(
@@ -271,3 +272,97 @@ def worklist_summary(con: Con, f: Filters) -> pd.DataFrame:
         ],
         columns=["priority", "label", "schools", "within_capacity"],
     )
+
+
+# --- one school's flags, and the casework export -------------------------------------------------
+
+
+def school_flags(con: Con, urn: int) -> pd.DataFrame:
+    """One school's flags, concerns first: Kind, Flag, Reason, Suggested action, Weight, Priority
+    (label), Support score, Round."""
+    df = _df(
+        con,
+        """
+        SELECT kind AS "Kind", flag_label AS "Flag", reason AS "Reason",
+               suggested_action AS "Suggested action", weight AS "Weight",
+               priority_label AS "Priority", support_score AS "Support score", round AS "Round"
+        FROM gold.support_flags WHERE urn = ?
+        ORDER BY kind = 'theme', flag_order""",
+        [int(urn)],
+    )
+    df["Kind"] = df["Kind"].map({"concern": "Concern", "theme": "Theme"})
+    return df
+
+
+def school_directory(con: Con, f: Filters) -> pd.DataFrame:
+    """urn, name, district, setting of the schools within the filters (for casework joins)."""
+    where, params = _where("gold.school_overview", f, alias="s", skip=("filtering",))
+    return _df(
+        con,
+        f"SELECT s.urn, s.name, s.district, s.setting FROM gold.school_overview s WHERE {where}",
+        params,
+    )
+
+
+CASEWORK_EXPORT_COLUMNS = [
+    "URN",
+    "School",
+    "District",
+    "Setting",
+    "Round",
+    "Supported on",
+    "Type",
+    "Officer",
+    "Notes",
+    "Next review",
+    "Action",
+    "Owner",
+    "Due",
+    "Action status",
+]
+
+
+def casework_export(
+    records: pd.DataFrame, actions: pd.DataFrame, directory: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per agreed action (a record with none: one row), schools within ``directory``.
+
+    ``records``/``actions`` from :mod:`lakehouse.casework`; labels from the seeds.
+    """
+    if records.empty:
+        return pd.DataFrame(columns=CASEWORK_EXPORT_COLUMNS)
+    names = directory.set_index("urn")
+    types = vocabulary("support_type")
+    statuses = vocabulary("action_status")
+    by_record = {rid: g for rid, g in actions.groupby("record_id")} if not actions.empty else {}
+    rows = []
+    for r in records.itertuples(index=False):
+        if r.urn not in names.index:
+            continue
+        base = {
+            "URN": int(r.urn),
+            "School": names.at[r.urn, "name"],
+            "District": names.at[r.urn, "district"],
+            "Setting": names.at[r.urn, "setting"],
+            "Round": r.round,
+            "Supported on": r.supported_on,
+            "Type": types.get(r.type, r.type),
+            "Officer": r.officer,
+            "Notes": r.notes,
+            "Next review": r.next_review,
+        }
+        acts = by_record.get(r.id)
+        if acts is None or acts.empty:
+            rows.append({**base, "Action": "", "Owner": "", "Due": None, "Action status": ""})
+            continue
+        for a in acts.itertuples(index=False):
+            rows.append(
+                {
+                    **base,
+                    "Action": a.action,
+                    "Owner": a.owner,
+                    "Due": a.due_on,
+                    "Action status": statuses.get(a.status, a.status),
+                }
+            )
+    return pd.DataFrame(rows, columns=CASEWORK_EXPORT_COLUMNS)

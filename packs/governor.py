@@ -16,7 +16,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,7 +24,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from lakehouse import queries
+from lakehouse import casework, queries, store
 from lakehouse.filters import Filters
 from lakehouse.seeds import grade_label, read_seed, vocabulary
 from packs import render
@@ -58,6 +58,8 @@ class SchoolReport:
     incidents: pd.DataFrame  # category_label, count
     flags: pd.DataFrame  # flag_label, reason, suggested_action, priority
     history: pd.DataFrame  # round, completed_on, filtering, grade_<area> for five areas
+    # support records and agreed actions from the casework store (lakehouse.casework)
+    support: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # ---------------------------------------------------------------- reading gold
@@ -79,7 +81,7 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         raise ReportError(f"URN {urn} is not in the school register")
     info = queries.build_info(_cursor(db))
     current = info.get("current_round")
-    rnd = round or current
+    rnd = round or current  # the report's one round, settled here for every section
     if round and round != current:
         comparison = queries.school_area_comparison_in_round(_cursor(db), urn, round)
     else:
@@ -127,6 +129,7 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         }
     )
     history = queries.school_history(_cursor(db), urn)
+    support = support_agreed(db, urn)
     if rnd:
         # policies and flags describe the school now (latest return, current round)
         training = training[training["round"] == rnd].reset_index(drop=True)
@@ -148,7 +151,49 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         incidents=incidents,
         flags=flags,
         history=history,
+        support=support,
     )
+
+
+def support_agreed(db: object, urn: int) -> pd.DataFrame:
+    """The school's support records with their agreed actions (casework store), newest first.
+
+    Empty when ``db`` has no file path (a bare connection) or no store exists yet:
+    making a report never creates a store.
+    """
+    path = getattr(db, "path", None)
+    if path is None:
+        return pd.DataFrame()
+    where = store.store_path(path)
+    if not where.exists():
+        return pd.DataFrame()
+    con = store.connect(path=where)
+    try:
+        records = casework.records(con, urn)
+        actions = casework.actions(con, urn)
+    finally:
+        con.close()
+    if records.empty:
+        return pd.DataFrame()
+    types = vocabulary("support_type")
+    statuses = vocabulary("action_status")
+    rows = []
+    for r in records.itertuples(index=False):
+        acts = actions[actions["record_id"] == r.id] if not actions.empty else actions
+        base = {"supported_on": r.supported_on, "type": types.get(r.type, r.type)}
+        if acts.empty:
+            rows.append({**base, "action": "", "owner": "", "due_on": None, "status": ""})
+        for a in acts.itertuples(index=False):
+            rows.append(
+                {
+                    **base,
+                    "action": a.action,
+                    "owner": a.owner,
+                    "due_on": a.due_on,
+                    "status": statuses.get(a.status, a.status),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------- PDF layout
@@ -438,6 +483,27 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
                 for _, f in report.flags.iterrows()
             ),
             (36, 70, 74),
+        )
+
+    # support agreed with the council (casework)
+    pdf.h2("Support agreed with the council")
+    if report.support.empty:
+        pdf.para("No support has been recorded with the council for this school.")
+    else:
+        pdf.table_rows(
+            ["Date", "Support", "Agreed action", "Owner", "Due", "Status"],
+            (
+                [
+                    _fmt_date(s["supported_on"]),
+                    str(s["type"]),
+                    str(s["action"] or ""),
+                    str(s["owner"] or ""),
+                    _fmt_date(s["due_on"]),
+                    str(s["status"] or ""),
+                ]
+                for _, s in report.support.iterrows()
+            ),
+            (22, 28, 62, 28, 22, 18),
         )
 
     # policies

@@ -158,6 +158,35 @@ else:
         key="flagged_excel",
     )
 
+    # every support record and agreed action for the schools within the sidebar filters
+    directory = app.frame(triage.school_directory, f)
+
+    def _casework_rows() -> pd.DataFrame:
+        with case_ui.connection() as con:
+            return triage.casework_export(casework.records(con), casework.actions(con), directory)
+
+    def _casework_workbook() -> bytes:
+        table = _casework_rows()
+        about = exports.about_sheet(
+            f.describe(),
+            ctx.info,
+            source=f"Casework store beside {app.get_db().path.name}",
+            rows=len(table),
+            extra={"Contents": "Support records and agreed actions, one row per action"},
+        )
+        return exports.table_workbook(table, about, "Casework")
+
+    auth.download(
+        "Download casework as Excel",
+        _casework_workbook,
+        what="casework",
+        filters=f.describe(),
+        file_name="casework.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon="⬇️",
+        key="casework_excel",
+    )
+
     # --- the caseload: which schools the team takes on this round, and why -----------------
     st.subheader("Caseload")
     if saved := st.session_state.pop("caseload_saved", None):

@@ -7,9 +7,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from lakehouse import queries, seeds
+from lakehouse import queries, seeds, triage
 from presentation import charts
 from ui import app, safe
+from ui import casework as case_ui
 from ui.projector import governor_report_button, sized
 
 TITLE = "School profile"
@@ -80,16 +81,15 @@ m4.metric(
     "Policies overdue or missing", int(school["policies_overdue_or_missing"] or 0), border=True
 )
 
-flags = app.frame(queries.school_flags, int(urn))
+flags = app.frame(triage.school_flags, int(urn))
 st.subheader("Flags and suggested actions")
 if flags.empty:
     st.success("No flags for support in the current round.")
 else:
-    st.dataframe(
-        flags.assign(Priority=flags["Priority"].map(seeds.vocabulary("priority"))),
-        hide_index=True,
-        width="stretch",
-    )
+    # concerns (support aimed at the school) before themes (met by the county-wide offer)
+    st.dataframe(flags, hide_index=True, width="stretch")
+
+case_ui.profile_section(int(urn), school["current_round"])
 
 st.subheader("Area grades against the county and the setting")
 comparison = app.frame(queries.school_area_comparison, int(urn))

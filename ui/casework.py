@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
-from lakehouse import casework, store
+from lakehouse import casework, seeds, store
 from ui import auth
 
 
@@ -44,3 +45,136 @@ def caseload(round: str | None) -> pd.DataFrame:  # noqa: A002
         return pd.DataFrame(columns=["urn", "reason", "since", "by"])
     with connection() as con:
         return casework.caseload(con, round)
+
+
+ACTION_ROWS = 3  # agreed actions a new record can carry; more are added afterwards
+
+
+def _day(value: date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def profile_section(urn: int, round: str | None, today: date | None = None) -> None:  # noqa: A002
+    """The school's case history, and forms to add a record and update its actions."""
+    today = today or date.today()
+    st.subheader("Casework: support agreed with the council")
+    with connection() as con:
+        history = casework.records(con, urn)
+        acts = casework.actions(con, urn)
+    types = seeds.vocabulary("support_type")
+    statuses = seeds.vocabulary("action_status")
+    if saved := st.session_state.pop("casework_saved", None):
+        st.success(saved)
+    if history.empty:
+        st.info("No support recorded for this school yet.")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Supported on": [_day(d) for d in history["supported_on"]],
+                    "Type": history["type"].map(types),
+                    "Officer": history["officer"],
+                    "Notes": history["notes"],
+                    "Next review": [_day(d) for d in history["next_review"]],
+                    "Round": history["round"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={"Notes": st.column_config.TextColumn(width="large")},
+            key="casework_history",
+        )
+    if not acts.empty:
+        overdue = [
+            s == "open" and d is not None and d < today
+            for s, d in zip(acts["status"], acts["due_on"], strict=True)
+        ]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Agreed action": acts["action"],
+                    "Owner": acts["owner"],
+                    "Due": [_day(d) for d in acts["due_on"]],
+                    "Status": acts["status"].map(statuses),
+                    "Overdue": ["Overdue" if o else "" for o in overdue],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="casework_actions",
+        )
+    if not auth.may("casework"):
+        st.caption(f"Casework is for officers and admins (your role: {auth.current_user().role}).")
+        return
+    user = auth.current_user()
+    with (
+        st.expander("Add a support record", expanded=history.empty),
+        st.form("casework_add", clear_on_submit=True),
+    ):
+        c1, c2, c3 = st.columns(3)
+        when = c1.date_input("Date", value=today, format="DD/MM/YYYY", key="cw_date")
+        kind = c2.selectbox("Type", list(types), format_func=types.get, key="cw_type")
+        officer = c3.text_input("Officer", value=user.name, max_chars=200, key="cw_officer")
+        notes = st.text_area("Notes", max_chars=casework.NOTES_MAX, key="cw_notes")
+        review = st.date_input(
+            "Next review (optional)", value=None, format="DD/MM/YYYY", key="cw_review"
+        )
+        st.markdown("**Agreed actions** (leave blank rows empty)")
+        rows = []
+        for i in range(ACTION_ROWS):
+            a1, a2, a3 = st.columns([3, 2, 1])
+            rows.append(
+                (
+                    a1.text_input(f"Action {i + 1}", max_chars=500, key=f"cw_action_{i}"),
+                    a2.text_input(f"Owner {i + 1}", max_chars=200, key=f"cw_owner_{i}"),
+                    a3.date_input(
+                        f"Due {i + 1}", value=None, format="DD/MM/YYYY", key=f"cw_due_{i}"
+                    ),
+                )
+            )
+        if st.form_submit_button("Save support record", type="primary"):
+            by = writer()
+            try:
+                with connection() as con:
+                    casework.add_record(
+                        con,
+                        urn=int(urn),
+                        round=round or "",
+                        supported_on=when,
+                        type=kind,
+                        officer=officer,
+                        notes=notes,
+                        next_review=review,
+                        actions=[
+                            casework.Action(action=a, owner=o, due_on=d)
+                            for a, o, d in rows
+                            if a.strip() or o.strip()
+                        ],
+                        by=by,
+                    )
+            except casework.CaseworkError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["casework_saved"] = (
+                    f"Support record saved: {types[kind]} on {_day(when)}."
+                )
+                st.rerun()
+    if acts.empty:
+        return
+    with st.expander("Update an agreed action"), st.form("casework_update"):
+        labels = {
+            int(i): f"{a} — {o}" + (f", due {_day(d)}" if d else "")
+            for i, a, o, d in zip(
+                acts["id"], acts["action"], acts["owner"], acts["due_on"], strict=True
+            )
+        }
+        chosen = st.selectbox("Action", list(labels), format_func=labels.get, key="cw_pick")
+        status = st.radio(
+            "Status", list(statuses), format_func=statuses.get, horizontal=True, key="cw_status"
+        )
+        if st.form_submit_button("Save action status"):
+            by = writer()
+            with connection() as con:
+                casework.set_action_status(con, int(chosen), status, by=by)
+            st.session_state["casework_saved"] = f"Action marked {statuses[status].lower()}."
+            st.rerun()
