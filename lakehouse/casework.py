@@ -247,7 +247,7 @@ def add_action(con: sqlite3.Connection, record_id: int, action: Action, *, by: s
             "casework",
             change="action added",
             record=record_id,
-            action=action_id,
+            action_id=action_id,
             urn=row["urn"],
         )
     return action_id
@@ -273,7 +273,7 @@ def set_action_status(con: sqlite3.Connection, action_id: int, status: str, *, b
             by,
             "casework",
             change="action status",
-            action=action_id,
+            action_id=action_id,
             urn=row["urn"],
             before=row["status"],
             after=status,
