@@ -93,17 +93,20 @@ def _where(
     table: str,
     f: Filters,
     alias: str = "",
-    round_value: str | None = None,
     skip: tuple[str, ...] = (),
 ) -> tuple[str, list[Any]]:
-    """The one place filters become SQL: ' AND '-joined clauses and their bound values."""
+    """The one place filters become SQL: ' AND '-joined clauses and their bound values.
+
+    The round is ``f.round`` as the caller resolved it (``resolve_round``); no round
+    means no rounds are loaded, so a table narrowed by round has nothing to show.
+    """
     cols = _FILTER_COLUMNS[table]
     prefix = f"{alias}." if alias else ""
     clauses: list[str] = []
     params: list[Any] = []
-    if "round" in cols and "round" not in skip and round_value:
+    if "round" in cols and "round" not in skip:
         clauses.append(f"{prefix}{cols['round']} = ?")
-        params.append(round_value)
+        params.append(f.round)
     if "district" in cols and "district" not in skip and f.districts:
         clauses.append(f"{prefix}{cols['district']} IN ({', '.join('?' * len(f.districts))})")
         params.extend(f.districts)
@@ -162,9 +165,18 @@ def filter_options(con: Con) -> FilterOptions:
     return FilterOptions(tuple(rounds), current, tuple(districts), tuple(settings))
 
 
-def effective_round(con: Con, f: Filters) -> str | None:
-    """The round the page shows: the chosen one, else the current one."""
-    return f.round or build_info(con).get("current_round")
+def resolve_round(f: Filters, options: FilterOptions) -> Filters:
+    """The one place "no round chosen" becomes the current round.
+
+    Pages (``ui.app.page_context``) and packs call it once and pass the resulting
+    filters to every query, so no query looks the current round up for itself.
+    """
+    return f if f.round else f.with_(round=options.current_round)
+
+
+def with_current_round(con: Con, f: Filters) -> Filters:
+    """``resolve_round`` reading the choices from the database (packs, scripts, tests)."""
+    return resolve_round(f, filter_options(con))
 
 
 # --- overview ----------------------------------------------------------------------
@@ -172,11 +184,9 @@ def effective_round(con: Con, f: Filters) -> str | None:
 
 def headline(con: Con, f: Filters) -> dict[str, Any]:
     """Big numbers: schools, expected/received/late/missing returns, schools flagged."""
-    info = build_info(con)
-    rnd = f.round or info.get("current_round")  # as effective_round, without a second read
     where, params = _where("gold.school_overview", f, skip=("filtering",))
     schools = _scalar(con, f"SELECT count(*) FROM gold.school_overview WHERE {where}", params)
-    rwhere, rparams = _where("gold.returns_status", f, round_value=rnd)
+    rwhere, rparams = _where("gold.returns_status", f)
     counts = dict(
         con.execute(
             f"SELECT status, count(*) FROM gold.returns_status WHERE {rwhere} GROUP BY status",
@@ -193,9 +203,7 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
     # awaiting: no return yet, deadline not passed (still expected, not yet missing)
     expected = received + counts.get("missing", 0) + counts.get("awaiting", 0)
     return {
-        "round": rnd,
-        "current_round": info.get("current_round"),
-        "as_of": info.get("as_of"),
+        "round": f.round,
         "schools": int(schools or 0),
         "expected": int(expected),
         "received": int(received),
@@ -211,7 +219,7 @@ def _grade_counts(con: Con, f: Filters, per_round: bool) -> pd.DataFrame:
     if per_round:
         where, params = _where("gold.grade_distribution", f, skip=("round",))
     else:
-        where, params = _where("gold.grade_distribution", f, round_value=effective_round(con, f))
+        where, params = _where("gold.grade_distribution", f)
     keys = "round, area" if per_round else "area"
     return _df(
         con,
@@ -282,7 +290,7 @@ _ROUND_JOINS = """
 
 def school_points(con: Con, f: Filters) -> pd.DataFrame:
     """One row per located school with every map measure; grades from the chosen round."""
-    rnd = effective_round(con, f)
+    rnd = f.round
     grade_cols = ", ".join(f"r.grade_{a} AS grade_{a}" for a in AREAS)
     where, params = _where("gold.school_overview", f, alias="s", skip=("filtering",))
     sql = f"""
@@ -321,7 +329,7 @@ def district_summary(con: Con, f: Filters) -> pd.DataFrame:
     The district filter itself is not applied here so the other districts stay
     on the map to be clicked.
     """
-    rnd = effective_round(con, f)
+    rnd = f.round
     where, params = _where("gold.school_overview", f, alias="s", skip=("district", "filtering"))
     means = ", ".join(f"avg(r.score_{a}) AS mean_score_{a}" for a in AREAS)
     sql = f"""
@@ -355,7 +363,7 @@ def grade_by(con: Con, f: Filters, area: str, by: str) -> pd.DataFrame:
     _area(area)
     if by not in COMPARE_BY:
         raise ValueError(f"cannot compare by {by!r}")
-    where, params = _where("gold.grade_distribution", f, round_value=effective_round(con, f))
+    where, params = _where("gold.grade_distribution", f)
     return _df(
         con,
         f"""
@@ -529,7 +537,7 @@ def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
     """Expected, received, late and missing returns in the round per district or setting."""
     if by not in RETURNS_BY:
         raise ValueError(f"cannot group returns by {by!r}")
-    where, params = _where("gold.returns_status", f, round_value=effective_round(con, f))
+    where, params = _where("gold.returns_status", f)
     df = _df(
         con,
         f"""
@@ -549,8 +557,8 @@ def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
 
 def chase_list(con: Con, f: Filters) -> pd.DataFrame:
     """Expected schools with no return in the round, to chase."""
-    rnd = effective_round(con, f)
-    where, params = _where("gold.returns_status", f, alias="rs", round_value=rnd)
+    rnd = f.round
+    where, params = _where("gold.returns_status", f, alias="rs")
     return _df(
         con,
         f"""
@@ -585,7 +593,7 @@ def _file_rows_in_round(con: Con, f: Filters, sql: str) -> pd.DataFrame:
     ``gold.school_overview s``. The filtering filter is skipped: its filtering is the
     current round's answer, not the chosen round's."""
     where, params = _where("gold.school_overview", f, alias="s", skip=("filtering",))
-    return _df(con, sql.format(where=where), [effective_round(con, f), *params])
+    return _df(con, sql.format(where=where), [f.round, *params])
 
 
 def return_warnings(con: Con, f: Filters) -> pd.DataFrame:

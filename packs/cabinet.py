@@ -550,13 +550,15 @@ def cabinet_pack_pptx(
         raise PackError(
             f"round {f.round} has no returns; loaded rounds: {', '.join(options.rounds) or 'none'}"
         )
+    # the round settled once: every query below gets a concrete round
+    f = queries.resolve_round(f, options)
     below = suppress.threshold() if public else None
     small_n = suppress.threshold()
     name_schools = name_schools and not public
     info = queries.build_info(_cursor(db))
     head = queries.headline(_cursor(db), f)
-    rnd = head["round"] or "no round"
-    as_of = _fmt_date(head["as_of"])
+    rnd = f.round or "no round"
+    as_of = _fmt_date(info.get("as_of"))
     setting_names = labels("settings", "setting")
     grade_names = seeds.vocabulary("grade")
 

@@ -13,6 +13,11 @@ from lakehouse.filters import Filters
 from tests import gold_fixture
 
 
+def _f(**chosen) -> Filters:
+    """Filters as a page passes them: the round resolved (the current one unless chosen)."""
+    return Filters(**{"round": gold_fixture.CURRENT, **chosen})
+
+
 @pytest.fixture
 def con(gold_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     c = duckdb.connect(str(gold_db), read_only=True)
@@ -21,7 +26,7 @@ def con(gold_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_the_headline_counts_expected_received_late_and_missing_returns(con) -> None:
-    head = queries.headline(con, Filters())
+    head = queries.headline(con, _f())
     assert head["round"] == gold_fixture.CURRENT
     assert head["schools"] == len(gold_fixture.SCHOOLS)
     # Hazel High has no return; the independent school is not expected
@@ -30,54 +35,54 @@ def test_the_headline_counts_expected_received_late_and_missing_returns(con) -> 
 
 
 def test_a_district_filter_narrows_every_count(con) -> None:
-    whole = queries.headline(con, Filters())
-    east = queries.headline(con, Filters(districts=("Eastvale",)))
+    whole = queries.headline(con, _f())
+    east = queries.headline(con, _f(districts=("Eastvale",)))
     assert east["schools"] == 4 < whole["schools"]
-    dist = queries.grade_distribution(con, Filters(districts=("Eastvale",)))
+    dist = queries.grade_distribution(con, _f(districts=("Eastvale",)))
     overall = dist[dist["area"] == "overall"]["schools"].sum()
     assert overall == 4
 
 
 def test_the_grade_distribution_counts_each_returned_school_once_per_area(con) -> None:
-    dist = queries.grade_distribution(con, Filters())
+    dist = queries.grade_distribution(con, _f())
     per_area = dist.groupby("area")["schools"].sum()
     assert set(per_area) == {10}
     assert list(per_area.index.sort_values()) == sorted(queries.AREAS)
 
 
 def test_an_earlier_round_shows_that_rounds_grades(con) -> None:
-    now = queries.grade_distribution(con, Filters())
-    before = queries.grade_distribution(con, Filters(round="2025/26"))
+    now = queries.grade_distribution(con, _f())
+    before = queries.grade_distribution(con, _f(round="2025/26"))
     assert before.groupby("area")["schools"].sum().iloc[0] == 9
     assert not now.equals(before)
-    points = queries.school_points(con, Filters(round="2025/26"))
+    points = queries.school_points(con, _f(round="2025/26"))
     damson = points[points["name"] == "Damson Primary School"].iloc[0]
     assert damson["grade_overall"] is None or str(damson["grade_overall"]) in ("<NA>", "nan")
 
 
 def test_filter_values_are_bound_not_pasted_into_sql(con) -> None:
     hostile = "Eastvale') OR 1=1 --"
-    assert queries.headline(con, Filters(districts=(hostile,)))["schools"] == 0
-    assert queries.flagged_schools(con, Filters(settings=("x' OR '1'='1",))).empty
+    assert queries.headline(con, _f(districts=(hostile,)))["schools"] == 0
+    assert queries.flagged_schools(con, _f(settings=("x' OR '1'='1",))).empty
 
 
 def test_unknown_areas_and_groupings_are_refused(con) -> None:
     with pytest.raises(ValueError, match="unknown area"):
-        queries.grade_by(con, Filters(), "overall; DROP TABLE gold.school_overview", "setting")
+        queries.grade_by(con, _f(), "overall; DROP TABLE gold.school_overview", "setting")
     with pytest.raises(ValueError, match="cannot compare"):
-        queries.grade_by(con, Filters(), "overall", "urn")
+        queries.grade_by(con, _f(), "overall", "urn")
     with pytest.raises(ValueError, match="cannot group"):
-        queries.returns_by(con, Filters(), "name")
+        queries.returns_by(con, _f(), "name")
 
 
 def test_setting_comparison_groups_by_setting_with_counts(con) -> None:
-    df = queries.grade_by(con, Filters(), "overall", "setting")
+    df = queries.grade_by(con, _f(), "overall", "setting")
     n = df.groupby("group")["schools"].sum().to_dict()
     assert n == {"PRU": 1, "Primary": 6, "Secondary": 2, "Special": 1}
 
 
 def test_flagged_schools_list_high_priority_first_with_plain_reasons(con) -> None:
-    rows = queries.flagged_schools(con, Filters())
+    rows = queries.flagged_schools(con, _f())
     order = {"high": 0, "medium": 1, "low": 2}
     ranks = [order[p] for p in rows["Priority"]]
     assert ranks == sorted(ranks)
@@ -86,9 +91,9 @@ def test_flagged_schools_list_high_priority_first_with_plain_reasons(con) -> Non
 
 
 def test_the_priority_and_reason_filters_narrow_the_flagged_list(con) -> None:
-    everyone = queries.flagged_schools(con, Filters())
-    high = queries.flagged_schools(con, Filters(), priorities=("high",))
-    locked = queries.flagged_schools(con, Filters(), flags=("locked_down",))
+    everyone = queries.flagged_schools(con, _f())
+    high = queries.flagged_schools(con, _f(), priorities=("high",))
+    locked = queries.flagged_schools(con, _f(), flags=("locked_down",))
     assert 0 < len(high) < len(everyone)
     assert set(high["Priority"]) == {"high"}
     assert set(locked["School"]) == {
@@ -114,20 +119,20 @@ def test_a_school_profile_compares_its_scores_with_county_and_setting(con) -> No
 
 
 def test_the_chase_list_names_expected_schools_without_a_return(con) -> None:
-    chase = queries.chase_list(con, Filters())
+    chase = queries.chase_list(con, _f())
     assert list(chase["School"]) == ["Hazel High School"]
     assert chase.iloc[0]["Previous round"] == "missing"
 
 
 def test_rejected_files_and_warnings_are_listed(con) -> None:
     assert list(queries.rejected_files(con)["File"]) == ["scan.pdf"]
-    warnings = queries.return_warnings(con, Filters())
+    warnings = queries.return_warnings(con, _f())
     assert (warnings["Warnings"] > 0).all() and len(warnings) > 0
-    assert set(queries.return_messages(con, Filters())["Cell"]) == {"Self-review!C7"}
+    assert set(queries.return_messages(con, _f())["Cell"]) == {"Self-review!C7"}
 
 
 def test_the_district_summary_keeps_every_district_for_clicking(con) -> None:
-    df = queries.district_summary(con, Filters(districts=("Eastvale",)))
+    df = queries.district_summary(con, _f(districts=("Eastvale",)))
     assert len(df) == len(gold_fixture.DISTRICTS)
     assert set(df.columns) >= set(queries.DISTRICT_MEASURES)
 
@@ -151,3 +156,18 @@ def test_settings_come_in_the_councils_usual_order_not_alphabetical() -> None:
         "Other",
         "Zeta",
     ]
+
+
+def test_no_round_chosen_means_the_current_round_settled_once(con) -> None:
+    options = queries.filter_options(con)
+    assert queries.resolve_round(Filters(), options).round == gold_fixture.CURRENT
+    assert queries.resolve_round(Filters(round="2025/26"), options).round == "2025/26"
+    assert queries.with_current_round(con, Filters(districts=("Eastvale",))) == Filters(
+        round=gold_fixture.CURRENT, districts=("Eastvale",)
+    )
+
+
+def test_a_query_never_looks_the_round_up_itself(con) -> None:
+    # an unresolved filter is not quietly "every round": a round-narrowed query shows nothing
+    assert queries.grade_distribution(con, Filters()).empty
+    assert queries.headline(con, Filters())["expected"] == 0

@@ -102,7 +102,7 @@ def _recover_bare_run(script: str) -> None:
 
 @dataclass(frozen=True)
 class PageContext:
-    """What a page needs: the filters, the choices and the build facts."""
+    """What a page needs: the filters (their round resolved), the choices and the build facts."""
 
     filters: Filters
     options: queries.FilterOptions
@@ -110,7 +110,7 @@ class PageContext:
 
     @property
     def round(self) -> str | None:
-        return self.filters.round or self.options.current_round
+        return self.filters.round  # resolved by page_context
 
     @property
     def is_current_round(self) -> bool:
@@ -312,9 +312,11 @@ def page_context(title: str) -> PageContext:
     if database_state()[0] != "ready" or _K_FILTERS not in st.session_state:
         show_empty_state(title)
         st.stop()
+    options = frame(queries.filter_options)
     return PageContext(
-        filters=st.session_state[_K_FILTERS],
-        options=frame(queries.filter_options),
+        # "no round chosen" becomes the current round here, once; queries get a concrete round
+        filters=queries.resolve_round(st.session_state[_K_FILTERS], options),
+        options=options,
         info=frame(queries.build_info),
     )
 
