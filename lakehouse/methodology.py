@@ -152,3 +152,55 @@ def render_methodology(text: str, seeds_dir: Path | None = None) -> str:
         raise BuildError(f"methodology document has no {SEEDS_BEGIN} ... {SEEDS_END} block")
     head = text[: start + len(SEEDS_BEGIN)]
     return head + "\n" + methodology_tables(seeds_dir) + text[end:]
+
+
+def summary_lines(folder: Path | None = None) -> list[str]:
+    """The method in a few plain-English lines with the numbers in force (the cabinet pack's
+    methodology slide); docs/methodology.md tells it at length from the same seeds."""
+    seeds = read_seeds(folder)
+    rules = {r["rule"]: float(r["value"]) for r in seeds["rules"]}
+    responses = sorted(seeds["response_labels"], key=lambda r: int(r["sort_order"]))
+    bands = sorted(seeds["grade_bands"], key=lambda r: int(r["grade"]))
+    fresh = {r["status"]: r["max_days"] for r in seeds["freshness_status"]}
+    caps = {r["cap"]: r["label"] for r in seeds["caps"]}
+
+    def pct(rule: str) -> str:
+        return f"{rules[rule] * 100:.0f}%"
+
+    def whole(rule: str) -> str:
+        return f"{rules[rule]:g}"
+
+    scored = [r for r in responses if r["points"]]
+    left_out = [r["label"] for r in responses if not r["points"]]
+    grades = []
+    for i, band in enumerate(bands):
+        if float(band["min_score"]) > 0:
+            grades.append(f"{band['label']} {band['min_score']}%+")
+        else:
+            grades.append(f"{band['label']} below {bands[i - 1]['min_score']}%")
+    return [
+        f"Each school rates itself against {len(seeds['indicators'])} statements in "
+        f"{len(seeds['areas'])} areas: "
+        + ", ".join(
+            f"{r['label']} = {r['points']} point{'' if r['points'] == '1' else 's'}" for r in scored
+        )
+        + (f"; {' and '.join(left_out)} is left out." if left_out else "."),
+        f"Blends: outcomes {pct('outcomes_indicator_share')} statements + "
+        f"{pct('outcomes_survey_share')} pupil survey; training "
+        f"{pct('training_indicator_share')} statements + {pct('training_coverage_share')} staff "
+        f"coverage; overall {pct('overall_areas_share')} the other four areas + "
+        f"{pct('overall_ovr_share')} its own statements.",
+        "Grades from the score: " + "; ".join(grades) + ".",
+        "Caps (a grade can only get worse): "
+        f"{caps['locked_down'].lower()} keeps provision at best grade "
+        f"{whole('locked_down_cap_grade')}; a staff group under "
+        f"{whole('training_group_min_coverage_pct')}% trained keeps training at best grade "
+        f"{whole('training_group_cap_grade')}; overdue policies cap leadership; overall is never "
+        "better than leadership.",
+        f"Policy reviews: fresh within {fresh.get('fresh')} days, due soon within "
+        f"{fresh.get('due_soon')} days, then overdue.",
+        "Support priority: high for an inadequate area, no return two rounds running or "
+        f"{whole('priority_high_concerns')}+ concerns; medium for "
+        f"{whole('priority_medium_concerns')} concern; low for county-wide themes only "
+        "(training, policy review, locked-down filtering).",
+    ]

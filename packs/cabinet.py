@@ -26,9 +26,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from lakehouse import queries, seeds
+from lakehouse import methodology, queries, seeds
 from lakehouse.filters import Filters
-from lakehouse.spec import labels, read_seed
+from lakehouse.spec import labels
 from packs import render, suppress
 from presentation import charts
 from presentation.formatting import council_date, percent, percent_of, percent_value
@@ -914,52 +914,10 @@ def _public_note(below: int | None, what: str = "cells") -> str:
 
 
 def methodology_lines(info: dict[str, str], below: int | None) -> list[str]:
-    """The methodology slide's text, with every number read from the seed tables."""
-    bands = sorted(read_seed("grade_bands"), key=lambda r: int(r["grade"]))
-    rules = {r["rule"]: r["value"] for r in read_seed("rules")}
-    fresh = {r["status"]: r["max_days"] for r in read_seed("freshness_status")}
-    points = {r["response"]: r["points"] for r in read_seed("response_labels")}
-
-    def pct(key: str) -> str:
-        return f"{float(rules[key]) * 100:.0f}%"
-
+    """The methodology slide: the method as ``lakehouse.methodology`` tells it, then this
+    pack's as-of date, rounds and suppression."""
     lines = [
-        "Each school rates itself against "
-        f"{len(read_seed('indicators'))} statements in five areas: Fully in place = "
-        f"{points.get('fully')} points, Partly = {points.get('partly')}, Not in place = "
-        f"{points.get('not')}; Not applicable is left out.",
-        "Blends: outcomes "
-        + pct("outcomes_indicator_share")
-        + " statements + "
-        + pct("outcomes_survey_share")
-        + " pupil survey; training "
-        + pct("training_indicator_share")
-        + " statements + "
-        + pct("training_coverage_share")
-        + " staff coverage; overall "
-        + pct("overall_areas_share")
-        + " the other four areas + "
-        + pct("overall_ovr_share")
-        + " its own statements.",
-        "Grades from the score: "
-        + "; ".join(
-            f"{b['label']} {b['min_score']}%+"
-            if int(b["min_score"])
-            else f"{b['label']} below {bands[i - 1]['min_score']}%"
-            for i, b in enumerate(bands)
-        )
-        + ".",
-        "Caps (a grade can only get worse): locked-down filtering keeps provision at best "
-        f"grade {rules['locked_down_cap_grade']}; a staff group under "
-        f"{rules['training_group_min_coverage_pct']}% trained keeps training at best grade "
-        f"{rules['training_group_cap_grade']}; overdue policies cap leadership; overall is never "
-        "better than leadership.",
-        f"Policy reviews: fresh within {fresh.get('fresh')} days, due soon within "
-        f"{fresh.get('due_soon')} days, then overdue.",
-        f"Support priority: high for an inadequate area, no return two rounds running or "
-        f"{rules['priority_high_concerns']}+ concerns; medium for "
-        f"{rules['priority_medium_concerns']} concern; low for county-wide themes only "
-        "(training, policy review, locked-down filtering).",
+        *methodology.summary_lines(),
         f"As of {_fmt_date(info.get('as_of'))}; current round {info.get('current_round', '')}"
         + (f", compared with {info['previous_round']}" if info.get("previous_round") else "")
         + ".",

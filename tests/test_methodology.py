@@ -7,7 +7,13 @@ import shutil
 
 import pytest
 
-from lakehouse.methodology import METHODOLOGY, SEEDS_BEGIN, SEEDS_END, methodology_tables
+from lakehouse.methodology import (
+    METHODOLOGY,
+    SEEDS_BEGIN,
+    SEEDS_END,
+    methodology_tables,
+    summary_lines,
+)
 from lakehouse.seeds import SEEDS_DIR, read_seeds
 
 
@@ -83,3 +89,17 @@ def test_a_changed_seed_makes_the_methodology_disagree(tmp_path):
     text = METHODOLOGY.read_text(encoding="utf-8")
     assert methodology_tables(seeds) not in text
     assert not all(flat(claim) in flat(text) for claim in prose_claims(seeds))
+
+
+def test_the_short_method_for_the_cabinet_slide_quotes_the_seeds_in_force(tmp_path):
+    lines = "\n".join(summary_lines())
+    assert "Outstanding 85%+" in lines and "fresh within 305 days" in lines
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    rules = (seeds / "rules.csv").read_text(encoding="utf-8")
+    (seeds / "rules.csv").write_text(
+        rules.replace("locked_down_cap_grade,2,", "locked_down_cap_grade,3,"), encoding="utf-8"
+    )
+    changed = "\n".join(summary_lines(seeds))
+    assert "keeps provision at best grade 3" in changed
+    assert "keeps provision at best grade 2" in lines
