@@ -625,7 +625,7 @@ def return_messages(con: Con, f: Filters) -> pd.DataFrame:
     )
 
 
-# --- packs (appended by the packs engineer) ------------------------------------------
+# --- packs -------------------------------------------------------------------------
 
 
 def school_area_comparison_in_round(con: Con, urn: int, round: str) -> pd.DataFrame:

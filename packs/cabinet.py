@@ -84,15 +84,6 @@ def _cursor(db: object):
     raise TypeError("db must be a ReadOnlyDatabase, a DuckDB connection or a cursor factory")
 
 
-@dataclass(frozen=True)
-class PackOptions:
-    """What the officer chose: the filters, public suppression, naming schools."""
-
-    filters: Filters
-    public: bool = False
-    name_schools: bool = False
-
-
 # ---------------------------------------------------------------- measuring text
 
 

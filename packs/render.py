@@ -2,10 +2,10 @@
 
 kaleido drives Debian's Chromium. A cold render starts a browser (~3 s); with
 ``kaleido.start_sync_server()`` the browser stays up and each image takes
-~0.2 s (FIELD-NOTES). The server is a process-wide singleton, so the first
-render starts it, every later render in the process (a whole pack, a batch of
-governor reports, repeated clicks in the dashboard) reuses it, and kaleido
-closes it at interpreter exit.
+~0.2 s (measured here; see the README's Performance section). The server is a
+process-wide singleton, so the first render starts it, every later render in
+the process (a whole pack, a batch of governor reports, repeated clicks in the
+dashboard) reuses it, and kaleido closes it at interpreter exit.
 """
 
 from __future__ import annotations

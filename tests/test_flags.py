@@ -16,7 +16,7 @@ LAST_YEAR = date(2025, 10, 1)
 DEADLINE = date(2026, 12, 31)  # 31 December of the round's first year (seeds/rules.csv)
 AFTER_DEADLINE = DEADLINE + timedelta(days=1)
 
-# the spec's table (RETURN-v1.md "Flags for support", revision 1.1)
+# the flags table of docs/methodology.md ("Flags for support", revision 1.1)
 SPEC_KINDS = {
     "inadequate_area": ("concern", 5),
     "no_return": ("concern", 4),

@@ -1,4 +1,4 @@
-"""Scoring rules of RETURN-v1.md, one hand-made return at a time."""
+"""The scoring rules of docs/methodology.md, one hand-made return at a time."""
 
 from __future__ import annotations
 
