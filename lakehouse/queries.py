@@ -413,9 +413,9 @@ def flagged_schools(
                s.completed_on AS "Return date", s.grade_overall AS "Overall grade"
         FROM gold.school_overview s JOIN gold.support_flags g USING (urn)
         WHERE {where}{extra}
-        GROUP BY s.urn, s.name, s.priority, s.flag_count, s.setting, s.district,
-                 s.completed_on, s.grade_overall
-        ORDER BY CASE s.priority WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
+        GROUP BY s.urn, s.name, s.priority, s.priority_order, s.flag_count, s.setting,
+                 s.district, s.completed_on, s.grade_overall
+        ORDER BY s.priority_order NULLS LAST,  -- the order of seeds/priorities.csv
                  s.flag_count DESC, s.name""",
         [*params, *extra_params],
     )

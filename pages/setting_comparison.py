@@ -56,6 +56,11 @@ def _comparison(by: str, heading: str, key: str) -> None:
 _comparison("setting", f"{queries.AREA_LABELS[area]} by setting", "setting")
 left, right = st.columns(2)
 with left:
-    _comparison("filtering", "Locked down against managed filtering", "filtering")
+    approaches = seeds.vocabulary("filtering")
+    _comparison(
+        "filtering",
+        f"{approaches['locked_down']} against {approaches['managed'].lower()} filtering",
+        "filtering",
+    )
 with right:
     _comparison("district", "District against district", "district")
