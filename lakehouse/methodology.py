@@ -71,6 +71,33 @@ def methodology_tables(seeds_dir: Path | None = None) -> str:
             [[r["min_policies"], r["cap_grade"], r["description"]] for r in seeds["policy_caps"]],
         )
     )
+    parts += ["", "### Caps (the names in capped_by)", ""]
+    parts.append(
+        _table(
+            ["Cap", "Area", "Label", "Meaning"],
+            [[r["cap"], areas[r["area"]], r["label"], r["description"]] for r in seeds["caps"]],
+        )
+    )
+    parts += ["", "### Filtering approaches", ""]
+    parts.append(
+        _table(
+            ["Code", "Label", "Meaning"],
+            [
+                [r["filtering"], r["label"], r["description"]]
+                for r in sorted(seeds["filtering_approaches"], key=lambda r: int(r["sort_order"]))
+            ],
+        )
+    )
+    parts += ["", "### Return statuses", ""]
+    parts.append(
+        _table(
+            ["Status", "Label", "Meaning"],
+            [
+                [r["status"], r["label"], r["description"]]
+                for r in sorted(seeds["return_statuses"], key=lambda r: int(r["sort_order"]))
+            ],
+        )
+    )
     parts += ["", "### Policy review freshness", ""]
     parts.append(
         _table(
