@@ -1,0 +1,154 @@
+"""The support worklist and casework in Debian's chromium against `streamlit run` (browser).
+
+Its own copy of the sample county, so the casework store it writes is its own.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import duckdb
+import openpyxl
+import pytest
+from playwright.sync_api import Page
+
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+
+pytestmark = pytest.mark.browser
+
+SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+VIEWPORT = {"width": 1600, "height": 2000}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_present() -> None:
+    require_chromium()
+
+
+@pytest.fixture(scope="module")
+def county(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("casework_county") / "esafety.duckdb"
+    shutil.copy(sample_db, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(county: Path) -> Iterator[str]:
+    with streamlit_server(county) as url:
+        yield url
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_viewport_size(VIEWPORT)
+    page.set_default_timeout(60_000)
+    return page
+
+
+def wait_ready(page: Page) -> None:
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    quiet = 0
+    while quiet < 5:
+        page.wait_for_timeout(200)
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        quiet = 0 if running else quiet + 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def shows_in_a_table(page: Page, text: str, seconds: float = 30) -> bool:
+    """Whether any dataframe on the page shows ``text``: the grid draws on a canvas and mirrors
+    its cells in an accessible table, filled in after the script run ends."""
+    frames = page.locator('[data-testid="stDataFrame"]')
+    for _ in range(int(seconds * 4)):
+        for i in range(frames.count()):
+            table = frames.nth(i).locator("table")
+            if table.count() and text in (table.first.evaluate("e => e.textContent") or ""):
+                return True
+        page.wait_for_timeout(250)
+    return False
+
+
+def worklist_top(db: Path, n: int = 2) -> list[tuple[int, str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT urn, name FROM gold.school_overview WHERE flag_count > 0 "
+            "ORDER BY support_rank LIMIT ?",
+            [n],
+        ).fetchall()
+    finally:
+        con.close()
+    return [(int(u), str(name)) for u, name in rows]
+
+
+def test_a_worklist_row_opens_the_right_schools_profile(
+    server: str, county: Path, page: Page
+) -> None:
+    (_, first), (urn, name) = worklist_top(county)
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    assert shows_in_a_table(page, first)
+    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Open a school's profile")
+    picker.click()
+    page.get_by_role("option", name=f"{name} — URN {urn}").click()
+    wait_ready(page)
+    page.get_by_role("link", name="Open profile").click()
+    wait_ready(page)
+    page.get_by_role("heading", name=name).first.wait_for()
+    assert urlparse(page.url).path.endswith("school_profile")
+    assert parse_qs(urlparse(page.url).query)["urn"] == [str(urn)]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "worklist_to_profile.png"))
+
+
+def test_the_worklist_links_each_row_to_the_profile_by_urn(server: str, county: Path, page: Page):
+    # what the table's Profile column opens: the profile honours ?urn= in a fresh session
+    (urn, name), _ = worklist_top(county)
+    page.goto(f"{server}/school_profile?urn={urn}")
+    wait_ready(page)
+    page.get_by_role("heading", name=name).first.wait_for()
+
+
+def test_a_support_record_added_on_a_profile_survives_a_reload_and_shows_everywhere(
+    server: str, county: Path, page: Page, tmp_path: Path
+) -> None:
+    (urn, name), _ = worklist_top(county)
+    notes = "Visited the DSL; filtering plan agreed (browser test)"
+    page.goto(f"{server}/school_profile?urn={urn}")
+    wait_ready(page)
+    page.get_by_role("heading", name=name).first.wait_for()
+    page.get_by_label("Notes").fill(notes)
+    page.get_by_label("Action 1").fill("Book governors onto online-safety training")
+    page.get_by_label("Owner 1").fill("Head teacher")
+    page.get_by_role("button", name="Save support record").click()
+    wait_ready(page)
+    page.get_by_text("Support record saved").wait_for()
+
+    page.reload()
+    wait_ready(page)
+    page.get_by_role("heading", name="Casework: support agreed with the council").wait_for()
+    assert shows_in_a_table(page, notes)
+    assert shows_in_a_table(page, "Book governors onto online-safety training")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "profile_casework.png"))
+
+    today = date.today()
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    assert shows_in_a_table(page, f"supported on {today.day} {today:%b %Y}")
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download casework as Excel").click()
+    target = tmp_path / "casework.xlsx"
+    info.value.save_as(target)
+    ws = openpyxl.load_workbook(target)["Casework"]
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    mine = [r for r in rows if r["URN"] == urn]
+    assert len(mine) == 1
+    assert (mine[0]["School"], mine[0]["Notes"], mine[0]["Owner"]) == (name, notes, "Head teacher")
+    assert mine[0]["Type"] == "Visit" and mine[0]["Action status"] == "Open"
