@@ -80,7 +80,8 @@ def test_the_readme_documents_the_sample_county_tool_and_it_answers_help() -> No
 def _documented_tables() -> dict[str, list[str]]:
     tables = {}
     for name, columns in re.findall(r"^\| `(\w+\.\w+)` \| [^|:]*?:? ?([^|]*)\|", README, re.M):
-        tables[name] = re.findall(r"`(\w+)`", columns)
+        # values in brackets after a column, e.g. `priority` (`high`/`low`), are not columns
+        tables[name] = re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", columns))
     return tables
 
 

@@ -1,1 +1,1 @@
-"""Streamlit-free presentation logic shared by the dashboard pages and the packs."""
+"""The Streamlit glue: shared page context, sign-in, presentation mode, safe text."""
