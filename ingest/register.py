@@ -37,6 +37,15 @@ GIAS_COLUMNS: dict[str, str] = {
     "easting": "Easting",
     "northing": "Northing",
     "pupils": "NumberOfPupils",
+    # contact and context, kept when the extract has them (the chase list and mail merge)
+    "head_title": "HeadTitle (name)",
+    "head_first_name": "HeadFirstName",
+    "head_last_name": "HeadLastName",
+    "telephone": "TelephoneNum",
+    "website": "SchoolWebsite",
+    "trust": "Trusts (name)",
+    "ofsted_rating": "OfstedRating (name)",
+    "ofsted_last_inspection": "OfstedLastInsp",
 }
 REQUIRED = ("urn", "name")
 TEXT_COLUMNS = (
@@ -48,6 +57,14 @@ TEXT_COLUMNS = (
     "district",
     "district_code",
     "postcode",
+    "head_title",
+    "head_first_name",
+    "head_last_name",
+    "telephone",
+    "website",
+    "trust",
+    "ofsted_rating",
+    "ofsted_last_inspection",
 )
 REGISTER_COLUMNS = (
     "urn",

@@ -107,8 +107,26 @@ CREATE TABLE IF NOT EXISTS bronze.register (
     has_type_column   BOOLEAN NOT NULL, -- whether the extract carried a type column
     source_file       VARCHAR NOT NULL,
     source_sha256     VARCHAR NOT NULL,
-    loaded_at         TIMESTAMP NOT NULL
+    loaded_at         TIMESTAMP NOT NULL,
+    -- contact and context columns of a full GIAS extract (null when the extract lacks them)
+    head_title        VARCHAR,   -- HeadTitle (name)
+    head_first_name   VARCHAR,   -- HeadFirstName
+    head_last_name    VARCHAR,   -- HeadLastName
+    telephone         VARCHAR,   -- TelephoneNum
+    website           VARCHAR,   -- SchoolWebsite
+    trust             VARCHAR,   -- Trusts (name)
+    ofsted_rating     VARCHAR,   -- OfstedRating (name)
+    ofsted_last_inspection VARCHAR -- OfstedLastInsp, as written (dd-mm-yyyy in GIAS)
 );
+-- databases made before the contact columns existed
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS head_title VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS head_first_name VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS head_last_name VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS telephone VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS website VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS trust VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS ofsted_rating VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS ofsted_last_inspection VARCHAR;
 
 -- one row per district per boundaries load
 CREATE TABLE IF NOT EXISTS bronze.boundaries (

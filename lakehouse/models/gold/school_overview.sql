@@ -91,7 +91,16 @@ final AS (
         s.phase,
         s.establishment_type,
         s.status,
-        s.la_name
+        s.la_name,
+        s.head_name,
+        s.head_first_name,
+        s.head_last_name,
+        s.head_title,
+        s.telephone,
+        s.website,
+        s.trust,
+        s.ofsted_rating,
+        s.ofsted_last_inspection
     FROM source AS s
     CROSS JOIN silver.run_context AS ctx
     LEFT JOIN current_returns AS c USING (urn)

@@ -57,7 +57,22 @@ renamed AS (
         i.urn IS NOT NULL AS is_independent,
         l.last_seen_in_register,
         l.source_file,
-        l.source_sha256
+        l.source_sha256,
+        -- contact and context from a full GIAS extract (null when absent)
+        nullif(concat_ws(' ', l.head_title, l.head_first_name, l.head_last_name), '')
+            AS head_name,
+        l.head_title,
+        l.head_first_name,
+        l.head_last_name,
+        l.telephone,
+        l.website,
+        l.trust,
+        l.ofsted_rating,
+        coalesce(
+            try_strptime(l.ofsted_last_inspection, '%d-%m-%Y'),
+            try_strptime(l.ofsted_last_inspection, '%d/%m/%Y'),
+            try_strptime(l.ofsted_last_inspection, '%Y-%m-%d')
+        )::DATE AS ofsted_last_inspection
     FROM latest AS l
     LEFT JOIN setting_match AS s USING (urn)
     LEFT JOIN independence AS i USING (urn)
