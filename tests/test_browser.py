@@ -34,6 +34,7 @@ TITLES = [
     "School profile",
     "Returns and data quality",
     "Meeting packs",
+    "Admin",  # the local user (no sign-in configured) is an admin: roles and the audit log
 ]
 # URL path -> the page's heading
 PAGES = {
