@@ -1,6 +1,6 @@
 """Crash harness: SIGKILL ingests and builds at random moments; the database must survive whole.
 
-    .venv/bin/python bench/crash.py [--kills 50] [--schools 400] [--seed 2026]
+    .venv/bin/python bench/crash.py [--kills 50] [--schools 600] [--seed 2026]
 
 A sample county is loaded (register, boundaries, the first round of returns).
 Then, ``--kills`` times, one write is chosen at random — ``python -m ingest
@@ -149,7 +149,11 @@ def run(kills: int, schools: int, seed: int, out=sys.stdout) -> int:
         county = County(Path(tmp), schools, seed)
         side = Path(tmp) / "side" / "county.duckdb"
         side.parent.mkdir()
-        print(f"county: {schools} schools; an ingest reads {county.files:,} files", file=out)
+        from ingest.batch import POOL_THRESHOLD
+
+        pool = "in a process pool" if county.files >= POOL_THRESHOLD else "in one process"
+        print(f"county: {schools} schools; an ingest reads {county.files:,} files {pool}",
+              file=out)  # fmt: skip
         for n in range(1, kills + 1):
             op = rng.choice(["ingest", "ingest", "build"])
             before = counts(county.db)
@@ -220,7 +224,12 @@ def run(kills: int, schools: int, seed: int, out=sys.stdout) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=50)
-    parser.add_argument("--schools", type=int, default=400, help="400 makes the ingest use a pool")
+    parser.add_argument(
+        "--schools",
+        type=int,
+        default=600,
+        help="600 gives an ingest of over 1,000 files, read in a process pool",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     return run(args.kills, args.schools, args.seed)
