@@ -1,5 +1,5 @@
-"""Reading return workbooks: every tolerance rule and rejection reason of RETURN-v1.md,
-and the rows that land in bronze and silver."""
+"""Reading return workbooks: every tolerance rule and rejection reason of
+docs/return-format.md, and the rows that land in bronze and silver."""
 
 from __future__ import annotations
 
