@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lakehouse import spec
+from lakehouse import seeds, spec
 from lakehouse.filters import Filters
 
 Con = duckdb.DuckDBPyConnection
@@ -23,7 +23,12 @@ Con = duckdb.DuckDBPyConnection
 AREAS: tuple[str, ...] = tuple(
     r["area"] for r in sorted(spec.areas(), key=lambda r: int(r["sort_order"]))
 )
-AREA_LABELS: dict[str, str] = {r["area"]: r["label"] for r in spec.areas()}
+
+
+def area_labels() -> dict[str, str]:
+    """Area code -> label, in order (read from the seeds each time, so a rename shows)."""
+    return seeds.vocabulary("area")
+
 
 # table -> filter field -> column; a table without a field is not narrowed by it
 _FILTER_COLUMNS: dict[str, dict[str, str]] = {
@@ -54,19 +59,28 @@ COMPARE_BY: dict[str, str] = {
 }
 RETURNS_BY: dict[str, str] = {"district": "District", "setting": "Setting"}
 
-POINT_MEASURES: dict[str, str] = {
-    **{f"grade_{a}": f"{AREA_LABELS[a]} grade" for a in AREAS},
-    "priority": "Support priority",
-    "freshness_worst": "Policy freshness (worst policy)",
-    "filtering": "Filtering approach",
-    "return_status": "Return status",
-}
-DISTRICT_MEASURES: dict[str, str] = {
-    "received_pct": "Returns received (%)",
-    "flagged_pct": "Schools flagged for support (%)",
-    **{f"mean_score_{a}": f"Mean {AREA_LABELS[a].lower()} score" for a in AREAS},
-    "schools": "Schools",
-}
+
+def point_measures() -> dict[str, str]:
+    """What a school's point on the map can be coloured by: column -> caption."""
+    labels = area_labels()
+    return {
+        **{f"grade_{a}": f"{labels[a]} grade" for a in AREAS},
+        "priority": "Support priority",
+        "freshness_worst": "Policy freshness (worst policy)",
+        "filtering": "Filtering approach",
+        "return_status": "Return status",
+    }
+
+
+def district_measures() -> dict[str, str]:
+    """What a district can be shaded by: column of ``district_summary`` -> caption."""
+    labels = area_labels()
+    return {
+        "received_pct": "Returns received (%)",
+        "flagged_pct": "Schools flagged for support (%)",
+        **{f"mean_score_{a}": f"Mean {labels[a].lower()} score" for a in AREAS},
+        "schools": "Schools",
+    }
 
 
 @dataclass(frozen=True)
@@ -324,7 +338,7 @@ def unmapped_schools(con: Con, f: Filters) -> int:
 
 
 def district_summary(con: Con, f: Filters) -> pd.DataFrame:
-    """Every district with its shape and aggregates (DISTRICT_MEASURES) over the filtered schools.
+    """Every district with its shape and the aggregates of ``district_measures`` (filtered).
 
     The district filter itself is not applied here so the other districts stay
     on the map to be clicked.
@@ -408,6 +422,7 @@ def flagged_schools(
         SELECT s.urn AS "URN", s.name AS "School", s.priority AS "Priority",
                s.flag_count AS "Flags",
                string_agg(g.reason, '; ' ORDER BY g.flag) AS "Reasons",
+               string_agg(g.flag_label, '; ' ORDER BY g.flag) AS "Flag labels",
                string_agg(g.suggested_action, '; ' ORDER BY g.flag) AS "Suggested actions",
                s.setting AS "Setting", s.district AS "District",
                s.completed_on AS "Return date", s.grade_overall AS "Overall grade"
@@ -452,6 +467,7 @@ def school(con: Con, urn: int) -> dict[str, Any] | None:
 def _area_comparison(con: Con, urn: int, source: str, source_params: list[Any]) -> pd.DataFrame:
     """One row per area comparing the school with every row of ``source`` (a literal)."""
     parts, params = [], []
+    labels = area_labels()
     for a in AREAS:
         parts.append(f"""
             SELECT ? AS area, ? AS area_label, ? AS sort_order,
@@ -461,7 +477,7 @@ def _area_comparison(con: Con, urn: int, source: str, source_params: list[Any]) 
                    avg(score_{a}) FILTER (WHERE setting = (SELECT setting FROM gold.school_overview
                                                           WHERE urn = ?)) AS setting_mean
             FROM {source}""")
-        params.extend([a, AREA_LABELS[a], AREAS.index(a), urn, urn, urn, *source_params])
+        params.extend([a, labels[a], AREAS.index(a), urn, urn, urn, *source_params])
     return _df(con, " UNION ALL ".join(parts) + " ORDER BY sort_order", params)
 
 

@@ -154,8 +154,10 @@ class _Deck:
         self.prs.slide_height = HEIGHT
         self.footer = ""
 
-    def slide(self, title: str):
+    def slide(self, title: str, name: str = ""):
+        """A titled slide; ``name`` is its stable internal name (titles are messages)."""
         s = self.prs.slides.add_slide(self.prs.slide_layouts[TITLE_ONLY_LAYOUT])
+        s.name = name
         t = s.shapes.title
         t.left, t.top, t.width, t.height = MARGIN, Inches(0.2), WIDTH - 2 * MARGIN, Inches(1.0)
         t.text = title
@@ -382,6 +384,7 @@ def _share(count: int, total: int, below: int | None) -> str:
 
 def _chart_table_slide(
     deck: _Deck,
+    name: str,
     title: str,
     fig,
     header: Sequence[str],
@@ -395,7 +398,7 @@ def _chart_table_slide(
     When the table leaves the chart too little room, the numbers go on a slide of their own
     right after it, so nothing shrinks under the projector size.
     """
-    s = deck.slide(title)
+    s = deck.slide(title, name)
     width = WIDTH - 2 * MARGIN
     cap_lines = wrapped_lines(caption, _emu_pt(width) - 14, MIN_PT)
     cap_h = Pt(MIN_PT * 1.25 * cap_lines + 10)
@@ -403,7 +406,9 @@ def _chart_table_slide(
     widths = [int(width * w / sum(weights)) for w in weights]
     table_h = sum(table_row_heights(header, rows, widths, TABLE_PT)) if rows else 0
     room = CONTENT_BOTTOM - CONTENT_TOP - cap_h - Inches(0.15)
-    own_slide = rows and room - table_h < Inches(2.6)
+    # each bar needs about half an inch for a 16 pt label, plus legend and axis
+    needed = Inches(1.4) + Inches(0.5) * max(len(rows), 1)
+    own_slide = rows and room - table_h < needed
     chart_h = room if own_slide or not rows else room - table_h
     if fig is not None:
         deck.chart(s, fig, MARGIN, CONTENT_TOP, width, int(chart_h))
@@ -417,7 +422,7 @@ def _chart_table_slide(
     if not rows:
         return
     if own_slide:
-        s = deck.slide("The numbers behind: " + title[0].lower() + title[1:])
+        s = deck.slide("The numbers behind: " + title[0].lower() + title[1:], f"{name}-numbers")
         deck.table(s, header, rows, MARGIN, CONTENT_TOP, width, col_widths=col_widths)
     else:
         deck.table(
@@ -433,6 +438,7 @@ def _chart_table_slide(
 
 def _side_slide(
     deck: _Deck,
+    name: str,
     title: str,
     fig,
     header: Sequence[str],
@@ -443,7 +449,7 @@ def _side_slide(
     col_widths: Sequence[float] | None = None,
 ) -> None:
     """Chart on the left, its numbers on the right (long narrow tables: districts, reasons)."""
-    s = deck.slide(title)
+    s = deck.slide(title, name)
     width = WIDTH - 2 * MARGIN
     cap_lines = wrapped_lines(caption, _emu_pt(width) - 14, MIN_PT)
     cap_h = Pt(MIN_PT * 1.25 * cap_lines + 10)
@@ -469,6 +475,7 @@ def _side_slide(
             # too long to sit beside the chart: the numbers get a slide of their own
             _paged_tables(
                 deck,
+                f"{name}-numbers",
                 "The numbers behind: " + title[0].lower() + title[1:],
                 header,
                 rows,
@@ -504,6 +511,7 @@ def paginate(
 
 def _paged_tables(
     deck: _Deck,
+    name: str,
     title: str,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -515,7 +523,7 @@ def _paged_tables(
     widths = [int(width * w / sum(weights)) for w in weights]
     pages = paginate(header, rows, widths, CONTENT_BOTTOM - CONTENT_TOP)
     for i, part in enumerate(pages, start=1):
-        s = deck.slide(title + (f" ({i} of {len(pages)})" if len(pages) > 1 else ""))
+        s = deck.slide(title + (f" ({i} of {len(pages)})" if len(pages) > 1 else ""), f"{name}-{i}")
         deck.table(s, header, part, MARGIN, CONTENT_TOP, width, col_widths=col_widths)
     return len(pages)
 
@@ -587,7 +595,7 @@ def cabinet_pack_pptx(
     title = f"{received} of {expected} returns in; {gob} of schools Good or better overall"
     if not graded:
         title = f"{received} of {expected} returns in; no school graded yet"
-    s = deck.slide(title)
+    s = deck.slide(title, "headline")
     numbers = [
         ("Schools in scope", suppress.show_count(head["schools"], below)),
         ("Returns received", f"{received} of {expected}"),
@@ -617,8 +625,8 @@ def cabinet_pack_pptx(
     )
 
     # 3. grade distribution, five areas: the weakest area is the message
-    area_labels = [queries.AREA_LABELS[a] for a in queries.AREAS]
-    dist = good.assign(area_label=good["area"].map(queries.AREA_LABELS))
+    area_labels = [queries.area_labels()[a] for a in queries.AREAS]
+    dist = good.assign(area_label=good["area"].map(queries.area_labels()))
     mixes = _mixes(dist, "area_label")
     title = "Grades in the five areas"
     ranked = [(m.satisfactory_or_worse / m.graded, a) for a, m in mixes.items() if m.graded]
@@ -634,6 +642,7 @@ def cabinet_pack_pptx(
     header, rows = _grade_table(dist, "area_label", area_labels, below, "Area")
     _chart_table_slide(
         deck,
+        "areas",
         title,
         charts.grade_distribution_chart(plotted) if not plotted.empty else None,
         header,
@@ -666,6 +675,7 @@ def cabinet_pack_pptx(
     header, rows = _grade_table(by_setting, "group", groups, below, "Type of school")
     _chart_table_slide(
         deck,
+        "setting",
         title,
         charts.stacked_grade_bars(plotted, "group", groups, small_n=small_n)
         if not plotted.empty
@@ -700,6 +710,7 @@ def cabinet_pack_pptx(
         header, rows = _grade_table(by_filter, "group", groups, below, "Filtering")
         _chart_table_slide(
             deck,
+            "filtering",
             title,
             charts.stacked_grade_bars(plotted, "group", groups, small_n=small_n)
             if not plotted.empty
@@ -746,6 +757,7 @@ def cabinet_pack_pptx(
         )
     _side_slide(
         deck,
+        "districts",
         title,
         fig,
         ["District", "Schools", "Returned", "Flagged"],
@@ -788,6 +800,7 @@ def cabinet_pack_pptx(
             )
     _side_slide(
         deck,
+        "support",
         title,
         charts.count_bars(plotted, "flag_label", "schools") if not plotted.empty else None,
         ["Reason", "High", "Medium", "Low"],
@@ -809,23 +822,26 @@ def cabinet_pack_pptx(
     if name_schools:
         flagged = queries.flagged_schools(_cursor(db), f)
         if flagged.empty:
-            s = deck.slide("No school is flagged for these filters")
+            s = deck.slide("No school is flagged for these filters", "named-1")
         else:
+            # the reasons' names, not their full text: the school profile and the governor
+            # report carry the detail, and a cabinet list has to stay a few slides long
             _paged_tables(
                 deck,
+                "named",
                 "Schools flagged for support, high priority first",
-                ["School", "URN", "District", "Priority", "Reasons"],
+                ["School", "URN", "District", "Priority", "Reasons for support"],
                 [
                     [
                         str(r["School"]),
                         str(r["URN"]),
                         str(r["District"] or ""),
                         seeds.vocabulary("priority").get(str(r["Priority"]), ""),
-                        str(r["Reasons"] or ""),
+                        str(r.get("Flag labels") or r["Reasons"] or ""),
                     ]
                     for _, r in flagged.iterrows()
                 ],
-                (3, 1, 1.6, 1.1, 6),
+                (3.6, 1, 1.9, 1.1, 4.8),
             )
 
     # 9. trends across rounds
@@ -851,6 +867,7 @@ def cabinet_pack_pptx(
     header, rows = _grade_table(overall_trend, "round", rounds, below, "Round")
     _chart_table_slide(
         deck,
+        "trend",
         title,
         charts.grade_trend_chart(plotted, "overall") if not plotted.empty else None,
         header,
@@ -861,7 +878,7 @@ def cabinet_pack_pptx(
     )
 
     # 10. methodology
-    s = deck.slide("How the grades are worked out")
+    s = deck.slide("How the grades are worked out", "methodology")
     deck.text(
         s,
         methodology_lines(info, below),
@@ -873,7 +890,7 @@ def cabinet_pack_pptx(
     )
 
     # 11. sources
-    s = deck.slide("Data sources and licences")
+    s = deck.slide("Data sources and licences", "sources")
     deck.text(
         s,
         [

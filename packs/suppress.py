@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from lakehouse.seeds import small_group_threshold
+from presentation.formatting import percent_of
 
 
 def threshold() -> int:
@@ -80,4 +81,4 @@ def show_percent(numerator: object, denominator: object, below: int | None) -> s
         return ""
     if below is not None and int(denominator) < below:  # type: ignore[call-overload]
         return "c"
-    return f"{100 * float(numerator) / float(denominator):.0f}%"  # type: ignore[arg-type]
+    return percent_of(numerator, denominator)

@@ -256,7 +256,11 @@ def count_bars(
         )
     )
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title="schools", showgrid=True, gridcolor="#EEEEEE")
+    # room past the longest bar for its number: "376" was cut to "37" at the plot's edge
+    top = float(pd.to_numeric(df[value_col], errors="coerce").max() or 0) if len(df) else 0
+    fig.update_xaxes(
+        title="schools", showgrid=True, gridcolor="#EEEEEE", range=[0, max(top * 1.2, 1)]
+    )
     return _layout(fig, title, height=max(240, 70 + 42 * len(df)))
 
 
