@@ -38,14 +38,14 @@ def _on_map_select() -> None:
 c1, c2, c3 = st.columns([2, 2, 2])
 point_measure = c1.selectbox(
     "Colour schools by",
-    list(queries.POINT_MEASURES),
-    format_func=queries.POINT_MEASURES.get,
+    list(queries.point_measures()),
+    format_func=queries.point_measures().get,
     key="map_point_measure",
 )
 district_measure = c2.selectbox(
     "Shade districts by",
-    list(queries.DISTRICT_MEASURES),
-    format_func=queries.DISTRICT_MEASURES.get,
+    list(queries.district_measures()),
+    format_func=queries.district_measures().get,
     key="map_district_measure",
 )
 current = f.districts[0] if len(f.districts) == 1 else ""
@@ -72,8 +72,8 @@ else:
             points,
             point_measure,
             district_measure,
-            district_measure_label=queries.DISTRICT_MEASURES[district_measure],
-            point_measure_label=queries.POINT_MEASURES[point_measure],
+            district_measure_label=queries.district_measures()[district_measure],
+            point_measure_label=queries.point_measures()[point_measure],
             selected_codes=[c for c, n in names.items() if n in f.districts],
         )
     )
@@ -97,14 +97,14 @@ left, right = st.columns(2)
 with left:
     st.subheader("Districts")
     table = districts.drop(columns=["geometry", "district_code"]).rename(
-        columns={"district_name": "District", **queries.DISTRICT_MEASURES}
+        columns={"district_name": "District", **queries.district_measures()}
     )
     st.dataframe(table.round(1), hide_index=True, width="stretch")
 with right:
     st.subheader("Schools on the map")
     labels, _ = charts.point_categories(point_measure)
     shown = points[["urn", "name", "setting", "district"]].copy()
-    shown[queries.POINT_MEASURES[point_measure]] = [
+    shown[queries.point_measures()[point_measure]] = [
         labels.get(charts.category_key(v), str(v)) for v in points[point_measure]
     ]
     st.dataframe(

@@ -64,7 +64,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("Trend across rounds")
     area = st.selectbox(
-        "Area", queries.AREAS, format_func=queries.AREA_LABELS.get, key="overview_trend_area"
+        "Area", queries.AREAS, format_func=queries.area_labels().get, key="overview_trend_area"
     )
     trend = _frame_or_note(
         queries.grade_trend, "No rounds with graded returns match these filters."

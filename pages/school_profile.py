@@ -163,7 +163,7 @@ with right:
     history = _section("History across rounds", queries.school_history, "No returns on record.")
     if history is not None:
         st.plotly_chart(
-            sized(charts.history_chart(history, queries.AREA_LABELS)), key="profile_history"
+            sized(charts.history_chart(history, queries.area_labels())), key="profile_history"
         )
         grades = history[["round"] + [f"grade_{a}" for a in queries.AREAS]].copy()
         for a in queries.AREAS:
@@ -173,7 +173,7 @@ with right:
             grades.rename(
                 columns={
                     "round": "Round",
-                    **{f"grade_{a}": queries.AREA_LABELS[a] for a in queries.AREAS},
+                    **{f"grade_{a}": queries.area_labels()[a] for a in queries.AREAS},
                 }
             ),
             f"history_{urn}.csv",

@@ -25,7 +25,7 @@ area = (
     st.segmented_control(
         "Area",
         queries.AREAS,
-        format_func=queries.AREA_LABELS.get,
+        format_func=queries.area_labels().get,
         default="overall",
         key="compare_area",
     )
@@ -53,7 +53,7 @@ def _comparison(by: str, heading: str, key: str) -> None:
     app.numbers_expander(heading.lower(), table.reset_index(), f"{key}_{area}.csv", key)
 
 
-_comparison("setting", f"{queries.AREA_LABELS[area]} by setting", "setting")
+_comparison("setting", f"{queries.area_labels()[area]} by setting", "setting")
 left, right = st.columns(2)
 with left:
     approaches = seeds.vocabulary("filtering")

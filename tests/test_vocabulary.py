@@ -1,8 +1,9 @@
 """Renaming a label in the seed CSVs changes every page, export and pack that shows it.
 
 A council copies the seeds, renames "Good" to "Strong", "Locked down" to "Walled
-garden" and the "High" priority to "Urgent", points ``$ESAFETY_SEEDS`` at the copy
-and rebuilds: no code changes, and the new words are everywhere.
+garden", the "High" priority to "Urgent" and "Overall effectiveness" to "Whole-school
+effectiveness", points ``$ESAFETY_SEEDS`` at the copy and rebuilds: no code changes,
+and the new words are everywhere.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ RENAMES = {
     ("grade_bands.csv", "grade", "2"): "Strong",
     ("filtering_approaches.csv", "filtering", "locked_down"): "Walled garden",
     ("priorities.csv", "priority", "high"): "Urgent",
+    ("areas.csv", "area", "overall"): "Whole-school effectiveness",
 }
 
 
@@ -117,6 +119,7 @@ def test_the_pages_show_the_renamed_labels(renamed, monkeypatch):
     tables = [d.value for d in at.dataframe]
     assert any("Strong" in t.columns for t in tables), [list(t.columns) for t in tables]
     assert any("Walled garden" in set(t.iloc[:, 0].astype(str)) for t in tables)
+    assert "Whole-school effectiveness by setting" in [h.value for h in at.subheader]
     options = at.selectbox(key="f_filtering").options
     assert "Walled garden" in options and "Locked down" not in options
     at = _open(renamed, "pages/school_profile.py", monkeypatch)
