@@ -1,0 +1,129 @@
+"""School-supplied text is shown and exported as text: never Markdown, HTML or a formula.
+
+Issue 10 found the profile heading rendering a register name as Markdown (a
+name can be a live phishing link or a tracking image the browser fetches) and
+Streamlit's own table "Download as CSV" writing ``=HYPERLINK(...)`` raw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+from streamlit.testing.v1 import AppTest
+
+from lakehouse import queries
+from lakehouse.db import connect_readonly, writing
+from lakehouse.filters import Filters
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+
+LINK = "[x](http://evil.example)"
+IMAGE = "![t](http://evil.example/t.png)"
+HOSTILE_NAME = f"{LINK} {IMAGE} Primary"
+FORMULA = '=HYPERLINK("http://evil.example","Click")'
+SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
+
+
+@pytest.fixture(scope="module")
+def hostile_db(gold_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
+    """The gold fixture with a Markdown name on 900004 and a formula name on a chased school."""
+    db = tmp_path_factory.mktemp("hostile") / "county.duckdb"
+    db.write_bytes(gold_db.read_bytes())
+    con = connect_readonly(db)
+    current = queries.filter_options(con.cursor()).current_round
+    chased = int(queries.chase_list(con.cursor(), Filters(round=current))["URN"].iloc[0])
+    con.close()
+    with writing(db) as w:
+        w.execute("UPDATE gold.school_overview SET name = ? WHERE urn = 900004", [HOSTILE_NAME])
+        w.execute("UPDATE gold.school_overview SET name = ? WHERE urn = ?", [FORMULA, chased])
+    return db, 900004, chased
+
+
+def test_a_markdown_school_name_shows_literally_on_the_profile(
+    hostile_db: tuple[Path, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, urn, _ = hostile_db
+    monkeypatch.setenv("ESAFETY_DB", str(db))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    at.switch_page("pages/school_profile.py").run()
+    at.text_input(key="profile_search").input(str(urn)).run()
+    assert not at.exception
+    heading = at.get("html")[0].proto.body
+    assert "[x](http://evil.example)" in heading and "![t](http://evil.example/t.png)" in heading
+    assert "<a" not in heading and "<img" not in heading
+    # nowhere else on the page does the name go through Markdown
+    for kind in ("markdown", "header", "title", "caption", "subheader"):
+        assert all(LINK not in str(e.value) for e in at.get(kind)), kind
+
+
+# --- in the browser -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_db: tuple[Path, int, int]) -> Iterator[str]:
+    require_chromium()
+    with streamlit_server(hostile_db[0]) as url:
+        yield url
+
+
+def _ready(page: Page) -> None:
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    quiet = 0
+    while quiet < 5:
+        page.wait_for_timeout(200)
+        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 1
+
+
+@pytest.mark.browser
+def test_the_profile_heading_is_no_link_and_fetches_no_image(
+    hostile_server: str, hostile_db: tuple[Path, int, int], page: Page
+) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "evil.example" in r.url else None)
+    page.set_default_timeout(60_000)
+    page.goto(f"{hostile_server}/school_profile?urn={hostile_db[1]}")
+    _ready(page)
+    page.get_by_text(HOSTILE_NAME, exact=True).first.wait_for()
+    assert page.locator('a[href*="evil.example"]').count() == 0
+    assert page.locator('img[src*="evil.example"]').count() == 0
+    assert fetched == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "injection-profile.png"))
+
+
+def _builtin_csv_buttons(page: Page) -> int:
+    """Hover the first visible table; count the toolbar's own download buttons."""
+    page.locator('[data-testid="stDataFrame"]:visible').first.hover()
+    page.wait_for_timeout(800)
+    toolbar = page.locator('[data-testid="stElementToolbar"]:visible')
+    return toolbar.get_by_role("button", name="Download as CSV").count()
+
+
+@pytest.mark.browser
+def test_streamlits_table_toolbar_would_offer_a_raw_csv_without_our_setting(
+    hostile_db: tuple[Path, int, int], page: Page
+) -> None:
+    """The finding reproduced: with client.disableDataExport off, the toolbar has the button."""
+    with streamlit_server(hostile_db[0], extra_args=["--client.disableDataExport", "false"]) as url:
+        page.set_default_timeout(60_000)
+        page.goto(f"{url}/returns_quality")
+        _ready(page)
+        assert _builtin_csv_buttons(page) >= 1
+
+
+@pytest.mark.browser
+def test_no_table_offers_streamlits_own_csv_download_and_ours_defuses_formulas(
+    hostile_server: str, page: Page, tmp_path: Path
+) -> None:
+    page.set_default_timeout(60_000)
+    page.goto(f"{hostile_server}/returns_quality")
+    _ready(page)
+    assert _builtin_csv_buttons(page) == 0
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Chase list (CSV)").click()
+    text = Path(got.value.path()).read_text(encoding="utf-8-sig")
+    assert "'" + FORMULA.replace('"', '""') in text or "'" + FORMULA in text
+    assert "\n" + FORMULA not in text and "," + FORMULA not in text
