@@ -199,7 +199,7 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
     Columns: flag, Theme, Schools, Returning schools, Share (%), Trend (shares by
     round, oldest first, e.g. '52% → 61% → 63%'), County-wide action.
     """
-    rnd = round or _current_round(con)
+    rnd = round or f.round or _current_round(con)
     trend = theme_trend(con, f)
     trend = trend[trend["round"] <= rnd] if rnd else trend
     rows = []
@@ -366,3 +366,174 @@ def casework_export(
                 }
             )
     return pd.DataFrame(rows, columns=CASEWORK_EXPORT_COLUMNS)
+
+
+# --- chasing returns ---------------------------------------------------------------------------
+
+
+def _as_of(con: Con) -> date | None:
+    row = con.execute("SELECT value FROM gold.build_info WHERE key = 'as_of'").fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:  # noqa: A002
+    """Expected schools with no return in the round: contacts, status and days to the deadline.
+
+    Status is *Awaiting return* before the deadline and *Missing* after it. Days to
+    the deadline count from the build's as-of date (negative once it has passed).
+    Contact columns are blank when the register extract did not carry them.
+    """
+    rnd = round or f.round or _current_round(con)
+    where, params = _where("gold.returns_status", f.with_(round=rnd), alias="rs")
+    as_of = _as_of(con)
+    df = _df(
+        con,
+        f"""
+        SELECT rs.urn AS "URN", s.name AS "School", rs.setting AS "Setting",
+               rs.district AS "District", s.head_name AS "Head", s.telephone AS "Telephone",
+               s.website AS "Website", s.trust AS "Trust", s.postcode AS "Postcode",
+               rs.round AS "Round", rs.status AS status_code,
+               rs.deadline AS "Deadline",
+               coalesce(prev.status, 'no record') AS previous_status,
+               s.head_title, s.head_first_name, s.head_last_name
+        FROM gold.returns_status rs
+        JOIN gold.school_overview s USING (urn)
+        LEFT JOIN gold.returns_status prev
+               ON prev.urn = rs.urn
+              AND prev.round = (SELECT max(round) FROM gold.rounds WHERE round < ?)
+        WHERE rs.status IN ('awaiting', 'missing') AND {where}
+        ORDER BY rs.status = 'missing' DESC, rs.district, s.name""",
+        [rnd, *params],
+    )
+    statuses = vocabulary("return_status")
+    df.insert(
+        int(df.columns.get_loc("Deadline")), "Status", df["status_code"].map(statuses).fillna("")
+    )
+    df["Days to deadline"] = [
+        (d.date() if hasattr(d, "date") else d) - as_of if as_of and d is not None else None
+        for d in df["Deadline"]
+    ]
+    df["Days to deadline"] = [v.days if v is not None else None for v in df["Days to deadline"]]
+    df["Previous round"] = [
+        statuses.get(s, "No record") if s != "no record" else "No record"
+        for s in df.pop("previous_status")
+    ]
+    return df
+
+
+CHASE_COLUMNS = [
+    "URN",
+    "School",
+    "Head",
+    "Telephone",
+    "Trust",
+    "Setting",
+    "District",
+    "Status",
+    "Deadline",
+    "Days to deadline",
+    "Last reminded",
+    "Reminded how",
+    "Reminders",
+    "Previous round",
+    "Website",
+    "Postcode",
+]
+
+
+def with_reminders(chase: pd.DataFrame, reminded: pd.DataFrame) -> pd.DataFrame:
+    """The chase list with when each school was last reminded (:func:`casework.last_reminded`)."""
+    out = chase.copy()
+    by_urn = reminded.set_index("urn") if not reminded.empty else None
+    methods = vocabulary("reminder_method")
+
+    def pick(column: str, default: Any) -> list[Any]:
+        if by_urn is None:
+            return [default] * len(out)
+        return [by_urn.at[u, column] if u in by_urn.index else default for u in out["URN"]]
+
+    out["Last reminded"] = pick("last_reminded", None)
+    out["Reminded how"] = [methods.get(m, m) if m else "" for m in pick("reminded_how", "")]
+    out["Reminders"] = [int(n) for n in pick("reminders", 0)]
+    return out
+
+
+MAIL_MERGE_COLUMNS = [
+    "Title",
+    "FirstName",
+    "LastName",
+    "School",
+    "URN",
+    "Telephone",
+    "Trust",
+    "District",
+    "Round",
+    "Deadline",
+    "DaysToDeadline",
+    "Status",
+    "LastReminded",
+]
+
+
+def mail_merge(chase: pd.DataFrame) -> pd.DataFrame:
+    """One row per school for an Outlook/Word mail merge: single-word headers, dates as words."""
+
+    def words(d: Any) -> str:
+        if d is None or (not isinstance(d, date) and pd.isna(d)):
+            return ""
+        d = d.date() if hasattr(d, "date") and not isinstance(d, date) else d
+        d = d.date() if isinstance(d, pd.Timestamp) else d
+        return f"{d.day} {d:%B %Y}"
+
+    last = chase["Last reminded"] if "Last reminded" in chase else [None] * len(chase)
+    return pd.DataFrame(
+        {
+            "Title": chase["head_title"].fillna(""),
+            "FirstName": chase["head_first_name"].fillna(""),
+            "LastName": chase["head_last_name"].fillna(""),
+            "School": chase["School"],
+            "URN": chase["URN"],
+            "Telephone": chase["Telephone"].fillna(""),
+            "Trust": chase["Trust"].fillna(""),
+            "District": chase["District"].fillna(""),
+            "Round": chase["Round"],
+            "Deadline": [words(d) for d in chase["Deadline"]],
+            "DaysToDeadline": chase["Days to deadline"],
+            "Status": chase["Status"],
+            "LastReminded": [words(d) for d in last],
+        },
+        columns=MAIL_MERGE_COLUMNS,
+    )
+
+
+def return_rates(con: Con, f: Filters) -> pd.DataFrame:
+    """Per round, as councils report them: expected, received by the deadline (on time),
+    received late, still awaiting, missing, and the on-time and received-in-all rates (%)."""
+    where, params = _where("gold.returns_status", f, skip=("round",))
+    df = _df(
+        con,
+        f"""
+        SELECT round AS "Round", any_value(deadline) AS "Deadline",
+               count(*)::INTEGER AS "Expected",
+               count(*) FILTER (WHERE status = 'received')::INTEGER
+                   AS "On time",
+               count(*) FILTER (WHERE status = 'late')::INTEGER
+                   AS "Late",
+               count(*) FILTER (WHERE status = 'awaiting')::INTEGER
+                   AS "Awaiting",
+               count(*) FILTER (WHERE status = 'missing')::INTEGER
+                   AS "Missing"
+        FROM gold.returns_status WHERE {where}
+        GROUP BY round ORDER BY round""",
+        params,
+    )
+    expected = df["Expected"].where(df["Expected"] > 0)
+    df["On time (%)"] = [
+        _tenths(100 * n / e) if pd.notna(e) else None
+        for n, e in zip(df["On time"], expected, strict=True)
+    ]
+    df["Received in all (%)"] = [
+        _tenths(100 * (n + late) / e) if pd.notna(e) else None
+        for n, late, e in zip(df["On time"], df["Late"], expected, strict=True)
+    ]
+    return df

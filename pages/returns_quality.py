@@ -9,6 +9,7 @@ import streamlit as st
 from lakehouse import queries
 from presentation import charts, exports
 from ui import app, auth
+from ui import casework as case_ui
 from ui.projector import sized
 
 TITLE = "Returns and data quality"
@@ -19,11 +20,13 @@ f = ctx.filters
 app.page_header(TITLE, ctx)
 
 head = app.frame(queries.headline, f)
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Expected returns", f"{head['expected']:,}", border=True)
 m2.metric("Received", f"{head['received']:,}", border=True)
 m3.metric("Of which late", f"{head['late']:,}", border=True)
-m4.metric("Missing", f"{head['missing']:,}", border=True)
+# before the deadline a school with no return is awaiting it, not missing
+m4.metric("Awaiting return", f"{head.get('awaiting', 0):,}", border=True)
+m5.metric("Missing", f"{head['missing']:,}", border=True)
 
 left, right = st.columns(2)
 for column, by, heading in ((left, "district", "By district"), (right, "setting", "By setting")):
@@ -41,53 +44,8 @@ for column, by, heading in ((left, "district", "By district"), (right, "setting"
             f"returns_{by}",
         )
 
-st.subheader("Chase list: missing returns")
-chase = app.frame(queries.chase_list, f)
-if chase.empty:
-    st.success("Every expected school in these filters has sent its return.")
-else:
-    st.dataframe(
-        chase,
-        hide_index=True,
-        width="stretch",
-        column_config={"URN": st.column_config.NumberColumn(format="%d")},
-    )
-
-    def _chase_workbook() -> bytes:
-        about = exports.about_sheet(
-            f.describe(),
-            ctx.info,
-            source=f"E-safety returns database {app.get_db().path.name}",
-            rows=len(chase),
-            extra={"Round chased": ctx.round or ""},
-        )
-        return exports.table_workbook(chase, about, "Chase list")
-
-    c1, c2 = st.columns([1, 4])
-    # files are built when clicked (deferred download), not on every rerun
-    with c1:
-        auth.download(
-            "Chase list (Excel)",
-            _chase_workbook,
-            what="chase list",
-            rows=len(chase),
-            filters=f.describe(),
-            file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="chase_excel",
-            icon="⬇️",
-        )
-    with c2:
-        auth.download(
-            "Chase list (CSV)",
-            lambda: exports.csv_bytes(chase),
-            what="chase list",
-            rows=len(chase),
-            filters=f.describe(),
-            file_name=f"chase_list_{(ctx.round or '').replace('/', '-')}.csv",
-            mime="text/csv",
-            key="chase_csv",
-        )
+# return rates per round, the chase list with contacts, reminders and the mail merge
+case_ui.chase_section(ctx)
 
 left, right = st.columns(2)
 with left:

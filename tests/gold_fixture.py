@@ -406,6 +406,8 @@ def frames() -> dict[str, pd.DataFrame]:
                 "support_score": score,
                 "concern_count": concerns,
                 "theme_count": len(keys) - concerns,
+                # contact columns of a full GIAS extract: two schools have them
+                **_contact(i, name),
                 "policies_overdue_or_missing": sum(
                     f["status"] in ("overdue", "missing") for f in st_rows
                 ),
@@ -526,6 +528,21 @@ def frames() -> dict[str, pd.DataFrame]:
     }
 
 
+def _contact(i: int, name: str) -> dict[str, object]:
+    full = i < 2
+    return {
+        "head_title": "Mrs" if full else None,
+        "head_first_name": f"Head{i}" if full else None,
+        "head_last_name": "Example" if full else None,
+        "head_name": f"Mrs Head{i} Example" if full else None,
+        "telephone": f"0160000000{i}" if full else None,
+        "website": None,
+        "trust": "Orchard Trust" if full else None,
+        "ofsted_rating": None,
+        "ofsted_last_inspection": None,
+    }
+
+
 def _ranked(schools: list[dict]) -> list[dict]:
     """support_rank and within_capacity as gold.school_overview has them (capacity 30)."""
     flagged = sorted(
@@ -553,6 +570,20 @@ _CASTS = {
         "priority_label": "VARCHAR",
         "priority_order": "INTEGER",
         "support_rank": "INTEGER",
+        **{
+            c: "VARCHAR"
+            for c in (
+                "head_title",
+                "head_first_name",
+                "head_last_name",
+                "head_name",
+                "telephone",
+                "website",
+                "trust",
+                "ofsted_rating",
+            )
+        },
+        "ofsted_last_inspection": "DATE",
         "filtering": "VARCHAR",
         "return_id": "VARCHAR",
         "completed_on": "DATE",

@@ -16,8 +16,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lakehouse import casework, seeds, store
-from ui import auth
+from lakehouse import casework, seeds, store, triage
+from presentation import exports
+from ui import app, auth
 
 
 @contextmanager
@@ -178,3 +179,125 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                 casework.set_action_status(con, int(chosen), status, by=by)
             st.session_state["casework_saved"] = f"Action marked {statuses[status].lower()}."
             st.rerun()
+
+
+def chase_section(ctx: app.PageContext) -> None:
+    """Return rates per round, the chase list with contacts and reminders, the mail merge, and
+    the form that logs a reminder."""
+    f = ctx.filters
+    st.subheader("Return rates by round")
+    rates = app.frame(triage.return_rates, f)
+    st.dataframe(
+        rates,
+        hide_index=True,
+        width="stretch",
+        column_config={"Deadline": st.column_config.DateColumn(format="D MMM YYYY")},
+        key="return_rates",
+    )
+
+    rnd = ctx.round
+    st.subheader(f"Chase list: returns not yet in for {rnd}")
+    chase = app.frame(triage.chase_list, f, rnd)
+    with connection() as con:
+        reminded = casework.last_reminded(con, rnd or "")
+    chase = triage.with_reminders(chase, reminded)
+    if saved := st.session_state.pop("reminder_saved", None):
+        st.success(saved)
+    if chase.empty:
+        st.success("Every expected school in these filters has sent its return.")
+        return
+    shown = chase[triage.CHASE_COLUMNS]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "URN": st.column_config.NumberColumn(format="%d"),
+            "Deadline": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Last reminded": st.column_config.DateColumn(format="D MMM YYYY"),
+        },
+        key="chase_table",
+    )
+    stamp = (rnd or "").replace("/", "-")
+
+    def _chase_workbook() -> bytes:
+        about = exports.about_sheet(
+            f.describe(),
+            ctx.info,
+            source=f"E-safety returns database {app.get_db().path.name} and its casework store",
+            rows=len(shown),
+            extra={"Round chased": rnd or ""},
+        )
+        return exports.table_workbook(shown, about, "Chase list")
+
+    c1, c2, c3 = st.columns(3)
+    # files are built when clicked (deferred download), not on every rerun
+    with c1:
+        auth.download(
+            "Chase list (Excel)",
+            _chase_workbook,
+            what="chase list",
+            rows=len(shown),
+            filters=f.describe(),
+            file_name=f"chase_list_{stamp}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="chase_excel",
+            icon="⬇️",
+        )
+    with c2:
+        auth.download(
+            "Chase list (CSV)",
+            lambda: exports.csv_bytes(shown),
+            what="chase list",
+            rows=len(shown),
+            filters=f.describe(),
+            file_name=f"chase_list_{stamp}.csv",
+            mime="text/csv",
+            key="chase_csv",
+        )
+    with c3:
+        auth.download(
+            "Mail merge (CSV for Outlook or Word)",
+            lambda: exports.csv_bytes(triage.mail_merge(chase)),
+            what="chase mail merge",
+            rows=len(chase),
+            filters=f.describe(),
+            file_name=f"chase_mail_merge_{stamp}.csv",
+            mime="text/csv",
+            key="chase_mail_merge",
+        )
+
+    if not auth.may("casework"):
+        st.caption(
+            f"Logging reminders is for officers and admins (your role: {auth.current_user().role})."
+        )
+        return
+    names = dict(zip(chase["URN"], chase["School"], strict=True))
+    methods = seeds.vocabulary("reminder_method")
+    with st.expander("Log a reminder"), st.form("reminder_form", clear_on_submit=True):
+        schools = st.multiselect(
+            "Schools reminded",
+            list(names),
+            format_func=lambda u: f"{names[u]} — URN {u}",
+            key="reminder_schools",
+        )
+        r1, r2 = st.columns(2)
+        when = r1.date_input("Date", value=date.today(), format="DD/MM/YYYY", key="reminder_date")
+        how = r2.selectbox("How", list(methods), format_func=methods.get, key="reminder_how")
+        note = st.text_input("Note (optional)", max_chars=500, key="reminder_note")
+        if st.form_submit_button("Save reminder"):
+            by = writer()
+            if not schools:
+                st.error("Choose at least one school.")
+            else:
+                with connection() as con:
+                    for urn in schools:
+                        casework.log_reminder(
+                            con, int(urn), rnd or "", reminded_on=when, method=how, by=by, note=note
+                        )
+                st.session_state["reminder_saved"] = (
+                    f"Reminder logged for {len(schools)} school"
+                    + ("" if len(schools) == 1 else "s")
+                    + "."
+                )
+                st.rerun()
