@@ -560,6 +560,7 @@ def cabinet_pack_pptx(
     as_of = _fmt_date(info.get("as_of"))
     setting_names = labels("settings", "setting")
     grade_names = seeds.vocabulary("grade")
+    better_words = f"{grade_names[2]} or better"  # the grade words come from the seed
 
     deck = _Deck()
     scope = f.describe()
@@ -592,7 +593,7 @@ def cabinet_pack_pptx(
     received = suppress.show_count(head["received"], below)
     expected = suppress.show_count(head["expected"], below)
     gob = suppress.show_percent(good_or_better, graded, below) or "—"
-    title = f"{received} of {expected} returns in; {gob} of schools Good or better overall"
+    title = f"{received} of {expected} returns in; {gob} of schools {better_words} overall"
     if not graded:
         title = f"{received} of {expected} returns in; no school graded yet"
     s = deck.slide(title, "headline")
@@ -601,7 +602,7 @@ def cabinet_pack_pptx(
         ("Returns received", f"{received} of {expected}"),
         ("Received late", suppress.show_count(head["late"], below)),
         ("Missing returns", suppress.show_count(head["missing"], below)),
-        ("Overall Good or better", gob),
+        (f"Overall {better_words}", gob),
         ("Schools flagged for support", suppress.show_count(head["flagged"], below)),
     ]
     box_w = Inches(3.9)
@@ -614,7 +615,7 @@ def cabinet_pack_pptx(
         deck.text(s, label, left, top + Inches(1.05), box_w, Inches(0.6), size=20)
     deck.text(
         s,
-        f"Round {rnd}. Good or better is the share of schools with an overall grade "
+        f"Round {rnd}. {better_words} is the share of schools with an overall grade "
         f"({suppress.show_count(graded, below)} graded).",
         MARGIN,
         int(CONTENT_BOTTOM - Inches(0.5)),
@@ -665,12 +666,12 @@ def cabinet_pack_pptx(
         if p_hi > p_lo:
             title = (
                 f"{best} schools do best: {_share(mb.good_or_better, mb.graded, below)} "
-                f"Good or better overall, against {_share(mw.good_or_better, mw.graded, below)} "
+                f"{better_words} overall, against {_share(mw.good_or_better, mw.graded, below)} "
                 f"for {worst.lower() if worst not in ('PRU',) else worst}"
             )
     elif len(big) == 1:
         g = big[0][1]
-        title = f"{g}: {_share(mixes[g].good_or_better, mixes[g].graded, below)} Good or better"
+        title = f"{g}: {_share(mixes[g].good_or_better, mixes[g].graded, below)} {better_words}"
     plotted = _suppressed_grades(by_setting, "group", below)
     header, rows = _grade_table(by_setting, "group", groups, below, "Type of school")
     _chart_table_slide(
@@ -857,10 +858,10 @@ def cabinet_pack_pptx(
         pb = percent_value(b.good_or_better, b.graded) or 0
         verb = "rose" if pb > pa else "fell" if pb < pa else "held"
         title = (
-            f"Good or better overall {verb} from {_share(a.good_or_better, a.graded, below)} in "
+            f"{better_words} overall {verb} from {_share(a.good_or_better, a.graded, below)} in "
             f"{kept[0]} to {_share(b.good_or_better, b.graded, below)} in {kept[-1]}"
             if verb != "held"
-            else f"Good or better overall held at {_share(b.good_or_better, b.graded, below)} "
+            else f"{better_words} overall held at {_share(b.good_or_better, b.graded, below)} "
             f"from {kept[0]} to {kept[-1]}"
         )
     plotted = _suppressed_grades(overall_trend, "round", below)

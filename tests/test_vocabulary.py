@@ -166,4 +166,4 @@ def test_the_cabinet_pack_shows_the_renamed_labels(renamed):
                 texts.update(c.text for row in shape.table.rows for c in row.cells)
     text = "\n".join(texts)
     assert "Strong" in text and "Walled garden" in text and "urgent" in text.lower()
-    assert "Locked down" not in text
+    assert "Locked down" not in text and "Good" not in text
