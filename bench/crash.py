@@ -177,6 +177,8 @@ def run(kills: int, schools: int, seed: int, out=sys.stdout) -> int:
             if not finished:
                 below |= descendants(victim.pid)
                 victim.send_signal(signal.SIGKILL)
+                if len(below) > 1:  # besides multiprocessing's resource tracker
+                    tally["kills with reader workers running"] += 1
             victim.communicate(timeout=60)
             tally["finished before the kill" if finished else "killed mid-write"] += 1
 
@@ -202,7 +204,8 @@ def run(kills: int, schools: int, seed: int, out=sys.stdout) -> int:
                 tally["leftovers after the next writer"] += len(remaining)
                 problems.append(f"#{n}: leftovers after the next writer: {remaining}")
             print(f"#{n:>3} {op:<6} full {full:5.2f}s, killed at {delay:5.2f}s"
-                  f"{' (already done)' if finished else ''}: {verdict or 'TORN'}, "
+                  f"{' (already done)' if finished else f' with {len(below)} child processes'}: "
+                  f"{verdict or 'TORN'}, "
                   f"{len(left_by_kill)} temp file(s) -> {len(remaining)} after the next writer, "
                   f"{len(orphans)} orphans", file=out, flush=True)  # fmt: skip
     seconds = time.perf_counter() - start
@@ -211,7 +214,8 @@ def run(kills: int, schools: int, seed: int, out=sys.stdout) -> int:
           f"{tally['finished before the kill']} had already finished)", file=out)  # fmt: skip
     print(f"torn databases: {torn} (left before: {tally['left before']}, "
           f"after: {tally['left after']})", file=out)  # fmt: skip
-    print(f"orphaned processes: {tally['orphaned processes']}", file=out)
+    print(f"orphaned processes: {tally['orphaned processes']} (kills while a reader pool ran: "
+          f"{tally['kills with reader workers running']})", file=out)  # fmt: skip
     print(f"leftovers: {tally['leftovers after the next writer']} after the next writer "
           f"(the kills left {tally['temp files left by kills']} temp files behind)",
           file=out)  # fmt: skip
