@@ -537,3 +537,84 @@ def return_rates(con: Con, f: Filters) -> pd.DataFrame:
         for n, late, e in zip(df["On time"], df["Late"], expected, strict=True)
     ]
     return df
+
+
+# --- impact ------------------------------------------------------------------------------------
+
+
+def impact(
+    con: Con,
+    f: Filters,
+    supported: tuple[tuple[int, str], ...] = (),
+) -> pd.DataFrame:
+    """How the overall grade moved from a round to the next for schools with support recorded
+    in the round, beside schools flagged in that round with none recorded.
+
+    ``supported`` holds (urn, round) pairs from :func:`lakehouse.casework.supported_rounds`.
+    Flagged in a round means: any flag, in the current round; an inadequate area or a county
+    theme, in earlier rounds (the flags a return shows on its own). A school counts once per
+    round pair, when it has an overall grade in both. Columns: Round, Next round, Group,
+    Schools, Improved, Same, Declined, Improved (%).
+    """
+    where, params = _where("gold.school_rounds", f, alias="sr", skip=("round",))
+    grades = _df(
+        con,
+        f"""
+        SELECT sr.urn, sr.round, sr.grade_overall FROM gold.school_rounds sr
+        WHERE sr.grade_overall IS NOT NULL AND {where}""",
+        params,
+    )
+    flagged = {
+        (int(u), r)
+        for u, r in con.execute(
+            """
+            SELECT urn, round FROM gold.school_themes
+            UNION SELECT urn, round FROM gold.area_scores WHERE grade = 4
+            UNION SELECT urn, round FROM gold.support_flags"""
+        ).fetchall()
+    }
+    helped = {(int(u), str(r)) for u, r in supported}
+    by_school = {(int(u), r): int(g) for u, r, g in grades.itertuples(index=False)}
+    rounds = sorted({r for _, r in by_school})
+    rows = []
+    for rnd in rounds:
+        nxt = f"{int(rnd[:4]) + 1}/{(int(rnd[:4]) + 2) % 100:02d}"
+        if nxt not in rounds:
+            continue
+        groups: dict[str, list[int]] = {"Support recorded": [], "Flagged, no support recorded": []}
+        for (urn, r), grade in by_school.items():
+            if r != rnd or (urn, nxt) not in by_school:
+                continue
+            change = by_school[(urn, nxt)] - grade  # grades run 1 (best) to 4
+            if (urn, rnd) in helped:
+                groups["Support recorded"].append(change)
+            elif (urn, rnd) in flagged:
+                groups["Flagged, no support recorded"].append(change)
+        for group, changes in groups.items():
+            n = len(changes)
+            better = sum(c < 0 for c in changes)
+            rows.append(
+                {
+                    "Round": rnd,
+                    "Next round": nxt,
+                    "Group": group,
+                    "Schools": n,
+                    "Improved": better,
+                    "Same": sum(c == 0 for c in changes),
+                    "Declined": sum(c > 0 for c in changes),
+                    "Improved (%)": _tenths(100 * better / n) if n else None,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Round",
+            "Next round",
+            "Group",
+            "Schools",
+            "Improved",
+            "Same",
+            "Declined",
+            "Improved (%)",
+        ],
+    )

@@ -10,6 +10,7 @@ import streamlit as st
 from lakehouse import queries
 from presentation import charts
 from ui import app
+from ui import casework as case_ui
 from ui.projector import sized
 
 TITLE = "Overview"
@@ -97,3 +98,7 @@ if fresh is not None:
     st.plotly_chart(sized(charts.freshness_chart(fresh)), key="overview_freshness")
     table = _schools_table(fresh, "policy_label", "status")
     app.numbers_expander("policy freshness", table, "policy_freshness.csv", "freshness")
+
+# county themes (a commissioning decision) and the impact of the support recorded
+case_ui.themes_section(ctx)
+case_ui.impact_section(ctx)

@@ -129,3 +129,30 @@ def test_the_worklist_summary_counts_each_priority():
     summary = triage.worklist_summary(county().con, Filters()).set_index("priority")
     assert summary["schools"].to_dict() == {"high": 1, "medium": 2, "low": 1}
     assert summary.loc["high", "label"] == "High"
+
+
+def test_impact_compares_supported_schools_with_flagged_schools_without_support_with_n():
+    lh = Lakehouse()
+    helped, unhelped, unflagged = 100011, 100012, 100013
+    for urn in (helped, unhelped, unflagged):
+        lh.school(urn)
+    weak = {f"OUT{i}": "not" for i in range(1, 6)}  # overall Satisfactory
+    lh.add_return(helped, round="2025/26", completed_on=date(2025, 10, 1), responses=weak)
+    lh.add_return(
+        unhelped, round="2025/26", completed_on=date(2025, 10, 1), responses=weak,
+        filtering="locked_down",
+    )  # fmt: skip
+    lh.add_return(unflagged, round="2025/26", completed_on=date(2025, 10, 1))
+    lh.add_return(helped)  # Outstanding a round later: improved
+    lh.add_return(unhelped, responses=weak, filtering="locked_down")  # the same
+    lh.add_return(unflagged)
+    lh.build()
+    moved = triage.impact(lh.con, Filters(), ((helped, "2025/26"),)).set_index("Group")
+    assert moved.loc["Support recorded", ["Schools", "Improved", "Same"]].tolist() == [1, 1, 0]
+    assert moved.loc["Flagged, no support recorded", ["Schools", "Same"]].tolist() == [1, 1]
+    assert moved.loc["Support recorded", "Improved (%)"] == 100.0
+    assert set(moved["Round"]) == {"2025/26"} and set(moved["Next round"]) == {"2026/27"}
+
+
+def test_impact_is_empty_until_a_round_with_support_has_a_later_round():
+    assert triage.impact(county().con, Filters(), ((WEAK, "2026/27"),)).empty

@@ -301,3 +301,51 @@ def chase_section(ctx: app.PageContext) -> None:
                     + "."
                 )
                 st.rerun()
+
+
+def themes_section(ctx: app.PageContext) -> None:
+    """County themes: each theme's share of returning schools, its trend and the county action."""
+    st.subheader("County themes: met by the county-wide offer")
+    st.caption(
+        "A theme is common across the county, so it is a commissioning decision rather than "
+        "a case for each school. Share of the schools that made a return in the round."
+    )
+    themes = app.frame(triage.county_themes, ctx.filters, ctx.round)
+    if themes.empty or not themes["Returning schools"].any():
+        st.info("No returns in this round match these filters.")
+        return
+    st.dataframe(
+        themes.drop(columns=["flag"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Share (%)": st.column_config.NumberColumn(format="%.1f"),
+            "Trend": st.column_config.TextColumn(width="medium"),
+            "County-wide action": st.column_config.TextColumn(width="large"),
+        },
+        key="county_themes",
+    )
+
+
+def supported_pairs() -> tuple[tuple[int, str], ...]:
+    """(urn, round) for every school with a support record in a round (the casework store)."""
+    with connection() as con:
+        rounds = casework.supported_rounds(con)
+    return tuple((int(u), str(r)) for u, r in zip(rounds["urn"], rounds["round"], strict=True))
+
+
+def impact_section(ctx: app.PageContext) -> None:
+    """The impact of support: overall grades a round later, supported against not, with n."""
+    st.subheader("Impact of support")
+    st.caption(
+        "Schools with support recorded in a round, and schools flagged in that round with none "
+        "recorded: how their overall grade moved by the next round. Small groups say little."
+    )
+    moved = app.frame(triage.impact, ctx.filters, supported_pairs())
+    if moved.empty:
+        st.info(
+            "No round with support recorded has a later round with returns yet: the impact "
+            "shows once the next round's returns are in."
+        )
+        return
+    st.dataframe(moved, hide_index=True, width="stretch", key="impact_table")
