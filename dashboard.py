@@ -42,11 +42,12 @@ with app.run_snapshot():
     page = st.navigation(pages)
     app.mark_entry()
     try:
+        app.bench_marker("start")
         app.sidebar_filters()
-        presentation_mode(
-            app.PAGE_SPECS
-        )  # after the filters: the toggle sits below them in the sidebar
+        # after the filters: the toggle sits below them in the sidebar
+        presentation_mode(app.PAGE_SPECS)
         page.run()
+        app.bench_marker("end")
     except Exception:  # never a traceback on a page: one line for the reader, the trace for the log
         _log.exception("page %s failed", getattr(page, "url_path", "?"))
         st.error(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -153,6 +154,30 @@ def run_snapshot() -> Iterator[None]:
         _run.snapshot = None
         if snap is not None:
             db.release(snap)
+
+
+def bench_marker(stage: str) -> None:
+    """For bench/concurrency.py (``$ESAFETY_BENCH_MARKERS``): the version this run reads.
+
+    A hidden element with the run's file version and ``built_at`` read afresh
+    through the run's database, at the start and at the end of the run: a page
+    whose two markers differ mixed two versions.
+    """
+    if not os.environ.get("ESAFETY_BENCH_MARKERS"):
+        return
+    db = get_db()
+    built, version = "", ""
+    if isinstance(db, Snapshot):
+        cur = db.cursor()
+        try:
+            row = cur.execute("SELECT value FROM gold.build_info WHERE key = 'built_at'").fetchone()
+        finally:
+            cur.close()
+        built, version = (row[0] if row else ""), (db.version[0] if db.version else "")
+    st.html(
+        f'<div class="esafety-marker" data-stage="{stage}" data-version="{version}" '
+        f'data-built="{built}" hidden></div>'
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
