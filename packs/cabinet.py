@@ -804,7 +804,7 @@ def cabinet_pack_pptx(
         "support",
         title,
         charts.count_bars(plotted, "flag_label", "schools") if not plotted.empty else None,
-        ["Reason", "High", "Medium", "Low"],
+        ["Reason", *seeds.vocabulary("priority").values()],
         rows,
         "Schools flagged by priority: "
         + ", ".join(

@@ -26,9 +26,10 @@ from fpdf.enums import XPos, YPos
 
 from lakehouse import casework, queries, store
 from lakehouse.filters import Filters
-from lakehouse.seeds import grade_label, read_seed, vocabulary
+from lakehouse.seeds import blank_label, grade_label, read_seed, vocabulary
 from packs import render
 from presentation import charts
+from presentation.formatting import council_date, percent
 from presentation.palette import GRADE_COLOURS
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -206,13 +207,8 @@ def _missing(value: object) -> bool:
 
 
 def _fmt_date(value: object) -> str:
-    if _missing(value):
-        return "—"
-    if isinstance(value, datetime | pd.Timestamp):
-        value = value.date()
-    if isinstance(value, date):
-        return value.strftime("%d %b %Y").lstrip("0")
-    return str(value)
+    # the council's style, as on every output: 1 Dec 2026
+    return council_date(value)
 
 
 def _as_date(value: object) -> object:
@@ -223,7 +219,9 @@ def _as_date(value: object) -> object:
 
 
 def _fmt_pct(value: object) -> str:
-    return "—" if _missing(value) else f"{float(value):.0f}%"  # type: ignore[arg-type]
+    # one rounding rule (half up) for every percentage, so 6 of 14 reads 43% here and in
+    # the flag's reason text alike
+    return percent(value)
 
 
 def _fmt_int(value: object) -> str:
@@ -358,8 +356,8 @@ _FRESHNESS_FILL = {
 }
 
 
-def comparison_chart_png(report: SchoolReport) -> bytes | None:
-    """The school-against-county-and-setting chart (from ``presentation.charts``) as PNG."""
+def comparison_figure(report: SchoolReport):
+    """The school-against-county-and-setting chart (``presentation.charts``), or None."""
     if report.areas.empty or report.areas["score_pct"].isna().all():
         return None
     # the page's chart, fed the page's column names
@@ -370,7 +368,14 @@ def comparison_chart_png(report: SchoolReport) -> bytes | None:
             "setting_score_pct": "setting_mean",
         }
     )
-    fig = charts.area_profile_chart(frame)
+    return charts.area_profile_chart(frame)
+
+
+def comparison_chart_png(report: SchoolReport) -> bytes | None:
+    """:func:`comparison_figure` as PNG at A4 text width."""
+    fig = comparison_figure(report)
+    if fig is None:
+        return None
     return render.figure_png(fig, width=CHART_PX[0], height=CHART_PX[1], scale=2)
 
 
@@ -616,7 +621,8 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         + " Some rules can only lower a grade (for example locked-down filtering, a staff group "
         "with little training, or overdue policies), so a grade can be lower than its score "
         "alone would give. "
-        "Insufficient evidence means fewer than half the statements in an area were answered. "
+        f"{blank_label('insufficient_evidence')} means fewer than half the statements in an "
+        "area were answered. "
         "Colours only repeat the words.",
         size=8.5,
     )

@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from lakehouse import queries
+from lakehouse import queries, seeds
 from presentation import charts, exports
 from ui import app, auth
 from ui import casework as case_ui
@@ -25,8 +25,9 @@ m1.metric("Expected returns", f"{head['expected']:,}", border=True)
 m2.metric("Received", f"{head['received']:,}", border=True)
 m3.metric("Of which late", f"{head['late']:,}", border=True)
 # before the deadline a school with no return is awaiting it, not missing
-m4.metric("Awaiting return", f"{head.get('awaiting', 0):,}", border=True)
-m5.metric("Missing", f"{head['missing']:,}", border=True)
+statuses = seeds.vocabulary("return_status")
+m4.metric(statuses["awaiting"], f"{head.get('awaiting', 0):,}", border=True)
+m5.metric(statuses["missing"], f"{head['missing']:,}", border=True)
 
 left, right = st.columns(2)
 for column, by, heading in ((left, "district", "By district"), (right, "setting", "By setting")):
