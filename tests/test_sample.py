@@ -233,3 +233,22 @@ def test_a_folder_holding_other_returns_is_never_overwritten(tmp_path):
     with pytest.raises(ValueError, match="not a sample county"):
         write_sample(tmp_path, schools=30)
     assert real.read_bytes() == b"a school's real return"
+
+
+def test_the_sample_county_is_its_own_command_not_an_ingest_subcommand(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "county"
+    done = subprocess.run(
+        [sys.executable, "-m", "samplecounty", "--out", str(out), "--schools", "30",
+         "--rounds", "1"],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Sample county in" in done.stdout
+    assert (out / "register.csv").exists() and (out / "districts.geojson").exists()
+    old = subprocess.run([sys.executable, "-m", "ingest", "sample", "--out", str(out)],
+                         cwd=root, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert old.returncode == 2 and "invalid choice" in old.stderr
