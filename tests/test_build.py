@@ -20,7 +20,7 @@ from lakehouse.build import (
     model_order,
 )
 from lakehouse.db import writing
-from lakehouse.spec import SEEDS_DIR
+from lakehouse.seeds import SEEDS_DIR
 from tests.lakehouse_factory import Lakehouse
 
 URN = 100001
@@ -349,6 +349,40 @@ def test_a_bad_seed_value_is_a_one_line_error_naming_file_row_and_column(tmp_pat
     with pytest.raises(SeedError) as caught:
         Lakehouse().build(seeds_dir=seeds)
     assert str(caught.value) == "grade_bands.csv row 6, column min_score: 'lots' is not a number"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "filtering_approaches.csv",
+            "locked_down,Locked down",
+            "walled,Walled garden",
+            "filtering_approaches.csv: row 'locked_down' is missing",
+        ),
+        (
+            "blank_labels.csv",
+            "no_return,No return",
+            "nothing,No return",
+            "blank_labels.csv: row 'no_return' is missing",
+        ),
+        (
+            "caps.csv",
+            "locked_down,provision",
+            "locked_down,filtering",
+            "caps.csv row 2, column area: 'filtering' is not in areas.csv",
+        ),
+    ],
+)
+def test_a_vocabulary_seed_must_keep_the_codes_the_sql_names(tmp_path, file, old, new, message):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    text = (seeds / file).read_text(encoding="utf-8")
+    assert old in text
+    (seeds / file).write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(SeedError) as caught:
+        Lakehouse().build(seeds_dir=seeds)
+    assert str(caught.value) == message
 
 
 def test_building_twice_from_the_same_inputs_gives_identical_gold_tables():
