@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from lakehouse import seeds
 from presentation import palette
+from presentation.formatting import round_half_up
 
 FONT = {"family": "Source Sans Pro, Arial, DejaVu Sans, sans-serif", "size": 15}
 
@@ -47,6 +48,20 @@ def _layout(fig: go.Figure, title: str | None = None, height: int | None = None)
     if height:
         fig.update_layout(height=height)
     return fig
+
+
+def whole(value: float) -> str:
+    """A number on a bar, rounded half up like every percentage (presentation.formatting)."""
+    return str(round_half_up(float(value)))
+
+
+def two_lines(label: str) -> str:
+    """A long label broken at the space nearest its middle ("Overall<br>effectiveness")."""
+    if len(label) <= 12 or " " not in label:
+        return label
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return label[:cut] + "<br>" + label[cut + 1 :]
 
 
 def with_grade_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -272,21 +287,28 @@ def area_profile_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         ("setting_mean", "Setting average", palette.SKY),
         ("county_mean", "County average", palette.GREY),
     )
+    # area names on two lines, level: tilted or cut names were unreadable at A4 width
+    names = [two_lines(str(a)) for a in df["area_label"]]
     for col, name, colour in series:
-        values = df[col].astype("Float64")
+        # plain floats: an extension array (Float64) reached plotly.js as text once, and
+        # every tick read "0"
+        values = pd.to_numeric(df[col], errors="coerce").astype(float).to_numpy()
         fig.add_trace(
             go.Bar(
                 name=name,
-                x=df["area_label"],
+                x=names,
                 y=values,
                 marker={"color": colour},
-                text=[("" if pd.isna(v) else f"{v:.0f}") for v in values],
+                text=[("" if pd.isna(v) else whole(v)) for v in values],
                 textposition="outside",
                 hovertemplate=f"%{{x}}<br>{name}: %{{y:.1f}}<extra></extra>",
             )
         )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title="score (%)", range=[0, 105], showgrid=True, gridcolor="#EEEEEE")
+    fig.update_xaxes(tickangle=0, type="category")
+    fig.update_yaxes(
+        title="score (%)", range=[0, 105], showgrid=True, gridcolor="#EEEEEE", tickformat="d"
+    )
     return _layout(fig, title, height=380)
 
 
@@ -298,7 +320,7 @@ def coverage_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
             y=df["Staff group"],
             x=df["Coverage (%)"],
             marker={"color": palette.GREEN},
-            text=[("" if pd.isna(v) else f"{v:.0f}%") for v in df["Coverage (%)"]],
+            text=[("" if pd.isna(v) else whole(v) + "%") for v in df["Coverage (%)"]],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
@@ -324,7 +346,7 @@ def history_chart(
                 mode="lines+markers+text",
                 line={"color": colour, "width": 3},
                 marker={"size": 10},
-                text=[("" if pd.isna(v) else f"{v:.0f}") for v in df[f"score_{area}"]],
+                text=[("" if pd.isna(v) else whole(v)) for v in df[f"score_{area}"]],
                 textposition="top center",
             )
         )

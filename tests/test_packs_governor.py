@@ -97,3 +97,87 @@ def test_the_cli_writes_one_report_and_a_zip(gold_reader, tmp_path, capsys):
     assert run(["governor", "--urn", "1", "--out", str(pdf), "--db", str(gold_reader.path)]) == 1
     err = capsys.readouterr().err.strip()
     assert err == "error: URN 1 is not in the school register"
+
+
+# --- a correct chart, one rounding rule, plain English (issue 11) --------------------------
+
+
+def _flagged_with_training_gap(db_path):
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(
+            "SELECT urn, reason FROM gold.support_flags WHERE reason LIKE '%\\% trained%' "
+            "ESCAPE '\\' ORDER BY urn LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def test_the_chart_has_numbered_ticks_and_every_label_inside_it(sample_db, page):
+    require_chromium()
+    import streamlit.elements.plotly_chart  # noqa: F401 - the app's default template too
+
+    from lakehouse.db import ReadOnlyDatabase
+    from packs import render
+    from tests.test_outputs_pack_images import outside_labels
+
+    urn, _ = _flagged_with_training_gap(sample_db)
+    db = ReadOnlyDatabase(sample_db)
+    try:
+        fig = governor.comparison_figure(governor.load_school_report(db, int(urn)))
+    finally:
+        db.close()
+    width, height = governor.CHART_PX
+    svg = render.figure_svg(fig, width=width, height=height)
+    assert not outside_labels(page, svg, width, height)
+    ticks = page.evaluate(
+        "() => Array.from(document.querySelectorAll('g.ytick text')).map(t => t.textContent)"
+    )
+    assert ticks == ["0", "20", "40", "60", "80", "100"]
+    # area names are whole and level (two lines, never tilted or cut)
+    names = page.evaluate(
+        "() => Array.from(document.querySelectorAll('g.xtick text')).map(t => t.textContent)"
+    )
+    assert "Overalleffectiveness" in names or "Overall effectiveness" in " ".join(names)
+
+
+def test_the_flag_reason_and_the_training_table_round_the_same_way(sample_db):
+    require_chromium()
+    import re
+
+    from lakehouse.db import ReadOnlyDatabase
+    from presentation.formatting import percent_of
+
+    urn, reason = _flagged_with_training_gap(sample_db)
+    db = ReadOnlyDatabase(sample_db)
+    try:
+        report = governor.load_school_report(db, int(urn))
+        text = _text(governor.governor_report_pdf(db, int(urn), chart=False))
+    finally:
+        db.close()
+    checked = 0
+    for _, t in report.training.iterrows():
+        found = re.search(re.escape(str(t["staff_group_label"])) + r" (\d+)% trained", reason)
+        if found:
+            assert f"{found.group(1)}%" == percent_of(t["trained"], t["headcount"])
+            assert f"{found.group(1)}%" in text
+            checked += 1
+    assert checked, reason
+
+
+def test_the_report_never_shows_an_indicator_code(sample_db):
+    require_chromium()
+    import re
+
+    from lakehouse.db import ReadOnlyDatabase
+
+    db = ReadOnlyDatabase(sample_db)
+    try:
+        urn, _ = _flagged_with_training_gap(sample_db)
+        text = _text(governor.governor_report_pdf(db, int(urn), chart=False))
+    finally:
+        db.close()
+    assert not re.search(r"\b(OVR|OUT|PRO|LEA|TRA)\d+\b", text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # dates read like 1 Dec 2026
