@@ -91,15 +91,22 @@ def _log_workbook() -> bytes:
         "Filter: from": str(since or ""),
         "Filter: to": str(until or ""),
     }
-    data = table_workbook(log, about, sheet_name="Audit log")
-    auth.audit("export", what="audit log", rows=len(log), user_filter=who, action_filter=what)
-    return data
+    return table_workbook(log, about, sheet_name="Audit log")
 
 
-st.download_button(
+# built on click, so no file exists until an admin asks for one; the export is on record too
+auth.download(
     "Download the audit log (Excel)",
-    _log_workbook,  # built on click, so no file exists until an admin asks for one
+    _log_workbook,
     file_name=f"audit-log-{today.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="audit_download",
+    what="audit log",
+    rows=len(log),
+    filters={
+        "user contains": who or "(any)",
+        "action": what or "(any)",
+        "from": str(since or ""),
+        "to": str(until or ""),
+    },
 )
