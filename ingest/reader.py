@@ -37,6 +37,7 @@ from ingest.layout import (
 from ingest.limits import file_size_problem, limits
 from ingest.values import normalise
 from ingest.workbook import Sheet, Workbook, WorkbookError
+from lakehouse.seeds import read_seed, rule
 from lakehouse.spec import (
     incident_categories,
     indicators,
@@ -162,6 +163,14 @@ def _indicator_lookups() -> tuple[dict[str, str], dict[str, str]]:
     by_id = {normalise(r["indicator_id"]): r["indicator_id"] for r in indicators()}
     by_statement = {normalise(r["statement"]): r["indicator_id"] for r in indicators()}
     return by_id, by_statement
+
+
+def section_warning(section: str) -> str:
+    """The one warning for a return that leaves out a whole section (seeds/return_sections.csv)."""
+    for row in read_seed("return_sections"):
+        if row["section"] == section:
+            return row["warning"]
+    raise KeyError(section)
 
 
 def _labels(seed_rows: tuple[dict[str, str], ...], key: str) -> dict[str, str]:
@@ -325,6 +334,18 @@ class _Reader:
                 indicator, response, v.text(raw), v.text(row.get("evidence")), ref
             )
         self.out.responses = [found.get(i) or ResponseRow(i, None, None, None, None) for i in ids]
+        # one warning for a section left (mostly) blank, not one per statement
+        unanswered = sum(1 for r in self.out.responses if r.response is None)
+        if (
+            table is not None
+            and ids
+            and unanswered > rule("incomplete_unanswered_share") * len(ids)
+        ):
+            self.warn(
+                None,
+                f"{sheet.name}: {section_warning('self_review')} "
+                f"({unanswered} of {len(ids)} unanswered)",
+            )
 
     # -- Policies -------------------------------------------------------
     def _policies(self, sheet: Sheet | None) -> None:
@@ -357,8 +378,11 @@ class _Reader:
                     self.warn(row.ref(col), f"{labels[key]}: {problem}")
                 flags.append(value)
             found[key] = PolicyRow(key, reviewed, v.text(raw), *flags, ref)
+        if table is not None and not found:
+            # a whole section left out: one warning, not one per policy
+            self.warn(None, f"Policies: {section_warning('policies')}")
         for key in required:
-            if key not in found and table is not None:
+            if key not in found and table is not None and found:
                 self.warn(None, f"Policies: no row for '{labels[key]}'; counted as missing")
         self.out.policies = [
             found.get(k) or PolicyRow(k, None, None, None, None, None, None) for k in required
@@ -387,6 +411,8 @@ class _Reader:
                     f"{headcount}; the row is kept but not scored",
                 )
             found[key] = TrainingRow(key, headcount, trained, row.ref("staff_group"))
+        if table is not None and not found:
+            self.warn(None, f"Training: {section_warning('training')}")
         order = [r["staff_group"] for r in staff_groups()]
         self.out.training = [found[k] for k in order if k in found]
 

@@ -145,6 +145,7 @@ REQUIRED_RULES = (
     "priority_high_concerns",
     "priority_medium_concerns",
     "casework_capacity",
+    "incomplete_unanswered_share",
     "deadline_month",
     "deadline_day",
 )
@@ -206,6 +207,7 @@ SEED_COLUMNS: dict[str, dict[str, str]] = {
     "support_types": {"type": "text", "label": "text", "sort_order": "int"},
     "action_statuses": {"status": "text", "label": "text", "is_open": "bool", "sort_order": "int"},
     "reminder_methods": {"method": "text", "label": "text", "sort_order": "int"},
+    "return_sections": {"section": "text", "label": "text", "sort_order": "int", "warning": "text"},
     "setting_rules": {"rule_order": "int", "setting": "text", "phase_like": "", "type_like": ""},
     "independence_rules": {"field": "text", "pattern": "text"},
     "open_status_rules": {"status": "text", "is_open": "bool"},

@@ -618,3 +618,38 @@ def impact(
             "Improved (%)",
         ],
     )
+
+
+# --- incomplete returns ------------------------------------------------------------------------
+
+
+def incomplete_returns(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:  # noqa: A002
+    """Current returns in the round that left out a whole section, for follow-up:
+    URN, School, District, Setting, Completed on, Sections missing (one row per return)."""
+    rnd = round or f.round or _current_round(con)
+    where, params = _where("gold.school_overview", f, alias="s", skip=("filtering",))
+    return _df(
+        con,
+        f"""
+        SELECT i.urn AS "URN", s.name AS "School", s.district AS "District",
+               s.setting AS "Setting", any_value(i.completed_on) AS "Completed on",
+               string_agg(i.section_label || ' (' || i.detail || ')', '; '
+                          ORDER BY i.section_order) AS "Sections missing"
+        FROM gold.incomplete_returns i JOIN gold.school_overview s USING (urn)
+        WHERE i.round = ? AND {where}
+        GROUP BY i.urn, s.name, s.district, s.setting
+        ORDER BY s.district, s.name""",
+        [rnd, *params],
+    )
+
+
+def school_incomplete(con: Con, urn: int) -> dict[str, list[str]]:
+    """Round -> the sections the school's current return in that round left out."""
+    out: dict[str, list[str]] = {}
+    for rnd, label in con.execute(
+        "SELECT round, section_label FROM gold.incomplete_returns WHERE urn = ?"
+        " ORDER BY round, section_order",
+        [int(urn)],
+    ).fetchall():
+        out.setdefault(rnd, []).append(label)
+    return out

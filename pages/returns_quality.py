@@ -47,6 +47,7 @@ for column, by, heading in ((left, "district", "By district"), (right, "setting"
 
 # return rates per round, the chase list with contacts, reminders and the mail merge
 case_ui.chase_section(ctx)
+case_ui.incomplete_section(ctx)
 
 left, right = st.columns(2)
 with left:

@@ -60,9 +60,12 @@ governor_report_button(int(urn), school["current_round"], name=str(school["name"
 
 status = seeds.vocabulary("return_status").get(school["return_status"], "–")
 m1, m2, m3, m4 = st.columns(4)
+# a return that left out a whole section: said beside every grade built on it
+left_out = app.frame(triage.school_incomplete, int(urn)).get(school["current_round"], [])
+incomplete = " (incomplete return)" if left_out and school["return_id"] else ""
 m1.metric(
     "Overall grade",
-    seeds.grade_label(school["grade_overall"])
+    (seeds.grade_label(school["grade_overall"]) + incomplete)
     if school["return_id"]
     else seeds.blank_label("no_return"),
     border=True,
@@ -89,6 +92,13 @@ else:
     # concerns (support aimed at the school) before themes (met by the county-wide offer)
     st.dataframe(flags, hide_index=True, width="stretch")
 
+if incomplete:
+    st.warning(
+        f"Incomplete return for {school['current_round']}: left out "
+        f"{', '.join(left_out)}. The grades on this page are built on it.",
+        icon=":material/warning:",
+    )
+
 case_ui.profile_section(int(urn), school["current_round"])
 
 st.subheader("Area grades against the county and the setting")
@@ -98,7 +108,9 @@ table = pd.DataFrame(
     {
         "Area": comparison["area_label"],
         "School grade": [
-            seeds.grade_label(g) if school["return_id"] else seeds.blank_label("no_return")
+            seeds.grade_label(g) + incomplete
+            if school["return_id"]
+            else seeds.blank_label("no_return")
             for g in comparison["school_grade"]
         ],
         "School score": comparison["school_score"].round(1),

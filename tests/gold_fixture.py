@@ -508,6 +508,22 @@ def frames() -> dict[str, pd.DataFrame]:
         "policy_freshness": pd.DataFrame(fresh),
         "support_flags": pd.DataFrame(flags),
         "school_themes": pd.DataFrame(themes),
+        # Grove Secondary left its training section out this round
+        "incomplete_returns": pd.DataFrame(
+            [
+                {
+                    "urn": 900008,
+                    "round": CURRENT,
+                    "section": "training",
+                    "section_label": "Training",
+                    "detail": "no training rows",
+                    "warning": "Incomplete return: no training rows",
+                    "return_id": f"{900008:06d}{CURRENT[:4]}abcdef"[:16],
+                    "completed_on": date(2026, 11, 2),
+                    "section_order": 3,
+                }
+            ]
+        ),
         "training_coverage": pd.DataFrame(training),
         "incident_counts": pd.DataFrame(incidents),
         "indicator_responses": pd.DataFrame(responses),

@@ -97,6 +97,7 @@ class Lakehouse:
         training: dict[str, tuple[int | None, int | None]] | None = None,
         incidents: dict[str, int] | None = None,
         ingested_at: datetime | None = None,
+        sections_missing: tuple[str, ...] = (),
     ) -> str:
         """Add one loaded return; returns its return_id.
 
@@ -104,7 +105,9 @@ class Lakehouse:
         indicator gets ``default``. ``policies`` maps a policy to its last review date,
         None for never, or "absent" to leave the row out; others are reviewed 30 days
         before completion. ``training`` maps a staff group to (headcount, trained); the
-        other groups have 10 staff, all trained.
+        other groups have 10 staff, all trained. ``sections_missing`` ("policies",
+        "training") leaves a whole section out as the reader stores it: policy rows all
+        blank, no training rows.
         """
         # numbered from the rows already there, so a second Lakehouse on the same file
         # never repeats a sha256
@@ -145,18 +148,25 @@ class Lakehouse:
             p["policy"]: completed_on - timedelta(days=30) for p in spec.policies()
         }
         reviewed.update(policies or {})
-        self.con.executemany(
-            "INSERT INTO bronze.policies VALUES (?, ?, ?, NULL, true, true, true, NULL)",
-            [[sha, policy, when] for policy, when in reviewed.items() if when != "absent"],
-        )
+        if "policies" in sections_missing:
+            self.con.executemany(
+                "INSERT INTO bronze.policies VALUES (?, ?, NULL, NULL, NULL, NULL, NULL, NULL)",
+                [[sha, p["policy"]] for p in spec.policies()],
+            )
+        else:
+            self.con.executemany(
+                "INSERT INTO bronze.policies VALUES (?, ?, ?, NULL, true, true, true, NULL)",
+                [[sha, policy, when] for policy, when in reviewed.items() if when != "absent"],
+            )
         staff: dict[str, tuple[int | None, int | None]] = {
             g["staff_group"]: (10, 10) for g in spec.staff_groups()
         }
         staff.update(training or {})
-        self.con.executemany(
-            "INSERT INTO bronze.training VALUES (?, ?, ?, ?, NULL)",
-            [[sha, group, hc, tr] for group, (hc, tr) in staff.items()],
-        )
+        if "training" not in sections_missing:
+            self.con.executemany(
+                "INSERT INTO bronze.training VALUES (?, ?, ?, ?, NULL)",
+                [[sha, group, hc, tr] for group, (hc, tr) in staff.items()],
+            )
         self.con.executemany(
             "INSERT INTO bronze.incidents VALUES (?, ?, ?, NULL)",
             [[sha, cat, n] for cat, n in (incidents or {"websites": 1}).items()],

@@ -349,3 +349,26 @@ def impact_section(ctx: app.PageContext) -> None:
         )
         return
     st.dataframe(moved, hide_index=True, width="stretch", key="impact_table")
+
+
+def incomplete_section(ctx: app.PageContext) -> None:
+    """Returns that left out a whole section, listed for follow-up."""
+    st.subheader(f"Incomplete returns in {ctx.round}")
+    rows = app.frame(triage.incomplete_returns, ctx.filters, ctx.round)
+    if rows.empty:
+        st.success("No return in these filters left out a whole section.")
+        return
+    st.caption(
+        "A return with no policy rows, no training rows or most statements unanswered: "
+        "ask the school to complete and resend it."
+    )
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "URN": st.column_config.NumberColumn(format="%d"),
+            "Completed on": st.column_config.DateColumn(format="D MMM YYYY"),
+        },
+        key="incomplete_returns",
+    )

@@ -22,6 +22,8 @@ renamed AS (
         max(value) FILTER (WHERE rule = 'priority_high_concerns') AS priority_high_concerns,
         max(value) FILTER (WHERE rule = 'priority_medium_concerns') AS priority_medium_concerns,
         max(value) FILTER (WHERE rule = 'casework_capacity') AS casework_capacity,
+        max(value) FILTER (WHERE rule = 'incomplete_unanswered_share')
+            AS incomplete_unanswered_share,
         max(value) FILTER (WHERE rule = 'deadline_month') AS deadline_month,
         max(value) FILTER (WHERE rule = 'deadline_day') AS deadline_day
     FROM source
@@ -44,6 +46,7 @@ final AS (
         CAST(priority_high_concerns AS INTEGER) AS priority_high_concerns,
         CAST(priority_medium_concerns AS INTEGER) AS priority_medium_concerns,
         CAST(casework_capacity AS INTEGER) AS casework_capacity,
+        incomplete_unanswered_share,
         CAST(deadline_month AS INTEGER) AS deadline_month,
         CAST(deadline_day AS INTEGER) AS deadline_day
     FROM renamed
