@@ -23,7 +23,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ingest.boundaries import rewind, signed_area
+from ingest.boundaries import signed_area
 from ingest.layout import (
     HEADERS,
     INCIDENTS,
@@ -36,6 +36,7 @@ from ingest.layout import (
 from ingest.template import ordered, synonym_display, yes_no_choices
 from lakehouse import spec
 from samplecounty import kent
+from samplecounty.boundaries import kent_districts
 
 REGISTER_HEADER = (
     "URN",
@@ -61,7 +62,6 @@ UNKNOWN_URN = 999999
 MESSY_URN = 118234
 PARALLEL_ABOVE = 2000
 MARKER = "SAMPLE-COUNTY.txt"  # marks a folder this module wrote, so a rerun may replace it
-LAT_SCALE = math.cos(math.radians(51.2))  # lon degrees are shorter than lat degrees here
 
 # setting: share of schools, phase, (type, type group, weight)..., pupils range
 SETTINGS: dict[str, tuple[float, str, tuple[tuple[str, str, float], ...], tuple[int, int]]] = {
@@ -191,49 +191,15 @@ class SampleManifest:
 # ---------------------------------------------------------------- geometry
 
 
-def _to_plane(point: tuple[float, float]) -> tuple[float, float]:
-    return (point[0] * LAT_SCALE, point[1])
-
-
-def _clip(polygon: list[tuple[float, float]], a: float, b: float, c: float) -> list:
-    """Sutherland-Hodgman: the part of polygon where a*x + b*y <= c."""
-    out = []
-    for i, p in enumerate(polygon):
-        q = polygon[(i + 1) % len(polygon)]
-        fp = a * p[0] + b * p[1] - c
-        fq = a * q[0] + b * q[1] - c
-        if fp <= 0:
-            out.append(p)
-        if (fp < 0 < fq) or (fq < 0 < fp):
-            t = fp / (fp - fq)
-            out.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
-    return out
-
-
 def district_polygons() -> list[tuple[str, str, dict]]:
-    """(code, name, GeoJSON Polygon) for the twelve districts: Voronoi cells of the outline.
+    """(code, name, GeoJSON MultiPolygon) for the twelve districts, in ``kent.DISTRICTS`` order.
 
-    Each cell is the outline clipped by the half-planes nearer its own centre
-    than any other (distances in a plane scaled so a degree of longitude
-    counts as much as it measures at Kent's latitude). Outer rings clockwise.
+    The real shapes: a simplified copy of the ONS district boundaries shipped in
+    ``samplecounty/data/kent_districts.geojson`` (Open Government Licence v3.0),
+    outer rings clockwise. Schools are placed inside them.
     """
-    outline = [_to_plane(p) for p in kent.OUTLINE]
-    centres = [_to_plane(d[2]) for d in kent.DISTRICTS]
-    result = []
-    for i, (code, name, *_rest) in enumerate(kent.DISTRICTS):
-        cell = outline
-        ci = centres[i]
-        for j, cj in enumerate(centres):
-            if i == j:
-                continue
-            a, b = cj[0] - ci[0], cj[1] - ci[1]
-            c = (cj[0] ** 2 + cj[1] ** 2 - ci[0] ** 2 - ci[1] ** 2) / 2
-            cell = _clip(cell, a, b, c)
-        ring = [[round(x / LAT_SCALE, 5), round(y, 5)] for x, y in cell]
-        ring = [p for k, p in enumerate(ring) if k == 0 or p != ring[k - 1]]
-        ring.append(ring[0])
-        result.append((code, name, rewind({"type": "Polygon", "coordinates": [ring]})))
-    return result
+    shapes = {code: geometry for code, _name, geometry in kent_districts()}
+    return [(code, name, shapes[code]) for code, name, *_rest in kent.DISTRICTS]
 
 
 def point_in_polygon(lon: float, lat: float, geometry: dict) -> bool:
@@ -260,9 +226,11 @@ def _in_ring(x: float, y: float, ring: list) -> bool:
 
 
 def _bounds(geometry: dict) -> tuple[float, float, float, float]:
-    ring = geometry["coordinates"][0]
-    xs = [p[0] for p in ring]
-    ys = [p[1] for p in ring]
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    xs = [p[0] for rings in polygons for p in rings[0]]
+    ys = [p[1] for rings in polygons for p in rings[0]]
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -855,7 +823,8 @@ def write_sample(
     (out_dir / MARKER).write_text(
         "A synthetic county written by `python -m samplecounty` "
         f"(seed {seed}, {schools} schools, {rounds} rounds to {latest_round}).\n"
-        "Not real schools or real boundaries. Rewriting the sample replaces returns/.\n",
+        "Not real schools; the district boundaries are ONS's, simplified (OGL v3.0). "
+        "Rewriting the sample replaces returns/.\n",
         encoding="utf-8",
     )
     register = out_dir / "register.csv"
@@ -955,11 +924,14 @@ def _clear_previous_sample(out_dir: Path) -> None:
 
 def _write_boundaries(path: Path, polygons: list) -> None:
     for code, _name, geometry in polygons:
-        if signed_area(geometry["coordinates"][0]) >= 0:  # rewind() guarantees this
+        shapes = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        if any(signed_area(rings[0]) >= 0 for rings in shapes):  # rewind() made them clockwise
             raise RuntimeError(f"district {code}: outer ring is not clockwise")
     doc = {
         "type": "FeatureCollection",
-        "name": "Synthetic Kent districts (sample county, not real boundaries)",
+        "name": "Kent districts, simplified from ONS LAD May 2020 BGC (OGL v3.0)",
         "features": [
             {
                 "type": "Feature",

@@ -1,42 +1,12 @@
-"""Data for the synthetic sample county: Kent's twelve districts, roughly.
+"""Data for the synthetic sample county: Kent's twelve districts.
 
-Real district names and GSS codes; everything else (the outline, the centres,
-the towns per district) is approximate and only has to look plausible on a
-map. Nothing here comes from a real boundary file.
+Real district names and GSS codes; the shapes are the real ones too
+(``samplecounty/boundaries.py``, ONS, Open Government Licence v3.0). The
+centres, shares and towns per district are approximate and only have to look
+plausible: the schools are made up.
 """
 
 from __future__ import annotations
-
-# A hand-drawn outline of Kent (lon, lat), clockwise, not closed. Medway is not
-# cut out: it falls to its neighbours, which is fine for a synthetic county.
-OUTLINE: tuple[tuple[float, float], ...] = (
-    (0.09, 51.45),
-    (0.21, 51.47),
-    (0.33, 51.46),
-    (0.45, 51.47),
-    (0.60, 51.45),
-    (0.75, 51.44),
-    (0.90, 51.42),
-    (1.02, 51.37),
-    (1.22, 51.38),
-    (1.38, 51.39),
-    (1.44, 51.37),
-    (1.43, 51.32),
-    (1.38, 51.24),
-    (1.40, 51.16),
-    (1.30, 51.12),
-    (1.18, 51.07),
-    (1.05, 51.06),
-    (0.98, 50.98),
-    (0.97, 50.91),
-    (0.85, 50.94),
-    (0.70, 51.03),
-    (0.55, 51.06),
-    (0.40, 51.09),
-    (0.27, 51.11),
-    (0.05, 51.14),
-    (0.03, 51.30),
-)
 
 # code, name, approximate centre (lon, lat), share of the county's schools,
 # postcode districts, towns and villages used for school names

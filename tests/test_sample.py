@@ -119,10 +119,34 @@ def test_every_school_point_falls_inside_its_own_district_polygon(county):
     outside = [r for r in located if not point_in_polygon(r[3], r[2], shapes[r[1]])]
     assert outside == []
     for geometry in shapes.values():
-        assert signed_area(geometry["coordinates"][0]) < 0  # clockwise outer ring
-        lons = [p[0] for p in geometry["coordinates"][0]]
-        lats = [p[1] for p in geometry["coordinates"][0]]
-        assert min(lons) >= 0.0 and max(lons) <= 1.5 and min(lats) >= 50.9 and max(lats) <= 51.5
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        for rings in polygons:
+            assert signed_area(rings[0]) < 0  # clockwise outer ring
+            lons = [p[0] for p in rings[0]]
+            lats = [p[1] for p in rings[0]]
+            assert min(lons) >= 0.0 and max(lons) <= 1.5
+            assert min(lats) >= 50.85 and max(lats) <= 51.55
+
+
+def test_the_sample_districts_are_the_real_kent_shapes_shipped_small_with_their_licence():
+    from samplecounty.boundaries import DATA_FILE, kent_districts
+
+    assert DATA_FILE.stat().st_size < 300_000
+    districts = kent_districts()
+    assert {code: name for code, name, _ in districts} == KENT
+    assert "E06000035" not in {code for code, _, _ in districts}  # Medway is not Kent's
+    licence = (DATA_FILE.parent / "LICENCE.md").read_text()
+    assert "Open Government Licence v3.0" in licence and "Office for National Statistics" in licence
+    # Swale keeps the Isle of Sheppey: more than one polygon
+    swale = next(g for code, _, g in districts if code == "E07000113")
+    assert swale["type"] == "MultiPolygon" and len(swale["coordinates"]) > 1
+    # Kent's real extent, about 0.03-1.46 E and 50.91-51.49 N
+    lons = [p[0] for _, _, g in districts for poly in g["coordinates"] for p in poly[0]]
+    lats = [p[1] for _, _, g in districts for poly in g["coordinates"] for p in poly[0]]
+    assert 0.0 < min(lons) < 0.1 and 1.35 < max(lons) < 1.5
+    assert 50.85 < min(lats) < 50.95 and 51.45 < max(lats) < 51.55
 
 
 def test_returns_are_written_for_each_round_with_most_schools_returning(county, register_rows):
