@@ -107,6 +107,10 @@ def write_template(out: Path, school: dict | None = None, round: str | None = No
     _training_sheet(book.create_sheet(TRAINING))
     _incidents_sheet(book.create_sheet(INCIDENTS))
     lists.finish()
+    for ws in book.worksheets:
+        if ws.sheet_state == "visible":
+            _fit_rows(ws)
+            _print_setup(ws, round or (school or {}).get("round"))
     book.properties.creator = "E-safety oversight dashboard"
     book.properties.title = "School e-safety return"
     book.active = 1  # open on the School sheet
@@ -143,6 +147,41 @@ class _Lists:
         if self.sheet is not None:
             self.sheet.sheet_state = "hidden"
             self.sheet.protection.sheet = True
+
+
+def _fit_rows(ws: Worksheet) -> None:
+    """Row heights that fit wrapped text: Excel does not grow a row for text written by a program.
+
+    About 1.1 characters of 11 pt text per unit of column width, 15 points a line;
+    rows only ever grow (the header keeps its 30 points).
+    """
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value:
+                continue
+            width = ws.column_dimensions[cell.column_letter].width or 8.43
+            per_line = max(1, int(width * 1.1))
+            size = (cell.font.sz or 11) if cell.font else 11
+            n = sum(max(1, -(-len(part) // per_line)) for part in cell.value.split("\n"))
+            lines = max(lines, int(n * max(size, 11) / 11 + 0.99))
+        if lines > 1:
+            current = ws.row_dimensions[row[0].row].height or 15
+            ws.row_dimensions[row[0].row].height = max(current, 15 * lines + 2)
+
+
+def _print_setup(ws: Worksheet, round: object) -> None:
+    """Each sheet prints one page wide on A4 landscape, its header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages long as it needs
+    if ws.title in HEADERS:
+        ws.print_title_rows = "1:1"
+    ws.oddFooter.left.text = f"E-safety return {round}" if round else "E-safety return"
+    ws.oddFooter.center.text = ws.title
+    ws.oddFooter.right.text = "Page &P of &N"
 
 
 def _table_header(ws: Worksheet, name: str) -> None:

@@ -18,6 +18,7 @@ import xlsxwriter
 
 from lakehouse import seeds
 from presentation import palette
+from presentation.formatting import EXCEL_DATE_FORMAT, council_date
 
 _MAX_WIDTH = 60
 _INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -38,6 +39,37 @@ def _as_text(value: Any) -> str:
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(" ")
     return str(value)
+
+
+MARKING = "OFFICIAL-SENSITIVE"
+A4 = 9  # xlsxwriter's paper code for A4
+
+
+def _footer_text(text: object) -> str:
+    # '&' starts a control code in Excel headers and footers
+    return str(text or "").replace("&", "&&")
+
+
+def print_footer(round_label: object, as_of: object) -> str:
+    """The footer every printed sheet carries: round, as-of date, marking, page numbers."""
+    parts = []
+    if round_label:
+        parts.append(f"Round {_footer_text(round_label)}")
+    if as_of:
+        parts.append(f"data as of {_footer_text(council_date(as_of, missing=str(as_of)))}")
+    return f"&L{' · '.join(parts)}&C{MARKING}&RPage &P of &N"
+
+
+def page_setup(ws: Any, footer: str, *, landscape: bool = True, header_rows: int = 1) -> None:
+    """Print setup for an xlsxwriter sheet: A4, fit to one page wide, header row repeated."""
+    if landscape:
+        ws.set_landscape()
+    ws.set_paper(A4)
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages long as it needs
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+    ws.set_footer(footer)
 
 
 def table_workbook(
@@ -75,7 +107,8 @@ def table_workbook(
         }
     )
     text = wb.add_format({"valign": "top", "text_wrap": True})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+    # the council's date style, as on every output: 1 Dec 2026
+    date_fmt = wb.add_format({"num_format": EXCEL_DATE_FORMAT, "valign": "top", "align": "left"})
     number = wb.add_format({"valign": "top"})
     fills: dict[str, Any] = {}
 
@@ -120,6 +153,8 @@ def table_workbook(
         ws.set_column(c, c, min(max(w + 2, 8), _MAX_WIDTH))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(df), 1), max(len(df.columns) - 1, 0))
+    footer = print_footer(about.get("Round") or about.get("Current round"), about.get("As-of date"))
+    page_setup(ws, footer)
 
     about_ws = wb.add_worksheet("About this export")
     about_ws.write_string(0, 0, "Item", header)
@@ -129,6 +164,7 @@ def table_workbook(
         about_ws.write_string(r, 1, "" if value is None else str(value), text)
     about_ws.set_column(0, 0, 28)
     about_ws.set_column(1, 1, 80)
+    page_setup(about_ws, footer, landscape=False)
     wb.close()
     return buffer.getvalue()
 
