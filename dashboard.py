@@ -11,6 +11,7 @@ A page that fails unexpectedly shows one line and its trace goes to the log.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -20,9 +21,13 @@ from ui.projector import presentation_mode
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 _log = logging.getLogger("esafety.dashboard")
 
+# a file shipped with the app: ":material/shield:" made every browser fetch the icon from
+# the internet, which council networks block
+PAGE_ICON = str(Path(__file__).resolve().parent / "ui" / "assets" / "shield.png")
+
 st.set_page_config(
     page_title="School e-safety oversight",
-    page_icon=":material/shield:",
+    page_icon=PAGE_ICON,
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -62,6 +62,73 @@ h3 { font-size: 2.0rem !important; }
     font-size: 1.6rem !important;
 }
 [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+/* tables and widgets grow with the text, not only the prose */
+[data-testid="stDataFrame"] canvas + div, [data-testid="stDataFrameResizable"] {
+    font-size: 1.35rem !important;
+}
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.35rem !important; }
+[data-testid="stWidgetLabel"] p, [data-baseweb="select"] div, [data-baseweb="input"] input,
+[data-testid="stCheckbox"] label p, [data-testid="stRadio"] label p,
+.stButton button p, .stDownloadButton button p {
+    font-size: 1.35rem !important;
+}
+/* the strip of page links: whole names, wrapping rather than cut with an ellipsis */
+[data-testid="stPageLink"] a, [data-testid="stPageLink"] p, [data-testid="stPageLink"] span {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    font-size: 1.2rem !important; line-height: 1.25 !important;
+}
+</style>
+"""
+
+# Always on, in both modes.
+_BASE_CSS = """
+<style>
+/* WCAG 2.2 AA: Streamlit's captions and help text are 60% grey (about 4:1 on white);
+   #555555 is 7.5:1 and still reads as secondary text */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p,
+[data-testid="stWidgetLabel"] small, [data-testid="stTooltipHoverTarget"],
+[data-testid="stMarkdownContainer"] small, [data-testid="stSidebarNavSeparator"],
+[data-testid="stMetricDelta"] div {
+    color: #555555 !important; opacity: 1 !important;
+}
+/* a metric shows its whole value: wrap, never an ellipsis ("529 of 589", not "529 of ...") */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div,
+[data-testid="stMetricValue"] p {
+    white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important; overflow-wrap: anywhere;
+}
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+
+/* Print: A4 landscape, no sidebar, header or toolbars, nothing cut off at the right */
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+    [data-testid="stSidebarCollapseButton"], [data-testid="stExpandSidebarButton"],
+    [data-testid="stHeader"], header[data-testid="stHeader"], [data-testid="stToolbar"],
+    [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stMainMenu"],
+    [data-testid="stElementToolbar"], [data-testid="stAppDeployButton"], #MainMenu, footer,
+    [data-testid="stPageLink"], .stButton, .stDownloadButton, [data-testid="stFileUploader"] {
+        display: none !important;
+    }
+    html, body, .stApp, [data-testid="stApp"], [data-testid="stAppViewContainer"],
+    [data-testid="stMain"], section.main, [data-testid="stMainBlockContainer"],
+    .block-container {
+        width: 100% !important; max-width: 100% !important; min-width: 0 !important;
+        margin: 0 !important; padding: 0 !important; overflow: visible !important;
+        height: auto !important; position: static !important;
+    }
+    [data-testid="stAppViewContainer"] { display: block !important; }
+    [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
+    [data-testid="stHorizontalBlock"] > div { min-width: 0 !important; }
+    .js-plotly-plot, .plot-container, .svg-container, [data-testid="stPlotlyChart"] {
+        max-width: 100% !important; break-inside: avoid; page-break-inside: avoid;
+    }
+    [data-testid="stDataFrame"], [data-testid="stTable"] { max-width: 100% !important; }
+    * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
+}
 </style>
 """
 
@@ -130,12 +197,18 @@ def enlarge_text(fig: Any, scale: float = TEXT_SCALE) -> Any:
     return fig
 
 
+def base_css() -> str:
+    """The ``<style>`` block on every page: readable captions, whole metrics, print layout."""
+    return _BASE_CSS
+
+
 def apply_presentation_mode(enabled: bool) -> None:
-    """Inject the presentation CSS when ``enabled``; nothing otherwise."""
-    if not enabled:
-        return
+    """Inject the always-on CSS, and the presentation CSS when ``enabled``."""
     import streamlit as st
 
+    st.markdown(base_css(), unsafe_allow_html=True)
+    if not enabled:
+        return
     st.markdown(presentation_css(), unsafe_allow_html=True)
 
 
