@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/concurrency.py [--sessions 20] [--contexts 4] [--seconds 120]
         [--scale county|national] [--upload-every 5] [--no-big-ingest]
+        [--db LOADED.duckdb --returns FOLDER]
 
 One dashboard server (``streamlit run dashboard.py``) on a copy of the sample
 database (bench/pages.py builds and caches it under bench/results/). In one
@@ -275,11 +276,16 @@ def main() -> int:
     parser.add_argument("--scale", choices=["county", "national"], default="national")
     parser.add_argument("--upload-every", type=float, default=5.0)
     parser.add_argument("--no-big-ingest", action="store_true")
+    parser.add_argument("--db", type=Path, help="a loaded database instead of --scale's")
+    parser.add_argument("--returns", type=Path, help="the returns folder for --db")
     args = parser.parse_args()
     from bench.pages import county_db, national_db
 
-    db = national_db() if args.scale == "national" else county_db()
-    returns = db.parent / "sample" / "returns"
+    if args.db:
+        db, returns = args.db, args.returns or args.db.parent / "sample" / "returns"
+    else:
+        db = national_db() if args.scale == "national" else county_db()
+        returns = db.parent / "sample" / "returns"
     result = run(
         db,
         returns,
