@@ -251,17 +251,24 @@ def gate() -> User:
         ).run()
         st.stop()
     if not user.can("read"):
-        st.title("School e-safety oversight")
-        st.error("Your account has no access to this dashboard.")
-        st.text(f"Signed in as {user.email}.")
-        st.write(
-            "Ask your council's e-safety lead (an admin of this dashboard) to give you a role."
-        )
         if not st.session_state.get(_K_SIGNED_IN):
             st.session_state[_K_SIGNED_IN] = True
             audit("denied", wanted="read", role=user.role)
-        if sign_in_configured() and st.button("Sign out"):
-            _sign_out()
+
+        def no_access() -> None:
+            st.title("School e-safety oversight")
+            st.error("Your account has no access to this dashboard.")
+            st.text(f"Signed in as {user.email}.")
+            st.write(
+                "Ask your council's e-safety lead (an admin of this dashboard) to give you a role."
+            )
+            if sign_in_configured() and st.button("Sign out"):
+                _sign_out()
+
+        # its own one-page navigation: not even the app's page names are listed
+        st.navigation(
+            [st.Page(no_access, title="No access", default=True)], position="hidden"
+        ).run()
         st.stop()
     if not st.session_state.get(_K_SIGNED_IN):
         st.session_state[_K_SIGNED_IN] = True
