@@ -25,6 +25,7 @@ from lakehouse import queries, seeds, triage
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import QP_KEYS, Filters
 from presentation.exports import csv_bytes
+from presentation.formatting import council_date
 from ui import auth
 
 T = TypeVar("T")
@@ -352,7 +353,7 @@ def page_header(title: str, ctx: PageContext, note: str | None = None) -> None:
     f = ctx.filters.describe()
     bits = [f"Round **{ctx.round}**" + ("" if ctx.is_current_round else " (not the current round)")]
     if ctx.info.get("as_of"):
-        bits.append(f"as of {ctx.info['as_of']}")
+        bits.append(f"as of {council_date(ctx.info['as_of'])}")  # 1 Dec 2026, as everywhere
     bits += [f["Districts"], f["Settings"]]
     if ctx.filters.filtering:
         bits.append(f"{f['Filtering approach']} filtering")
