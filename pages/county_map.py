@@ -31,6 +31,12 @@ def _on_map_select() -> None:
         code = point.get("location")
         if code in names:
             chosen.append(names[code])
+            continue
+        # a click on a school picks its district: where dots cover a district, it stays
+        # selectable (customdata is name, URN, setting, district)
+        data = point.get("customdata") or []
+        if len(data) >= 4 and data[3] in names.values():
+            chosen.append(data[3])
     if chosen:
         app.set_districts(sorted(set(chosen)))
 
@@ -82,7 +88,12 @@ else:
         key="county_map_chart",
         on_select=_on_map_select,
         selection_mode="points",
-        config={"scrollZoom": True},
+        # the wheel scrolls the page, never the map (a trap when presenting): zoom by buttons
+        config={
+            "scrollZoom": False,
+            "displayModeBar": True,
+            "modeBarButtonsToAdd": ["zoomInMap", "zoomOutMap", "resetViewMap"],
+        },
     )
     st.caption(f"{len(points):,} schools mapped. Click a district to filter every page to it.")
 missing = app.frame(queries.unmapped_schools, f)

@@ -447,11 +447,10 @@ def county_map(
                 featureidkey="id",
                 colorscale="Blues",
                 zauto=False,
-                zmin=0,
-                # percentages on a fixed 0-100 scale so maps from different days compare
-                zmax=100
-                if district_measure.endswith("_pct") or district_measure.startswith("mean_")
-                else max(1.0, float(values.max() or 0)),
+                # fitted to the data's own range: on a fixed 0-100 scale every district
+                # came out the same blue; the colour bar says what the range is
+                zmin=_fitted(values)[0],
+                zmax=_fitted(values)[1],
                 marker={"opacity": 0.55, "line": {"color": "#333333", "width": line_widths}},
                 colorbar={
                     "title": {"text": district_measure_label or district_measure},
@@ -528,6 +527,11 @@ def _rings(geometry: Any) -> list[list[tuple[float, float]]]:
     coords = geometry.get("coordinates", [])
     polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
     return [[(float(x), float(y)) for x, y, *_ in poly[0]] for poly in polygons if poly]
+
+
+def _fitted(values: pd.Series) -> tuple[float, float]:
+    known = [float(v) for v in values if not pd.isna(v)]
+    return _nice_range(known) if known else (0.0, 1.0)
 
 
 def _nice_range(values: Sequence[float], step: float = 5.0) -> tuple[float, float]:
