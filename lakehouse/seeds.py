@@ -25,6 +25,7 @@ from lakehouse.errors import SeedError
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 SEEDS_ENV = "ESAFETY_SEEDS"
+_SHIPPED = str(SEEDS_DIR)
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -35,16 +36,21 @@ def seeds_dir(folder: str | Path | None = None) -> Path:
 
 
 @cache
-def _read(path: Path, _stamp: tuple[int, int]) -> tuple[dict[str, str], ...]:
+def _read(path: str, _stamp: tuple[int, int]) -> tuple[dict[str, str], ...]:
     with open(path, newline="", encoding="utf-8-sig") as fh:
         return tuple(csv.DictReader(fh))
 
 
+def _seed_file(name: str, folder: str | Path | None) -> tuple[str, tuple[int, int]]:
+    # plain strings and one stat: pages and exports ask per cell, and pathlib costs more
+    path = os.path.join(folder or os.environ.get(SEEDS_ENV) or _SHIPPED, f"{name}.csv")
+    stat = os.stat(path)
+    return path, (stat.st_mtime_ns, stat.st_size)
+
+
 def read_seed(name: str, folder: str | Path | None = None) -> tuple[dict[str, str], ...]:
     """Rows of ``<name>.csv`` as dicts of strings; cached until the file changes."""
-    path = seeds_dir(folder) / f"{name}.csv"
-    stat = path.stat()
-    return _read(path, (stat.st_mtime_ns, stat.st_size))
+    return _read(*_seed_file(name, folder))
 
 
 def rule(name: str, folder: str | Path | None = None) -> float:
@@ -83,8 +89,15 @@ def vocabulary(kind: str, folder: str | Path | None = None) -> dict[Any, str]:
     """Code -> label for one kind, in the seed's order (grades are whole numbers, best first)."""
     if kind not in VOCABULARIES:
         raise ValueError(f"unknown vocabulary {kind!r}; expected one of {', '.join(VOCABULARIES)}")
-    seed, key = VOCABULARIES[kind]
-    rows = list(read_seed(seed, folder))
+    # a copy: callers may add their own entries (a legend's "no value" class)
+    return dict(_vocabulary(kind, *_seed_file(VOCABULARIES[kind][0], folder)))
+
+
+@cache
+def _vocabulary(kind: str, path: str, stamp: tuple[int, int]) -> dict[Any, str]:
+    # pages and exports ask per cell: worked out once per version of the file
+    key = VOCABULARIES[kind][1]
+    rows = list(_read(path, stamp))
     if kind == "grade":
         return {int(r["grade"]): r["label"] for r in sorted(rows, key=lambda r: int(r["grade"]))}
     if rows and "sort_order" in rows[0]:

@@ -86,6 +86,10 @@ def table_workbook(
     """
     grade_columns = set(grade_columns)
     priority_columns = set(priority_columns)
+    # the words once per workbook, from the seeds (an export can hold thousands of rows)
+    grade_words = seeds.vocabulary("grade")
+    insufficient = seeds.blank_label("insufficient_evidence")
+    priority_words = seeds.vocabulary("priority")
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(
         buffer,
@@ -129,10 +133,10 @@ def table_workbook(
             if _is_missing(value):
                 ws.write_blank(r, c, None, text)
             elif name in grade_columns:
-                shown = seeds.grade_label(value)
+                shown = grade_words.get(value, insufficient)
                 ws.write_string(r, c, shown, fill(palette.grade_colour(value)))
             elif name in priority_columns:
-                shown = seeds.label("priority", str(value))
+                shown = priority_words.get(str(value), str(value))
                 ws.write_string(
                     r, c, shown, fill(palette.PRIORITY_COLOURS.get(str(value), palette.GREY))
                 )
