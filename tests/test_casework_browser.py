@@ -152,3 +152,38 @@ def test_a_support_record_added_on_a_profile_survives_a_reload_and_shows_everywh
     assert len(mine) == 1
     assert (mine[0]["School"], mine[0]["Notes"], mine[0]["Owner"]) == (name, notes, "Head teacher")
     assert mine[0]["Type"] == "Visit" and mine[0]["Action status"] == "Open"
+
+
+def test_an_officer_adds_a_school_to_the_caseload_with_a_reason(
+    server: str, county: Path, page: Page
+) -> None:
+    (urn, name), _ = worklist_top(county)
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    form = page.locator('[data-testid="stForm"]')
+    form.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name=f"{name} — URN {urn}").click()
+    form.get_by_label("Reason").fill("Two concerns; the head asked for a visit")
+    page.get_by_role("button", name="Save caseload change").click()
+    wait_ready(page)
+    page.get_by_text(f"{name} added to the 2026/27 caseload.").wait_for()
+    assert shows_in_a_table(page, "Two concerns; the head asked for a visit")
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="In caseload").first
+    assert metric.locator('[data-testid="stMetricValue"]').inner_text().strip() == "1"
+
+
+def test_an_officer_logs_a_reminder_and_the_chase_list_shows_it(
+    server: str, county: Path, page: Page
+) -> None:
+    page.goto(f"{server}/returns_quality")
+    wait_ready(page)
+    page.get_by_text("Log a reminder").click()
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Schools reminded")
+    form.get_by_role("combobox").first.click()
+    # (the list may start with a "select all" entry: any choice logs at least one school)
+    page.get_by_role("option").first.click(timeout=15_000)
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Save reminder").click()
+    wait_ready(page)
+    page.get_by_text("Reminder logged for").wait_for()
+    assert shows_in_a_table(page, "E-mail")

@@ -207,8 +207,10 @@ def chase_section(ctx: app.PageContext) -> None:
         st.success("Every expected school in these filters has sent its return.")
         return
     shown = chase[triage.CHASE_COLUMNS]
+    contact = ["Head", "Telephone", "Trust", "Website", "Postcode", "Reminded how"]
     st.dataframe(
-        shown,
+        # a register without contact columns: blank cells, not the word None
+        shown.assign(**{c: shown[c].fillna("") for c in contact}),
         hide_index=True,
         width="stretch",
         column_config={

@@ -1,0 +1,61 @@
+"""Casework on the pages through Streamlit's AppTest: the caseload, reminders, a support record,
+and a viewer who may read but not write."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+
+
+@pytest.fixture
+def db(gold_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the gold fixture with a store of its own."""
+    copy = tmp_path / "county.duckdb"
+    shutil.copy(gold_db, copy)
+    monkeypatch.setenv("ESAFETY_DB", str(copy))
+    monkeypatch.delenv("ESAFETY_STORE", raising=False)
+    return copy
+
+
+def _open(page: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_the_worklist_profile_and_chase_list_offer_their_casework_forms(db: Path) -> None:
+    # (the writes themselves run in tests/test_casework_browser.py: AppTest does not press
+    # form buttons on these pages)
+    worklist = _open("pages/flagged_schools.py")
+    assert _metric(worklist, "In caseload") == "0"
+    assert worklist.text_input(key="caseload_reason") is not None
+    profile = _open("pages/school_profile.py", {"urn": "900004"})
+    assert profile.text_area(key="cw_notes") is not None
+    assert any("No support recorded" in i.value for i in profile.info)
+    chase = _open("pages/returns_quality.py")
+    table = next(d.value for d in chase.dataframe if "Days to deadline" in d.value.columns)
+    assert {"Head", "Telephone", "Trust", "Last reminded"} <= set(table.columns)
+    assert chase.multiselect(key="reminder_schools") is not None
+
+
+def test_the_overview_shows_county_themes_with_their_county_wide_action(db: Path) -> None:
+    at = _open("pages/overview.py")
+    themes = next(d.value for d in at.dataframe if "County-wide action" in d.value.columns)
+    assert list(themes["Theme"]) == ["Training gap", "Policy overdue", "Locked-down filtering"]
+    assert themes["Trend"].str.contains("2026/27").all()
+    moved = next(d.value for d in at.dataframe if "Improved (%)" in d.value.columns)
+    assert list(moved["Group"]) == ["Support recorded", "Flagged, no support recorded"]
+    assert list(moved["Schools"])[0] == 0  # no support recorded in the fixture's store
