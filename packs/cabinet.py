@@ -26,7 +26,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from lakehouse import methodology, queries, seeds
+from lakehouse import methodology, queries, seeds, triage
 from lakehouse.filters import Filters
 from lakehouse.spec import labels
 from packs import render, suppress
@@ -818,6 +818,72 @@ def cabinet_pack_pptx(
         chart_width=Inches(6.6),
         col_widths=(2.9, 1.1, 1.3, 1.0),
     )
+
+    # 7a. county-wide themes: what the council does for every school at once
+    themes = triage.county_themes(_cursor(db), f)
+    themes = themes[themes["Schools"] > 0].sort_values("Schools", ascending=False)
+    if not themes.empty:
+        top = themes.iloc[0]
+        share = percent(top["Share (%)"])
+        if below is not None and suppress.is_small(top["Schools"], below):
+            share = "c"
+        plotted = themes if below is None else suppress.for_plotting(themes, "Schools", below)
+        _side_slide(
+            deck,
+            "themes",
+            f"The commonest county-wide theme: {str(top['Theme']).lower()}, in {share} of "
+            "schools that returned",
+            charts.count_bars(plotted, "Theme", "Schools") if not plotted.empty else None,
+            ["Theme", "Schools", "Share", "County-wide action"],
+            [
+                [
+                    str(t["Theme"]),
+                    suppress.show_count(t["Schools"], below),
+                    "c"
+                    if below is not None and suppress.is_small(t["Schools"], below)
+                    else percent(t["Share (%)"]),
+                    str(t["County-wide action"] or ""),
+                ]
+                for _, t in themes.iterrows()
+            ],
+            "Themes are met by the council's county-wide offer rather than a visit to each "
+            "school. Share is of the schools that returned this round." + _public_note(below),
+            chart_width=Inches(5.2),
+            col_widths=(2.0, 1.1, 1.0, 3.6),
+        )
+
+    # 7b. the support worklist: how much of it the team can take on this round
+    summary = triage.worklist_summary(_cursor(db), f)
+    flagged_n = int(summary["schools"].sum())
+    within = int(summary["within_capacity"].sum())
+    if flagged_n:
+        capacity = int(seeds.rule("casework_capacity"))
+        _side_slide(
+            deck,
+            "worklist",
+            f"The support team can take on {capacity} schools this round: "
+            f"{suppress.show_count(within, below)} of the "
+            f"{suppress.show_count(flagged_n, below)} flagged, highest priority first",
+            charts.count_bars(
+                summary.rename(columns={"label": "Priority", "schools": "Schools"}),
+                "Priority",
+                "Schools",
+            ),
+            ["Priority", "Schools flagged", "Within this round's capacity"],
+            [
+                [
+                    str(r["label"]),
+                    suppress.show_count(r["schools"], below),
+                    suppress.show_count(r["within_capacity"], below),
+                ]
+                for _, r in summary.iterrows()
+            ],
+            "The worklist orders flagged schools by priority, then by the weight of their flags, "
+            "then by overall score; the team's capacity (a rule in the seeds) marks how far down "
+            "it reaches this round." + _public_note(below),
+            chart_width=Inches(6.2),
+            col_widths=(1.6, 1.4, 2.0),
+        )
 
     # 8. flagged schools, named only on request: pages of tables that fit their slides
     if name_schools:
