@@ -337,17 +337,22 @@ def history_chart(
     """A school's area scores across rounds (df from school_history)."""
     fig = go.Figure()
     colours = [palette.BLUE, palette.GREEN, palette.ORANGE, palette.PURPLE, palette.SKY]
-    for (area, label), colour in zip(areas.items(), colours, strict=False):
+    # each line its own marker and dash as well as colour; no number on every point (five
+    # series' numbers piled up on each other): they are in the hover and the table beside
+    symbols = ["circle", "square", "diamond", "triangle-up", "x"]
+    dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
+    for i, ((area, label), colour) in enumerate(zip(areas.items(), colours, strict=False)):
+        values = pd.to_numeric(df[f"score_{area}"], errors="coerce").astype(float).to_numpy()
         fig.add_trace(
             go.Scatter(
                 x=df["round"],
-                y=df[f"score_{area}"],
+                y=values,
                 name=label,
-                mode="lines+markers+text",
-                line={"color": colour, "width": 3},
-                marker={"size": 10},
-                text=[("" if pd.isna(v) else whole(v)) for v in df[f"score_{area}"]],
-                textposition="top center",
+                mode="lines+markers",
+                line={"color": colour, "width": 3, "dash": dashes[i % len(dashes)]},
+                marker={"size": 11, "symbol": symbols[i % len(symbols)]},
+                customdata=[("" if pd.isna(v) else whole(v)) for v in values],
+                hovertemplate=f"{label}<br>%{{x}}: %{{customdata}}<extra></extra>",
             )
         )
     fig.update_yaxes(title="score (%)", range=[0, 105], showgrid=True, gridcolor="#EEEEEE")
