@@ -141,11 +141,18 @@ async def _session(
         try:
             await page.goto(f"{url}/{path}")
             await page.wait_for_selector('[data-testid="stAppViewContainer"]')
-            quiet = 0
-            while quiet < 3:
-                await page.wait_for_timeout(200)
-                busy = await page.locator('[data-testid="stStatusWidget"]').count()
-                quiet = 0 if busy else quiet + 1
+            # the run is over when its end marker is on the page (or it stopped without one:
+            # then wait until the status widget has been gone for a second)
+            try:
+                await page.locator('.esafety-marker[data-stage="end"]').wait_for(
+                    state="attached", timeout=90_000
+                )
+            except Exception:
+                quiet = 0
+                while quiet < 5:
+                    await page.wait_for_timeout(200)
+                    busy = await page.locator('[data-testid="stStatusWidget"]').count()
+                    quiet = 0 if busy else quiet + 1
             text = await page.locator('[data-testid="stMain"]').inner_text()
             if await page.locator('[data-testid="stException"]').count() or (
                 "Something went wrong" in text
