@@ -404,14 +404,30 @@ def _coords(geometry: Any) -> Iterable[tuple[float, float]]:
                 yield from _coords(part)
 
 
-def _view(lons: Sequence[float], lats: Sequence[float]) -> tuple[dict[str, float], float]:
-    """Centre and zoom that fit the given points in a ~900×600 px map (MapLibre: 512 px tiles)."""
+# The narrowest map the pages draw: the main column beside the sidebar on a 900 px
+# screen. The county is fitted to this, so it is whole at every wider width too
+# (MapLibre cannot fit bounds to the container itself from a figure).
+MAP_FIT_WIDTH_PX = 460
+
+
+def _view(
+    lons: Sequence[float],
+    lats: Sequence[float],
+    width: float = MAP_FIT_WIDTH_PX,
+    height: float = 500,
+) -> tuple[dict[str, float], float]:
+    """Centre and zoom that fit the given points in a ``width`` × ``height`` px map.
+
+    MapLibre's world is 512 px wide at zoom 0.
+    """
     if not lons:
         return {"lon": -1.5, "lat": 52.5}, 5.0
     lo0, lo1, la0, la1 = min(lons), max(lons), min(lats), max(lats)
     lon_span = max(lo1 - lo0, 0.01) * 1.15
     lat_span = max(la1 - la0, 0.01) * 1.15 / max(math.cos(math.radians((la0 + la1) / 2)), 0.2)
-    zoom = min(math.log2(900 * 360 / (512 * lon_span)), math.log2(600 * 360 / (512 * lat_span)))
+    zoom = min(
+        math.log2(width * 360 / (512 * lon_span)), math.log2(height * 360 / (512 * lat_span))
+    )
     return {"lon": (lo0 + lo1) / 2, "lat": (la0 + la1) / 2}, max(1.0, min(zoom, 14.0))
 
 
@@ -457,11 +473,16 @@ def county_map(
                 zmin=_fitted(values)[0],
                 zmax=_fitted(values)[1],
                 marker={"opacity": 0.55, "line": {"color": "#333333", "width": line_widths}},
+                # across the top, so the map keeps the full width for the county
                 colorbar={
-                    "title": {"text": district_measure_label or district_measure},
-                    "len": 0.6,
-                    "x": 1.0,
+                    "title": {"text": district_measure_label or district_measure, "side": "top"},
+                    "orientation": "h",
+                    "len": 0.5,
+                    "thickness": 14,
+                    "x": 0,
                     "xanchor": "left",
+                    "y": 1.0,
+                    "yanchor": "bottom",
                 },
                 customdata=list(
                     zip(districts["district_name"], shown, districts["schools"], strict=False)
@@ -505,12 +526,12 @@ def county_map(
                     ),
                 )
             )
-    centre, zoom = _view(lons, lats)
+    centre, zoom = _view(lons, lats, height=max(height - 140, 200))
     fig.update_layout(
         template=TEMPLATE,
         map={"style": "white-bg", "center": centre, "zoom": zoom},
         height=height,
-        margin={"l": 0, "r": 0, "t": 10, "b": 60},
+        margin={"l": 0, "r": 0, "t": 80, "b": 60},
         font=FONT,
         # the legend sits under the map so it never hides schools
         legend={
