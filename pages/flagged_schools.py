@@ -221,6 +221,12 @@ else:
                 except casework.CaseworkError as exc:
                     st.error(str(exc))
                 else:
+                    auth.audit(
+                        "casework",
+                        change="caseload " + change.lower(),
+                        urn=int(school),
+                        round=round_of_flags or "",
+                    )
                     verb = "added to" if change == "Add" else "taken off"
                     # shown after the rerun that brings the table above up to date
                     st.session_state["caseload_saved"] = (

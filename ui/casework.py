@@ -156,6 +156,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
             except casework.CaseworkError as exc:
                 st.error(str(exc))
             else:
+                auth.audit("casework", change="support record", urn=int(urn), round=round or "")
                 st.session_state["casework_saved"] = (
                     f"Support record saved: {types[kind]} on {_day(when)}."
                 )
@@ -177,6 +178,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
             by = writer()
             with connection() as con:
                 casework.set_action_status(con, int(chosen), status, by=by)
+            auth.audit("casework", change="action status", action_id=int(chosen), status=status)
             st.session_state["casework_saved"] = f"Action marked {statuses[status].lower()}."
             st.rerun()
 
@@ -297,6 +299,9 @@ def chase_section(ctx: app.PageContext) -> None:
                         casework.log_reminder(
                             con, int(urn), rnd or "", reminded_on=when, method=how, by=by, note=note
                         )
+                auth.audit(
+                    "casework", change="reminder", urns=[int(u) for u in schools], method=how
+                )
                 st.session_state["reminder_saved"] = (
                     f"Reminder logged for {len(schools)} school"
                     + ("" if len(schools) == 1 else "s")
