@@ -525,3 +525,20 @@ def last_reminded(con: sqlite3.Connection, round: str) -> pd.DataFrame:  # noqa:
         ["urn", "last_reminded", "reminders", "reminded_how"],
     )
     return _dates(df, "last_reminded")
+
+
+def supported_pairs(db: Any = None) -> tuple[tuple[int, str], ...]:
+    """(urn, round) of every school with a support record, from the store of ``db`` (a path or
+    an object with ``.path``); empty when no store exists yet (reading never creates one).
+
+    What :func:`lakehouse.triage.impact` takes, for packs that have only the database.
+    """
+    where = store.store_path(getattr(db, "path", db))
+    if not where.exists():
+        return ()
+    con = store.connect(path=where)
+    try:
+        rounds = supported_rounds(con)
+    finally:
+        con.close()
+    return tuple((int(u), str(r)) for u, r in zip(rounds["urn"], rounds["round"], strict=True))

@@ -235,3 +235,13 @@ def test_two_officers_write_at_once_while_an_ingest_swaps_the_database_and_nothi
         [f"alice {i}" for i in range(n)] + [f"bob {i}" for i in range(n)]
     )
     assert where.exists() and where.parent == db.parent  # beside the database, never swapped
+
+
+def test_supported_pairs_read_the_store_beside_a_database_and_never_create_one(tmp_path: Path):
+    db = tmp_path / "esafety.duckdb"
+    assert casework.supported_pairs(db) == ()
+    assert not store.store_path(db).exists()
+    con = store.connect(path=store.store_path(db))
+    _record(con)
+    con.close()
+    assert casework.supported_pairs(db) == ((URN, ROUND),)
