@@ -65,5 +65,12 @@ def test_before_the_deadline_the_sample_county_has_no_no_return_flags_and_tens_o
         f"{c['no_return']}; awaiting their return {c['awaiting']}"
     )
     assert c["no_return"] == 0
+    # the README quotes these counts
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    assert (
+        f"gives {c['flagged']} of {c['schools']} schools with any flag: **{c['high']} high**, "
+        f"{c['medium']} medium and {c['low']} low (themes only), and no *no return* flags "
+        f"while {c['awaiting']} schools are awaiting their return"
+    ) in readme, "update the README's sample-county counts"
     assert c["awaiting"] > 0  # the schools that have not returned yet are on the chase list
     assert 10 <= c["high"] < 100, c
