@@ -766,7 +766,7 @@ def cabinet_pack_pptx(
         "Districts shaded by the share of their schools flagged for support (the scale runs "
         "over these districts' range); returned is the share of expected returns received."
         + _public_note(below, "districts"),
-        chart_width=Inches(6.9),
+        chart_width=Inches(7.9),
         col_widths=(2.3, 1.1, 1.25, 1.1),
     )
 

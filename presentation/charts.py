@@ -616,19 +616,22 @@ def district_map_static(
                     showlegend=False,
                 )
             )
-            area = abs(sum(xs[i] * ys[i + 1] - xs[i + 1] * ys[i] for i in range(len(xs) - 1)))
-            if best is None or area > best[0]:
-                best = (area, sum(xs) / len(xs), sum(ys) / len(ys))
+            if best is None or _ring_area(xs, ys) > best[0]:
+                best = (_ring_area(xs, ys), *_centroid(xs, ys))
         if best is not None:
-            dark = not pd.isna(v) and (float(v) - lo) / (hi - lo or 1) > 0.6
             name = str(d["district_name"])
+            # black on a pale box: readable on any shade and where a name runs past its
+            # district onto the white page
             fig.add_annotation(
                 x=best[1],
                 y=best[2],
-                text=name + (f"<br>{extra}" if extra else ""),
+                text=two_lines(name) + (f"<br>{extra}" if extra else ""),
                 showarrow=False,
-                font={"size": FONT["size"], "color": "#FFFFFF" if dark else "#000000"},
+                font={"size": FONT["size"], "color": "#000000"},
+                bgcolor="rgba(255,255,255,0.75)",
+                borderpad=1,
             )
+    _spread_labels(fig)
     # an invisible point carries the colour bar
     fig.add_trace(
         go.Scatter(
@@ -641,15 +644,84 @@ def district_map_static(
                 "cmax": hi,
                 "color": [lo],
                 "showscale": True,
-                "colorbar": {"title": {"text": measure_label}, "ticksuffix": "%"},
+                # under the map, so the county has the full width
+                "colorbar": {
+                    "title": {"text": measure_label, "side": "top"},
+                    "ticksuffix": "%",
+                    "orientation": "h",
+                    "len": 0.7,
+                    "thickness": 14,
+                    "x": 0.5,
+                    "xanchor": "center",
+                    "y": -0.02,
+                    "yanchor": "top",
+                },
             },
             hoverinfo="skip",
             showlegend=False,
         )
     )
-    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1)
-    fig.update_yaxes(visible=False)
+    # room around the county so names near the coast are not cut at the plot's edge
+    xs_all = [x for t in fig.data if t.x is not None for x in t.x if x is not None]
+    ys_all = [y for t in fig.data if t.y is not None for y in t.y if y is not None]
+    if xs_all and ys_all:
+        px_, py_ = 0.12 * (max(xs_all) - min(xs_all)), 0.08 * (max(ys_all) - min(ys_all))
+        fig.update_xaxes(range=[min(xs_all) - px_, max(xs_all) + px_])
+        fig.update_yaxes(range=[min(ys_all) - py_, max(ys_all) + py_])
+    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1, constrain="domain")
+    fig.update_yaxes(visible=False, constrain="domain")
     return _layout(fig)
+
+
+def _spread_labels(fig: go.Figure, rounds: int = 30) -> None:
+    """Nudge district names apart vertically where their boxes overlap (small districts
+    side by side, like Dartford and Gravesham), keeping each as near its district as it can."""
+    anns = list(fig.layout.annotations)
+    if len(anns) < 2:
+        return
+    xs = [float(a.x) for a in anns]
+    ys = [float(a.y) for a in anns]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    # a box in data units: about 0.55 em a character, 1.3 em a line, at 1/40 of the span an em
+    em_x, em_y = span_x / 40, span_y / 14
+    boxes = []
+    for a in anns:
+        lines = str(a.text).split("<br>")
+        boxes.append((max(len(t) for t in lines) * 0.55 * em_x, len(lines) * 1.3 * em_y))
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(anns)):
+            for j in range(i + 1, len(anns)):
+                overlap_x = (boxes[i][0] + boxes[j][0]) / 2 - abs(xs[i] - xs[j])
+                overlap_y = (boxes[i][1] + boxes[j][1]) / 2 - abs(ys[i] - ys[j])
+                if overlap_x > 0 and overlap_y > 0:
+                    push = overlap_y / 2 + em_y * 0.05
+                    up, down = (i, j) if ys[i] >= ys[j] else (j, i)
+                    ys[up] += push
+                    ys[down] -= push
+                    moved = True
+        if not moved:
+            break
+    for a, y in zip(anns, ys, strict=True):
+        a.y = y
+
+
+def _ring_area(xs: Sequence[float], ys: Sequence[float]) -> float:
+    return abs(sum(xs[i] * ys[i + 1] - xs[i + 1] * ys[i] for i in range(len(xs) - 1))) / 2
+
+
+def _centroid(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    """The area centroid of a closed ring (the mean of its vertices drifts to busy coasts)."""
+    a = cx = cy = 0.0
+    for i in range(len(xs) - 1):
+        cross = xs[i] * ys[i + 1] - xs[i + 1] * ys[i]
+        a += cross
+        cx += (xs[i] + xs[i + 1]) * cross
+        cy += (ys[i] + ys[i + 1]) * cross
+    if a == 0:
+        return sum(xs) / len(xs), sum(ys) / len(ys)
+    return cx / (3 * a), cy / (3 * a)
 
 
 def _sample_scale(name: str, t: float) -> str:
