@@ -631,7 +631,6 @@ def district_map_static(
                 bgcolor="rgba(255,255,255,0.75)",
                 borderpad=1,
             )
-    _spread_labels(fig)
     # an invisible point carries the colour bar
     fig.add_trace(
         go.Scatter(
@@ -668,12 +667,13 @@ def district_map_static(
         px_, py_ = 0.12 * (max(xs_all) - min(xs_all)), 0.08 * (max(ys_all) - min(ys_all))
         fig.update_xaxes(range=[min(xs_all) - px_, max(xs_all) + px_])
         fig.update_yaxes(range=[min(ys_all) - py_, max(ys_all) + py_])
+        _spread_labels(fig, (max(ys_all) - min(ys_all)) + 2 * py_)
     fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1, constrain="domain")
     fig.update_yaxes(visible=False, constrain="domain")
     return _layout(fig)
 
 
-def _spread_labels(fig: go.Figure, rounds: int = 30) -> None:
+def _spread_labels(fig: go.Figure, y_range: float, rounds: int = 40) -> None:
     """Nudge district names apart vertically where their boxes overlap (small districts
     side by side, like Dartford and Gravesham), keeping each as near its district as it can."""
     anns = list(fig.layout.annotations)
@@ -681,14 +681,13 @@ def _spread_labels(fig: go.Figure, rounds: int = 30) -> None:
         return
     xs = [float(a.x) for a in anns]
     ys = [float(a.y) for a in anns]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
-    # a box in data units: about 0.55 em a character, 1.3 em a line, at 1/40 of the span an em
-    em_x, em_y = span_x / 40, span_y / 14
+    # the map is drawn with x and y on one scale, about 14 lines of names tall on a slide:
+    # a box in data units is 0.6 em a character wide and 1.25 em a line high
+    em_x = em_y = y_range / 14
     boxes = []
     for a in anns:
         lines = str(a.text).split("<br>")
-        boxes.append((max(len(t) for t in lines) * 0.55 * em_x, len(lines) * 1.3 * em_y))
+        boxes.append((max(len(t) for t in lines) * 0.6 * em_x, len(lines) * 1.25 * em_y))
     for _ in range(rounds):
         moved = False
         for i in range(len(anns)):
