@@ -245,3 +245,38 @@ def test_supported_pairs_read_the_store_beside_a_database_and_never_create_one(t
     _record(con)
     con.close()
     assert casework.supported_pairs(db) == ((URN, ROUND),)
+
+
+def test_the_governor_report_shows_the_support_agreed_with_the_council(tmp_path: Path):
+    import io
+
+    from pypdf import PdfReader
+
+    from lakehouse.db import ReadOnlyDatabase
+    from packs.governor import governor_report_pdf
+
+    db = tmp_path / "esafety.duckdb"
+    with writing(db) as c:
+        lh = Lakehouse(c)
+        lh.school(URN, name="Oak Primary")
+        lh.add_return(URN, responses={"LEA4": "not"})
+        lh.build()
+    reader = ReadOnlyDatabase(db)
+    try:
+        before = governor_report_pdf(reader, URN, chart=False)
+        con = store.connect(path=store.store_path(db))
+        _record(con)
+        con.close()
+        after = governor_report_pdf(reader, URN, chart=False)
+    finally:
+        reader.close()
+
+    def text(pdf: bytes) -> str:
+        return " ".join(
+            " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).split()
+        )
+
+    assert "No support has been recorded with the council for this school." in text(before)
+    shown = text(after)
+    assert "Support agreed with the council" in shown
+    assert "Book governors onto online-safety training" in shown and "Visit" in shown
