@@ -196,3 +196,21 @@ def test_a_printed_page_fits_a4_landscape_without_the_sidebar(
             timeout=120,
         )
         assert list(out.glob(f"{name}-*.png"))
+
+
+def test_presentation_mode_keeps_every_page_link_name_whole(server: str, page: Page) -> None:
+    for width in (1400, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{server}/?present=1")
+        wait_ready(page)
+        links = page.locator('[data-testid="stPageLink"]')
+        assert links.count() >= 7
+        for i in range(links.count()):
+            link = links.nth(i)
+            # the label text, not the icon (a font ligature measured as its name)
+            cut = link.evaluate(
+                "e => Array.from(e.querySelectorAll('p, [data-testid=\"stMarkdownContainer\"]'))"
+                ".some(n => n.scrollWidth > n.clientWidth + 1"
+                " || getComputedStyle(n).textOverflow === 'ellipsis')"
+            )
+            assert not cut, f"{link.inner_text()!r} is cut at {width}px"
