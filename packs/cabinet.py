@@ -26,7 +26,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from lakehouse import methodology, queries, seeds, triage
+from lakehouse import casework, methodology, queries, seeds, triage
 from lakehouse.filters import Filters
 from lakehouse.spec import labels
 from packs import render, suppress
@@ -883,6 +883,54 @@ def cabinet_pack_pptx(
             "it reaches this round." + _public_note(below),
             chart_width=Inches(6.2),
             col_widths=(1.6, 1.4, 2.0),
+        )
+
+    # 7c. impact of support: overall grades a round later, supported beside not, with n
+    supported = casework.supported_pairs(db) if hasattr(db, "path") else ()
+    moved = triage.impact(_cursor(db), f, supported)
+    if not moved.empty:
+        latest = moved[moved["Round"] == moved["Round"].max()]
+        helped = latest[latest["Group"] == "Support recorded"].iloc[0]
+
+        def improved(r: pd.Series) -> str:
+            n = int(r["Schools"])
+            if not n or (below is not None and suppress.is_small(n, below)):
+                return "c" if n else "none"
+            return percent(r["Improved (%)"])
+
+        title = (
+            f"A round after support, {improved(helped)} of supported schools had a better "
+            "overall grade"
+            if int(helped["Schools"])
+            else f"No support was recorded in {helped['Round']} to follow into "
+            f"{helped['Next round']}"
+        )
+        plotted = suppress.for_plotting(
+            suppress.for_plotting(latest, "Schools", below), "Improved", below
+        )
+        _side_slide(
+            deck,
+            "impact",
+            title,
+            charts.count_bars(plotted, "Group", "Improved") if not plotted.empty else None,
+            ["Rounds", "Group", "Schools (n)", "Improved", "Same", "Declined", "Improved %"],
+            [
+                [
+                    f"{r['Round']} to {r['Next round']}",
+                    str(r["Group"]),
+                    suppress.show_count(r["Schools"], below),
+                    suppress.show_count(r["Improved"], below),
+                    suppress.show_count(r["Same"], below),
+                    suppress.show_count(r["Declined"], below),
+                    improved(r),
+                ]
+                for _, r in moved.iterrows()
+            ],
+            "Schools with support recorded in a round beside schools flagged in it with none "
+            "recorded; overall grade in the next round. Small groups say little; this is not "
+            "proof that support caused a change." + _public_note(below),
+            chart_width=Inches(4.6),
+            col_widths=(1.4, 2.2, 1.0, 1.0, 0.8, 1.0, 1.0),
         )
 
     # 8. flagged schools, named only on request: pages of tables that fit their slides

@@ -156,3 +156,75 @@ def test_impact_compares_supported_schools_with_flagged_schools_without_support_
 
 def test_impact_is_empty_until_a_round_with_support_has_a_later_round():
     assert triage.impact(county().con, Filters(), ((WEAK, "2026/27"),)).empty
+
+
+def _impact_county(tmp_path):
+    from lakehouse import casework, store
+    from lakehouse.db import writing
+
+    db = tmp_path / "esafety.duckdb"
+    weak = {f"OUT{i}": "not" for i in range(1, 6)}
+    with writing(db) as con:
+        lh = Lakehouse(con)
+        # one district on record, as a loaded county has (the pack's district slide reads it)
+        con.execute(
+            "INSERT INTO bronze.boundaries VALUES ('E07000105', 'Ashford', ?, 'd.geojson',"
+            " 'd1', now())",
+            ['{"type":"Polygon","coordinates":[[[0.7,51.0],[0.9,51.0],[0.9,51.2],[0.7,51.0]]]}'],
+        )
+        for urn in range(100021, 100028):
+            lh.school(urn)
+            lh.add_return(urn, round="2025/26", completed_on=date(2025, 10, 1), responses=weak)
+            lh.add_return(urn)  # Outstanding a round later: every one improved
+        lh.build()
+    con = store.connect(path=store.store_path(db))
+    for urn in range(100021, 100027):  # six supported, one not
+        casework.add_record(
+            con, urn=urn, round="2025/26", supported_on=date(2025, 11, 1), type="visit",
+            officer="Olly", by="olly",
+        )  # fmt: skip
+    con.close()
+    return db
+
+
+def _impact_slide(db, public: bool):
+    import io
+
+    from pptx import Presentation
+
+    from lakehouse.db import ReadOnlyDatabase
+    from packs.cabinet import cabinet_pack_pptx
+
+    reader = ReadOnlyDatabase(db)
+    try:
+        pptx = cabinet_pack_pptx(reader, Filters(), public=public)
+    finally:
+        reader.close()
+    slides = list(Presentation(io.BytesIO(pptx)).slides)
+    found = [s for s in slides if s.name in ("impact", "impact-numbers")]
+    assert found, [s.name for s in slides]
+    title = found[0].shapes.title.text
+    cells = [
+        [c.text for c in row.cells]
+        for s in found
+        for shape in s.shapes
+        if shape.has_table
+        for row in shape.table.rows
+    ]
+    return title, cells
+
+
+def test_the_cabinet_pack_has_an_impact_slide_with_n_on_both_groups(tmp_path):
+    title, cells = _impact_slide(_impact_county(tmp_path), public=False)
+    assert title == "A round after support, 100% of supported schools had a better overall grade"
+    rows = {r[1]: r for r in cells[1:]}
+    assert rows["Support recorded"][2:4] == ["6", "6"]
+    assert rows["Flagged, no support recorded"][2] == "1"
+
+
+def test_the_public_impact_slide_suppresses_small_counts(tmp_path):
+    _, cells = _impact_slide(_impact_county(tmp_path), public=True)
+    rows = {r[1]: r for r in cells[1:]}
+    assert rows["Support recorded"][2] == "6"
+    assert rows["Flagged, no support recorded"][2] == "<5"
+    assert rows["Flagged, no support recorded"][6] == "c"
