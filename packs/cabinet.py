@@ -726,49 +726,10 @@ def cabinet_pack_pptx(
 
     # 6. county map by district
     districts = queries.district_summary(_cursor(db), f)
-    shown = districts
-    if below is not None:
-        shown = districts[~districts["schools"].map(lambda n: suppress.is_small(n, below))]
-    rows = []
-    for _, d in districts.iterrows():
-        n = int(d["schools"])
-        small = below is not None and suppress.is_small(n, below)
-        pct = "" if small else percent(d["flagged_pct"], missing="")
-        rec = "" if small else percent(d["received_pct"], missing="")
-        rows.append([str(d["district_name"]), suppress.show_count(n, below), rec, pct])
-    title = "Schools flagged for support, by district"
-    ranked_d = [
-        (float(v), str(nm))
-        for v, nm, n in zip(
-            shown["flagged_pct"], shown["district_name"], shown["schools"], strict=False
-        )
-        if not pd.isna(v) and int(n) >= small_n
-    ]
-    if ranked_d and head["schools"]:
-        top_pct, top_name = max(ranked_d)
-        county_pct = percent_of(head["flagged"], head["schools"])
-        title = (
-            f"Most schools flagged in {top_name}: {percent(top_pct)} of its schools, "
-            f"against {county_pct} across the county"
-        )
-    fig = None
-    if not shown.empty:
-        fig = charts.district_map_static(
-            shown.reset_index(drop=True), "flagged_pct", "Schools flagged"
-        )
-    _side_slide(
-        deck,
-        "districts",
-        title,
-        fig,
-        ["District", "Schools", "Returned", "Flagged"],
-        rows,
-        "Districts shaded by the share of their schools flagged for support (the scale runs "
-        "over these districts' range); returned is the share of expected returns received."
-        + _public_note(below, "districts"),
-        chart_width=Inches(7.9),
-        col_widths=(2.3, 1.1, 1.25, 1.1),
-    )
+    if districts.empty:
+        _no_boundaries_slide(deck)
+    else:
+        _district_slide(deck, districts, head, below, small_n)
 
     # 7. schools needing support
     by_reason = queries.flag_priority_summary(_cursor(db), f)
@@ -1020,6 +981,74 @@ def cabinet_pack_pptx(
         size=BODY_PT,
     )
     return deck.save()
+
+
+def _no_boundaries_slide(deck: _Deck) -> None:
+    """The map slide of a database with no district boundaries: says so, draws nothing."""
+    s = deck.slide("No district map: no district boundaries are loaded", "districts")
+    deck.text(
+        s,
+        [
+            "No district boundaries are loaded, so this pack has no map or district table.",
+            "The data team loads them with: python -m ingest boundaries FILE.geojson",
+        ],
+        MARGIN,
+        CONTENT_TOP,
+        WIDTH - 2 * MARGIN,
+        Inches(1.5),
+        size=BODY_PT,
+    )
+
+
+def _district_slide(
+    deck: _Deck, districts: pd.DataFrame, head: dict, below: int | None, small_n: int
+) -> None:
+    """The county map shaded by the share flagged, its numbers beside it."""
+    shown = districts
+    if below is not None:
+        # astype: an empty map() is object-typed and would select columns, not rows
+        tiny = districts["schools"].map(lambda n: suppress.is_small(n, below)).astype(bool)
+        shown = districts[~tiny]
+    rows = []
+    for _, d in districts.iterrows():
+        n = int(d["schools"])
+        small = below is not None and suppress.is_small(n, below)
+        pct = "" if small else percent(d["flagged_pct"], missing="")
+        rec = "" if small else percent(d["received_pct"], missing="")
+        rows.append([str(d["district_name"]), suppress.show_count(n, below), rec, pct])
+    title = "Schools flagged for support, by district"
+    ranked_d = [
+        (float(v), str(nm))
+        for v, nm, n in zip(
+            shown["flagged_pct"], shown["district_name"], shown["schools"], strict=False
+        )
+        if not pd.isna(v) and int(n) >= small_n
+    ]
+    if ranked_d and head["schools"]:
+        top_pct, top_name = max(ranked_d)
+        county_pct = percent_of(head["flagged"], head["schools"])
+        title = (
+            f"Most schools flagged in {top_name}: {percent(top_pct)} of its schools, "
+            f"against {county_pct} across the county"
+        )
+    fig = None
+    if not shown.empty:
+        fig = charts.district_map_static(
+            shown.reset_index(drop=True), "flagged_pct", "Schools flagged"
+        )
+    _side_slide(
+        deck,
+        "districts",
+        title,
+        fig,
+        ["District", "Schools", "Returned", "Flagged"],
+        rows,
+        "Districts shaded by the share of their schools flagged for support (the scale runs "
+        "over these districts' range); returned is the share of expected returns received."
+        + _public_note(below, "districts"),
+        chart_width=Inches(7.9),
+        col_widths=(2.3, 1.1, 1.25, 1.1),
+    )
 
 
 def _no_points() -> pd.DataFrame:

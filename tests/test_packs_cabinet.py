@@ -198,3 +198,28 @@ def test_percentages_over_fewer_than_five_schools_are_not_shown():
     assert suppress.show_percent(3, 4, 5) == "c"
     assert suppress.show_percent(3, 6, 5) == "50%"
     assert suppress.show_percent(1, 0, 5) == ""
+
+
+@pytest.fixture(scope="module")
+def no_boundaries_reader(tmp_path_factory: pytest.TempPathFactory):
+    """The gold fixture with no district boundaries loaded (ingest boundaries never run)."""
+    from lakehouse.db import ReadOnlyDatabase, writing
+    from tests.gold_fixture import build_gold_db
+
+    path = build_gold_db(tmp_path_factory.mktemp("no_boundaries") / "county.duckdb")
+    with writing(path) as con:
+        con.execute("DELETE FROM gold.district_shapes")
+    database = ReadOnlyDatabase(path)
+    yield database
+    database.close()
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["public", "internal"])
+def test_a_pack_without_district_boundaries_says_so_on_the_map_slide(no_boundaries_reader, public):
+    require_chromium()
+    slides = _slides(cabinet_pack_pptx(no_boundaries_reader, Filters(), public=public))
+    districts = _named(slides, "districts")
+    assert "No district boundaries are loaded" in _texts(districts)
+    assert not [s for s in districts.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    # the rest of the pack is still there
+    assert {"headline", "support", "trend", "sources"} <= {s.name for s in slides}
