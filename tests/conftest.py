@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from lakehouse.db import ReadOnlyDatabase
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +98,16 @@ def any_db(request: pytest.FixtureRequest) -> Path:
 
 
 # --- browser (pytest-playwright with Debian's chromium) ----------------------------------
+
+
+def wait_ready(page: Page) -> None:
+    """The app view is there and no script run has been going for a second."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    quiet = 0
+    while quiet < 5:
+        page.wait_for_timeout(200)
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        quiet = 0 if running else quiet + 1
 
 
 def require_chromium() -> None:

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -55,16 +55,6 @@ def page(page: Page) -> Page:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.set_default_timeout(60_000)
     return page
-
-
-def wait_ready(page: Page) -> None:
-    page.wait_for_selector('[data-testid="stAppViewContainer"]')
-    quiet = 0
-    while quiet < 5:
-        page.wait_for_timeout(200)
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        quiet = 0 if running else quiet + 1
-    page.wait_for_timeout(300)
 
 
 def serious(page: Page) -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.conftest import PROJECT_ROOT, free_port, require_chromium, streamlit_server
+from tests.conftest import PROJECT_ROOT, free_port, require_chromium, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -96,14 +96,6 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx.set_default_timeout(60_000)
     yield ctx
     ctx.close()
-
-
-def wait_ready(page: Page) -> None:
-    page.wait_for_selector('[data-testid="stAppViewContainer"]')
-    quiet = 0
-    while quiet < 5:
-        page.wait_for_timeout(200)
-        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 1
 
 
 def sign_in(context: BrowserContext, url: str, email: str) -> Page:

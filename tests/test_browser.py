@@ -21,7 +21,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from presentation import palette
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -66,16 +66,6 @@ def page(page: Page) -> Page:
     page.set_viewport_size(VIEWPORT)
     page.set_default_timeout(60_000)
     return page
-
-
-def wait_ready(page: Page) -> None:
-    """The app view is there and no script run has been going for a second."""
-    page.wait_for_selector('[data-testid="stAppViewContainer"]')
-    quiet = 0
-    while quiet < 5:
-        page.wait_for_timeout(200)
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        quiet = 0 if running else quiet + 1
 
 
 def sidebar_titles(page: Page) -> list[str]:

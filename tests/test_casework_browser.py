@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import wait_ready as _wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -50,12 +51,8 @@ def page(page: Page) -> Page:
 
 
 def wait_ready(page: Page) -> None:
-    page.wait_for_selector('[data-testid="stAppViewContainer"]')
-    quiet = 0
-    while quiet < 5:
-        page.wait_for_timeout(200)
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        quiet = 0 if running else quiet + 1
+    """Ready, and no exception shown."""
+    _wait_ready(page)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

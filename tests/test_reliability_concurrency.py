@@ -7,6 +7,7 @@ mixed or stale view while a full re-ingest and one-file uploads swap the file.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,15 +21,19 @@ def test_sessions_under_writes_see_no_exception_lock_error_or_mixed_view(sample_
     require_chromium()
     from bench.concurrency import run
 
-    result = run(
-        sample_db,
-        sample_db.parent / "sample" / "returns",
-        sessions=4,
-        contexts=2,
-        seconds=20,
-        upload_every=2,
-        big_ingest=True,
-    )
+    # the bench drives Playwright's async API with asyncio.run; the sync browser tests
+    # that ran before leave an event loop on this thread, so the bench gets its own
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(
+            run,
+            sample_db,
+            sample_db.parent / "sample" / "returns",
+            sessions=4,
+            contexts=2,
+            seconds=20,
+            upload_every=2,
+            big_ingest=True,
+        ).result()
     assert result["swaps"] >= 2, "the writers should have swapped the file during the run"
     assert result["loads"] >= 4 and result["marked"] >= 2
     bad = {k: result[k] for k in ("exception", "lock", "empty", "mixed", "stale", "timeout")}
