@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from lakehouse import queries
@@ -35,8 +37,10 @@ def _on_map_select() -> None:
         # a click on a school picks its district: where dots cover a district, it stays
         # selectable (customdata is name, URN, setting, district)
         data = point.get("customdata") or []
-        if len(data) >= 4 and data[3] in names.values():
-            chosen.append(data[3])
+        # the figure carries names escaped for plotly (presentation.charts.plain)
+        district = html.unescape(str(data[3])) if len(data) >= 4 else None
+        if district in names.values():
+            chosen.append(district)
     if chosen:
         app.set_districts(sorted(set(chosen)))
 

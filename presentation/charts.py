@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from html import escape, unescape
 from typing import Any
 
 import pandas as pd
@@ -43,11 +44,23 @@ def _layout(fig: go.Figure, title: str | None = None, height: int | None = None)
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     if title:
-        fig.update_layout(title={"text": title, "x": 0, "xanchor": "left", "y": 0.98})
+        fig.update_layout(title={"text": plain(title), "x": 0, "xanchor": "left", "y": 0.98})
         fig.update_layout(margin={"t": 80})
     if height:
         fig.update_layout(height=height)
     return fig
+
+
+def plain(text: object) -> str:
+    """``text`` as plotly shows it literally: its pseudo-HTML escaped.
+
+    plotly.js reads ``<a href>``, ``<b>``, ``<br>`` and friends in titles, tick
+    labels, bar text, annotations and hover labels (after filling a hovertemplate),
+    so a school named ``<a href="http://evil">x</a>`` became a live link. plotly
+    decodes entities only in the text between tags, so escaped text shows as typed.
+    Every name, label or title that reaches a figure goes through here once.
+    """
+    return escape(str(text), quote=False)
 
 
 def whole(value: float) -> str:
@@ -56,12 +69,15 @@ def whole(value: float) -> str:
 
 
 def two_lines(label: str) -> str:
-    """A long label broken at the space nearest its middle ("Overall<br>effectiveness")."""
+    """A long label broken at the space nearest its middle ("Overall<br>effectiveness").
+
+    The label is escaped (:func:`plain`): the ``<br>`` is the only tag in the result.
+    """
     if len(label) <= 12 or " " not in label:
-        return label
+        return plain(label)
     spaces = [i for i, ch in enumerate(label) if ch == " "]
     cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
-    return label[:cut] + "<br>" + label[cut + 1 :]
+    return plain(label[:cut]) + "<br>" + plain(label[cut + 1 :])
 
 
 def with_grade_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -87,8 +103,11 @@ def _grade_segments(df: pd.DataFrame) -> list[tuple[pd.DataFrame, str, str]]:
 
 
 def group_label(name: str, n: int, small_n: int) -> str:
-    """'Primary (n=20)'; groups under ``small_n`` schools are marked so nobody over-reads them."""
-    label = f"{name} (n={n})"
+    """'Primary (n=20)'; groups under ``small_n`` schools are marked so nobody over-reads them.
+
+    ``name`` is escaped (:func:`plain`): a group can be a district or setting name.
+    """
+    label = f"{plain(name)} (n={n})"
     return f"{label} ⚠ under {small_n}" if n < small_n else label
 
 
@@ -121,6 +140,7 @@ def stacked_grade_bars(
             100.0 * c / totals[g] if percent and totals[g] else c
             for c, g in zip(counts, order, strict=False)
         ]
+        label = plain(label)
         fig.add_trace(
             go.Bar(
                 name=label,
@@ -170,8 +190,12 @@ def status_bars(
     order: Iterable[str],
     title: str | None = None,
     group_order: Sequence[str] | None = None,
+    escaped_groups: bool = False,
 ) -> go.Figure:
-    """Horizontal stacked counts by a status with its own palette (freshness, returns)."""
+    """Horizontal stacked counts by a status with its own palette (freshness, returns).
+
+    Group names are escaped (:func:`plain`) unless ``escaped_groups`` says they are.
+    """
     groups = list(group_order or sorted(df[group_col].dropna().unique()))
     fig = go.Figure()
     for status in order:
@@ -179,11 +203,13 @@ def status_bars(
         if part.empty:
             continue
         counts = [int(part.get(g, 0)) for g in groups]
+        name = plain(labels.get(status, status))
         fig.add_trace(
             go.Bar(
-                name=labels.get(status, status),
+                name=name,
                 orientation="h",
-                y=groups,
+                # returns_chart's groups come from group_label, already escaped
+                y=[g if escaped_groups else plain(g) for g in groups],
                 x=counts,
                 marker={
                     "color": colours.get(status, palette.GREY),
@@ -193,7 +219,7 @@ def status_bars(
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont={"color": palette.text_colour_on(colours.get(status, palette.GREY))},
-                hovertemplate=f"%{{y}}<br>{labels.get(status, status)}: %{{x}}<extra></extra>",
+                hovertemplate=f"%{{y}}<br>{name}: %{{x}}<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
@@ -247,6 +273,7 @@ def returns_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         ("received", "late", "awaiting", "missing"),
         title,
         groups,
+        escaped_groups=True,
     )
 
 
@@ -261,7 +288,7 @@ def count_bars(
     fig = go.Figure(
         go.Bar(
             orientation="h",
-            y=df[label_col],
+            y=[plain(v) for v in df[label_col]],
             x=df[value_col],
             marker={"color": colour},
             text=df[value_col],
@@ -317,7 +344,7 @@ def coverage_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             orientation="h",
-            y=df["Staff group"],
+            y=[plain(v) for v in df["Staff group"]],
             x=df["Coverage (%)"],
             marker={"color": palette.GREEN},
             text=[("" if pd.isna(v) else whole(v) + "%") for v in df["Coverage (%)"]],
@@ -342,10 +369,11 @@ def history_chart(
     symbols = ["circle", "square", "diamond", "triangle-up", "x"]
     dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
     for i, ((area, label), colour) in enumerate(zip(areas.items(), colours, strict=False)):
+        label = plain(label)
         values = pd.to_numeric(df[f"score_{area}"], errors="coerce").astype(float).to_numpy()
         fig.add_trace(
             go.Scatter(
-                x=df["round"],
+                x=[plain(r) for r in df["round"]],
                 y=values,
                 name=label,
                 mode="lines+markers",
@@ -449,6 +477,8 @@ def county_map(
     fig = go.Figure()
     lons: list[float] = []
     lats: list[float] = []
+    district_measure_label = plain(district_measure_label or district_measure)
+    point_measure_label = plain(point_measure_label or point_measure)
     if not districts.empty:
         features = []
         for code, geom in zip(districts["district_code"], districts["geometry"], strict=False):
@@ -475,7 +505,7 @@ def county_map(
                 marker={"opacity": 0.55, "line": {"color": "#333333", "width": line_widths}},
                 # across the top, so the map keeps the full width for the county
                 colorbar={
-                    "title": {"text": district_measure_label or district_measure, "side": "top"},
+                    "title": {"text": district_measure_label, "side": "top"},
                     "orientation": "h",
                     "len": 0.5,
                     "thickness": 14,
@@ -484,12 +514,19 @@ def county_map(
                     "y": 1.0,
                     "yanchor": "bottom",
                 },
+                # names from the boundaries file: escaped, as plotly fills the hover
+                # template first and then reads the result's tags
                 customdata=list(
-                    zip(districts["district_name"], shown, districts["schools"], strict=False)
+                    zip(
+                        [plain(n) for n in districts["district_name"]],
+                        shown,
+                        districts["schools"],
+                        strict=False,
+                    )
                 ),
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>"
-                    + (district_measure_label or district_measure)
+                    + district_measure_label
                     + ": %{customdata[1]}<br>Schools: %{customdata[2]}<extra></extra>"
                 ),
                 name="Districts",
@@ -502,6 +539,7 @@ def county_map(
             [category_key(v) for v in points[point_measure]], index=points.index, dtype=object
         )
         for key, label in labels.items():
+            label = plain(label)
             part = points[keys.isna()] if key is None else points[keys == key]
             if part.empty:
                 continue
@@ -517,12 +555,14 @@ def county_map(
                     mode="markers",
                     name=f"{label} ({len(part)})",
                     marker={"size": 11, "color": colours[key]},
-                    customdata=part[["name", "urn", "setting", "district"]].astype(str).to_numpy(),
+                    # register text, escaped (the page unescapes the district it reads back)
+                    customdata=part[["name", "urn", "setting", "district"]]
+                    .astype(str)
+                    .map(plain)
+                    .to_numpy(),
                     hovertemplate=(
                         "<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]}, "
-                        "%{customdata[3]}<br>"
-                        + (point_measure_label or point_measure)
-                        + f": {label}<extra></extra>"
+                        "%{customdata[3]}<br>" + point_measure_label + f": {label}<extra></extra>"
                     ),
                 )
             )
@@ -535,7 +575,7 @@ def county_map(
         font=FONT,
         # the legend sits under the map so it never hides schools
         legend={
-            "title": {"text": point_measure_label or point_measure},
+            "title": {"text": point_measure_label},
             "orientation": "h",
             "yanchor": "top",
             "y": -0.01,
@@ -625,7 +665,7 @@ def district_map_static(
             fig.add_annotation(
                 x=best[1],
                 y=best[2],
-                text=two_lines(name) + (f"<br>{extra}" if extra else ""),
+                text=two_lines(name) + (f"<br>{plain(extra)}" if extra else ""),
                 showarrow=False,
                 font={"size": FONT["size"], "color": "#000000"},
                 bgcolor="rgba(255,255,255,0.75)",
@@ -645,7 +685,7 @@ def district_map_static(
                 "showscale": True,
                 # under the map, so the county has the full width
                 "colorbar": {
-                    "title": {"text": measure_label, "side": "top"},
+                    "title": {"text": plain(measure_label), "side": "top"},
                     "ticksuffix": "%",
                     "orientation": "h",
                     "len": 0.7,
@@ -687,7 +727,8 @@ def _spread_labels(fig: go.Figure, y_range: float, rounds: int = 40) -> None:
     boxes = []
     for a in anns:
         lines = str(a.text).split("<br>")
-        boxes.append((max(len(t) for t in lines) * 0.6 * em_x, len(lines) * 1.25 * em_y))
+        # measured as shown: "&amp;" is one character on the map
+        boxes.append((max(len(unescape(t)) for t in lines) * 0.6 * em_x, len(lines) * 1.25 * em_y))
     for _ in range(rounds):
         moved = False
         for i in range(len(anns)):
