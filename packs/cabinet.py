@@ -896,7 +896,8 @@ def cabinet_pack_pptx(
 
     # 8. flagged schools, named only on request: pages of tables that fit their slides
     if name_schools:
-        flagged = queries.flagged_schools(_cursor(db), f)
+        # the worklist's order (priority, support score, overall score), as the team works it
+        flagged = triage.worklist(_cursor(db), f)
         if flagged.empty:
             s = deck.slide("No school is flagged for these filters", "named-1")
         else:
@@ -905,15 +906,15 @@ def cabinet_pack_pptx(
             _paged_tables(
                 deck,
                 "named",
-                "Schools flagged for support, high priority first",
+                "Schools flagged for support, in worklist order",
                 ["School", "URN", "District", "Priority", "Reasons for support"],
                 [
                     [
                         str(r["School"]),
                         str(r["URN"]),
                         str(r["District"] or ""),
-                        seeds.vocabulary("priority").get(str(r["Priority"]), ""),
-                        str(r.get("Flag labels") or r["Reasons"] or ""),
+                        str(r["Priority"] or ""),
+                        flag_names(db, int(r["URN"])),
                     ]
                     for _, r in flagged.iterrows()
                 ],
@@ -981,6 +982,12 @@ def cabinet_pack_pptx(
         size=BODY_PT,
     )
     return deck.save()
+
+
+def flag_names(db: object, urn: int) -> str:
+    """One school's flag names, concerns first then themes: 'Policy out of date; Filtering'."""
+    flags = triage.school_flags(_cursor(db), urn)
+    return "; ".join(str(v) for v in flags["Flag"])
 
 
 def _no_boundaries_slide(deck: _Deck) -> None:

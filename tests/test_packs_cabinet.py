@@ -223,3 +223,25 @@ def test_a_pack_without_district_boundaries_says_so_on_the_map_slide(no_boundari
     assert not [s for s in districts.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     # the rest of the pack is still there
     assert {"headline", "support", "trend", "sources"} <= {s.name for s in slides}
+
+
+def test_the_named_schools_appendix_lists_schools_in_worklist_order_concerns_first(gold_reader):
+    require_chromium()
+    slides = _slides(cabinet_pack_pptx(gold_reader, Filters(), name_schools=True))
+    rows = [
+        row
+        for s in slides
+        if s.name.startswith("named")
+        for row in _table_rows(s)[1:]  # each page repeats the header
+    ]
+    # priority, then support score, then overall score: Juniper (6, 55) before Cedar (6, 72),
+    # Hazel (4, no score) before Acorn (4, 72); the old list put Cedar first
+    assert [r[1] for r in rows] == [
+        "900006", "900004", "900011", "900003", "900008", "900007",
+        "900009", "900001", "900005", "900010", "900002",
+    ]  # fmt: skip
+    by_urn = {r[1]: r for r in rows}
+    assert by_urn["900004"][3] == "High"
+    assert by_urn["900003"][4] == (
+        "Overall grade declined; Training gap; Policy review overdue; Locked-down filtering"
+    )
