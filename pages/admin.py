@@ -11,7 +11,7 @@ from lakehouse import audit as audit_log
 from lakehouse import roles as role_list
 from lakehouse import store
 from presentation.exports import table_workbook
-from ui import auth
+from ui import auth, safe
 
 user = auth.require("admin")  # before anything else: the check is the server's, not the menu's
 
@@ -28,7 +28,7 @@ st.caption(
 try:
     rows = role_list.all_roles(con)
 except role_list.RoleListError as exc:
-    st.error(str(exc))
+    safe.error(exc)
     rows = []
 st.dataframe(
     pd.DataFrame(
@@ -56,7 +56,7 @@ with st.form("set_role", clear_on_submit=True):
         try:
             before = role_list.set_role(con, email, role, user.email)
         except ValueError as exc:
-            st.error(str(exc))
+            safe.error(exc)
         else:
             st.success("Saved.")
             st.text(f"{role_list.normalise_email(email)}: {before} -> {role}")

@@ -8,7 +8,7 @@ from packs.cabinet import PackError, cabinet_pack_pptx
 from packs.governor import ReportError, governor_reports_zip
 from packs.render import RenderError
 from packs.suppress import threshold
-from ui import app, auth
+from ui import app, auth, safe
 
 TITLE = "Meeting packs"
 ctx = app.page_context(TITLE)
@@ -49,7 +49,7 @@ if auth.may("export") and st.button("Make cabinet pack", key="make_cabinet_pack"
                 cabinet_pack_pptx(db, f, public=public, name_schools=name_schools and not public),
             )
     except (PackError, RenderError) as exc:
-        st.error(str(exc))
+        safe.error(exc)
 made = st.session_state.get("_cabinet_pack")
 if made and made[0] == pack_key:
     round_part = (ctx.round or "current").replace("/", "-")
@@ -79,7 +79,7 @@ if auth.may("export") and st.button(
         with st.spinner("Writing the reports…"):
             st.session_state["_governor_zip"] = (version, governor_reports_zip(db))
     except (ReportError, RenderError) as exc:
-        st.error(str(exc))
+        safe.error(exc)
 made_zip = st.session_state.get("_governor_zip")
 current_round = ctx.options.current_round or "current"
 if made_zip and made_zip[0] == version:

@@ -27,6 +27,7 @@ from lakehouse.filters import QP_KEYS, Filters
 from presentation.exports import csv_bytes
 from presentation.formatting import council_date
 from ui import auth
+from ui.safe import md
 
 T = TypeVar("T")
 _log = logging.getLogger("esafety.app")
@@ -228,7 +229,7 @@ def show_empty_state(title: str) -> None:
     st.title(title)
     state, reason = database_state()
     if state == "error":
-        st.error(reason)
+        st.error(md(reason))  # names the database file
         st.markdown("Rebuild it from the returns, or point `ESAFETY_DB` at another database.")
         return
     st.info(f"**No data yet.** There is no loaded data in `{get_db().path}`.", icon="ℹ️")
@@ -354,9 +355,10 @@ def page_header(title: str, ctx: PageContext, note: str | None = None) -> None:
     bits = [f"Round **{ctx.round}**" + ("" if ctx.is_current_round else " (not the current round)")]
     if ctx.info.get("as_of"):
         bits.append(f"as of {council_date(ctx.info['as_of'])}")  # 1 Dec 2026, as everywhere
-    bits += [f["Districts"], f["Settings"]]
+    # district names come from the boundaries file and settings from the register: as typed
+    bits += [md(f["Districts"]), md(f["Settings"])]
     if ctx.filters.filtering:
-        bits.append(f"{f['Filtering approach']} filtering")
+        bits.append(f"{md(f['Filtering approach'])} filtering")
     st.caption(" · ".join(bits) + (f"  \n{note}" if note else ""))
 
 

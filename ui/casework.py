@@ -18,7 +18,7 @@ import streamlit as st
 
 from lakehouse import casework, seeds, store, triage
 from presentation import exports
-from ui import app, auth
+from ui import app, auth, safe
 
 
 @contextmanager
@@ -154,7 +154,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                         by=by,
                     )
             except casework.CaseworkError as exc:
-                st.error(str(exc))
+                safe.error(exc)
             else:
                 auth.audit("casework", change="support record", urn=int(urn), round=round or "")
                 st.session_state["casework_saved"] = (

@@ -291,7 +291,7 @@ def governor_report_button(
 
     from packs.governor import ReportError, governor_report_pdf, report_filename
     from packs.render import RenderError
-    from ui import auth
+    from ui import auth, safe
     from ui.app import get_db
 
     if not auth.may("export"):
@@ -306,7 +306,7 @@ def governor_report_button(
             with st.spinner("Drawing the report…"):
                 st.session_state[state_key] = (ident, governor_report_pdf(db, int(urn), round))
         except (ReportError, RenderError) as exc:
-            st.error(str(exc))
+            safe.error(exc)
     made = st.session_state.get(state_key)
     if made and made[0] == ident:
         auth.download(
