@@ -7,9 +7,15 @@ Streamlit's own table "Download as CSV" writing ``=HYPERLINK(...)`` raw.
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
+import plotly
+import plotly.graph_objects as go
 import pytest
 from playwright.sync_api import Page
 from streamlit.testing.v1 import AppTest
@@ -17,7 +23,9 @@ from streamlit.testing.v1 import AppTest
 from lakehouse import queries
 from lakehouse.db import connect_readonly, writing
 from lakehouse.filters import Filters
+from presentation import charts
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from ui import safe
 
 LINK = "[x](http://evil.example)"
 IMAGE = "![t](http://evil.example/t.png)"
@@ -127,3 +135,115 @@ def test_no_table_offers_streamlits_own_csv_download_and_ours_defuses_formulas(
     text = Path(got.value.path()).read_text(encoding="utf-8-sig")
     assert "'" + FORMULA.replace('"', '""') in text or "'" + FORMULA in text
     assert "\n" + FORMULA not in text and "," + FORMULA not in text
+
+
+# --- plotly figures -----------------------------------------------------------------------
+
+ANCHOR = '<a href="http://evil.example/a">x</a>'
+ESCAPED = '&lt;a href="http://evil.example/a"&gt;x&lt;/a&gt;'
+
+
+def _hostile_points() -> tuple[pd.DataFrame, pd.DataFrame]:
+    square = {"type": "Polygon", "coordinates": [[[0, 51], [1, 51], [1, 52], [0, 52], [0, 51]]]}
+    districts = pd.DataFrame(
+        {
+            "district_code": ["E1"],
+            "district_name": [ANCHOR + " District"],
+            "geometry": [json.dumps(square)],
+            "schools": [1],
+            "score": [70.0],
+        }
+    )
+    points = pd.DataFrame(
+        {
+            "name": [ANCHOR + " Primary"],
+            "urn": [900004],
+            "setting": ["<b>Primary</b>"],
+            "district": [ANCHOR + " District"],
+            "lon": [0.5],
+            "lat": [51.5],
+            "priority": [None],
+        }
+    )
+    return districts, points
+
+
+def test_a_school_or_district_named_with_a_link_is_escaped_in_every_figure() -> None:
+    districts, points = _hostile_points()
+    grades = pd.DataFrame({"group": [ANCHOR], "grade": [2], "schools": [3]})
+    figures = {
+        "county map": charts.county_map(districts, points, "priority", "score", "Score"),
+        "static map": charts.district_map_static(districts, "score", "Score", [ANCHOR]),
+        "grade bars": charts.stacked_grade_bars(grades, "group", title=ANCHOR),
+        "count bars": charts.count_bars(
+            pd.DataFrame({"flag_label": [ANCHOR], "schools": [1]}), "flag_label", "schools"
+        ),
+        "returns": charts.returns_chart(
+            pd.DataFrame(
+                {"group": [ANCHOR], "expected": [2], "received": [1], "late": [0], "missing": [1]}
+            )
+        ),
+    }
+    for what, fig in figures.items():
+        shown = json.dumps(json.loads(fig.to_json()))
+        assert ESCAPED.replace('"', '\\"') in shown, what
+        assert "<a href" not in shown and "<b>Primary" not in shown, what
+
+
+def test_the_county_map_page_still_reads_the_district_back_from_an_escaped_name() -> None:
+    assert charts.plain("Tunbridge Wells & Rye") == "Tunbridge Wells &amp; Rye"
+    assert html.unescape(charts.plain("Tunbridge Wells & Rye")) == "Tunbridge Wells & Rye"
+
+
+def test_markdown_in_a_caption_is_shown_as_typed() -> None:
+    shown = safe.md(f"{LINK} {IMAGE} :red[alarm] $x$ www.evil.example\nline")
+    assert "\n" not in shown
+    # every punctuation character escaped: nothing left for Markdown to act on
+    assert re.search(r"(?<!\\)[\[\]()!:$.]", shown) is None
+
+
+def _render(page: Page, fig: go.Figure, path: Path) -> None:
+    js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    path.write_text(fig.to_html(include_plotlyjs=False, full_html=True), encoding="utf-8")
+    page.goto(path.as_uri())
+    page.add_script_tag(path=str(js))
+    page.evaluate(
+        "() => { const d = document.querySelector('.plotly-graph-div');"
+        " const s = [...document.scripts].map(x => x.textContent).join(';');"
+        " if (!d.data) eval(s.slice(s.indexOf('window.PLOTLYENV'))); }"
+    )
+    page.wait_for_selector(".plotly-graph-div .main-svg")
+
+
+@pytest.mark.browser
+def test_plotly_draws_a_raw_link_name_as_a_link(page: Page, tmp_path: Path) -> None:
+    """The finding reproduced: a name straight into plotly becomes an <a> in the chart."""
+    require_chromium()
+    fig = go.Figure(go.Bar(orientation="h", y=[ANCHOR], x=[1]))
+    _render(page, fig, tmp_path / "raw.html")
+    assert page.locator('a[href*="evil.example"]').count() >= 1
+
+
+@pytest.mark.browser
+def test_charts_draw_a_link_name_literally_on_the_axis_and_in_the_hover(
+    page: Page, tmp_path: Path
+) -> None:
+    require_chromium()
+    districts, _ = _hostile_points()
+    for name, fig in {
+        "bars": charts.count_bars(
+            pd.DataFrame({"flag_label": [ANCHOR], "schools": [3]}), "flag_label", "schools"
+        ),
+        "static-map": charts.district_map_static(districts, "score", "Score"),
+    }.items():
+        _render(page, fig, tmp_path / f"{name}.html")
+        if name == "bars":
+            page.locator(".plotly-graph-div .bars path").first.hover(force=True)
+            page.wait_for_selector(".hoverlayer .hovertext")
+            assert ANCHOR in page.locator(".hoverlayer").text_content()
+        assert ANCHOR in page.locator(".plotly-graph-div .main-svg").first.text_content() + (
+            page.locator(".plotly-graph-div").text_content() or ""
+        )
+        assert page.locator('a[href*="evil.example"]').count() == 0, name
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"injection-chart-{name}.png"))
