@@ -24,7 +24,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from lakehouse import casework, queries, store
+from lakehouse import casework, queries, store, triage
 from lakehouse.filters import Filters
 from lakehouse.seeds import blank_label, grade_label, read_seed, vocabulary
 from packs import render
@@ -57,7 +57,7 @@ class SchoolReport:
     policies: pd.DataFrame  # policy_label, last_reviewed, days_since_review, status
     training: pd.DataFrame  # staff_group_label, headcount, trained, coverage_pct, is_valid
     incidents: pd.DataFrame  # category_label, count
-    flags: pd.DataFrame  # flag_label, reason, suggested_action, priority
+    flags: pd.DataFrame  # kind (Concern/Theme), flag_label, reason, suggested_action, priority
     history: pd.DataFrame  # round, completed_on, filtering, grade_<area> for five areas
     # support records and agreed actions from the casework store (lakehouse.casework)
     support: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -120,8 +120,10 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
             "Incidents": "count",
         }
     )
-    flags = queries.school_flags(_cursor(db), urn).rename(
+    # concerns first, then themes, each in the seed's order
+    flags = triage.school_flags(_cursor(db), urn).rename(
         columns={
+            "Kind": "kind",
             "Flag": "flag_label",
             "Reason": "reason",
             "Suggested action": "suggested_action",
@@ -477,17 +479,22 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         )
         if priority:
             pdf.para(f"Priority for council support: {priority.capitalize()}.")
+        pdf.para(
+            "Concerns are for the council to follow up with the school; themes are met by "
+            "the council's county-wide offer."
+        )
         pdf.table_rows(
-            ["Flag", "Why", "Suggested action"],
+            ["Kind", "Flag", "Why", "Suggested action"],
             (
                 [
+                    str(f.get("kind") or ""),
                     str(f["flag_label"]),
                     str(f.get("reason") or ""),
                     str(f.get("suggested_action") or ""),
                 ]
                 for _, f in report.flags.iterrows()
             ),
-            (36, 70, 74),
+            (20, 32, 62, 66),
         )
 
     # support agreed with the council (casework)
@@ -666,7 +673,7 @@ def governor_reports_zip(
 ) -> bytes:
     """A zip of governor reports: ``urns``, or every flagged school when None."""
     if urns is None:
-        flagged = queries.flagged_schools(_cursor(db), Filters())
+        flagged = triage.worklist(_cursor(db), Filters())  # the team's order
         targets = [int(u) for u in flagged["URN"]]
     else:
         targets = [int(u) for u in urns]

@@ -181,3 +181,29 @@ def test_the_report_never_shows_an_indicator_code(sample_db):
         db.close()
     assert not re.search(r"\b(OVR|OUT|PRO|LEA|TRA)\d+\b", text)
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # dates read like 1 Dec 2026
+
+
+def test_the_flags_table_lists_concerns_first_then_themes_in_plain_english(gold_reader):
+    require_chromium()
+    text = _text(governor.governor_report_pdf(gold_reader, 900006, chart=False))
+    table = text[text.index("Flags for support and suggested actions") :]
+    # concerns (seed order), then themes: not the flags' keys in alphabetical order
+    order = [
+        "Area graded Inadequate",
+        "Overall grade declined",
+        "Training gap",
+        "Policy review overdue",
+    ]
+    positions = [table.index(label) for label in order]
+    assert positions == sorted(positions), table[:600]
+    assert "Concern" in table and "Theme" in table
+    assert "Priority for council support: High." in table
+    assert "inadequate_area" not in text and "training_gap" not in text
+
+
+def test_the_batch_zip_lists_reports_in_worklist_order(gold_reader):
+    require_chromium()
+    data = governor.governor_reports_zip(gold_reader, chart=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        urns = [n.split("-", 1)[0] for n in zf.namelist()]
+    assert urns[:4] == ["900006", "900004", "900011", "900003"]
