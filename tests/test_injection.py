@@ -251,3 +251,38 @@ def test_charts_draw_a_link_name_literally_on_the_axis_and_in_the_hover(
         assert _evil_links(page) == 0, name
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"injection-chart-{name}.png"))
+
+
+@pytest.fixture(scope="module")
+def hostile_district_db(gold_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gold fixture with one district renamed to a Markdown link in every gold table."""
+    db = tmp_path_factory.mktemp("hostile_district") / "county.duckdb"
+    db.write_bytes(gold_db.read_bytes())
+    with writing(db) as w:
+        old = w.execute("SELECT min(district) FROM gold.school_overview").fetchone()[0]
+        columns = w.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'gold' AND column_name IN ('district', 'district_name')"
+        ).fetchall()
+        for table, column in columns:
+            # identifiers from the database's own catalogue, values bound
+            w.execute(
+                f'UPDATE gold."{table}" SET "{column}" = ? WHERE "{column}" = ?',
+                [LINK + " District", old],
+            )
+    return db
+
+
+def test_a_markdown_district_name_in_the_page_caption_shows_literally(
+    hostile_district_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESAFETY_DB", str(hostile_district_db))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.query_params["district"] = LINK + " District"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [str(c.value) for c in at.caption]
+    header = next(c for c in captions if c.startswith("Round "))
+    # the finding: unescaped, this caption carried "[x](http://evil.example)", a live link
+    assert LINK not in header
+    assert safe.md(LINK + " District") in header
