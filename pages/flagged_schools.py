@@ -87,11 +87,15 @@ COLUMNS = [
 if rows.empty:
     st.success("No flagged school matches these filters.")
 else:
-    st.dataframe(
-        rows[[*COLUMNS, "Profile"]],
+    table = rows[[*COLUMNS, "Profile"]].reset_index(drop=True)
+    picked = st.dataframe(
+        table,
         hide_index=True,
         width="stretch",
         height=min(620, 38 + 35 * len(rows)),
+        key="worklist_table",
+        on_select="rerun",
+        selection_mode="single-row",
         column_config={
             "URN": st.column_config.NumberColumn(format="%d", width="small"),
             "Rank": st.column_config.NumberColumn(format="%d", width="small"),
@@ -105,6 +109,17 @@ else:
             ),
         },
     )
+    # a cell shows only what fits: the selected row's reasons in full, as plain text
+    chosen_rows = picked.selection.rows if picked is not None else []
+    if chosen_rows:
+        row = table.iloc[int(chosen_rows[0])]
+        st.text(f"{row['School']} (URN {int(row['URN'])})")  # school text: never Markdown
+        for column in ("Concerns", "Themes", "Suggested actions", "Casework"):
+            value = row[column]
+            if isinstance(value, str) and value:
+                st.text(f"{column}: {value}")
+    else:
+        st.caption("Select a row to read its concerns, themes and actions in full.")
 
     # the same link as the table's Profile column, for keyboards and screen readers
     names = dict(zip(rows["URN"], rows["School"], strict=True))

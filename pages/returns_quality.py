@@ -56,7 +56,22 @@ with left:
     if rejected.empty:
         st.success("No file has been rejected.")
     else:
-        st.dataframe(rejected, hide_index=True, width="stretch")
+        rejected = rejected.reset_index(drop=True)
+        picked = st.dataframe(
+            rejected,
+            hide_index=True,
+            width="stretch",
+            key="rejected_table",
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={"Reason": st.column_config.TextColumn(width="large")},
+        )
+        # a cell shows only what fits: the selected file's reason in full, as plain text
+        if picked is not None and picked.selection.rows:
+            row = rejected.iloc[int(picked.selection.rows[0])]
+            st.text(f"{row['File']}: {row['Reason']}")
+        else:
+            st.caption("Select a row to read its reason in full.")
 with right:
     st.subheader("Warnings per return")
     warnings = app.frame(queries.return_warnings, f)
@@ -71,7 +86,24 @@ with right:
         )
         with st.expander("Every warning and error, cell by cell"):
             messages = app.frame(queries.return_messages, f)
-            st.dataframe(messages, hide_index=True, width="stretch")
+            messages = messages.reset_index(drop=True)
+            picked_message = st.dataframe(
+                messages,
+                hide_index=True,
+                width="stretch",
+                key="messages_table",
+                on_select="rerun",
+                selection_mode="single-row",
+                column_config={
+                    "URN": st.column_config.NumberColumn(format="%d"),
+                    "Message": st.column_config.TextColumn(width="large"),
+                },
+            )
+            if picked_message is not None and picked_message.selection.rows:
+                m = messages.iloc[int(picked_message.selection.rows[0])]
+                st.text(f"{m['School']}, {m['File']}, {m['Cell']}: {m['Message']}")
+            else:
+                st.caption("Select a row to read its message in full.")
             auth.download(
                 "Download CSV",
                 lambda: exports.csv_bytes(messages),

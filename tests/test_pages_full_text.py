@@ -1,0 +1,38 @@
+"""Pages that never truncate what matters: wide text columns and the selected row in full."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_pages_apptest import _open
+
+
+def _column_widths(at, column: str) -> list[str]:
+    """The configured width of ``column`` in every table on the page that has it."""
+    widths = []
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns or "{}")
+        for key, value in config.items():
+            if key.split(":", 1)[-1] == column or value.get("label") == column:
+                widths.append(value.get("width"))
+    return widths
+
+
+def test_the_worklist_gives_its_reasons_and_actions_the_widest_columns(
+    gold_db: Path, monkeypatch
+) -> None:
+    at = _open(gold_db, "pages/flagged_schools.py", monkeypatch=monkeypatch)
+    assert not at.exception
+    for column in ("Concerns", "Themes", "Suggested actions"):
+        assert _column_widths(at, column) == ["large"], column
+    assert any("Select a row to read" in c.value for c in at.caption)
+
+
+def test_the_returns_page_gives_rejection_reasons_and_messages_wide_columns(
+    gold_db: Path, monkeypatch
+) -> None:
+    at = _open(gold_db, "pages/returns_quality.py", monkeypatch=monkeypatch)
+    assert not at.exception
+    assert _column_widths(at, "Reason") == ["large"]
+    assert _column_widths(at, "Message") == ["large"]
