@@ -1,0 +1,56 @@
+"""In the browser: selecting a worklist row shows its whole reason text on the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.browser
+
+SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def server(gold_db: Path) -> Iterator[str]:
+    require_chromium()
+    with streamlit_server(gold_db) as url:
+        yield url
+
+
+def _first_worklist_row(gold_db: Path) -> dict:
+    from lakehouse import triage
+    from lakehouse.db import ReadOnlyDatabase
+    from lakehouse.filters import Filters
+
+    db = ReadOnlyDatabase(gold_db)
+    try:
+        return triage.worklist(db.cursor(), Filters()).iloc[0].to_dict()
+    finally:
+        db.close()
+
+
+def test_selecting_a_worklist_row_shows_its_whole_reason_text(
+    server: str, page: Page, gold_db: Path
+) -> None:
+    first = _first_worklist_row(gold_db)
+    page.set_viewport_size({"width": 1400, "height": 1200})
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    box = grid.bounding_box()
+    assert box is not None
+    # the row-selection column is the grid's first; the first data row sits under the header
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    wait_ready(page)
+    texts = "\n".join(page.locator('[data-testid="stText"]').all_inner_texts())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "worklist_selected_row.png"), full_page=True)
+    assert f"Concerns: {first['Concerns']}" in texts, texts
+    assert f"Suggested actions: {first['Suggested actions']}" in texts
+    assert str(first["School"]) in texts
