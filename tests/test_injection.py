@@ -253,10 +253,8 @@ def test_charts_draw_a_link_name_literally_on_the_axis_and_in_the_hover(
         page.screenshot(path=str(SHOTS / f"injection-chart-{name}.png"))
 
 
-@pytest.fixture(scope="module")
-def hostile_district_db(gold_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The gold fixture with one district renamed to a Markdown link in every gold table."""
-    db = tmp_path_factory.mktemp("hostile_district") / "county.duckdb"
+def _rename_district(gold_db: Path, db: Path, name: str) -> None:
+    """Copy the gold fixture to ``db`` with one district renamed in every gold table."""
     db.write_bytes(gold_db.read_bytes())
     with writing(db) as w:
         old = w.execute("SELECT min(district) FROM gold.school_overview").fetchone()[0]
@@ -266,10 +264,15 @@ def hostile_district_db(gold_db: Path, tmp_path_factory: pytest.TempPathFactory)
         ).fetchall()
         for table, column in columns:
             # identifiers from the database's own catalogue, values bound
-            w.execute(
-                f'UPDATE gold."{table}" SET "{column}" = ? WHERE "{column}" = ?',
-                [LINK + " District", old],
-            )
+            w.execute(f'UPDATE gold."{table}" SET "{column}" = ? WHERE "{column}" = ?', [name, old])
+        w.execute("UPDATE gold.school_overview SET name = ? WHERE district = ?", [ANCHOR, name])
+
+
+@pytest.fixture(scope="module")
+def hostile_district_db(gold_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gold fixture with one district renamed to a Markdown link."""
+    db = tmp_path_factory.mktemp("hostile_district") / "county.duckdb"
+    _rename_district(gold_db, db, LINK + " District")
     return db
 
 
@@ -286,3 +289,35 @@ def test_a_markdown_district_name_in_the_page_caption_shows_literally(
     # the finding: unescaped, this caption carried "[x](http://evil.example)", a live link
     assert LINK not in header
     assert safe.md(LINK + " District") in header
+
+
+@pytest.mark.browser
+def test_the_county_map_draws_a_link_named_district_and_school_without_a_link(
+    gold_db: Path, tmp_path: Path, page: Page
+) -> None:
+    require_chromium()
+    db = tmp_path / "county.duckdb"
+    _rename_district(gold_db, db, ANCHOR + " District")
+    with streamlit_server(db) as url:
+        page.set_default_timeout(60_000)
+        page.goto(f"{url}/county_map")
+        _ready(page)
+        chart = page.locator('[data-testid="stPlotlyChart"]').first
+        chart.wait_for()
+        page.wait_for_timeout(1500)
+        page.set_viewport_size({"width": 1280, "height": 1100})
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        assert box is not None
+        # sweep the pointer over the map so plotly draws district and school hover labels
+        literal = 0
+        for fx in (0.35, 0.45, 0.5, 0.55, 0.65):
+            for fy in (0.3, 0.4, 0.5, 0.6, 0.7):
+                page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+                page.wait_for_timeout(150)
+                assert _evil_links(page) == 0
+                shown = page.locator(".hoverlayer").first.text_content() or ""
+                literal += ANCHOR in shown
+        assert literal > 0  # a hover label showed the hostile name, as typed
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "injection-county-map.png"))
