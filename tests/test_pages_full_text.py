@@ -36,3 +36,11 @@ def test_the_returns_page_gives_rejection_reasons_and_messages_wide_columns(
     assert not at.exception
     assert _column_widths(at, "Reason") == ["large"]
     assert _column_widths(at, "Message") == ["large"]
+
+
+def test_the_chase_list_gives_its_contact_columns_room(gold_db: Path, monkeypatch) -> None:
+    at = _open(gold_db, "pages/returns_quality.py", monkeypatch=monkeypatch)
+    assert not at.exception
+    for column in ("Website", "Trust"):
+        assert _column_widths(at, column) == ["large"], column
+    assert any("contact details in full" in c.value for c in at.caption)

@@ -210,18 +210,35 @@ def chase_section(ctx: app.PageContext) -> None:
         return
     shown = chase[triage.CHASE_COLUMNS]
     contact = ["Head", "Telephone", "Trust", "Website", "Postcode", "Reminded how"]
-    st.dataframe(
-        # a register without contact columns: blank cells, not the word None
-        shown.assign(**{c: shown[c].fillna("") for c in contact}),
+    # a register without contact columns: blank cells, not the word None
+    table = shown.assign(**{c: shown[c].fillna("") for c in contact}).reset_index(drop=True)
+    picked = st.dataframe(
+        table,
         hide_index=True,
         width="stretch",
         column_config={
             "URN": st.column_config.NumberColumn(format="%d"),
+            "School": st.column_config.TextColumn(width="large"),
+            "Head": st.column_config.TextColumn(width="medium"),
+            "Telephone": st.column_config.TextColumn(width="medium"),
+            "Trust": st.column_config.TextColumn(width="large"),
+            "Website": st.column_config.TextColumn(width="large"),
             "Deadline": st.column_config.DateColumn(format="D MMM YYYY"),
             "Last reminded": st.column_config.DateColumn(format="D MMM YYYY"),
         },
         key="chase_table",
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    # a cell shows only what fits: the selected school's contact details in full, as plain text
+    if picked is not None and picked.selection.rows:
+        row = table.iloc[int(picked.selection.rows[0])]
+        st.text(f"{row['School']} (URN {int(row['URN'])})")
+        for column in ("Head", "Telephone", "Website", "Trust", "Postcode"):
+            if row[column]:
+                st.text(f"{column}: {row[column]}")
+    else:
+        st.caption("Select a row to read the school's contact details in full.")
     stamp = (rnd or "").replace("/", "-")
 
     def _chase_workbook() -> bytes:
