@@ -90,7 +90,15 @@ if flags.empty:
     st.success("No flags for support in the current round.")
 else:
     # concerns (support aimed at the school) before themes (met by the county-wide offer)
-    st.dataframe(flags, hide_index=True, width="stretch")
+    st.dataframe(
+        flags,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Reason": st.column_config.TextColumn(width="large"),
+            "Suggested action": st.column_config.TextColumn(width="large"),
+        },
+    )
 
 if incomplete:
     st.warning(

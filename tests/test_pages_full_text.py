@@ -44,3 +44,12 @@ def test_the_chase_list_gives_its_contact_columns_room(gold_db: Path, monkeypatc
     for column in ("Website", "Trust"):
         assert _column_widths(at, column) == ["large"], column
     assert any("contact details in full" in c.value for c in at.caption)
+
+
+def test_the_school_profile_gives_flag_reasons_and_actions_the_widest_columns(
+    gold_db: Path, monkeypatch
+) -> None:
+    at = _open(gold_db, "pages/school_profile.py", {"urn": "900004"}, monkeypatch=monkeypatch)
+    assert not at.exception
+    assert _column_widths(at, "Reason") == ["large"]
+    assert _column_widths(at, "Suggested action") == ["large"]
