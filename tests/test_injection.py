@@ -198,8 +198,12 @@ def test_the_county_map_page_still_reads_the_district_back_from_an_escaped_name(
 def test_markdown_in_a_caption_is_shown_as_typed() -> None:
     shown = safe.md(f"{LINK} {IMAGE} :red[alarm] $x$ www.evil.example\nline")
     assert "\n" not in shown
-    # every punctuation character escaped: nothing left for Markdown to act on
-    assert re.search(r"(?<!\\)[\[\]()!:$.]", shown) is None
+    # nothing left for Markdown or Streamlit to act on: no link, image, colour, LaTeX
+    assert re.search(r"(?<!\\)[\[\]!:$]", shown) is None
+    assert "www\\.evil" in shown
+    assert safe.md("- 1. # x") == "\\- 1. # x" and safe.md("1. x") == "1\\. x"
+    # a file path reads the same in the message's source
+    assert safe.md("/tmp/a_b/test_x.duckdb") == "/tmp/a_b/test_x.duckdb"
 
 
 def _render(page: Page, fig: go.Figure, path: Path) -> None:

@@ -9,7 +9,7 @@ st.text already show text as text.
 
 from __future__ import annotations
 
-import string
+import re
 from html import escape
 
 import streamlit as st
@@ -25,10 +25,14 @@ def caption(text: object) -> None:
     st.html(f'<p style="margin: 0; font-size: 0.875rem; color: #4a4a55">{escape(str(text))}</p>')
 
 
-# CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it also
-# covers Streamlit's own syntax (:red[...], :material/icon:, $LaTeX$) and stops a bare
-# "www." or "http://" becoming a link.
-_MARKDOWN_PUNCTUATION = frozenset(string.punctuation)
+# Characters that can start Markdown or Streamlit syntax anywhere in a line: links and
+# images ([ ] !), emphasis (* ~, and _ at a word's edge), code, HTML, LaTeX ($) and
+# Streamlit's directives (:red[...], :material/icon:, and "http:" autolinks). Other
+# punctuation stays as it is, so a file path reads the same in the page's source.
+_ANYWHERE = frozenset("\\`*~[]<>$:!{}|&")
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_BARE_WWW = re.compile(r"(?i)\b(www)\.")
+_LINE_START = re.compile(r"^(\d*)([-+#>=.)])")
 
 
 def md(text: object) -> str:
@@ -38,7 +42,11 @@ def md(text: object) -> str:
     from a file); the fixed words around it may keep their own Markdown.
     """
     flat = " ".join(str(text).split())  # a newline would start a new Markdown block
-    return "".join("\\" + ch if ch in _MARKDOWN_PUNCTUATION else ch for ch in flat)
+    out = "".join("\\" + ch if ch in _ANYWHERE else ch for ch in flat)
+    out = _EDGE_UNDERSCORE.sub(r"\\_", out)
+    out = _BARE_WWW.sub(r"\1\\.", out)  # GFM links a bare www.host without a scheme
+    # a list item or heading at the start: "- x", "# x", "1. x"
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out, count=1)
 
 
 def error(text: object) -> None:
