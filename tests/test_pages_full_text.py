@@ -42,7 +42,7 @@ def test_the_chase_list_gives_its_contact_columns_room(gold_db: Path, monkeypatc
     at = _open(gold_db, "pages/returns_quality.py", monkeypatch=monkeypatch)
     assert not at.exception
     for column in ("Website", "Trust"):
-        assert _column_widths(at, column) == ["large"], column
+        assert _column_widths(at, column) == ["medium"], column
     assert any("contact details in full" in c.value for c in at.caption)
 
 

@@ -218,11 +218,9 @@ def chase_section(ctx: app.PageContext) -> None:
         width="stretch",
         column_config={
             "URN": st.column_config.NumberColumn(format="%d"),
-            "School": st.column_config.TextColumn(width="large"),
-            "Head": st.column_config.TextColumn(width="medium"),
-            "Telephone": st.column_config.TextColumn(width="medium"),
-            "Trust": st.column_config.TextColumn(width="large"),
-            "Website": st.column_config.TextColumn(width="large"),
+            # medium, not large: wider columns push the reminder columns off the screen
+            "Trust": st.column_config.TextColumn(width="medium"),
+            "Website": st.column_config.TextColumn(width="medium"),
             "Deadline": st.column_config.DateColumn(format="D MMM YYYY"),
             "Last reminded": st.column_config.DateColumn(format="D MMM YYYY"),
         },
@@ -234,7 +232,7 @@ def chase_section(ctx: app.PageContext) -> None:
     if picked is not None and picked.selection.rows:
         row = table.iloc[int(picked.selection.rows[0])]
         st.text(f"{row['School']} (URN {int(row['URN'])})")
-        for column in ("Head", "Telephone", "Website", "Trust", "Postcode"):
+        for column in ("Head", "Telephone", "Website", "Trust", "Postcode", "Reminded how"):
             if row[column]:
                 st.text(f"{column}: {row[column]}")
     else:
