@@ -8,7 +8,7 @@ import streamlit as st
 
 from lakehouse import casework, queries, seeds, triage
 from presentation import exports
-from ui import app, auth
+from ui import app, auth, safe
 from ui import casework as case_ui
 
 TITLE = "Schools flagged for support"
@@ -205,7 +205,7 @@ else:
     # --- the caseload: which schools the team takes on this round, and why -----------------
     st.subheader("Caseload")
     if saved := st.session_state.pop("caseload_saved", None):
-        st.success(saved)
+        st.success(safe.md(saved))  # it names the school: shown as typed
     if not auth.may("casework"):
         st.caption(f"Casework is for officers and admins (your role: {auth.current_user().role}).")
     else:
@@ -234,7 +234,7 @@ else:
                             by=by,
                         )
                 except casework.CaseworkError as exc:
-                    st.error(str(exc))
+                    safe.error(exc)
                 else:
                     auth.audit(
                         "casework",

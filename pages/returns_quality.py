@@ -8,7 +8,7 @@ import streamlit as st
 
 from lakehouse import queries, seeds
 from presentation import charts, exports
-from ui import app, auth
+from ui import app, auth, safe
 from ui import casework as case_ui
 from ui.projector import sized
 
@@ -143,7 +143,7 @@ if uploads and st.button("Load these returns", type="primary", key="upload_go"):
 
     def _report(done: int, total: int, name: str) -> None:
         share = 0.9 * done / total if total else 0.9
-        progress.progress(min(share, 0.9), text=f"Read {done} of {total} {name}".strip())
+        progress.progress(min(share, 0.9), text=safe.md(f"Read {done} of {total} {name}".strip()))
 
     # the audit log gets names, sizes and hashes, never the files
     sent = [
