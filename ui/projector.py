@@ -55,11 +55,14 @@ _CSS = """
 h1 { font-size: 3.2rem !important; }
 h2 { font-size: 2.5rem !important; }
 h3 { font-size: 2.0rem !important; }
+/* a metric's value sized to its own box (container query units), so "533 of 589" stays on
+   one line in five columns at 1024 px and grows to 4rem on a wide screen */
+[data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {
-    font-size: 4rem !important; line-height: 1.15 !important;
+    font-size: clamp(1.6rem, 17cqi, 4rem) !important; line-height: 1.15 !important;
 }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {
-    font-size: 1.6rem !important;
+    font-size: clamp(1.2rem, 11cqi, 1.6rem) !important;
 }
 [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
 /* tables and widgets grow with the text, not only the prose */
@@ -72,9 +75,18 @@ h3 { font-size: 2.0rem !important; }
 .stButton button p, .stDownloadButton button p {
     font-size: 1.35rem !important;
 }
-/* the strip of page links: whole names, wrapping rather than cut with an ellipsis */
-[data-testid="stPageLink"] a, [data-testid="stPageLink"] p, [data-testid="stPageLink"] span {
-    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+/* the strip of page links: each link as wide as its name, the strip wrapping onto a second
+   row on a narrow screen; a name breaks only between words ("Overview", never "Overvie w") */
+.st-key-present_nav [data-testid="stHorizontalBlock"] {
+    flex-wrap: wrap !important; row-gap: 0.25rem !important; column-gap: 0.5rem !important;
+}
+.st-key-present_nav [data-testid="stColumn"] {
+    flex: 0 1 auto !important; width: auto !important; min-width: 0 !important;
+}
+[data-testid="stPageLink"] a, [data-testid="stPageLink"] p, [data-testid="stPageLink"] span,
+.st-key-present_nav .stButton button p {
+    white-space: nowrap !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: normal !important; word-break: keep-all !important;
     font-size: 1.2rem !important; line-height: 1.25 !important;
 }
 </style>
@@ -91,6 +103,11 @@ _BASE_CSS = """
 [data-testid="stMarkdownContainer"] small, [data-testid="stSidebarNavSeparator"],
 [data-testid="stMetricDelta"] div {
     color: #555555 !important; opacity: 1 !important;
+}
+/* a row of pills (the priority buttons) wraps rather than scrolling its last choice out of
+   a narrow column */
+[data-testid="stButtonGroup"] [role="toolbar"] {
+    flex-wrap: wrap !important; overflow: visible !important; row-gap: 0.25rem;
 }
 /* a metric shows its whole value: wrap, never an ellipsis ("529 of 589", not "529 of ...") */
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] > div,
@@ -265,12 +282,14 @@ def presentation_mode(pages: Sequence[tuple[str, str, str]] = ()) -> bool:
     apply_presentation_mode(enabled)
     if enabled:
         # The sidebar (and its toggle) is hidden, so offer the pages and a way back on the page.
-        cols = st.columns([1] * len(pages) + [1], vertical_alignment="center")
-        for col, (path, title, icon) in zip(cols, pages, strict=False):
-            col.page_link(path, label=title, icon=icon)
-        cols[-1].button(
-            "Exit presentation", key="_exit_presentation", on_click=_exit, type="tertiary"
-        )
+        # keyed, so the page CSS can let this strip wrap (.st-key-present_nav)
+        with st.container(key="present_nav"):
+            cols = st.columns([1] * len(pages) + [1], vertical_alignment="center")
+            for col, (path, title, icon) in zip(cols, pages, strict=False):
+                col.page_link(path, label=title, icon=icon)
+            cols[-1].button(
+                "Exit presentation", key="_exit_presentation", on_click=_exit, type="tertiary"
+            )
     return enabled
 
 
