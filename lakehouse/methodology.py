@@ -78,6 +78,13 @@ def methodology_tables(seeds_dir: Path | None = None) -> str:
             [[r["cap"], areas[r["area"]], r["label"], r["description"]] for r in seeds["caps"]],
         )
     )
+    parts += ["", "### Wording of grade explanations and governor reports", ""]
+    parts.append(
+        _table(
+            ["Key", "Text", "Used for"],
+            [[r["key"], r["text"], r["description"]] for r in seeds["report_text"]],
+        )
+    )
     parts += ["", "### Filtering approaches", ""]
     parts.append(
         _table(

@@ -126,6 +126,14 @@ def blank_label(blank: str) -> str:
     return vocabulary("blank")[blank]
 
 
+def report_text(key: str) -> str:
+    """One piece of report wording from ``report_text.csv`` (the council contact, say)."""
+    for row in read_seed("report_text"):
+        if row.get("key") == key:
+            return row["text"]
+    raise SeedError(f"report_text.csv: row '{key}' is missing")
+
+
 def grade_label(grade: Any) -> str:
     """The label of a grade (1-4); the insufficient-evidence label for no grade."""
     try:
@@ -194,6 +202,20 @@ REQUIRED_CAPS = (
     "inadequate_area",
 )
 
+# the wording the grade explanations (gold.grade_explanations) and the governor report read
+REQUIRED_REPORT_TEXT = (
+    "band_sentence",
+    "capped_sentence",
+    "insufficient_sentence",
+    "band_range",
+    "band_range_top",
+    "area_graded",
+    "council_contact",
+    "board_none",
+    "board_lead",
+    "board_theme_note",
+)
+
 # Column checks per seed: 'text' non-blank, 'number', 'int', 'int?' (blank allowed), 'bool'.
 SEED_COLUMNS: dict[str, dict[str, str]] = {
     "rules": {"rule": "text", "value": "number"},
@@ -234,6 +256,7 @@ SEED_COLUMNS: dict[str, dict[str, str]] = {
     "return_statuses": {"status": "text", "label": "text", "sort_order": "int"},
     "blank_labels": {"blank": "text", "label": "text"},
     "caps": {"cap": "text", "area": "text", "label": "text"},
+    "report_text": {"key": "text", "text": "text"},
 }
 
 
@@ -313,6 +336,7 @@ def _check_consistency(seeds: dict[str, list[dict[str, str]]]) -> None:
         ("return_statuses", "status", REQUIRED_RETURN_STATUSES),
         ("blank_labels", "blank", REQUIRED_BLANKS),
         ("caps", "cap", REQUIRED_CAPS),
+        ("report_text", "key", REQUIRED_REPORT_TEXT),
     ):
         present = [r[key] for r in seeds[seed]]
         for value in required:

@@ -24,12 +24,13 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from lakehouse import casework, queries, store, triage
+from lakehouse import casework, explain, queries, store, triage
 from lakehouse.filters import Filters
-from lakehouse.seeds import blank_label, grade_label, read_seed, vocabulary
+from lakehouse.seeds import blank_label, grade_label, read_seed, report_text, vocabulary
 from packs import render
 from presentation import charts
-from presentation.formatting import council_date, percent
+from presentation.exports import MARKING
+from presentation.formatting import council_date, one_decimal, percent
 from presentation.palette import GRADE_COLOURS
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -61,6 +62,12 @@ class SchoolReport:
     history: pd.DataFrame  # round, completed_on, filtering, grade_<area> for five areas
     # support records and agreed actions from the casework store (lakehouse.casework)
     support: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # how each grade was reached and the statements that cost points (lakehouse.explain),
+    # the rows the school profile shows too
+    explanations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    statements_lost: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # category_label, school_count, county_mean, schools (n) for the report's round
+    incidents_county: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # ---------------------------------------------------------------- reading gold
@@ -73,6 +80,47 @@ def _cursor(db: object):
     if callable(db):
         return db()
     raise TypeError("db must be a ReadOnlyDatabase, a DuckDB connection or a cursor factory")
+
+
+# the report's sections read through the pages' own queries: each query and the report's
+# names for its display headers (flags: concerns first, then themes, each in the seed's order)
+_SECTIONS: tuple[tuple[Callable[..., pd.DataFrame], dict[str, str]], ...] = (
+    (
+        queries.school_policies,
+        {
+            "Policy": "policy_label",
+            "Last reviewed": "last_reviewed",
+            "Days since review": "days_since_review",
+            "Round": "round",
+        },
+    ),
+    (
+        queries.school_training,
+        {
+            "Staff group": "staff_group_label",
+            "Headcount": "headcount",
+            "Trained": "trained",
+            "Coverage (%)": "coverage_pct",
+            "Valid": "is_valid",
+            "Round": "round",
+        },
+    ),
+    (
+        queries.school_incidents,
+        {"Round": "round", "Category": "category_label", "Incidents": "count"},
+    ),
+    (
+        triage.school_flags,
+        {
+            "Kind": "kind",
+            "Flag": "flag_label",
+            "Reason": "reason",
+            "Suggested action": "suggested_action",
+            "Priority": "priority",
+            "Round": "round",
+        },
+    ),
+)
 
 
 def load_school_report(db: object, urn: int, round: str | None = None) -> SchoolReport:
@@ -95,44 +143,14 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
             "setting_mean": "setting_score_pct",
         }
     )
-    policies = queries.school_policies(_cursor(db), urn).rename(
-        columns={
-            "Policy": "policy_label",
-            "Last reviewed": "last_reviewed",
-            "Days since review": "days_since_review",
-            "Round": "round",
-        }
-    )
-    training = queries.school_training(_cursor(db), urn).rename(
-        columns={
-            "Staff group": "staff_group_label",
-            "Headcount": "headcount",
-            "Trained": "trained",
-            "Coverage (%)": "coverage_pct",
-            "Valid": "is_valid",
-            "Round": "round",
-        }
-    )
-    incidents = queries.school_incidents(_cursor(db), urn).rename(
-        columns={
-            "Round": "round",
-            "Category": "category_label",
-            "Incidents": "count",
-        }
-    )
-    # concerns first, then themes, each in the seed's order
-    flags = triage.school_flags(_cursor(db), urn).rename(
-        columns={
-            "Kind": "kind",
-            "Flag": "flag_label",
-            "Reason": "reason",
-            "Suggested action": "suggested_action",
-            "Priority": "priority",
-            "Round": "round",
-        }
+    policies, training, incidents, flags = (
+        query(_cursor(db), urn).rename(columns=columns) for query, columns in _SECTIONS
     )
     history = queries.school_history(_cursor(db), urn)
     support = support_agreed(db, urn)
+    explanations = explain.grade_explanations(_cursor(db), urn, rnd)
+    lost = explain.statements_lost(_cursor(db), urn, rnd)
+    incidents_county = explain.incident_comparison(_cursor(db), urn, rnd) if rnd else pd.DataFrame()
     if rnd:
         # policies and flags describe the school now (latest return, current round)
         training = training[training["round"] == rnd].reset_index(drop=True)
@@ -155,6 +173,9 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         flags=flags,
         history=history,
         support=support,
+        explanations=explanations,
+        statements_lost=lost,
+        incidents_county=incidents_county,
     )
 
 
@@ -261,6 +282,13 @@ class _ReportPDF(FPDF):
         return s.encode("latin-1", "replace").decode("latin-1")
 
     def header(self) -> None:
+        # the protective marking at the top and foot of every page
+        self.set_y(7)
+        self.set_font(self.family, "B", 8)
+        self.set_text_color(150, 0, 0)
+        self.cell(0, 5, self.text_safe(MARKING), align="C")
+        self.set_text_color(0, 0, 0)
+        self.set_y(self.t_margin)
         if self.page_no() == 1:
             return
         self.set_font(self.family, "", 8)
@@ -272,7 +300,7 @@ class _ReportPDF(FPDF):
         self.set_y(-12)
         self.set_font(self.family, "", 8)
         self.set_text_color(90, 90, 90)
-        self.cell(0, 6, self.text_safe(f"Page {self.page_no()} of {{nb}}"), align="C")
+        self.cell(0, 6, self.text_safe(f"{MARKING} · Page {self.page_no()} of {{nb}}"), align="C")
         self.set_text_color(0, 0, 0)
 
     def h1(self, text: str) -> None:
@@ -293,6 +321,15 @@ class _ReportPDF(FPDF):
     def para(self, text: str, size: float = 9.5) -> None:
         self.set_font(self.family, "", size)
         self.multi_cell(0, size * 0.5, self.text_safe(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def bullets(self, items: Iterable[str], size: float = 9.5) -> None:
+        """One hanging-indented line per item."""
+        self.set_font(self.family, "", size)
+        for item in items:
+            self.cell(5, size * 0.5, self.text_safe("•"))
+            self.multi_cell(
+                0, size * 0.5, self.text_safe(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
 
     def table_rows(
         self,
@@ -423,6 +460,8 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         pdf.set_font(pdf.family, "", 9.5)
         pdf.cell(0, 5.2, pdf.text_safe(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
+    _board_summary(pdf, report)
+
     # grades
     pdf.h2("Grades against the county and the setting")
     setting = str(s.get("setting") or "setting")
@@ -466,6 +505,9 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
                 alt_text="Bar chart of this school's area scores beside the county "
                 "and setting averages",
             )
+
+    if s.get("has_return", True) and not report.explanations.empty:
+        _grade_explanations(pdf, report)
 
     # flags
     pdf.h2("Flags for support and suggested actions")
@@ -573,23 +615,7 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
             (80, 30, 40, 30),
         )
 
-    # incidents
-    pdf.h2("Online-safety incidents reported this year")
-    if report.incidents.empty:
-        pdf.para("No incident figures for this round.")
-    else:
-        total = int(pd.to_numeric(report.incidents["count"], errors="coerce").fillna(0).sum())
-        pdf.table_rows(
-            ["Category", "Number"],
-            [
-                *(
-                    [str(i["category_label"]), _fmt_int(i.get("count"))]
-                    for _, i in report.incidents.iterrows()
-                ),
-                ["Total", str(total)],
-            ],
-            (80, 30),
-        )
+    _incidents(pdf, report)
 
     # history
     pdf.h2("History across rounds")
@@ -639,6 +665,121 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         size=7.5,
     )
     return bytes(pdf.output())
+
+
+def board_actions(flags: pd.DataFrame) -> list[str]:
+    """What the governing board should do: each flag's suggested action once, concerns first,
+    a theme's marked as met by the county-wide offer."""
+    note = report_text("board_theme_note")
+    actions: list[str] = []
+    for _, f in flags.iterrows():
+        action = str(f.get("suggested_action") or "").strip()
+        if not action:
+            continue
+        line = f"{action} {note}" if f.get("kind") == "Theme" else action
+        if line not in actions:
+            actions.append(line)
+    return actions
+
+
+def _board_summary(pdf: _ReportPDF, report: SchoolReport) -> None:
+    """The report's opening: what the governing board should do, and whom to ask."""
+    pdf.h2("What the governing board should do")
+    actions = board_actions(report.flags)
+    if actions:
+        pdf.para(report_text("board_lead"))
+        pdf.bullets(actions)
+    else:
+        pdf.para(report_text("board_none"))
+    pdf.ln(1)
+    pdf.set_font(pdf.family, "B", 9.5)
+    pdf.cell(38, 5.2, pdf.text_safe("Council contact"))
+    pdf.set_font(pdf.family, "", 9.5)
+    pdf.multi_cell(
+        0,
+        5.2,
+        pdf.text_safe(report_text("council_contact")),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+
+
+def _grade_explanations(pdf: _ReportPDF, report: SchoolReport) -> None:
+    """Each area's score, the band it falls in, any cap that changed the grade, and the
+    statements that cost points: the rows the school profile shows."""
+    pdf.h2("How each grade was reached")
+    for _, e in report.explanations.iterrows():
+        pdf.set_font(pdf.family, "B", 9.5)
+        pdf.multi_cell(
+            0,
+            5,
+            pdf.text_safe(f"{e['area_label']}: {e['grade_label']}"),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        pdf.para(str(e["explanation"]), size=9)
+    lost = report.statements_lost
+    if lost.empty:
+        pdf.para("No statement cost the school points: every one was fully in place.", size=9)
+        return
+    pdf.ln(1)
+    pdf.para("Statements that cost points (answered Partly in place or Not in place):", size=9)
+    pdf.table_rows(
+        ["Area", "Answer", "Statement"],
+        (
+            [str(r["area_label"]), str(r["response_label"]), str(r["statement"])]
+            for _, r in lost.iterrows()
+        ),
+        (42, 28, 110),
+    )
+
+
+def _incidents(pdf: _ReportPDF, report: SchoolReport) -> None:
+    """The school's incidents by category beside the county's average per school."""
+    pdf.h2("Online-safety incidents reported this year")
+    if report.incidents.empty:
+        pdf.para("No incident figures for this round.")
+        return
+    county = report.incidents_county
+    if county.empty:
+        total = int(pd.to_numeric(report.incidents["count"], errors="coerce").fillna(0).sum())
+        pdf.table_rows(
+            ["Category", "Number"],
+            [
+                *(
+                    [str(i["category_label"]), _fmt_int(i.get("count"))]
+                    for _, i in report.incidents.iterrows()
+                ),
+                ["Total", str(total)],
+            ],
+            (80, 30),
+        )
+        return
+    school = pd.to_numeric(county["school_count"], errors="coerce").fillna(0)
+    n = int(county["schools"].iloc[0])
+    pdf.table_rows(
+        ["Category", "This school", "County average per school"],
+        [
+            *(
+                [str(c["category_label"]), str(int(x)), one_decimal(c["county_mean"])]
+                for (_, c), x in zip(county.iterrows(), school, strict=True)
+            ),
+            ["Total", str(int(school.sum())), one_decimal(county["county_mean"].sum())],
+        ],
+        (80, 30, 50),
+    )
+    pdf.set_font(pdf.family, "", 7.5)
+    pdf.multi_cell(
+        0,
+        4,
+        pdf.text_safe(
+            f"County average: incidents per school over the {n:,} schools whose return for "
+            f"{report.round} gave incident figures. More incidents can mean better "
+            "recording, not less safety."
+        ),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
 
 
 # ---------------------------------------------------------------- public API

@@ -11,6 +11,7 @@ from lakehouse import queries, seeds, triage
 from presentation import charts
 from ui import app, safe
 from ui import casework as case_ui
+from ui import grades as grades_ui
 from ui.projector import governor_report_button, sized
 
 TITLE = "School profile"
@@ -127,6 +128,7 @@ table = pd.DataFrame(
     }
 )
 st.dataframe(table, hide_index=True, width="stretch")
+grades_ui.grade_explanations_section(int(urn), school["current_round"])
 
 
 def _section(

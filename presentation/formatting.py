@@ -61,6 +61,14 @@ def percent_of(numerator: object, denominator: object, missing: str = MISSING) -
     return missing if v is None else f"{v}%"
 
 
+def one_decimal(value: object, missing: str = MISSING) -> str:
+    """A number to one decimal place, halves up like every percentage (``2.25`` -> ``2.3``)."""
+    if _missing(value):
+        return missing
+    d = Decimal(repr(float(value)))  # type: ignore[arg-type]
+    return f"{d.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
+
+
 def number(value: object, missing: str = MISSING) -> str:
     """A whole number as text with thousands separators (``1,234``)."""
     if _missing(value):

@@ -271,6 +271,7 @@ def frames() -> dict[str, pd.DataFrame]:
                             "category": cat,
                             "category_label": label,
                             "count": (i + j) % 4,
+                            "category_order": j + 1,
                         }
                     )
                 for ind, area in (
@@ -527,6 +528,8 @@ def frames() -> dict[str, pd.DataFrame]:
         "training_coverage": pd.DataFrame(training),
         "incident_counts": pd.DataFrame(incidents),
         "indicator_responses": pd.DataFrame(responses),
+        "grade_explanations": pd.DataFrame(_explanations(area_scores)),
+        "statements_lost": pd.DataFrame(STATEMENTS_LOST),
         "returns_status": pd.DataFrame(
             status_rows,
             columns=["urn", "round", "setting", "district", "status", "completed_on", "deadline"],
@@ -542,6 +545,72 @@ def frames() -> dict[str, pd.DataFrame]:
         "rounds": rounds,
         "build_info": build_info,
     }
+
+
+BANDS = {1: "85% or more", 2: "65% to under 85%", 3: "45% to under 65%", 4: "0% to under 45%"}
+CAP_LABELS = {"locked_down": "Locked-down filtering"}
+# Damson Primary's current return: the provision statement it answered Not in place
+STATEMENTS_LOST = [
+    {
+        "urn": 900004,
+        "round": CURRENT,
+        "return_id": f"{900004:06d}{CURRENT[:4]}abcdef"[:16],
+        "area": "provision",
+        "area_label": AREA_LABELS["provision"],
+        "area_order": 3,
+        "indicator_id": "PRO4",
+        "statement": "Statement PRO4",
+        "response": "not",
+        "response_label": "Not in place",
+        "response_order": 3,
+        "points": 0.0,
+        "weight": 1.0,
+        "points_lost": 2.0,
+    }
+]
+
+
+def _explanations(area_scores: list[dict]) -> list[dict]:
+    """gold.grade_explanations for the fixture's area scores, in the seeds' words."""
+    rows = []
+    for a in area_scores:
+        score = f"{int(a['score_pct'] + 0.5)}%"
+        band = GRADE_LABELS[a["grade_uncapped"]]
+        cap = CAP_LABELS.get(a["capped_by"] or "")
+        if cap:
+            sentence = (
+                f"{score} would be {band}; graded {a['grade_label']} because of {cap}: "
+                "provision is held at best at Good when filtering is Locked down."
+            )
+        else:
+            sentence = f"{score} is in the {band} band ({BANDS[a['grade_uncapped']]})."
+        lost = [
+            s
+            for s in STATEMENTS_LOST
+            if (s["urn"], s["round"], s["area"]) == (a["urn"], a["round"], a["area"])
+        ]
+        rows.append(
+            {
+                **{k: a[k] for k in ("urn", "round", "return_id", "is_current_round", "area")},
+                "area_label": AREA_LABELS[a["area"]],
+                "area_order": AREAS.index(a["area"]) + 1,
+                "score_pct": a["score_pct"],
+                "score_text": score,
+                "band_grade": a["grade_uncapped"],
+                "band_label": band,
+                "band_range": BANDS[a["grade_uncapped"]],
+                "grade": a["grade"],
+                "grade_label": a["grade_label"],
+                "capped_by": a["capped_by"],
+                "cap_label": cap,
+                "cap_meaning": None,
+                "cap_fact": None,
+                "statements_lost": len(lost),
+                "points_lost": sum(s["points_lost"] for s in lost),
+                "explanation": sentence,
+            }
+        )
+    return rows
 
 
 def _contact(i: int, name: str) -> dict[str, object]:
@@ -608,6 +677,12 @@ _CASTS = {
     "files": {"reason": "VARCHAR", "urn": "INTEGER", "round": "VARCHAR"},
     "messages": {"location": "VARCHAR", "urn": "INTEGER", "round": "VARCHAR"},
     "area_scores": {"capped_by": "VARCHAR"},
+    "grade_explanations": {
+        "capped_by": "VARCHAR",
+        "cap_label": "VARCHAR",
+        "cap_meaning": "VARCHAR",
+        "cap_fact": "VARCHAR",
+    },
     "policy_freshness": {"last_reviewed": "DATE", "days_since_review": "INTEGER"},
     "returns_status": {"completed_on": "DATE", "deadline": "DATE"},
 }

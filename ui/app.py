@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lakehouse import queries, seeds, triage
+from lakehouse import explain, queries, seeds, triage
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import QP_KEYS, Filters
 from presentation.exports import csv_bytes
@@ -196,14 +196,14 @@ def _cached(
 
 
 # the modules whose functions frame() may run: gold queries only, cursor first
-_QUERY_MODULES = {m.__name__: m for m in (queries, triage)}
+_QUERY_MODULES = {m.__name__: m for m in (queries, triage, explain)}
 
 
 def frame(fn: Callable[..., T], *args: Any) -> T:
     """Run a ``lakehouse.queries`` or ``lakehouse.triage`` function, cached per file version."""
     module = _QUERY_MODULES.get(getattr(fn, "__module__", ""))
     if module is None or getattr(module, fn.__name__, None) is not fn:
-        raise ValueError(f"{fn.__name__} is not a lakehouse.queries or lakehouse.triage function")
+        raise ValueError(f"{fn.__name__} is not a lakehouse.queries, triage or explain function")
     name = f"{module.__name__}.{fn.__name__}"
     db = get_db()
     if isinstance(db, Snapshot):
