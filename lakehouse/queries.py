@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lakehouse import seeds, spec
+from lakehouse import search, seeds, spec
 from lakehouse.filters import Filters
 
 Con = duckdb.DuckDBPyConnection
@@ -440,22 +440,9 @@ def flagged_schools(
 
 
 def find_schools(con: Con, text: str, limit: int = 50) -> pd.DataFrame:
-    """Schools whose name contains the text or whose URN is the text."""
-    text = (text or "").strip()
-    if not text:
-        return _df(
-            con,
-            "SELECT urn, name, setting, district FROM gold.school_overview ORDER BY name LIMIT ?",
-            [limit],
-        )
-    return _df(
-        con,
-        """
-        SELECT urn, name, setting, district FROM gold.school_overview
-        WHERE CAST(urn AS VARCHAR) = ? OR name ILIKE '%' || ? || '%'
-        ORDER BY CAST(urn AS VARCHAR) = ? DESC, name LIMIT ?""",
-        [text, text, text, limit],
-    )
+    """Schools a person's search finds, best first (:func:`lakehouse.search.matches`):
+    urn, name, setting, district, postcode, is_open, closed, label."""
+    return search.matches(search.search_index(con), text, limit)
 
 
 def school(con: Con, urn: int) -> dict[str, Any] | None:

@@ -8,8 +8,10 @@ import streamlit as st
 
 from lakehouse import casework, queries, seeds, triage
 from presentation import exports
+from presentation.capacity import capacity_sentence
 from ui import app, auth, safe
 from ui import casework as case_ui
+from ui import worklist as worklist_ui
 
 TITLE = "Schools flagged for support"
 ctx = app.page_context(TITLE)
@@ -28,27 +30,30 @@ st.caption(
     "The support worklist: by priority, then support score (the weights of the school's "
     "flags, highest first), then overall score (lowest first). "
     + " ".join(f"**{p['label']}**: {p['description']}." for p in priority_help)
-    + f" The team can take on **{capacity}** schools this round: those are marked "
-    "*Within capacity*."
+    + f" The team can take on **{capacity}** schools this round: the line in the table "
+    "marks where that capacity ends."
 )
 
 flag_labels = app.frame(queries.flag_choices)
 c1, c2, c3 = st.columns([1, 2, 1])
+# bound to the address bar, so a bookmark keeps them (?priority=high&reason=...)
 priorities = c1.pills(
     "Priority",
     list(seeds.order("priority")),
     selection_mode="multi",
     format_func=seeds.vocabulary("priority").get,
-    key="flagged_priority",
+    key="priority",
+    bind="query-params",
 )
 flags = c2.multiselect(
     "Reason",
     list(flag_labels),
     format_func=flag_labels.get,
-    key="flagged_reasons",
+    key="reason",
     placeholder="Any reason",
+    bind="query-params",
 )
-only_caseload = c3.toggle("Caseload only", key="flagged_caseload_only")
+only_caseload = c3.toggle("Caseload only", key="caseload_only", bind="query-params")
 
 rows = app.frame(triage.worklist, f, tuple(priorities or ()), tuple(flags or ()))
 rows = triage.with_casework(rows, case_ui.summary(), case_ui.caseload(round_of_flags))
@@ -64,6 +69,9 @@ for col, key in zip(metrics[1:4], seeds.order("priority"), strict=True):
         f"{seeds.vocabulary('priority')[key]} priority", f"{int(counts.get(key, 0)):,}", border=True
     )
 metrics[4].metric("In caseload", f"{int(rows['In caseload'].sum()):,}", border=True)
+# the whole county's split (the sidebar filters apply; the priority pills do not)
+within_sentence = capacity_sentence(app.frame(triage.worklist_summary, f))
+st.markdown(f"**{within_sentence}.**")
 
 COLUMNS = [
     "URN",
@@ -87,55 +95,29 @@ COLUMNS = [
 if rows.empty:
     st.success("No flagged school matches these filters.")
 else:
-    table = rows[[*COLUMNS, "Profile"]].reset_index(drop=True)
-    picked = st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        height=min(620, 38 + 35 * len(rows)),
-        key="worklist_table",
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            "URN": st.column_config.NumberColumn(format="%d", width="small"),
-            "Rank": st.column_config.NumberColumn(format="%d", width="small"),
-            "Concerns": st.column_config.TextColumn(width="large"),
-            "Themes": st.column_config.TextColumn(width="large"),
-            "Suggested actions": st.column_config.TextColumn(width="large"),
-            "Casework": st.column_config.TextColumn(width="medium"),
-            "Return date": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Profile": st.column_config.LinkColumn(
-                "Profile", display_text="Open profile", width="small"
-            ),
-        },
+    st.caption(
+        "**Profile** opens the school on that row. Tick a row to read its concerns, themes "
+        "and actions in full below the table."
     )
-    # a cell shows only what fits: the selected row's reasons in full, as plain text
-    chosen_rows = picked.selection.rows if picked is not None else []
-    if chosen_rows:
-        row = table.iloc[int(chosen_rows[0])]
-        st.text(f"{row['School']} (URN {int(row['URN'])})")  # school text: never Markdown
-        for column in ("Concerns", "Themes", "Suggested actions", "Casework"):
-            value = row[column]
-            if isinstance(value, str) and value:
-                st.text(f"{column}: {value}")
-    else:
-        st.caption("Select a row to read its concerns, themes and actions in full.")
+    within = rows[rows["Within capacity"]]
+    beyond = rows[~rows["Within capacity"]]
+    for part, key in ((within, "worklist_within"), (beyond, "worklist_beyond")):
+        if key == "worklist_beyond":
+            worklist_ui.cutoff_line(capacity, within_sentence)
+        if part.empty:
+            st.caption(
+                "No school in this list is "
+                + ("within" if key == "worklist_within" else "beyond")
+                + " this round's capacity."
+            )
+            continue
+        # the line between the two tables says what the greyed tick used to
+        shown_columns = [c for c in COLUMNS if c != "Within capacity"]
+        row = worklist_ui.table(part, shown_columns, key, height=min(460, 38 + 35 * len(part)))
+        if row is not None:
+            worklist_ui.detail(row, app.frame(triage.school_flags, int(row["URN"])))
 
-    # the same link as the table's Profile column, for keyboards and screen readers
     names = dict(zip(rows["URN"], rows["School"], strict=True))
-    p1, p2 = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = p1.selectbox(
-        "Open a school's profile",
-        list(names),
-        format_func=lambda u: f"{names[u]} — URN {u}",
-        key="flagged_open",
-    )
-    p2.page_link(
-        "pages/school_profile.py",
-        label="Open profile",
-        icon=":material/school:",
-        query_params={"urn": str(chosen)},
-    )
 
     filter_notes = {
         "Filter: Priority": ", ".join(seeds.vocabulary("priority")[p] for p in priorities or ())

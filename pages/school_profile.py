@@ -9,23 +9,33 @@ import streamlit as st
 
 from lakehouse import queries, seeds, triage
 from presentation import charts
+from presentation.formatting import council_date, number
 from ui import app, safe
 from ui import casework as case_ui
 from ui import grades as grades_ui
+from ui import worklist as worklist_ui
 from ui.projector import governor_report_button, sized
 
 TITLE = "School profile"
 ctx = app.page_context(TITLE)
 st.title(TITLE)
 
-wanted = st.query_params.get("urn")
+# the school this session last opened: kept across pages, so coming back shows it again
+remembered = st.session_state.get("_profile_url_urn")
+wanted = st.query_params.get("urn") or remembered
 # a link to one school (shared, or a worklist row): honoured whenever the URL names a school
 # other than the one this page last put there, even in a session that has chosen before
-if wanted and wanted.isdigit() and st.session_state.get("_profile_url_urn") != wanted:
+if (
+    wanted
+    and wanted.isdigit()
+    and (remembered != wanted or "profile_search" not in st.session_state)
+):
     st.session_state["profile_search"] = wanted
     st.session_state.pop("profile_urn", None)
 search = st.text_input(
-    "Find a school by name or URN", key="profile_search", placeholder="e.g. Oak Primary or 118234"
+    "Find a school by name, postcode or URN",
+    key="profile_search",
+    placeholder="e.g. st marys, TN3 8FQ or 118234",
 )
 matches = app.frame(queries.find_schools, search)
 if matches.empty:
@@ -33,12 +43,7 @@ if matches.empty:
     st.text(search)
     st.stop()
 options = list(matches["urn"])
-labels = {
-    u: f"{n} — URN {u} ({s}, {d})"
-    for u, n, s, d in zip(
-        matches["urn"], matches["name"], matches["setting"], matches["district"], strict=True
-    )
-}
+labels = dict(zip(matches["urn"], matches["label"], strict=True))
 if wanted and wanted.isdigit() and int(wanted) in options and "profile_urn" not in st.session_state:
     st.session_state["profile_urn"] = int(wanted)
 urn = st.selectbox("School", options, format_func=labels.get, key="profile_urn")
@@ -53,9 +58,21 @@ if school is None:
 # register text: shown literally, never as Markdown (a name can be a crafted link)
 safe.heading(school["name"])
 safe.caption(
-    f"URN {school['urn']} · {school['setting']} · {school['district']} · "
-    f"{school.get('postcode') or 'no postcode'} · {school.get('pupils') or '–'} pupils"
+    " · ".join(
+        [
+            f"URN {school['urn']}",
+            school.get("setting") or "setting not known",
+            school.get("district") or "district not known",
+            school.get("postcode") or "no postcode",
+            f"{number(school.get('pupils'))} pupils",
+        ]
+    )
 )
+if not school.get("is_open", True):
+    st.warning(
+        f"Closed: the register says {safe.md(school.get('status') or 'closed')}.",
+        icon=":material/block:",
+    )
 # the one-page report for the school's governors, beside the header it summarises
 governor_report_button(int(urn), school["current_round"], name=str(school["name"]))
 
@@ -90,16 +107,9 @@ st.subheader("Flags and suggested actions")
 if flags.empty:
     st.success("No flags for support in the current round.")
 else:
-    # concerns (support aimed at the school) before themes (met by the county-wide offer)
-    st.dataframe(
-        flags,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Reason": st.column_config.TextColumn(width="large"),
-            "Suggested action": st.column_config.TextColumn(width="large"),
-        },
-    )
+    # concerns (support aimed at the school) before themes (met by the county-wide offer),
+    # each in full and wrapped: a table cell would cut the reason and the action off
+    worklist_ui.flag_list(flags)
 
 if incomplete:
     st.warning(
@@ -151,13 +161,18 @@ with left:
         "No policy records: the school has no return loaded.",
     )
     if policies is not None:
-        st.dataframe(
-            policies.assign(Freshness=policies["status"].map(seeds.vocabulary("freshness"))).drop(
-                columns=["status"]
+        # a static table: every column in full at any width (Freshness was cut off)
+        st.table(
+            pd.DataFrame(
+                {
+                    "Policy": policies["Policy"].map(safe.md),
+                    "Last reviewed": [council_date(d) for d in policies["Last reviewed"]],
+                    "Days since review": [number(d) for d in policies["Days since review"]],
+                    "Freshness": policies["status"].map(seeds.vocabulary("freshness")),
+                    "Round": policies["Round"],
+                }
             ),
             hide_index=True,
-            width="stretch",
-            column_config={"Last reviewed": st.column_config.DateColumn(format="D MMM YYYY")},
         )
 with right:
     training = _section(

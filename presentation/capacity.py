@@ -65,8 +65,8 @@ def capacity_split(summary: pd.DataFrame) -> CapacitySplit:
 def capacity_sentence(summary: pd.DataFrame, count: Callable[[int], str] = _plain) -> str:
     """ "30 of 55 high-priority schools within capacity; 25 beyond it" (no full stop).
 
-    When the capacity reaches past the first priority: "All 20 high-priority and 10 of 114
-    medium-priority schools within capacity; 104 medium-priority beyond it". ``count``
+    When the capacity reaches past the first priority: "All 20 high-priority schools within
+    capacity, and 10 of 114 medium-priority; 104 medium-priority beyond it". ``count``
     writes each number (a public pack suppresses small ones through it).
     """
     split = capacity_split(summary)
@@ -82,7 +82,7 @@ def capacity_sentence(summary: pd.DataFrame, count: Callable[[int], str] = _plai
     if split.whole:
         firsts = " and ".join(f"{count(n)} {label.lower()}-priority" for label, n in split.whole)
         return (
-            f"All {firsts} and {part} schools within capacity; "
+            f"All {firsts} schools within capacity, and {part}; "
             f"{count(split.cut_beyond)} {cut} beyond it"
         )
     return f"{part} schools within capacity; {count(split.cut_beyond)} beyond it"

@@ -28,8 +28,16 @@ def test_the_sentence_says_how_many_high_priority_schools_fall_within_and_beyond
 def test_capacity_reaching_past_the_high_priority_schools_says_where_it_stops():
     s = summary(("High", 20, 20), ("Medium", 114, 10), ("Low", 337, 0))
     assert capacity_sentence(s) == (
-        "All 20 high-priority and 10 of 114 medium-priority schools within capacity; "
+        "All 20 high-priority schools within capacity, and 10 of 114 medium-priority; "
         "104 medium-priority beyond it"
+    )
+
+
+def test_two_priorities_wholly_within_capacity_are_both_named():
+    s = summary(("High", 6, 6), ("Medium", 12, 12), ("Low", 27, 12))
+    assert capacity_sentence(s) == (
+        "All 6 high-priority and 12 medium-priority schools within capacity, and 12 of 27 "
+        "low-priority; 15 low-priority beyond it"
     )
 
 

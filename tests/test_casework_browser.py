@@ -9,7 +9,6 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import openpyxl
@@ -80,26 +79,6 @@ def worklist_top(db: Path, n: int = 2) -> list[tuple[int, str]]:
     finally:
         con.close()
     return [(int(u), str(name)) for u, name in rows]
-
-
-def test_a_worklist_row_opens_the_right_schools_profile(
-    server: str, county: Path, page: Page
-) -> None:
-    (_, first), (urn, name) = worklist_top(county)
-    page.goto(f"{server}/flagged_schools")
-    wait_ready(page)
-    assert shows_in_a_table(page, first)
-    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Open a school's profile")
-    picker.click()
-    page.get_by_role("option", name=f"{name} — URN {urn}").click()
-    wait_ready(page)
-    page.get_by_role("link", name="Open profile").click()
-    wait_ready(page)
-    page.get_by_role("heading", name=name).first.wait_for()
-    assert urlparse(page.url).path.endswith("school_profile")
-    assert parse_qs(urlparse(page.url).query)["urn"] == [str(urn)]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "worklist_to_profile.png"))
 
 
 def test_the_worklist_links_each_row_to_the_profile_by_urn(server: str, county: Path, page: Page):

@@ -165,7 +165,7 @@ def test_the_map_colour_measure_changes_the_map(gold_db: Path, monkeypatch) -> N
 def test_the_flagged_list_follows_the_priority_filter(gold_db: Path, monkeypatch) -> None:
     at = _open(gold_db, "pages/flagged_schools.py", monkeypatch=monkeypatch)
     everyone = len(_table_with(at, "Concerns"))
-    at.pills(key="flagged_priority").set_value(["high"]).run()
+    at.pills(key="priority").set_value(["high"]).run()
     high = _table_with(at, "Concerns")
     assert 0 < len(high) < everyone
     assert set(high["Priority"]) == {"High"}

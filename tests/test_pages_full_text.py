@@ -25,8 +25,8 @@ def test_the_worklist_gives_its_reasons_and_actions_the_widest_columns(
     at = _open(gold_db, "pages/flagged_schools.py", monkeypatch=monkeypatch)
     assert not at.exception
     for column in ("Concerns", "Themes", "Suggested actions"):
-        assert _column_widths(at, column) == ["large"], column
-    assert any("Select a row to read" in c.value for c in at.caption)
+        assert set(_column_widths(at, column)) == {"large"}, column
+    assert any("Tick a row to read" in c.value for c in at.caption)
 
 
 def test_the_returns_page_gives_rejection_reasons_and_messages_wide_columns(
@@ -46,10 +46,24 @@ def test_the_chase_list_gives_its_contact_columns_room(gold_db: Path, monkeypatc
     assert any("contact details in full" in c.value for c in at.caption)
 
 
-def test_the_school_profile_gives_flag_reasons_and_actions_the_widest_columns(
+def test_the_school_profile_shows_each_flag_reason_and_action_in_full_as_text(
     gold_db: Path, monkeypatch
 ) -> None:
+    from lakehouse import triage
+    from lakehouse.db import ReadOnlyDatabase
+
+    db = ReadOnlyDatabase(gold_db)
+    try:
+        flags = triage.school_flags(db.cursor(), 900004)
+    finally:
+        db.close()
+    assert not flags.empty
     at = _open(gold_db, "pages/school_profile.py", {"urn": "900004"}, monkeypatch=monkeypatch)
     assert not at.exception
-    assert _column_widths(at, "Reason") == ["large"]
-    assert _column_widths(at, "Suggested action") == ["large"]
+    texts = [t.value for t in at.text]
+    for _, f in flags.iterrows():
+        assert f"Reason: {f['Reason']}" in texts
+        assert f"Suggested action: {f['Suggested action']}" in texts
+    # no flag table to cut them off, and the policy table is a static one, every column whole
+    assert _column_widths(at, "Reason") == []
+    assert any("Freshness" in tbl.value.columns for tbl in at.table)

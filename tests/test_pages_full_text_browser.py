@@ -29,7 +29,9 @@ def _first_worklist_row(gold_db: Path) -> dict:
 
     db = ReadOnlyDatabase(gold_db)
     try:
-        return triage.worklist(db.cursor(), Filters()).iloc[0].to_dict()
+        first = triage.worklist(db.cursor(), Filters()).iloc[0].to_dict()
+        first["flags"] = triage.school_flags(db.cursor(), int(first["URN"])).to_dict("records")
+        return first
     finally:
         db.close()
 
@@ -51,6 +53,7 @@ def test_selecting_a_worklist_row_shows_its_whole_reason_text(
     texts = "\n".join(page.locator('[data-testid="stText"]').all_inner_texts())
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "worklist_selected_row.png"), full_page=True)
-    assert f"Concerns: {first['Concerns']}" in texts, texts
-    assert f"Suggested actions: {first['Suggested actions']}" in texts
-    assert str(first["School"]) in texts
+    for flag in first["flags"]:
+        assert f"Reason: {flag['Reason']}" in texts, texts
+        assert f"Suggested action: {flag['Suggested action']}" in texts
+    assert page.locator(".st-key-worklist_detail").filter(has_text=str(first["School"])).count()

@@ -1,0 +1,182 @@
+"""The worklist in Debian's chromium: one click from a row to that school's profile, the
+reasons and actions in full on both pages, the capacity line, and choices kept in the URL."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import wait_ready as _wait_ready
+
+pytestmark = pytest.mark.browser
+
+SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+WIDE = {"width": 1400, "height": 900}
+SMALL = {"width": 1024, "height": 768}
+HEADER, ROW = 35, 35  # the grid's header and row heights (px)
+TICK_X, OPEN_X = 18, 34 + 37  # the tick box column, then the middle of the Profile column
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_present() -> None:
+    require_chromium()
+
+
+@pytest.fixture(scope="module")
+def county(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("worklist_county") / "esafety.duckdb"
+    shutil.copy(sample_db, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(county: Path) -> Iterator[str]:
+    with streamlit_server(county) as url:
+        yield url
+
+
+def wait_ready(page: Page) -> None:
+    _wait_ready(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def worklist(db: Path) -> list[dict]:
+    """The worklist rows, in order, each with its flags (what the pages should show)."""
+    from lakehouse import triage
+    from lakehouse.db import ReadOnlyDatabase
+    from lakehouse.filters import Filters
+
+    reader = ReadOnlyDatabase(db)
+    try:
+        rows = triage.worklist(reader.cursor(), Filters()).to_dict("records")
+        for r in rows:
+            r["flags"] = triage.school_flags(reader.cursor(), int(r["URN"])).to_dict("records")
+        return rows
+    finally:
+        reader.close()
+
+
+def click_row(page: Page, row: int, x: int) -> None:
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + x, box["y"] + HEADER + ROW * row + ROW // 2)
+
+
+def texts(page: Page) -> str:
+    return "\n".join(page.locator('[data-testid="stText"]').all_inner_texts())
+
+
+def test_one_click_on_a_row_other_than_the_first_opens_that_schools_profile(
+    server: str, county: Path, page: Page
+) -> None:
+    rows = worklist(county)
+    third = rows[2]
+    page.set_viewport_size(WIDE)
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    click_row(page, 2, OPEN_X)  # the third row's Profile button: one click
+    wait_ready(page)
+    assert urlparse(page.url).path.endswith("school_profile")
+    assert parse_qs(urlparse(page.url).query)["urn"] == [str(third["URN"])]
+    heading = page.locator("h2").filter(has_text=str(third["School"])).first
+    heading.wait_for()
+    assert heading.inner_text().strip() == third["School"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "worklist_row_to_profile.png"))
+
+
+@pytest.mark.parametrize("viewport", [WIDE, SMALL], ids=["1400x900", "1024x768"])
+def test_the_full_concerns_of_a_flagged_school_read_on_the_worklist_and_its_profile(
+    server: str, county: Path, page: Page, viewport: dict
+) -> None:
+    rows = worklist(county)
+    # the second row, and one with at least one concern (the text most often cut off)
+    pick = next(i for i, r in enumerate(rows) if i > 0 and r["Concerns"])
+    school = rows[pick]
+    page.set_viewport_size(viewport)
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    click_row(page, pick, TICK_X)
+    wait_ready(page)
+    page.locator(".st-key-worklist_detail").wait_for()
+    shown = texts(page)
+    size = f"{viewport['width']}x{viewport['height']}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".st-key-worklist_detail").screenshot(
+        path=str(SHOTS / f"worklist_detail_{size}.png")
+    )
+    for f in school["flags"]:
+        assert f"Reason: {f['Reason']}" in shown, f["Reason"]
+        assert f"Suggested action: {f['Suggested action']}" in shown
+    # each line is whole on screen: wrapped inside the panel, never wider than it
+    panel = page.locator(".st-key-worklist_detail").bounding_box()
+    for line in page.locator('.st-key-worklist_detail [data-testid="stText"]').all():
+        box = line.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= panel["x"] + panel["width"] + 1
+        assert line.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+
+    # the panel's link opens the same school; its profile has every reason in full too
+    page.get_by_role("link", name=f"Open profile: {school['School']}").click()
+    wait_ready(page)
+    page.locator("h2").filter(has_text=str(school["School"])).first.wait_for()
+    shown = texts(page)
+    for f in school["flags"]:
+        assert f"Reason: {f['Reason']}" in shown
+        assert f"Suggested action: {f['Suggested action']}" in shown
+    page.screenshot(path=str(SHOTS / f"profile_flags_{size}.png"), full_page=True)
+    # the policy table's Freshness column is whole: a static table, wrapped
+    freshness = page.locator('[data-testid="stTable"] th').filter(has_text="Freshness")
+    assert freshness.count() == 1 and freshness.first.is_visible()
+
+
+def test_the_capacity_cut_off_is_a_line_with_the_sentence(
+    server: str, county: Path, page: Page
+) -> None:
+    from presentation.capacity import capacity_sentence
+
+    rows = worklist(county)
+    page.set_viewport_size(WIDE)
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    line = page.get_by_role("separator", name="Capacity cut-off")
+    line.wait_for()
+    import pandas as pd
+
+    summary = (
+        pd.DataFrame(rows)
+        .groupby("priority_code", sort=False)
+        .agg(schools=("URN", "size"), within_capacity=("Within capacity", "sum"))
+    )
+    order = ["high", "medium", "low"]
+    summary = summary.reindex(order, fill_value=0).reset_index(names="priority")
+    summary["label"] = summary["priority"].str.capitalize()
+    assert capacity_sentence(summary) in line.inner_text()
+    assert page.get_by_text(capacity_sentence(summary) + ".").first.is_visible()
+
+
+def test_the_priority_buttons_stay_in_the_address_and_a_bookmark_keeps_them(
+    server: str, page: Page
+) -> None:
+    page.set_viewport_size(WIDE)
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    page.get_by_role("button", name="High", exact=True).click()
+    wait_ready(page)
+    assert parse_qs(urlparse(page.url).query).get("priority") == ["High"]
+    bookmark = page.url
+    page.goto(bookmark)
+    wait_ready(page)
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Schools shown").first
+    high = page.locator('[data-testid="stMetric"]').filter(has_text="High priority").first
+    assert (
+        metric.locator('[data-testid="stMetricValue"]').inner_text()
+        == high.locator('[data-testid="stMetricValue"]').inner_text()
+    )
