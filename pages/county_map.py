@@ -1,24 +1,30 @@
-"""County map: a point per school, districts shaded; choosing a district filters the app."""
+"""County map: districts shaded and named, a point per school, the districts ranked beside it;
+choosing a district filters the app."""
 
 from __future__ import annotations
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from lakehouse import queries
 from presentation import charts
-from ui import app
-from ui.projector import sized
+from ui import app, url_state
+from ui.projector import enlarge_text, presentation_enabled
 
 TITLE = "County map"
 ctx = app.page_context(TITLE)
 f = ctx.filters
 app.page_header(TITLE, ctx)
+presenting = presentation_enabled()
 
 districts = app.frame(queries.district_summary, f)
 points = app.frame(queries.school_points, f)
 names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
+point_options = queries.point_measures()
+district_options = queries.district_measures()
+VIEWS = {"schools": "Districts and schools", "districts": "Districts only"}
 
 
 def _choose_district() -> None:
@@ -30,14 +36,13 @@ def _on_map_select() -> None:
     state = st.session_state.get("county_map_chart")
     chosen = []
     for point in (state or {}).get("selection", {}).get("points", []):
-        code = point.get("location")
-        if code in names:
-            chosen.append(names[code])
-            continue
-        # a click on a school picks its district: where dots cover a district, it stays
-        # selectable (customdata is name, URN, setting, district)
         data = point.get("customdata") or []
-        # the figure carries names escaped for plotly (presentation.charts.plain)
+        # a district's name sits on a marker carrying its code
+        if len(data) == 1 and data[0] in names:
+            chosen.append(names[data[0]])
+            continue
+        # a click on a school picks its district (customdata is name, URN, setting,
+        # district; the figure carries names escaped for plotly, presentation.charts.plain)
         district = html.unescape(str(data[3])) if len(data) >= 4 else None
         if district in names.values():
             chosen.append(district)
@@ -45,63 +50,116 @@ def _on_map_select() -> None:
         app.set_districts(sorted(set(chosen)))
 
 
-c1, c2, c3 = st.columns([2, 2, 2])
-point_measure = c1.selectbox(
-    "Colour schools by",
-    list(queries.point_measures()),
-    format_func=queries.point_measures().get,
-    key="map_point_measure",
+# map options start from the address bar and are written back, so a bookmark keeps them
+url_state.start_from_url("map_point_measure", "colour", list(point_options), "grade_overall")
+url_state.start_from_url(
+    "map_district_measure", "shade", list(district_options), next(iter(district_options))
 )
-district_measure = c2.selectbox(
-    "Shade districts by",
-    list(queries.district_measures()),
-    format_func=queries.district_measures().get,
-    key="map_district_measure",
-)
-current = f.districts[0] if len(f.districts) == 1 else ""
-if st.session_state.get("map_district") != current:
-    st.session_state["map_district"] = current
-c3.selectbox(
-    "Focus on a district",
-    ["", *sorted(names.values())],
-    key="map_district",
-    format_func=lambda d: d or "All districts",
-    on_change=_choose_district,
-    help="Sets the district filter for every page. You can also click a district.",
-)
+url_state.start_from_url("map_view", "view", list(VIEWS), "schools")
 
-if districts.empty and points.empty:
-    st.info(
-        "No district boundaries or located schools are loaded yet. Load boundaries with "
-        "`python -m ingest boundaries FILE.geojson`."
-    )
+# presenting, the map comes first and its options fold away beneath it
+if presenting:
+    map_area = st.container()
+    options_area = st.expander("Map options")
 else:
-    fig = sized(
-        charts.county_map(
-            districts,
-            points,
-            point_measure,
-            district_measure,
-            district_measure_label=queries.district_measures()[district_measure],
-            point_measure_label=queries.point_measures()[point_measure],
-            selected_codes=[c for c, n in names.items() if n in f.districts],
+    options_area = st.container()
+    map_area = st.container()
+
+with options_area:
+    c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
+    point_measure = c1.selectbox(
+        "Colour schools by",
+        list(point_options),
+        format_func=point_options.get,
+        key="map_point_measure",
+    )
+    district_measure = c2.selectbox(
+        "Shade districts by",
+        list(district_options),
+        format_func=district_options.get,
+        key="map_district_measure",
+    )
+    view = c3.radio("Show", list(VIEWS), format_func=VIEWS.get, key="map_view", horizontal=False)
+    current = f.districts[0] if len(f.districts) == 1 else ""
+    if st.session_state.get("map_district") != current:
+        st.session_state["map_district"] = current
+    c4.selectbox(
+        "Focus on a district",
+        ["", *sorted(names.values())],
+        key="map_district",
+        format_func=lambda d: d or "All districts",
+        on_change=_choose_district,
+        help="Sets the district filter for every page. You can also click a district's name.",
+    )
+url_state.keep_in_url("colour", point_measure, "grade_overall")
+url_state.keep_in_url("shade", district_measure, next(iter(district_options)))
+url_state.keep_in_url("view", view, "schools")
+
+measure_label = district_options[district_measure]
+with map_area:
+    if districts.empty and points.empty:
+        st.info(
+            "No district boundaries or located schools are loaded yet. Load boundaries with "
+            "`python -m ingest boundaries FILE.geojson`."
         )
-    )
-    st.plotly_chart(
-        fig,
-        key="county_map_chart",
-        on_select=_on_map_select,
-        selection_mode="points",
-        # the wheel scrolls the page, never the map (a trap when presenting): zoom by buttons
-        config={
-            "scrollZoom": False,
-            "displayModeBar": True,
-            "modeBarButtonsToAdd": ["zoomInMap", "zoomOutMap", "resetViewMap"],
-        },
-    )
-    st.caption(f"{len(points):,} schools mapped. Click a district to filter every page to it.")
+    else:
+        left, right = st.columns([3, 2])
+        with left:
+            fig = charts.county_map(
+                districts,
+                points,
+                point_measure,
+                district_measure,
+                district_measure_label=measure_label,
+                point_measure_label=point_options[point_measure],
+                selected_codes=[c for c, n in names.items() if n in f.districts],
+                height=560 if presenting else 620,
+                show_points=view == "schools",
+            )
+            if presenting:
+                enlarge_text(fig)
+            st.plotly_chart(
+                fig,
+                key="county_map_chart",
+                on_select=_on_map_select,
+                selection_mode="points",
+                width="stretch",
+                # the wheel scrolls the page, never the map (a trap when presenting)
+                config={"scrollZoom": False, "displayModeBar": True},
+            )
+            shown_points = f"{len(points):,} schools mapped. " if view == "schools" else ""
+            st.caption(shown_points + "Click a district's name to filter every page to it.")
+        with right:
+            st.subheader("Districts ranked")
+            values = pd.to_numeric(districts[district_measure], errors="coerce")
+            ranked = (
+                pd.DataFrame(
+                    {
+                        "District": districts["district_name"],
+                        measure_label: values.round(1),
+                        "Schools": districts["schools"],
+                    }
+                )
+                .sort_values(measure_label, ascending=False, na_position="last", kind="stable")
+                .reset_index(drop=True)
+            )
+            ranked.insert(0, "Rank", range(1, len(ranked) + 1))
+            st.caption(f"Highest {measure_label.lower()} first.")
+            st.dataframe(
+                ranked,
+                hide_index=True,
+                width="stretch",
+                # every district in view, no inner scroll: 35 px a row and the header
+                height=35 * (len(ranked) + 1) + 3,
+                column_config={
+                    "Rank": st.column_config.NumberColumn(width="small"),
+                    measure_label: st.column_config.NumberColumn(format="%.0f", width="small"),
+                    "Schools": st.column_config.NumberColumn(width="small"),
+                },
+            )
+
 missing = app.frame(queries.unmapped_schools, f)
-if missing:
+if missing and view == "schools":
     st.caption(
         f"{missing:,} {'school' if missing == 1 else 'schools'} in these filters "
         f"{'has' if missing == 1 else 'have'} no location in the register and "
@@ -112,21 +170,27 @@ left, right = st.columns(2)
 with left:
     st.subheader("Districts")
     table = districts.drop(columns=["geometry", "district_code"]).rename(
-        columns={"district_name": "District", **queries.district_measures()}
+        columns={"district_name": "District", **district_options}
     )
     st.dataframe(table.round(1), hide_index=True, width="stretch")
-with right:
-    st.subheader("Schools on the map")
-    labels, _ = charts.point_categories(point_measure)
-    shown = points[["urn", "name", "setting", "district"]].copy()
-    shown[queries.point_measures()[point_measure]] = [
-        labels.get(charts.category_key(v), str(v)) for v in points[point_measure]
-    ]
-    st.dataframe(
-        shown.rename(
-            columns={"urn": "URN", "name": "School", "setting": "Setting", "district": "District"}
-        ),
-        hide_index=True,
-        width="stretch",
-        height=360,
-    )
+if view == "schools":
+    with right:
+        st.subheader("Schools on the map")
+        labels, _ = charts.point_categories(point_measure)
+        shown = points[["urn", "name", "setting", "district"]].copy()
+        shown[point_options[point_measure]] = [
+            labels.get(charts.category_key(v), str(v)) for v in points[point_measure]
+        ]
+        st.dataframe(
+            shown.rename(
+                columns={
+                    "urn": "URN",
+                    "name": "School",
+                    "setting": "Setting",
+                    "district": "District",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=360,
+        )

@@ -423,40 +423,145 @@ def category_key(value: Any) -> Any:
     return value
 
 
-def _coords(geometry: Any) -> Iterable[tuple[float, float]]:
-    if isinstance(geometry, (list, tuple)):
-        if len(geometry) >= 2 and all(isinstance(v, (int, float)) for v in geometry[:2]):
-            yield float(geometry[0]), float(geometry[1])
-        else:
-            for part in geometry:
-                yield from _coords(part)
+# Above this many schools the points are drawn with WebGL: SVG slows past a few thousand.
+WEBGL_POINTS_ABOVE = 3000
 
 
-# The narrowest map the pages draw: the main column beside the sidebar on a 900 px
-# screen. The county is fitted to this, so it is whole at every wider width too
-# (MapLibre cannot fit bounds to the container itself from a figure).
-MAP_FIT_WIDTH_PX = 460
+def _plane_scale(districts: pd.DataFrame) -> float:
+    """cos(mean latitude): x = lon * k and y = lat drawn on one scale look right for a county."""
+    lats = [
+        y
+        for g in districts["geometry"]
+        for ring in _rings(json.loads(g) if isinstance(g, str) else g)
+        for _, y in ring
+    ]
+    return math.cos(math.radians(sum(lats) / len(lats))) if lats else 1.0
 
 
-def _view(
-    lons: Sequence[float],
-    lats: Sequence[float],
-    width: float = MAP_FIT_WIDTH_PX,
-    height: float = 500,
-) -> tuple[dict[str, float], float]:
-    """Centre and zoom that fit the given points in a ``width`` × ``height`` px map.
+def _district_layer(
+    fig: go.Figure,
+    districts: pd.DataFrame,
+    values: pd.Series,
+    lo: float,
+    hi: float,
+    k: float,
+    label_extra: Sequence[str],
+    selected_codes: Sequence[str] = (),
+    hover: Sequence[str] | None = None,
+) -> list[tuple[float, float]]:
+    """Each district as filled outlines on plain axes, named by an annotation (SVG text).
 
-    MapLibre's world is 512 px wide at zoom 0.
+    No map library and no tiles, so it draws offline in the browser and in kaleido
+    alike, and it can carry text (MapLibre cannot draw text without glyph tiles).
+    Returns each district's label point (the centroid of its largest ring).
     """
-    if not lons:
-        return {"lon": -1.5, "lat": 52.5}, 5.0
-    lo0, lo1, la0, la1 = min(lons), max(lons), min(lats), max(lats)
-    lon_span = max(lo1 - lo0, 0.01) * 1.15
-    lat_span = max(la1 - la0, 0.01) * 1.15 / max(math.cos(math.radians((la0 + la1) / 2)), 0.2)
-    zoom = min(
-        math.log2(width * 360 / (512 * lon_span)), math.log2(height * 360 / (512 * lat_span))
+    points: list[tuple[float, float]] = []
+    for i, ((_, d), v, extra) in enumerate(
+        zip(districts.iterrows(), values, label_extra, strict=False)
+    ):
+        shape = json.loads(d["geometry"]) if isinstance(d["geometry"], str) else d["geometry"]
+        colour = (
+            palette.LIGHT_GREY
+            if pd.isna(v)
+            else _sample_scale(MAP_SCALE, (float(v) - lo) / (hi - lo) if hi > lo else 0.5)
+        )
+        chosen = str(d.get("district_code", "")) in selected_codes
+        best: tuple[float, float, float] | None = None  # area, x, y of the largest ring
+        for ring in _rings(shape):
+            xs = [x * k for x, _ in ring]
+            ys = [y for _, y in ring]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=colour,
+                    line={"color": "#000000" if chosen else "#333333", "width": 3 if chosen else 1},
+                    hoveron="fills" if hover is not None else None,
+                    text=hover[i] if hover is not None else None,
+                    hoverinfo="text" if hover is not None else "skip",
+                    showlegend=False,
+                )
+            )
+            if best is None or _ring_area(xs, ys) > best[0]:
+                best = (_ring_area(xs, ys), *_centroid(xs, ys))
+        x, y = (best[1], best[2]) if best is not None else (float("nan"), float("nan"))
+        points.append((x, y))
+        if best is not None:
+            name = str(d["district_name"])
+            # black on a pale box: readable on any shade and where a name runs past its
+            # district onto the white page
+            fig.add_annotation(
+                x=x,
+                y=y,
+                text=two_lines(name) + (f"<br>{plain(extra)}" if extra else ""),
+                showarrow=False,
+                font={"size": FONT["size"], "color": "#000000"},
+                bgcolor="rgba(255,255,255,0.75)",
+                borderpad=1,
+            )
+    return points
+
+
+def _colour_bar(
+    fig: go.Figure, lo: float, hi: float, title: str, suffix: str = "", above: bool = False
+) -> None:
+    """An invisible point that carries the district colour bar, under (or above) the map."""
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={
+                "colorscale": MAP_SCALE,
+                "cmin": lo,
+                "cmax": hi,
+                "color": [lo],
+                "showscale": True,
+                # across the map's foot or head, so the county has the full width
+                "colorbar": {
+                    "title": {"text": plain(title), "side": "top"},
+                    "ticksuffix": suffix,
+                    "orientation": "h",
+                    "len": 0.6 if above else 0.7,
+                    "thickness": 14,
+                    "x": 0 if above else 0.5,
+                    "xanchor": "left" if above else "center",
+                    "y": 1.0 if above else -0.02,
+                    "yanchor": "bottom" if above else "top",
+                },
+            },
+            hoverinfo="skip",
+            showlegend=False,
+        )
     )
-    return {"lon": (lo0 + lo1) / 2, "lat": (la0 + la1) / 2}, max(1.0, min(zoom, 14.0))
+
+
+def _fit_county(fig: go.Figure, names_tall: float = 14, pad: float = 0.12) -> None:
+    """Axes fitted to the county with room for names at the coast, one scale for x and y."""
+    xs_all = [x for t in fig.data if t.x is not None for x in t.x if x is not None]
+    ys_all = [y for t in fig.data if t.y is not None for y in t.y if y is not None]
+    if xs_all and ys_all:
+        px_, py_ = pad * (max(xs_all) - min(xs_all)), 0.08 * (max(ys_all) - min(ys_all))
+        fig.update_xaxes(range=[min(xs_all) - px_, max(xs_all) + px_])
+        y_range = (max(ys_all) - min(ys_all)) + 2 * py_
+        _spread_labels(fig, y_range, names_tall=names_tall)
+        # a name nudged past the coast stays on the chart
+        label_ys = [float(a.y) for a in fig.layout.annotations]
+        em = y_range / names_tall
+        fig.update_yaxes(
+            range=[
+                min([min(ys_all) - py_, *(y - 1.5 * em for y in label_ys)]),
+                max([max(ys_all) + py_, *(y + 1.5 * em for y in label_ys)]),
+            ]
+        )
+    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1, constrain="domain")
+    fig.update_yaxes(visible=False, constrain="domain")
+
+
+def _measure_text(value: Any, suffix: str) -> str:
+    return "" if value is None or pd.isna(value) else f"{round_half_up(float(value))}{suffix}"
 
 
 def county_map(
@@ -468,93 +573,69 @@ def county_map(
     point_measure_label: str = "",
     selected_codes: Sequence[str] = (),
     height: int = 640,
+    show_points: bool = True,
 ) -> go.Figure:
-    """Districts shaded by an aggregate with one point per school coloured by a measure.
+    """The live county map: districts shaded by an aggregate and named, with one point
+    per school coloured by a measure (``show_points=False`` for the districts alone).
 
-    Uses MapLibre with the blank ``white-bg`` style: the choropleth and the
-    scatter both draw with no tile server (offline, council networks).
+    Drawn on plain axes (like :func:`district_map_static`), so it needs no tiles or
+    topojson and every district name is SVG text on the page. The axes keep one scale
+    and fill the chart's width wherever the county is wider than the chart is tall.
+    Each district name sits on an invisible marker whose customdata is the district
+    code, so a click on a name selects the district.
     """
     fig = go.Figure()
-    lons: list[float] = []
-    lats: list[float] = []
     district_measure_label = plain(district_measure_label or district_measure)
     point_measure_label = plain(point_measure_label or point_measure)
+    k = _plane_scale(districts) if not districts.empty else 1.0
     if not districts.empty:
-        features = []
-        for code, geom in zip(districts["district_code"], districts["geometry"], strict=False):
-            shape = json.loads(geom) if isinstance(geom, str) else geom
-            features.append({"type": "Feature", "id": code, "properties": {}, "geometry": shape})
-            for x, y in _coords(shape.get("coordinates", [])):
-                lons.append(x)
-                lats.append(y)
         values = pd.to_numeric(districts[district_measure], errors="coerce")
-        shown = [("" if pd.isna(v) else f"{v:.0f}") for v in values]
-        line_widths = [3 if c in selected_codes else 1 for c in districts["district_code"]]
+        lo, hi = _fitted(values)
+        suffix = "%" if "pct" in district_measure else ""
+        shown = [_measure_text(v, suffix) for v in values]
+        hover = [
+            f"{plain(n)}<br>{district_measure_label}: {t or 'no value'}<br>Schools: {int(c)}"
+            for n, t, c in zip(
+                districts["district_name"], shown, districts["schools"], strict=False
+            )
+        ]
+        spots = _district_layer(
+            fig, districts, values, lo, hi, k, shown, selected_codes, hover=hover
+        )
         fig.add_trace(
-            go.Choroplethmap(
-                geojson={"type": "FeatureCollection", "features": features},
-                locations=districts["district_code"],
-                z=values.fillna(0),
-                featureidkey="id",
-                colorscale="Blues",
-                zauto=False,
-                # fitted to the data's own range: on a fixed 0-100 scale every district
-                # came out the same blue; the colour bar says what the range is
-                zmin=_fitted(values)[0],
-                zmax=_fitted(values)[1],
-                marker={"opacity": 0.55, "line": {"color": "#333333", "width": line_widths}},
-                # across the top, so the map keeps the full width for the county
-                colorbar={
-                    "title": {"text": district_measure_label, "side": "top"},
-                    "orientation": "h",
-                    "len": 0.5,
-                    "thickness": 14,
-                    "x": 0,
-                    "xanchor": "left",
-                    "y": 1.0,
-                    "yanchor": "bottom",
-                },
-                # names from the boundaries file: escaped, as plotly fills the hover
-                # template first and then reads the result's tags
-                customdata=list(
-                    zip(
-                        [plain(n) for n in districts["district_name"]],
-                        shown,
-                        districts["schools"],
-                        strict=False,
-                    )
-                ),
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>"
-                    + district_measure_label
-                    + ": %{customdata[1]}<br>Schools: %{customdata[2]}<extra></extra>"
-                ),
+            go.Scatter(
+                x=[x for x, _ in spots],
+                y=[y for _, y in spots],
+                mode="markers",
+                # transparent, not hidden: plotly still picks it on a click
+                marker={"size": 28, "color": "rgba(0,0,0,0)"},
+                customdata=[[code] for code in districts["district_code"]],
+                text=hover,
+                hoverinfo="text",
                 name="Districts",
                 showlegend=False,
             )
         )
+        _colour_bar(fig, lo, hi, district_measure_label, suffix, above=True)
     labels, colours = point_categories(point_measure)
-    if not points.empty:
+    if show_points and not points.empty:
         keys = pd.Series(
             [category_key(v) for v in points[point_measure]], index=points.index, dtype=object
         )
+        trace = go.Scattergl if len(points) > WEBGL_POINTS_ABOVE else go.Scatter
         for key, label in labels.items():
             label = plain(label)
             part = points[keys.isna()] if key is None else points[keys == key]
             if part.empty:
                 continue
-            lons.extend(part["lon"])
-            lats.extend(part["lat"])
             fig.add_trace(
-                go.Scattermap(
-                    # numpy arrays, not lists of tuples: plotly validates them far
-                    # faster, which matters with 24,000 schools
+                trace(
                     # 4 decimals is about 10 m: plenty for a school, and a smaller page
-                    lon=part["lon"].to_numpy(dtype=float).round(4),
-                    lat=part["lat"].to_numpy(dtype=float).round(4),
+                    x=(part["lon"].to_numpy(dtype=float) * k).round(4),
+                    y=part["lat"].to_numpy(dtype=float).round(4),
                     mode="markers",
                     name=f"{label} ({len(part)})",
-                    marker={"size": 11, "color": colours[key]},
+                    marker={"size": 9, "color": colours[key], "line": {"width": 0}},
                     # register text, escaped (the page unescapes the district it reads back)
                     customdata=part[["name", "urn", "setting", "district"]]
                     .astype(str)
@@ -566,23 +647,27 @@ def county_map(
                     ),
                 )
             )
-    centre, zoom = _view(lons, lats, height=max(height - 140, 200))
+    # little room at the sides: the county should fill the width, names may reach the edge
+    _fit_county(fig, names_tall=max((height - 80) / 20, 10), pad=0.04)
+    _layout(fig)
     fig.update_layout(
-        template=TEMPLATE,
-        map={"style": "white-bg", "center": centre, "zoom": zoom},
         height=height,
-        margin={"l": 0, "r": 0, "t": 80, "b": 60},
-        font=FONT,
+        margin={"l": 0, "r": 0, "t": 70, "b": 10},
         # the legend sits under the map so it never hides schools
         legend={
-            "title": {"text": point_measure_label},
+            "title": {"text": point_measure_label, "side": "top"},
             "orientation": "h",
+            # two to a row: one to a row took a third of the chart's height
+            "entrywidth": 0.5,
+            "entrywidthmode": "fraction",
             "yanchor": "top",
-            "y": -0.01,
+            "y": 0,
             "xanchor": "left",
             "x": 0,
         },
         clickmode="event+select",
+        dragmode="pan",
+        hovermode="closest",
     )
     return fig
 
@@ -607,6 +692,9 @@ def _nice_range(values: Sequence[float], step: float = 5.0) -> tuple[float, floa
     return (lo, hi) if hi > lo else (lo, lo + step)
 
 
+MAP_SCALE = "Blues"
+
+
 def district_map_static(
     districts: pd.DataFrame,
     measure: str,
@@ -622,98 +710,17 @@ def district_map_static(
     """
     fig = go.Figure()
     values = pd.to_numeric(districts[measure], errors="coerce")
-    known = [float(v) for v in values if not pd.isna(v)]
-    lo, hi = _nice_range(known) if known else (0.0, 1.0)
-    scale = "Blues"
-    all_lat = [
-        y
-        for g in districts["geometry"]
-        for ring in _rings(json.loads(g) if isinstance(g, str) else g)
-        for _, y in ring
-    ]
-    k = math.cos(math.radians(sum(all_lat) / len(all_lat))) if all_lat else 1.0
+    lo, hi = _fitted(values)
     texts = list(value_text) if value_text is not None else [""] * len(districts)
-    for (_, d), v, extra in zip(districts.iterrows(), values, texts, strict=False):
-        shape = json.loads(d["geometry"]) if isinstance(d["geometry"], str) else d["geometry"]
-        colour = (
-            palette.LIGHT_GREY
-            if pd.isna(v)
-            else _sample_scale(scale, (float(v) - lo) / (hi - lo) if hi > lo else 0.5)
-        )
-        best: tuple[float, float, float] | None = None  # area, x, y of the largest ring
-        for ring in _rings(shape):
-            xs = [x * k for x, _ in ring]
-            ys = [y for _, y in ring]
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    fill="toself",
-                    fillcolor=colour,
-                    line={"color": "#333333", "width": 1},
-                    hoverinfo="skip",
-                    showlegend=False,
-                )
-            )
-            if best is None or _ring_area(xs, ys) > best[0]:
-                best = (_ring_area(xs, ys), *_centroid(xs, ys))
-        if best is not None:
-            name = str(d["district_name"])
-            # black on a pale box: readable on any shade and where a name runs past its
-            # district onto the white page
-            fig.add_annotation(
-                x=best[1],
-                y=best[2],
-                text=two_lines(name) + (f"<br>{plain(extra)}" if extra else ""),
-                showarrow=False,
-                font={"size": FONT["size"], "color": "#000000"},
-                bgcolor="rgba(255,255,255,0.75)",
-                borderpad=1,
-            )
-    # an invisible point carries the colour bar
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            marker={
-                "colorscale": scale,
-                "cmin": lo,
-                "cmax": hi,
-                "color": [lo],
-                "showscale": True,
-                # under the map, so the county has the full width
-                "colorbar": {
-                    "title": {"text": plain(measure_label), "side": "top"},
-                    "ticksuffix": "%",
-                    "orientation": "h",
-                    "len": 0.7,
-                    "thickness": 14,
-                    "x": 0.5,
-                    "xanchor": "center",
-                    "y": -0.02,
-                    "yanchor": "top",
-                },
-            },
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-    # room around the county so names near the coast are not cut at the plot's edge
-    xs_all = [x for t in fig.data if t.x is not None for x in t.x if x is not None]
-    ys_all = [y for t in fig.data if t.y is not None for y in t.y if y is not None]
-    if xs_all and ys_all:
-        px_, py_ = 0.12 * (max(xs_all) - min(xs_all)), 0.08 * (max(ys_all) - min(ys_all))
-        fig.update_xaxes(range=[min(xs_all) - px_, max(xs_all) + px_])
-        fig.update_yaxes(range=[min(ys_all) - py_, max(ys_all) + py_])
-        _spread_labels(fig, (max(ys_all) - min(ys_all)) + 2 * py_)
-    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1, constrain="domain")
-    fig.update_yaxes(visible=False, constrain="domain")
+    _district_layer(fig, districts, values, lo, hi, _plane_scale(districts), texts)
+    _colour_bar(fig, lo, hi, measure_label, "%")
+    _fit_county(fig)
     return _layout(fig)
 
 
-def _spread_labels(fig: go.Figure, y_range: float, rounds: int = 40) -> None:
+def _spread_labels(
+    fig: go.Figure, y_range: float, rounds: int = 40, names_tall: float = 14
+) -> None:
     """Nudge district names apart vertically where their boxes overlap (small districts
     side by side, like Dartford and Gravesham), keeping each as near its district as it can."""
     anns = list(fig.layout.annotations)
@@ -723,7 +730,7 @@ def _spread_labels(fig: go.Figure, y_range: float, rounds: int = 40) -> None:
     ys = [float(a.y) for a in anns]
     # the map is drawn with x and y on one scale, about 14 lines of names tall on a slide:
     # a box in data units is 0.6 em a character wide and 1.25 em a line high
-    em_x = em_y = y_range / 14
+    em_x = em_y = y_range / names_tall
     boxes = []
     for a in anns:
         lines = str(a.text).split("<br>")

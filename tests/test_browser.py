@@ -183,11 +183,11 @@ def test_the_map_draws_its_school_points_offline(server: str, page: Page) -> Non
     page.goto(f"{server}/county_map")
     wait_ready(page)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.locator("canvas").first.wait_for()
+    chart.locator(".scatterlayer").first.wait_for()
     # grade colours that the blue district shading cannot produce
     colours = [palette.GRADE_COLOURS[2], palette.GRADE_COLOURS[3], palette.GRADE_COLOURS[4]]
     pixels = 0
-    for _ in range(30):  # MapLibre paints asynchronously after the figure arrives
+    for _ in range(30):  # plotly may paint after the figure arrives
         page.wait_for_timeout(300)
         pixels = _marker_pixels(chart.screenshot(), colours)
         if pixels > 200:
