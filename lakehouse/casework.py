@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from lakehouse import audit, store
+from lakehouse.dates import day_month_year
 from lakehouse.seeds import vocabulary
 
 store.register_schema(
@@ -78,8 +79,38 @@ store.register_schema(
         created_at  TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS reminders_round ON reminders (round, urn);
+    -- every change of an action's status, append-only: when it was done, and by whom
+    CREATE TABLE IF NOT EXISTS action_events (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        action_id    INTEGER NOT NULL REFERENCES support_actions (id),
+        status       TEXT NOT NULL,     -- seeds/action_statuses.csv
+        before       TEXT NOT NULL,     -- the status it replaced
+        completed_on TEXT,              -- ISO date, for a status that completes the action
+        at           TEXT NOT NULL,
+        by           TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS action_events_action ON action_events (action_id);
+    -- an undo is a row of its own: the entry it reverses stays, marked undone
+    CREATE TABLE IF NOT EXISTS casework_undos (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        entry    TEXT NOT NULL,         -- record / reminder / caseload / action_event
+        entry_id INTEGER NOT NULL,
+        reason   TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        by       TEXT NOT NULL,
+        UNIQUE (entry, entry_id)
+    );
     """,
 )
+
+UNDOABLE = ("record", "reminder", "caseload", "action_event")
+# "id NOT IN" this for each kind of entry: what an undo has taken back
+_LIVE = "{col} NOT IN (SELECT entry_id FROM casework_undos WHERE entry = '{entry}')"
+
+
+def _live(col: str, entry: str) -> str:
+    return _LIVE.format(col=col, entry=entry)
+
 
 NOTES_MAX = 4000  # characters: a page of notes, not a pasted document
 
@@ -253,9 +284,26 @@ def add_action(con: sqlite3.Connection, record_id: int, action: Action, *, by: s
     return action_id
 
 
-def set_action_status(con: sqlite3.Connection, action_id: int, status: str, *, by: str) -> None:
-    """Mark an action open, done or dropped."""
+def _completes(status: str) -> bool:
+    """Whether an action with this status is completed (done), not open or dropped."""
+    return status == "done"
+
+
+def set_action_status(
+    con: sqlite3.Connection,
+    action_id: int,
+    status: str,
+    *,
+    by: str,
+    completed_on: date | None = None,
+) -> int:
+    """Mark an action open, done or dropped; returns the event's id.
+
+    Done keeps its completion date (``completed_on``, default today); each change is a
+    row of ``action_events``, so the action's history and its undo are on record.
+    """
     _code(status, "action_status", "Action status")
+    done_on = (completed_on or date.today()) if _completes(status) else None
     with store.transaction(con):
         row = con.execute(
             "SELECT a.status, r.urn FROM support_actions a JOIN support_records r"
@@ -264,9 +312,15 @@ def set_action_status(con: sqlite3.Connection, action_id: int, status: str, *, b
         ).fetchone()
         if row is None:
             raise CaseworkError(f"action {action_id} does not exist")
+        now = _now()
         con.execute(
             "UPDATE support_actions SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-            [status, _now(), by, action_id],
+            [status, now, by, action_id],
+        )
+        cur = con.execute(
+            "INSERT INTO action_events (action_id, status, before, completed_on, at, by)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [action_id, status, row["status"], _iso(done_on), now, by],
         )
         audit.record_in(
             con,
@@ -277,7 +331,9 @@ def set_action_status(con: sqlite3.Connection, action_id: int, status: str, *, b
             urn=row["urn"],
             before=row["status"],
             after=status,
+            completed_on=_iso(done_on),
         )
+    return int(cur.lastrowid)
 
 
 def _frame(
@@ -314,17 +370,23 @@ ACTION_COLUMNS = [
     "owner",
     "due_on",
     "status",
+    "completed_on",
     "updated_at",
     "updated_by",
 ]
+# the completion date of an action now done: its latest live event's
+_COMPLETED_ON = f"""(SELECT e.completed_on FROM action_events e
+    WHERE e.action_id = a.id AND {_live("e.id", "action_event")}
+    ORDER BY e.id DESC LIMIT 1)"""
 
 
 def records(con: sqlite3.Connection, urn: int | None = None) -> pd.DataFrame:
-    """Support records newest first (one school's, or all)."""
-    where, params = ("WHERE urn = ?", [int(urn)]) if urn is not None else ("", [])
+    """Support records newest first (one school's, or all); an undone record is left out."""
+    where, params = ("AND urn = ?", [int(urn)]) if urn is not None else ("", [])
     df = _frame(
         con,
-        f"SELECT {', '.join(RECORD_COLUMNS)} FROM support_records {where}"
+        f"SELECT {', '.join(RECORD_COLUMNS)} FROM support_records"
+        f" WHERE {_live('id', 'record')} {where}"
         " ORDER BY supported_on DESC, id DESC",
         params,
         RECORD_COLUMNS,
@@ -333,18 +395,20 @@ def records(con: sqlite3.Connection, urn: int | None = None) -> pd.DataFrame:
 
 
 def actions(con: sqlite3.Connection, urn: int | None = None) -> pd.DataFrame:
-    """Agreed actions, soonest due first (one school's, or all)."""
-    where, params = ("WHERE r.urn = ?", [int(urn)]) if urn is not None else ("", [])
+    """Agreed actions, soonest due first (one school's, or all), with ``completed_on`` for
+    those done; the actions of an undone record are left out."""
+    where, params = ("AND r.urn = ?", [int(urn)]) if urn is not None else ("", [])
     df = _frame(
         con,
         "SELECT a.id, a.record_id, r.urn, r.round, a.action, a.owner, a.due_on, a.status,"
+        f" CASE WHEN a.status = 'done' THEN {_COMPLETED_ON} END,"
         " a.updated_at, a.updated_by FROM support_actions a"
-        f" JOIN support_records r ON r.id = a.record_id {where}"
+        f" JOIN support_records r ON r.id = a.record_id WHERE {_live('r.id', 'record')} {where}"
         " ORDER BY a.due_on IS NULL, a.due_on, a.id",
         params,
         ACTION_COLUMNS,
     )
-    return _dates(df, "due_on")
+    return _dates(df, "due_on", "completed_on")
 
 
 def summary(con: sqlite3.Connection, today: date) -> pd.DataFrame:
@@ -365,8 +429,9 @@ def summary(con: sqlite3.Connection, today: date) -> pd.DataFrame:
                min(a.due_on) FILTER (WHERE a.status IN ({marks})),
                count(a.id) FILTER (WHERE a.status IN ({marks}) AND a.due_on < ?),
                (SELECT r2.next_review FROM support_records r2 WHERE r2.urn = r.urn
-                 ORDER BY r2.supported_on DESC, r2.id DESC LIMIT 1)
+                 AND {_live("r2.id", "record")} ORDER BY r2.supported_on DESC, r2.id DESC LIMIT 1)
         FROM support_records r LEFT JOIN support_actions a ON a.record_id = r.id
+        WHERE {_live("r.id", "record")}
         GROUP BY r.urn ORDER BY r.urn""",
         [*open_codes, *open_codes, *open_codes, today.isoformat()],
         [
@@ -392,7 +457,8 @@ def supported_rounds(con: sqlite3.Connection) -> pd.DataFrame:
     """School x round with any support record: urn, round, records."""
     return _frame(
         con,
-        "SELECT urn, round, count(*) FROM support_records GROUP BY urn, round ORDER BY urn, round",
+        f"SELECT urn, round, count(*) FROM support_records WHERE {_live('id', 'record')}"
+        " GROUP BY urn, round ORDER BY urn, round",
         [],
         ["urn", "round", "records"],
     )
@@ -433,11 +499,12 @@ def caseload(con: sqlite3.Connection, round: str) -> pd.DataFrame:  # noqa: A002
     """The round's caseload now: urn, reason, since, by (the latest event per school holds)."""
     df = _frame(
         con,
-        """
+        f"""
         SELECT urn, reason, at, by FROM caseload_events e
         WHERE round = ? AND in_caseload = 1
           AND id = (SELECT max(id) FROM caseload_events e2
-                    WHERE e2.urn = e.urn AND e2.round = e.round)
+                    WHERE e2.urn = e.urn AND e2.round = e.round
+                      AND {_live("e2.id", "caseload")})
         ORDER BY urn""",
         [round],
         ["urn", "reason", "since", "by"],
@@ -446,15 +513,17 @@ def caseload(con: sqlite3.Connection, round: str) -> pd.DataFrame:  # noqa: A002
 
 
 def caseload_history(con: sqlite3.Connection, urn: int) -> pd.DataFrame:
-    """Every add and remove for one school, newest first."""
+    """Every add and remove for one school, newest first (``undone`` when taken back)."""
     df = _frame(
         con,
-        "SELECT round, in_caseload, reason, at, by FROM caseload_events WHERE urn = ?"
+        "SELECT id, round, in_caseload, reason, at, by,"
+        f" NOT ({_live('id', 'caseload')}) FROM caseload_events WHERE urn = ?"
         " ORDER BY id DESC",
         [int(urn)],
-        ["round", "in_caseload", "reason", "at", "by"],
+        ["id", "round", "in_caseload", "reason", "at", "by", "undone"],
     )
     df["in_caseload"] = df["in_caseload"].astype(bool)
+    df["undone"] = df["undone"].astype(bool)
     return df
 
 
@@ -501,10 +570,11 @@ def log_reminder(
 
 def reminders(con: sqlite3.Connection, round: str | None = None) -> pd.DataFrame:  # noqa: A002
     """Reminders newest first: urn, round, reminded_on, method, by, note."""
-    where, params = ("WHERE round = ?", [round]) if round else ("", [])
+    where, params = ("AND round = ?", [round]) if round else ("", [])
     df = _frame(
         con,
-        f"SELECT urn, round, reminded_on, method, by, note FROM reminders {where}"
+        "SELECT urn, round, reminded_on, method, by, note FROM reminders"
+        f" WHERE {_live('id', 'reminder')} {where}"
         " ORDER BY reminded_on DESC, id DESC",
         params,
         ["urn", "round", "reminded_on", "method", "by", "note"],
@@ -516,11 +586,12 @@ def last_reminded(con: sqlite3.Connection, round: str) -> pd.DataFrame:  # noqa:
     """Per school, the latest reminder in the round: urn, last_reminded, reminded_how, reminders."""
     df = _frame(
         con,
-        """
+        f"""
         SELECT urn, max(reminded_on), count(*),
                (SELECT method FROM reminders r2 WHERE r2.urn = r.urn AND r2.round = r.round
-                 ORDER BY reminded_on DESC, id DESC LIMIT 1)
-        FROM reminders r WHERE round = ? GROUP BY urn, round ORDER BY urn""",
+                 AND {_live("r2.id", "reminder")} ORDER BY reminded_on DESC, id DESC LIMIT 1)
+        FROM reminders r WHERE round = ? AND {_live("r.id", "reminder")}
+        GROUP BY urn, round ORDER BY urn""",
         [round],
         ["urn", "last_reminded", "reminders", "reminded_how"],
     )
@@ -542,3 +613,233 @@ def supported_pairs(db: Any = None) -> tuple[tuple[int, str], ...]:
     finally:
         con.close()
     return tuple((int(u), str(r)) for u, r in zip(rounds["urn"], rounds["round"], strict=True))
+
+
+# --- undo: a reversal row, never a delete --------------------------------------------------------
+
+_ENTRY_URN = {
+    "record": "SELECT urn FROM support_records WHERE id = ?",
+    "reminder": "SELECT urn FROM reminders WHERE id = ?",
+    "caseload": "SELECT urn FROM caseload_events WHERE id = ?",
+    "action_event": "SELECT r.urn FROM action_events e JOIN support_actions a"
+    " ON a.id = e.action_id JOIN support_records r ON r.id = a.record_id WHERE e.id = ?",
+}
+
+
+def undo(con: sqlite3.Connection, entry: str, entry_id: int, *, by: str, reason: str) -> int:
+    """Take back one casework entry with a reason; returns the undo's id.
+
+    The entry stays in the store and its audit line in the log; the undo is a row of
+    its own (``casework_undos``) with its own audit line. Views leave an undone entry
+    out; an undone status change puts the action back as it was (only the latest
+    change of an action can be undone, so the history reads straight).
+    """
+    if entry not in UNDOABLE:
+        raise CaseworkError(f"'{entry}' cannot be undone (one of: {', '.join(UNDOABLE)})")
+    why = _text(reason, "A reason", limit=500)
+    with store.transaction(con):
+        row = con.execute(_ENTRY_URN[entry], [int(entry_id)]).fetchone()
+        if row is None:
+            raise CaseworkError(f"{entry.replace('_', ' ')} {entry_id} does not exist")
+        done = con.execute(
+            "SELECT 1 FROM casework_undos WHERE entry = ? AND entry_id = ?", [entry, entry_id]
+        ).fetchone()
+        if done:
+            raise CaseworkError("That entry has been undone already")
+        if entry == "action_event":
+            event = con.execute(
+                "SELECT action_id, before FROM action_events WHERE id = ?", [entry_id]
+            ).fetchone()
+            latest = con.execute(
+                f"SELECT max(id) FROM action_events WHERE action_id = ?"
+                f" AND {_live('id', 'action_event')}",
+                [event["action_id"]],
+            ).fetchone()[0]
+            if latest != entry_id:
+                raise CaseworkError("Undo the action's later change first")
+            con.execute(
+                "UPDATE support_actions SET status = ?, updated_at = ?, updated_by = ?"
+                " WHERE id = ?",
+                [event["before"], _now(), by, event["action_id"]],
+            )
+        cur = con.execute(
+            "INSERT INTO casework_undos (entry, entry_id, reason, at, by) VALUES (?, ?, ?, ?, ?)",
+            [entry, int(entry_id), why, _now(), by],
+        )
+        audit.record_in(
+            con,
+            by,
+            "casework",
+            change="undo",
+            entry=entry,
+            entry_id=int(entry_id),
+            urn=row["urn"],
+            reason=why,
+        )
+    return int(cur.lastrowid)
+
+
+# --- one case timeline per school ---------------------------------------------------------------
+
+TIMELINE_COLUMNS = ["on", "at", "kind", "what", "detail", "by", "entry", "entry_id", "undone"]
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def _words(value: date | None) -> str:
+    return day_month_year(value) if value else ""
+
+
+def timeline(con: sqlite3.Connection, urn: int) -> pd.DataFrame:
+    """Everything the store holds for one school, newest first: support records, agreed
+    actions (due and completion dates), status changes, reminders, caseload changes with
+    their reasons, and undos (the undone entry kept, ``undone`` true).
+
+    Columns: on (date), at (when it was written), kind (``support``, ``action``,
+    ``reminder``, ``caseload``, ``undo``), what, detail, by, entry and entry_id (what
+    :func:`undo` takes; empty for rows that cannot be undone), undone.
+    """
+    urn = int(urn)
+    types = vocabulary("support_type")
+    statuses = vocabulary("action_status")
+    methods = vocabulary("reminder_method")
+    undone = {
+        (e, int(i)): (reason, at, by)
+        for e, i, reason, at, by in con.execute(
+            "SELECT entry, entry_id, reason, at, by FROM casework_undos"
+        ).fetchall()
+    }
+    rows: list[dict[str, Any]] = []
+
+    def add(
+        on: date | None,
+        at: str,
+        kind: str,
+        what: str,
+        detail: str,
+        by: str,
+        entry: str = "",
+        entry_id: int | None = None,
+    ) -> None:
+        rows.append(
+            {
+                "on": on,
+                "at": at,
+                "kind": kind,
+                "what": what,
+                "detail": detail,
+                "by": by,
+                "entry": entry,
+                "entry_id": entry_id,
+                "undone": (entry, entry_id) in undone if entry else False,
+            }
+        )
+
+    recs = con.execute(
+        "SELECT id, round, supported_on, type, officer, notes, next_review, created_at,"
+        " created_by FROM support_records WHERE urn = ?",
+        [urn],
+    ).fetchall()
+    for r in recs:
+        review = _day(r["next_review"])
+        add(
+            _day(r["supported_on"]),
+            r["created_at"],
+            "support",
+            f"{types.get(r['type'], r['type'])} by {r['officer']} ({r['round']})",
+            r["notes"] + (f" Next review {_words(review)}." if review else ""),
+            r["created_by"],
+            "record",
+            int(r["id"]),
+        )
+        for a in con.execute(
+            "SELECT id, action, owner, due_on, status FROM support_actions WHERE record_id = ?"
+            " ORDER BY id",
+            [r["id"]],
+        ).fetchall():
+            due = _day(a["due_on"])
+            add(
+                _day(r["supported_on"]),
+                r["created_at"],
+                "action",
+                f"Action agreed: {a['action']}",
+                f"Owner {a['owner']}"
+                + (f"; due {_words(due)}" if due else "; no due date")
+                + f"; now {statuses.get(a['status'], a['status']).lower()}",
+                r["created_by"],
+            )
+    for e in con.execute(
+        "SELECT e.id, e.status, e.before, e.completed_on, e.at, e.by, a.action, a.due_on"
+        " FROM action_events e JOIN support_actions a ON a.id = e.action_id"
+        " JOIN support_records r ON r.id = a.record_id WHERE r.urn = ?",
+        [urn],
+    ).fetchall():
+        done_on, due = _day(e["completed_on"]), _day(e["due_on"])
+        label = statuses.get(e["status"], e["status"]).lower()
+        detail = f"Was {statuses.get(e['before'], e['before']).lower()}"
+        if done_on:
+            detail += f"; completed {_words(done_on)}" + (f", due {_words(due)}" if due else "")
+        add(
+            done_on or _day(e["at"]),
+            e["at"],
+            "action",
+            f"Action {label}: {e['action']}",
+            detail,
+            e["by"],
+            "action_event",
+            int(e["id"]),
+        )
+    for m in con.execute(
+        "SELECT id, round, reminded_on, method, by, note, created_at FROM reminders WHERE urn = ?",
+        [urn],
+    ).fetchall():
+        add(
+            _day(m["reminded_on"]),
+            m["created_at"],
+            "reminder",
+            f"Reminded about the {m['round']} return ({methods.get(m['method'], m['method'])})",
+            m["note"],
+            m["by"],
+            "reminder",
+            int(m["id"]),
+        )
+    for c in con.execute(
+        "SELECT id, round, in_caseload, reason, at, by FROM caseload_events WHERE urn = ?",
+        [urn],
+    ).fetchall():
+        verb = "Added to" if c["in_caseload"] else "Taken off"
+        add(
+            _day(c["at"]),
+            c["at"],
+            "caseload",
+            f"{verb} the {c['round']} caseload",
+            f"Reason: {c['reason']}",
+            c["by"],
+            "caseload",
+            int(c["id"]),
+        )
+    whats = {(r["entry"], r["entry_id"]): r["what"] for r in rows if r["entry"]}
+    for (entry, entry_id), (reason, at, by) in undone.items():
+        if (entry, entry_id) in whats:
+            add(
+                _day(at), at, "undo", f"Undone: {whats[(entry, entry_id)]}", f"Reason: {reason}", by
+            )
+    return _newest_first(pd.DataFrame(rows, columns=TIMELINE_COLUMNS))
+
+
+def _newest_first(df: pd.DataFrame) -> pd.DataFrame:
+    # written in the same second: an undo after what it undoes, otherwise as written
+    tie = (df["kind"] == "undo").astype(int)
+    return (
+        df.assign(_tie=tie)
+        .sort_values(["on", "at", "_tie"], ascending=False, kind="stable")
+        .drop(columns="_tie")
+        .reset_index(drop=True)
+    )
+
+
+def newest_first(df: pd.DataFrame) -> pd.DataFrame:
+    """Timeline rows (:data:`TIMELINE_COLUMNS`) newest first, as :func:`timeline` orders them."""
+    return _newest_first(df)

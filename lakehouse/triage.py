@@ -15,6 +15,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lakehouse.casework import newest_first
+from lakehouse.dates import day_month_year
 from lakehouse.filters import Filters
 from lakehouse.queries import _where
 from lakehouse.seeds import blank_label, grade_label, read_seed, vocabulary
@@ -135,7 +137,7 @@ def casework_note(row: pd.Series) -> str:
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return day_month_year(value)
 
 
 # --- county themes -----------------------------------------------------------------------------
@@ -653,3 +655,59 @@ def school_incomplete(con: Con, urn: int) -> dict[str, list[str]]:
     ).fetchall():
         out.setdefault(rnd, []).append(label)
     return out
+
+
+# --- one school's case timeline -------------------------------------------------------------------
+
+
+def school_returns(con: Con, urn: int) -> pd.DataFrame:
+    """The school's returns round by round: round, status, status_label, completed_on,
+    deadline, grade_overall (rounds it was expected in; its current return's grade)."""
+    df = _df(
+        con,
+        """
+        SELECT rs.round, rs.status, rs.completed_on, rs.deadline, sr.grade_overall
+        FROM gold.returns_status rs
+        LEFT JOIN gold.school_rounds sr ON sr.urn = rs.urn AND sr.round = rs.round
+        WHERE rs.urn = ? ORDER BY rs.round""",
+        [int(urn)],
+    )
+    df.insert(2, "status_label", df["status"].map(vocabulary("return_status")))
+    return df
+
+
+def case_timeline(entries: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
+    """One school's case timeline, newest first: the store's entries
+    (:func:`lakehouse.casework.timeline`) and its returns (:func:`school_returns`): a
+    return received (on time or late) on the day it was completed, a missing one on the
+    deadline. A return still awaited is not history yet. Same columns as the entries."""
+    rows = []
+    for r in returns.itertuples(index=False):
+        if r.status in ("received", "late") and r.completed_on is not None:
+            on = r.completed_on
+            grade = (
+                f"; overall {grade_label(int(r.grade_overall)).lower()}"
+                if pd.notna(r.grade_overall)
+                else ""
+            )
+            detail = f"{r.status_label}{grade}"
+        elif r.status == "missing":
+            on, detail = r.deadline, f"{r.status_label}: no return by the deadline"
+        else:
+            continue
+        on = on.date() if isinstance(on, pd.Timestamp) else on
+        rows.append(
+            {
+                "on": on,
+                "at": on.isoformat(),
+                "kind": "return",
+                "what": f"Return for {r.round}",
+                "detail": detail,
+                "by": "",
+                "entry": "",
+                "entry_id": None,
+                "undone": False,
+            }
+        )
+    both = pd.concat([entries, pd.DataFrame(rows, columns=entries.columns)], ignore_index=True)
+    return newest_first(both)

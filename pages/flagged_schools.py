@@ -9,6 +9,7 @@ import streamlit as st
 from lakehouse import casework, queries, seeds, triage
 from presentation import exports
 from presentation.capacity import capacity_sentence
+from presentation.formatting import council_date
 from ui import app, auth, safe
 from ui import casework as case_ui
 from ui import worklist as worklist_ui
@@ -52,6 +53,7 @@ flags = c2.multiselect(
     key="reason",
     placeholder="Any reason",
     bind="query-params",
+    select_all=False,
 )
 only_caseload = c3.toggle("Caseload only", key="caseload_only", bind="query-params")
 
@@ -193,10 +195,13 @@ else:
     else:
         with st.form("caseload_form", clear_on_submit=True):
             k1, k2 = st.columns([3, 1])
+            # no default: saving without choosing must not change the first school's caseload
             school = k1.selectbox(
                 "School",
                 list(names),
                 format_func=lambda u: f"{names[u]} — URN {u}",
+                index=None,
+                placeholder="Choose a school",
                 key="caseload_school",
             )
             change = k2.radio("Change", ["Add", "Remove"], horizontal=True, key="caseload_change")
@@ -206,6 +211,8 @@ else:
             if st.form_submit_button("Save caseload change"):
                 by = case_ui.writer()
                 try:
+                    if school is None:
+                        raise casework.CaseworkError("Choose the school whose place changes")
                     with case_ui.connection() as con:
                         casework.set_caseload(
                             con,
@@ -239,7 +246,7 @@ else:
                     "URN": held["urn"],
                     "School": held["School"],
                     "Reason": held["reason"],
-                    "Since": held["since"].str[:10],
+                    "Since": [council_date(s) for s in held["since"]],
                     "By": held["by"],
                 }
             ),

@@ -19,6 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from lakehouse.dates import day_month_year
+
 MISSING = "—"
 
 
@@ -97,7 +99,7 @@ def council_date(value: object, missing: str = MISSING) -> str:
     d = as_date(value)
     if d is None:
         return missing if _missing(value) or not str(value).strip() else str(value)
-    return f"{d.day} {d.strftime('%b')} {d.year}"
+    return day_month_year(d)
 
 
 # the same style for st.column_config.DateColumn and Excel number formats

@@ -56,9 +56,10 @@ def wait_ready(page: Page) -> None:
 
 
 def shows_in_a_table(page: Page, text: str, seconds: float = 30) -> bool:
-    """Whether any dataframe on the page shows ``text``: the grid draws on a canvas and mirrors
-    its cells in an accessible table, filled in after the script run ends."""
-    frames = page.locator('[data-testid="stDataFrame"]')
+    """Whether any table on the page shows ``text``: a dataframe's grid draws on a canvas and
+    mirrors its cells in an accessible table, filled in after the script run ends; a static
+    table (the case timeline) is a plain HTML table."""
+    frames = page.locator('[data-testid="stDataFrame"], [data-testid="stTable"]')
     for _ in range(int(seconds * 4)):
         for i in range(frames.count()):
             table = frames.nth(i).locator("table")
@@ -156,8 +157,14 @@ def test_an_officer_logs_a_reminder_and_the_chase_list_shows_it(
     page.get_by_text("Log a reminder").click()
     form = page.locator('[data-testid="stForm"]').filter(has_text="Schools reminded")
     form.get_by_role("combobox").first.click()
-    # (the list may start with a "select all" entry: any choice logs at least one school)
-    page.get_by_role("option").first.click(timeout=15_000)
+    # never a "Select all" or "Select 2 matches" entry, typed or not: each option is a school
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=15_000)
+    assert not [o for o in options.all_inner_texts() if o.strip().lower().startswith("select")]
+    page.keyboard.type("school")
+    page.wait_for_timeout(300)
+    assert not [o for o in options.all_inner_texts() if o.strip().lower().startswith("select")]
+    options.first.click(timeout=15_000)
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Save reminder").click()
     wait_ready(page)

@@ -59,3 +59,42 @@ def test_the_overview_shows_county_themes_with_their_county_wide_action(db: Path
     moved = next(d.value for d in at.dataframe if "Improved (%)" in d.value.columns)
     assert list(moved["Group"]) == ["Support recorded", "Flagged, no support recorded"]
     assert list(moved["Schools"])[0] == 0  # no support recorded in the fixture's store
+
+
+def test_the_profile_shows_one_case_timeline_with_undone_entries_marked(db: Path) -> None:
+    from datetime import date
+
+    from lakehouse import casework, store
+
+    con = store.connect(db)
+    try:
+        casework.add_record(
+            con,
+            urn=900004,
+            round="2026/27",
+            supported_on=date(2026, 11, 3),
+            type="visit",
+            officer="Olly Officer",
+            by="olly@council.gov.uk",
+            notes="Met the *DSL*",
+            actions=[casework.Action("Book training", "Head", date(2026, 12, 1))],
+        )
+        reminder = casework.log_reminder(
+            con, 900004, "2026/27", reminded_on=date(2026, 11, 10), method="phone", by="olly"
+        )
+        casework.set_caseload(con, 900004, "2026/27", True, reason="Asked for help", by="olly")
+        casework.undo(con, "reminder", reminder, by="olly", reason="Wrong school")
+    finally:
+        con.close()
+    profile = _open("pages/school_profile.py", {"urn": "900004"})
+    line = next(t.value for t in profile.table if "What" in t.value.columns)
+    # the cells are Markdown escaped by ui.safe.md: read them as the page shows them
+    whats = [w.replace("\\", "") for w in line["What"]]
+    assert whats[0] == "Undone: Reminded about the 2026/27 return (Phone call)"
+    assert "Added to the 2026/27 caseload" in whats
+    assert "Visit by Olly Officer (2026/27)" in whats
+    assert "Action agreed: Book training" in whats
+    assert "Reminded about the 2026/27 return (Phone call) (undone)" in whats
+    assert any(w.startswith("Return for ") for w in whats)
+    assert r"Met the \*DSL\*" in list(line["Detail"])  # typed text shown as typed
+    assert profile.selectbox(key="cw_undo_pick").value is None  # no default entry

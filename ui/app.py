@@ -293,8 +293,21 @@ def sidebar_filters() -> Filters | None:
             key=K_ROUND,
             format_func=lambda r: f"{r} (current)" if r == options.current_round else r,
         )
-        st.multiselect("Districts", options.districts, key=K_DISTRICTS, placeholder="All districts")
-        st.multiselect("Settings", options.settings, key=K_SETTINGS, placeholder="All settings")
+        # no "Select all" entry: it would be the first option, the one Enter takes
+        st.multiselect(
+            "Districts",
+            options.districts,
+            key=K_DISTRICTS,
+            placeholder="All districts",
+            select_all=False,
+        )
+        st.multiselect(
+            "Settings",
+            options.settings,
+            key=K_SETTINGS,
+            placeholder="All settings",
+            select_all=False,
+        )
         st.selectbox(
             "Filtering approach",
             ["", *seeds.order("filtering")],

@@ -18,6 +18,7 @@ import streamlit as st
 
 from lakehouse import casework, seeds, store, triage
 from presentation import exports
+from presentation.formatting import STREAMLIT_DATE_FORMAT, council_date
 from ui import app, auth, safe
 
 
@@ -52,39 +53,42 @@ ACTION_ROWS = 3  # agreed actions a new record can carry; more are added afterwa
 
 
 def _day(value: date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
+    return council_date(value, missing="")
+
+
+def _timeline_table(line: pd.DataFrame) -> pd.DataFrame:
+    """The case timeline as a person reads it: every cell in full, typed text as typed."""
+    return pd.DataFrame(
+        {
+            "Date": [council_date(d, missing="") for d in line["on"]],
+            "What": [
+                safe.md(w + (" (undone)" if u else ""))
+                for w, u in zip(line["what"], line["undone"], strict=True)
+            ],
+            "Detail": [safe.md(d) if d else "" for d in line["detail"]],
+            "By": [safe.md(b) if b else "" for b in line["by"]],
+        }
+    )
 
 
 def profile_section(urn: int, round: str | None, today: date | None = None) -> None:  # noqa: A002
-    """The school's case history, and forms to add a record and update its actions."""
+    """The school's case timeline, and forms to add a record, update an action and undo."""
     today = today or date.today()
     st.subheader("Casework: support agreed with the council")
     with connection() as con:
-        history = casework.records(con, urn)
         acts = casework.actions(con, urn)
+        entries = casework.timeline(con, urn)
+    line = triage.case_timeline(entries, app.frame(triage.school_returns, int(urn)))
     types = seeds.vocabulary("support_type")
     statuses = seeds.vocabulary("action_status")
     if saved := st.session_state.pop("casework_saved", None):
-        st.success(saved)
-    if history.empty:
+        st.success(safe.md(saved))
+    no_support = not (entries["entry"] == "record").any()
+    if no_support:
         st.info("No support recorded for this school yet.")
-    else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Supported on": [_day(d) for d in history["supported_on"]],
-                    "Type": history["type"].map(types),
-                    "Officer": history["officer"],
-                    "Notes": history["notes"],
-                    "Next review": [_day(d) for d in history["next_review"]],
-                    "Round": history["round"],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={"Notes": st.column_config.TextColumn(width="large")},
-            key="casework_history",
-        )
+    if not line.empty:
+        st.markdown("**Case timeline**, newest first")
+        st.table(_timeline_table(line), hide_index=True)
     if not acts.empty:
         overdue = [
             s == "open" and d is not None and d < today
@@ -95,13 +99,19 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                 {
                     "Agreed action": acts["action"],
                     "Owner": acts["owner"],
-                    "Due": [_day(d) for d in acts["due_on"]],
+                    "Due": acts["due_on"],
                     "Status": acts["status"].map(statuses),
+                    "Completed on": acts["completed_on"],
                     "Overdue": ["Overdue" if o else "" for o in overdue],
                 }
             ),
             hide_index=True,
             width="stretch",
+            column_config={
+                "Agreed action": st.column_config.TextColumn(width="large"),
+                "Due": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
+                "Completed on": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
+            },
             key="casework_actions",
         )
     if not auth.may("casework"):
@@ -109,7 +119,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
         return
     user = auth.current_user()
     with (
-        st.expander("Add a support record", expanded=history.empty),
+        st.expander("Add a support record", expanded=no_support),
         st.form("casework_add", clear_on_submit=True),
     ):
         c1, c2, c3 = st.columns(3)
@@ -133,6 +143,9 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                     ),
                 )
             )
+        to_caseload = st.checkbox(
+            f"Also add this school to the {round} caseload", key="cw_to_caseload"
+        )
         if st.form_submit_button("Save support record", type="primary"):
             by = writer()
             try:
@@ -153,16 +166,31 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                         ],
                         by=by,
                     )
+                    if to_caseload:
+                        casework.set_caseload(
+                            con,
+                            int(urn),
+                            round or "",
+                            True,
+                            reason=f"{types[kind]} on {_day(when)}",
+                            by=by,
+                        )
             except casework.CaseworkError as exc:
                 safe.error(exc)
             else:
                 auth.audit("casework", change="support record", urn=int(urn), round=round or "")
                 st.session_state["casework_saved"] = (
                     f"Support record saved: {types[kind]} on {_day(when)}."
+                    + (f" Added to the {round} caseload." if to_caseload else "")
                 )
                 st.rerun()
-    if acts.empty:
-        return
+    if not acts.empty:
+        _update_action_form(acts, statuses, today)
+    _undo_form(entries)
+
+
+def _update_action_form(acts: pd.DataFrame, statuses: dict[str, str], today: date) -> None:
+    """Mark an agreed action done (with the day it was completed), dropped or open again."""
     with st.expander("Update an agreed action"), st.form("casework_update"):
         labels = {
             int(i): f"{a} — {o}" + (f", due {_day(d)}" if d else "")
@@ -170,17 +198,74 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                 acts["id"], acts["action"], acts["owner"], acts["due_on"], strict=True
             )
         }
-        chosen = st.selectbox("Action", list(labels), format_func=labels.get, key="cw_pick")
+        # no default: saving without choosing must not change the first action in the list
+        chosen = st.selectbox(
+            "Action",
+            list(labels),
+            format_func=labels.get,
+            index=None,
+            placeholder="Choose an action",
+            key="cw_pick",
+        )
         status = st.radio(
             "Status", list(statuses), format_func=statuses.get, horizontal=True, key="cw_status"
         )
+        done_on = st.date_input(
+            "Completed on (when marking it done)",
+            value=today,
+            format="DD/MM/YYYY",
+            key="cw_completed_on",
+        )
         if st.form_submit_button("Save action status"):
             by = writer()
+            if chosen is None:
+                st.error("Choose the action to update.")
+                return
             with connection() as con:
-                casework.set_action_status(con, int(chosen), status, by=by)
+                casework.set_action_status(con, int(chosen), status, by=by, completed_on=done_on)
             auth.audit("casework", change="action status", action_id=int(chosen), status=status)
             st.session_state["casework_saved"] = f"Action marked {statuses[status].lower()}."
             st.rerun()
+
+
+def _undo_form(entries: pd.DataFrame) -> None:
+    """Take back one entry with a reason: a reversal row of its own, never a delete."""
+    live = entries[(entries["entry"] != "") & ~entries["undone"]]
+    if live.empty:
+        return
+    with st.expander("Undo an entry"), st.form("casework_undo", clear_on_submit=True):
+        st.caption(
+            "The entry stays on record, marked undone, and the undo is logged with its reason."
+        )
+        labels = {
+            f"{e}:{int(i)}": f"{council_date(d, missing='')} — {w}"
+            for e, i, d, w in zip(
+                live["entry"], live["entry_id"], live["on"], live["what"], strict=True
+            )
+        }
+        chosen = st.selectbox(
+            "Entry",
+            list(labels),
+            format_func=labels.get,
+            index=None,
+            placeholder="Choose the entry to undo",
+            key="cw_undo_pick",
+        )
+        reason = st.text_input("Reason", max_chars=500, key="cw_undo_reason")
+        if st.form_submit_button("Undo this entry"):
+            by = writer()
+            if chosen is None:
+                st.error("Choose the entry to undo.")
+                return
+            entry, entry_id = chosen.split(":")
+            try:
+                with connection() as con:
+                    casework.undo(con, entry, int(entry_id), by=by, reason=reason)
+            except casework.CaseworkError as exc:
+                safe.error(exc)
+            else:
+                st.session_state["casework_saved"] = f"Undone: {labels[chosen]}."
+                st.rerun()
 
 
 def chase_section(ctx: app.PageContext) -> None:
@@ -193,7 +278,7 @@ def chase_section(ctx: app.PageContext) -> None:
         rates,
         hide_index=True,
         width="stretch",
-        column_config={"Deadline": st.column_config.DateColumn(format="D MMM YYYY")},
+        column_config={"Deadline": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT)},
         key="return_rates",
     )
 
@@ -221,8 +306,8 @@ def chase_section(ctx: app.PageContext) -> None:
             # medium, not large: wider columns push the reminder columns off the screen
             "Trust": st.column_config.TextColumn(width="medium"),
             "Website": st.column_config.TextColumn(width="medium"),
-            "Deadline": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Last reminded": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Deadline": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
+            "Last reminded": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
         },
         key="chase_table",
         on_select="rerun",
@@ -299,6 +384,9 @@ def chase_section(ctx: app.PageContext) -> None:
             list(names),
             format_func=lambda u: f"{names[u]} — URN {u}",
             key="reminder_schools",
+            placeholder="Type a school's name or URN",
+            # never "Select all" / "Select 2 matches": Enter took it and reminded every match
+            select_all=False,
         )
         r1, r2 = st.columns(2)
         when = r1.date_input("Date", value=date.today(), format="DD/MM/YYYY", key="reminder_date")
@@ -390,7 +478,7 @@ def incomplete_section(ctx: app.PageContext) -> None:
         width="stretch",
         column_config={
             "URN": st.column_config.NumberColumn(format="%d"),
-            "Completed on": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Completed on": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
         },
         key="incomplete_returns",
     )
