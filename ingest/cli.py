@@ -265,8 +265,35 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit code (0 ran, 1 could not run, 2 usage)."""
+    """Run one command; returns the exit code (0 ran, 1 could not run, 2 usage).
+
+    A load (register, boundaries, returns) is recorded in the audit log with the
+    operating-system user who ran it, whatever its outcome.
+    """
     args = build_parser().parse_args(argv)  # exits 2 on a usage error
+    code = _run(args)
+    if args.command != "template":
+        _audit(args, code)
+    return code
+
+
+def _audit(args: argparse.Namespace, code: int) -> None:
+    from lakehouse import audit
+
+    try:
+        audit.record(
+            audit.os_user(),
+            "ingest",
+            args.db,
+            command=f"ingest {args.command}",
+            sources=[str(p) for p in (getattr(args, "paths", None) or [args.file])],
+            exit_code=code,
+        )
+    except Exception as exc:  # the load has happened: say the record is missing, loudly
+        print(f"warning: the audit log could not record this command ({exc})", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
     # Imported here, not at the top: reader processes re-import this module's
     # caller (python -m ingest) and must not pay for DuckDB.
     import duckdb

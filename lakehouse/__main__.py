@@ -1,11 +1,15 @@
-"""``python -m lakehouse build|docs``: rebuild silver and gold, or refresh the methodology tables.
+"""``python -m lakehouse build|docs|audit verify``: rebuild silver and gold, refresh the
+methodology tables, or check the audit log's hash chain.
 
-Exit codes: 0 done, 1 could not run (one-line reason on stderr), 2 bad arguments.
+Exit codes: 0 done, 1 could not run or the audit log is broken (one-line reason on
+stderr), 2 bad arguments. A build is recorded in the audit log with the OS user,
+and checks the role list file for edits (lakehouse.roles.check_list).
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from datetime import date
@@ -43,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--round", type=_round, help="current round (default the latest with a return)")
     d = sub.add_parser("docs", help="regenerate the seed tables in docs/methodology.md")
     d.add_argument("--check", action="store_true", help="only report whether the document is stale")
+    a = sub.add_parser("audit", help="check the audit log")
+    a.add_argument("check", choices=["verify"], help="verify: recompute the hash chain")
+    a.add_argument("--db", help="database whose store to check (default $ESAFETY_DB)")
     return parser
 
 
@@ -70,19 +77,51 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "docs":
             return _docs(args.check)
+        if args.command == "audit":
+            return _audit_verify(args.db)
         started = time.perf_counter()
         path = db_path(args.db)
         with writing(path) as con:
             result = build(con, as_of=args.as_of, round=args.round)
             line = _summary(con, result, time.perf_counter() - started)
+        _record_build(args.db, line)
         print(line)
         return 0
-    except (BuildError, DatabaseBusy, duckdb.Error, OSError) as exc:
+    except (BuildError, DatabaseBusy, duckdb.Error, OSError, sqlite3.Error, ValueError) as exc:
         print(
             f"lakehouse: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
             file=sys.stderr,
         )
         return 1
+
+
+def _record_build(db: str | None, line: str) -> None:
+    """A command-line build is on the audit record, with the OS user (and any role list edit)."""
+    from lakehouse import audit, roles, store
+
+    con = store.connect(db)
+    try:
+        who = audit.os_user()
+        roles.check_list(con, f"{who} (command line)")
+        with store.transaction(con):
+            audit.record_in(con, who, "ingest", command="lakehouse build", summary=line)
+    finally:
+        con.close()
+
+
+def _audit_verify(db: str | None) -> int:
+    from lakehouse import audit, store
+
+    con = store.connect(db)
+    try:
+        verdict = audit.verify(con)
+    finally:
+        con.close()
+    if not verdict.intact:
+        print(f"lakehouse: audit log broken: {verdict.problem}", file=sys.stderr)
+        return 1
+    print(f"audit log intact: {verdict.rows} rows, last hash {verdict.head}")
+    return 0
 
 
 def _docs(check: bool) -> int:

@@ -72,6 +72,8 @@ def writing(
             finally:
                 con.close()
             _fsync(tmp)
+            # casework aside, the database holds everything the dashboard shows: owner only
+            os.chmod(tmp, 0o600)
             os.replace(tmp, live)
             _fsync_dir(live.parent)
         finally:

@@ -7,12 +7,20 @@ a CSV (``lakehouse/access/roles.csv``, or ``$ESAFETY_ROLES``) with columns
 sees nothing but a message saying whom to ask. An admin row with role
 ``none`` takes away access the CSV gave.
 
+A role change ends that person's signed-in sessions (``lakehouse.sessions``),
+so a lowered or removed role applies at once. Edits to the CSV itself are
+found by its hash, checked when the server starts and on every build
+(:func:`check_list`): each is recorded as ``role_list_change`` with the
+e-mails added, removed or changed, and ends their sessions too.
+
 Streamlit-free: the admin page and the sign-in glue call these functions.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -33,6 +41,12 @@ store.register_schema(
         role       TEXT NOT NULL CHECK (role IN ('viewer', 'officer', 'admin', 'none')),
         changed_by TEXT NOT NULL,
         changed_at TEXT NOT NULL        -- UTC, ISO 8601
+    );
+    CREATE TABLE IF NOT EXISTS role_list_seen (
+        path      TEXT PRIMARY KEY,
+        sha256    TEXT NOT NULL,
+        rows      TEXT NOT NULL,        -- JSON e-mail -> role, to name what changed
+        seen_at   TEXT NOT NULL
     );
     """,
 )
@@ -131,4 +145,70 @@ def set_role(con: sqlite3.Connection, email: str, role: str, changed_by: str) ->
             [key, role, changed_by, datetime.now(UTC).isoformat(timespec="seconds")],
         )
         audit.record_in(con, changed_by, "role_change", email=key, before=before, after=role)
+        _end_sessions(con, [key], "role_change")
     return before
+
+
+def _end_sessions(con: sqlite3.Connection, emails: list[str], why: str) -> None:
+    """End the live sessions whose role comes from these e-mails (lakehouse.sessions' table;
+    inside the caller's transaction)."""
+    # a store no one has signed in to has no sessions table yet, and nothing to end
+    if not con.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'"
+    ).fetchone():
+        return
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    for email in emails:
+        con.execute(
+            "UPDATE sessions SET ended_at = ?, ended_why = ? "
+            "WHERE role_email = ? AND ended_at IS NULL",
+            [now, why, normalise_email(email)],
+        )
+
+
+def check_list(con: sqlite3.Connection, by: str, path: Path | None = None) -> dict[str, list]:
+    """Record an edit of the role list file since it was last seen; returns what changed.
+
+    The first time a file is seen it is recorded as a change from nothing.
+    ``by`` names who is checking (the server, or the OS user running a build).
+    """
+    from lakehouse import audit
+
+    path = path or list_path()
+    data = path.read_bytes() if path.exists() else b""
+    digest = hashlib.sha256(data).hexdigest()
+    rows = read_list(path)
+    key = str(path)
+    with store.transaction(con):
+        seen = con.execute(
+            "SELECT sha256, rows FROM role_list_seen WHERE path = ?", [key]
+        ).fetchone()
+        if seen is not None and seen["sha256"] == digest:
+            return {}
+        before: dict[str, str] = json.loads(seen["rows"]) if seen else {}
+        changes = {
+            "added": sorted(e for e in rows if e not in before),
+            "removed": sorted(e for e in before if e not in rows),
+            "changed": sorted(e for e in rows if e in before and before[e] != rows[e]),
+        }
+        con.execute(
+            "INSERT INTO role_list_seen (path, sha256, rows, seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, rows = excluded.rows, "
+            "seen_at = excluded.seen_at",
+            [
+                key,
+                digest,
+                json.dumps(rows, sort_keys=True),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ],
+        )
+        audit.record_in(
+            con,
+            by,
+            "role_list_change",
+            file=path.name,
+            sha256=digest,
+            **{k: [f"{e} ({rows.get(e) or before.get(e)})" for e in v] for k, v in changes.items()},
+        )
+        _end_sessions(con, changes["removed"] + changes["changed"], "role_list_change")
+    return changes

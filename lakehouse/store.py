@@ -5,23 +5,30 @@ anything officers type in must live elsewhere: an SQLite file in WAL mode next
 to it, which many sessions and processes can write at once and which no
 ingest or build ever replaces. ``lakehouse build`` only reads it.
 
-Each feature module (casework, audit, roles) registers its own DDL with
-:func:`register_schema`; :func:`connect` applies every registered schema, so a
-fresh store is created complete on first use.
+Each feature module (casework, audit, roles, sessions) registers its own DDL
+with :func:`register_schema` (and, for a column added later, a migration with
+:func:`register_migration`); :func:`connect` applies them all, so a fresh store
+is created complete on first use and an older one is brought up to date.
+
+The store holds casework notes, the audit log and who may sign in, so it is
+created readable and writable by its owner only (mode 0600, with its WAL and
+shared-memory files, which SQLite gives the main file's mode).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from lakehouse.db import db_path
 
 BUSY_TIMEOUT_MS = 15_000
+PRIVATE_MODE = 0o600
 _SCHEMAS: dict[str, str] = {}
+_MIGRATIONS: dict[str, Callable[[sqlite3.Connection], None]] = {}
 
 
 def store_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -41,6 +48,21 @@ def register_schema(name: str, ddl: str) -> None:
     _SCHEMAS[name] = ddl
 
 
+def register_migration(name: str, migrate: Callable[[sqlite3.Connection], None]) -> None:
+    """Run ``migrate(con)`` after the schemas on every connect (it must be idempotent)."""
+    _MIGRATIONS[name] = migrate
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it is not there (never widening an existing one)."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, PRIVATE_MODE)  # whatever the umask
+
+
 def connect(
     db: str | os.PathLike[str] | None = None, *, path: Path | None = None
 ) -> sqlite3.Connection:
@@ -52,6 +74,7 @@ def connect(
     """
     target = path or store_path(db)
     target.parent.mkdir(parents=True, exist_ok=True)
+    create_private(target)
     con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     con.row_factory = sqlite3.Row
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -60,6 +83,8 @@ def connect(
     con.execute("PRAGMA synchronous = NORMAL")
     for ddl in _SCHEMAS.values():
         con.executescript(ddl)
+    for migrate in _MIGRATIONS.values():
+        migrate(con)
     return con
 
 

@@ -150,6 +150,15 @@ if uploads and st.button("Load these returns", type="primary", key="upload_go"):
         {"name": u.name, "size": u.size, "sha256": hashlib.sha256(u.getbuffer()).hexdigest()}
         for u in uploads
     ]
+    try:  # no audit row, no upload
+        auth.audit_first("upload", files=sent, outcome="started")
+    except Exception:
+        progress.empty()
+        st.error(
+            "The upload was refused: the audit log cannot be written just now, and nothing is "
+            "loaded unrecorded. Try again in a minute."
+        )
+        st.stop()
     try:
         # in a child process with a memory cap: one bad file cannot take the dashboard down
         summary = ingest_uploads(

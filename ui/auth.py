@@ -4,6 +4,12 @@ Sign-in is Streamlit's own OIDC (``st.login``), on when ``.streamlit/secrets.tom
 has an ``[auth]`` section (docs/SIGN-IN.md). Roles come from
 ``lakehouse.roles`` (the council's list plus the admin page's rows).
 
+With sign-in on, who someone is comes from the session row ``ui/server.py``
+opened at sign-in (``lakehouse.sessions``): the browser's cookie holds only
+the session id. The row is read again at every script run (at most every few
+seconds), so a sign-out, a role change or an expired session ends access in
+tabs already open too.
+
 Pages call :func:`current_user` for the name to record (casework, audit) and
 :func:`require` before any action beyond reading; the check runs on the
 server in the same script run as the action, so hiding a button is never the
@@ -18,8 +24,10 @@ configured.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +36,7 @@ import streamlit as st
 
 from lakehouse import audit as audit_log
 from lakehouse import roles as role_list
-from lakehouse import store
+from lakehouse import sessions, store
 
 ROLES: tuple[str, ...] = role_list.ROLES
 # action -> the least role that may do it
@@ -42,6 +50,9 @@ ACTIONS: dict[str, str] = {
 LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
 TEST_USER_ENV = "ESAFETY_TEST_USER"
 _K_SIGNED_IN = "_auth_signed_in_recorded"
+_K_USER = "_auth_user_checked"
+# how long one check of the session row serves a script run's many questions
+RECHECK_SECONDS = 2.0
 _log = logging.getLogger("esafety.auth")
 
 
@@ -52,6 +63,10 @@ class User:
     email: str
     name: str
     role: str
+    issuer: str = ""
+    subject: str = ""
+    session: str = ""  # the stored key of the sign-in session ('' without sign-in)
+    why_none: str = ""  # why a signed-in account has no role, for the person
 
     def can(self, action: str) -> bool:
         """True when this user's role reaches ``action`` (unknown actions, no role: never)."""
@@ -93,6 +108,33 @@ def _claim(name: str) -> str:
     return str(value) if value else ""
 
 
+def _session_user() -> User:
+    """The user of this browser's live session row (ANONYMOUS when it has none)."""
+    session_id = _claim("sid")
+    if not session_id:
+        return ANONYMOUS
+    try:
+        cached = st.session_state.get(_K_USER)
+    except Exception:  # no script run (a download's click thread)
+        cached = None
+    if cached and cached[0] == session_id and time.monotonic() - cached[1] < RECHECK_SECONDS:
+        return cached[2]
+    con = _store()
+    try:
+        found = sessions.lookup(con, session_id)
+        role = found.role(con) if found else role_list.NO_ACCESS
+    finally:
+        con.close()
+    if found is None:
+        user = ANONYMOUS
+    else:
+        email = found.email or found.subject
+        user = User(email, email, role, found.issuer, found.subject, found.key, found.why_none)
+    with contextlib.suppress(Exception):  # no script run: nothing to cache in
+        st.session_state[_K_USER] = (session_id, time.monotonic(), user)
+    return user
+
+
 def current_user() -> User:
     """The signed-in user (role from the list), the local user, or ``ANONYMOUS``."""
     if sign_in_configured():
@@ -100,13 +142,7 @@ def current_user() -> User:
             signed_in = bool(st.user.is_logged_in)
         except Exception:
             signed_in = False
-        if not signed_in:
-            return ANONYMOUS
-        # Entra ID puts the address in preferred_username when the mailbox claim is absent
-        email = role_list.normalise_email(
-            _claim("email") or _claim("preferred_username") or _claim("sub")
-        )
-        return User(email=email, name=_claim("name") or email, role=_role_for(email))
+        return _session_user() if signed_in else ANONYMOUS
     test_email = os.environ.get(TEST_USER_ENV)
     if test_email:
         email = role_list.normalise_email(test_email)
@@ -115,11 +151,22 @@ def current_user() -> User:
 
 
 def audit(action: str, **details: Any) -> None:
-    """Record ``action`` for the current user (never the exported data: names and counts only)."""
+    """Record ``action`` for the current user (never the exported data: names and counts only).
+
+    For an action that has already happened: a failed record goes to the server
+    log. An action that must not happen unrecorded calls :func:`audit_first`.
+    """
     try:
-        audit_log.record(current_user().email, action, **details)
-    except Exception:  # the action happened; a failed record must show up in the server log
+        audit_first(action, **details)
+    except Exception:
         _log.exception("could not record %s in the audit log", action)
+
+
+def audit_first(action: str, **details: Any) -> None:
+    """Record ``action`` for the current user or raise: call it before an upload loads, so no
+    row means no upload (the caller says so on the page)."""
+    user = current_user()
+    audit_log.record(user.email, action, issuer=user.issuer, subject=user.subject, **details)
 
 
 def require(action: str) -> User:
@@ -167,12 +214,22 @@ def download(
         if user is not LOCAL_USER:
             con = store.connect(path=where)
             try:
-                role = role_list.role_of(user.email, con)
+                if user.session:  # signed in: the session must still be live
+                    live = sessions.lookup_key(con, user.session)
+                    role = live.role(con) if live else role_list.NO_ACCESS
+                else:
+                    role = role_list.role_of(user.email, con)
             finally:
                 con.close()
             if not User(user.email, user.name, role).can("export"):
                 audit_log.record(
-                    user.email, "denied", path=where, wanted="export", file_name=file_name
+                    user.email,
+                    "denied",
+                    path=where,
+                    issuer=user.issuer,
+                    subject=user.subject,
+                    wanted="export",
+                    file_name=file_name,
                 )
                 raise PermissionError(f"{user.email} may not export")
         payload = data() if callable(data) else data
@@ -180,6 +237,8 @@ def download(
             user.email,
             "export",
             path=where,
+            issuer=user.issuer,
+            subject=user.subject,
             what=what,
             file_name=file_name,
             rows=rows,
@@ -210,7 +269,12 @@ def _sign_in_page() -> None:
 
 
 def _sign_out() -> None:
-    audit("sign_out")
+    session_id = _claim("sid")
+    if session_id:
+        from ui.server import end_session
+
+        # ended here at once, not only when the browser reaches /auth/logout
+        end_session(session_id)
     st.logout()
 
 
@@ -259,6 +323,8 @@ def gate() -> User:
             st.title("School e-safety oversight")
             st.error("Your account has no access to this dashboard.")
             st.text(f"Signed in as {user.email}.")
+            if user.why_none:
+                st.text(f"No role can be given: {user.why_none}.")
             st.write(
                 "Ask your council's e-safety lead (an admin of this dashboard) to give you a role."
             )
@@ -270,7 +336,16 @@ def gate() -> User:
             [st.Page(no_access, title="No access", default=True)], position="hidden"
         ).run()
         st.stop()
-    if not st.session_state.get(_K_SIGNED_IN):
+    if user.session:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        from ui.server import bind_streamlit_session
+
+        ctx = get_script_run_ctx()
+        if ctx is not None:  # uploads into this Streamlit session need this sign-in
+            bind_streamlit_session(ctx.session_id, user.session)
+    elif not st.session_state.get(_K_SIGNED_IN):
+        # with sign-in on, ui/server.py records sign_in once per real sign-in
         st.session_state[_K_SIGNED_IN] = True
         audit("sign_in", role=user.role)
     with st.sidebar:

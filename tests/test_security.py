@@ -1,0 +1,381 @@
+"""Security controls that need no browser: the audit chain, file modes, sessions and identity.
+
+The browser halves (copied cookies, expiry, unverified e-mail, upload PUTs,
+outbound connections) are in tests/test_security_browser.py; docs/SECURITY.md
+maps each finding to these tests.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from lakehouse import audit, roles, sessions, store
+from tests.conftest import PROJECT_ROOT
+
+ISSUER = "https://login.example/tenant"
+
+
+@pytest.fixture
+def where(tmp_path: Path) -> Path:
+    return tmp_path / "store.sqlite"
+
+
+@pytest.fixture
+def con(where: Path):
+    c = store.connect(path=where)
+    yield c
+    c.close()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _three_rows(con: sqlite3.Connection) -> None:
+    with store.transaction(con):
+        audit.record_in(con, "ada@council.gov.uk", "sign_in", issuer=ISSUER, subject="s-ada")
+        audit.record_in(con, "olly@council.gov.uk", "export", rows=3)
+        audit.record_in(con, "olly@council.gov.uk", "upload", files=[{"name": "a.xlsx"}])
+
+
+# --- an audit log that cannot be rewritten ------------------------------------------------
+
+
+def test_a_forged_insert_reusing_or_going_below_the_last_id_is_refused(con) -> None:
+    _three_rows(con)
+    for forged_id in (2, 3, 1):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            con.execute(
+                "INSERT INTO audit_log (id, at, user, action, details, prev_hash, hash) "
+                "VALUES (?, '2020-01-01T00:00:00+00:00', 'ada@council.gov.uk', 'export', '{}', "
+                "'x', 'y')",
+                [forged_id],
+            )
+    assert con.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 3
+
+
+def test_a_replace_of_an_audit_row_is_refused(con) -> None:
+    _three_rows(con)
+    for verb in ("REPLACE INTO", "INSERT OR REPLACE INTO"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            con.execute(
+                f"{verb} audit_log (id, at, user, action, details) "
+                "VALUES (2, '2020-01-01T00:00:00+00:00', 'someone', 'export', '{}')"
+            )
+    assert con.execute("SELECT user FROM audit_log WHERE id = 2").fetchone()[0] == (
+        "olly@council.gov.uk"
+    )
+
+
+def test_a_row_appended_without_the_chain_is_refused(con) -> None:
+    _three_rows(con)
+    with pytest.raises(sqlite3.IntegrityError, match="must follow the last"):
+        con.execute(
+            "INSERT INTO audit_log (at, user, action, details, prev_hash, hash) "
+            "VALUES ('2030-01-01T00:00:00+00:00', 'x', 'export', '{}', 'wrong', 'h')"
+        )
+
+
+def test_audit_verify_finds_an_edit_made_with_the_triggers_dropped(con, where: Path) -> None:
+    _three_rows(con)
+    assert audit.verify(con).intact
+    con.execute("DROP TRIGGER audit_log_no_update")
+    con.execute("UPDATE audit_log SET user = 'someone.else@council.gov.uk' WHERE id = 2")
+    verdict = audit.verify(con)
+    assert verdict.broken_at == 2 and "row 2 was changed" in verdict.problem
+    run = subprocess.run(
+        [sys.executable, "-m", "lakehouse", "audit", "verify"],
+        cwd=PROJECT_ROOT,
+        env={"ESAFETY_STORE": str(where), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    assert "audit log broken: row 2 was changed after it was written" in run.stderr
+
+
+def test_audit_verify_finds_a_deleted_row(con) -> None:
+    _three_rows(con)
+    con.execute("DROP TRIGGER audit_log_no_delete")
+    con.execute("DELETE FROM audit_log WHERE id = 2")
+    verdict = audit.verify(con)
+    assert verdict.broken_at == 3 and "rows 2 to 2 are missing" in verdict.problem
+
+
+def test_audit_verify_reports_a_dropped_trigger_on_an_intact_chain(con) -> None:
+    _three_rows(con)
+    con.execute("DROP TRIGGER audit_log_append_only")
+    verdict = audit.verify(con)
+    assert not verdict.intact and verdict.problem == "protection removed: audit_log_append_only"
+
+
+def test_audit_verify_reports_an_intact_log_and_its_head(con, where: Path) -> None:
+    _three_rows(con)
+    run = subprocess.run(
+        [sys.executable, "-m", "lakehouse", "audit", "verify"],
+        cwd=PROJECT_ROOT,
+        env={"ESAFETY_STORE": str(where), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("audit log intact: 3 rows, last hash ")
+
+
+def test_a_store_from_before_the_chain_is_chained_on_first_connect(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    raw = sqlite3.connect(old)
+    raw.executescript(
+        """
+        CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
+            user TEXT NOT NULL, action TEXT NOT NULL, details TEXT NOT NULL);
+        INSERT INTO audit_log (at, user, action, details) VALUES
+            ('2026-01-01T09:00:00+00:00', 'ada@council.gov.uk', 'sign_in', '{}'),
+            ('2026-01-01T09:05:00+00:00', 'ada@council.gov.uk', 'export', '{"rows": 4}');
+        """
+    )
+    raw.close()
+    c = store.connect(path=old)
+    try:
+        assert audit.verify(c).intact and audit.verify(c).rows == 2
+        audit.record_in(c, "olly@council.gov.uk", "sign_in")
+        assert audit.verify(c).rows == 3 and audit.verify(c).intact
+    finally:
+        c.close()
+
+
+def test_audit_rows_store_the_issuer_and_subject(con) -> None:
+    _three_rows(con)
+    row = con.execute("SELECT issuer, subject FROM audit_log WHERE id = 1").fetchone()
+    assert tuple(row) == (ISSUER, "s-ada")
+
+
+def test_denied_rows_are_throttled_to_one_per_account_per_minute(con) -> None:
+    for _ in range(50):
+        audit.record_in(con, "nobody@elsewhere.org", "denied", wanted="read")
+    audit.record_in(con, "other@elsewhere.org", "denied", wanted="read")
+    counts = dict(con.execute("SELECT user, COUNT(*) FROM audit_log GROUP BY user").fetchall())
+    assert counts == {"nobody@elsewhere.org": 1, "other@elsewhere.org": 1}
+
+
+# --- owner-only files -----------------------------------------------------------------------
+
+
+def test_the_store_and_its_wal_files_are_created_owner_only(where: Path) -> None:
+    c = store.connect(path=where)
+    try:
+        audit.record_in(c, "ada@council.gov.uk", "sign_in")
+        for path in (
+            where,
+            where.with_name(where.name + "-wal"),
+            where.with_name(where.name + "-shm"),
+        ):
+            assert path.exists() and _mode(path) == 0o600, path
+    finally:
+        c.close()
+
+
+def test_the_database_is_owner_only_after_every_write(tmp_path: Path) -> None:
+    from lakehouse.db import writing
+
+    db = tmp_path / "county.duckdb"
+    with writing(db) as c:
+        c.execute("CREATE TABLE t AS SELECT 1 AS x")
+    assert _mode(db) == 0o600
+    db.chmod(0o644)
+    with writing(db) as c:
+        c.execute("INSERT INTO t VALUES (2)")
+    assert _mode(db) == 0o600
+
+
+# --- sessions and identity ------------------------------------------------------------------
+
+
+def _claims(sub: str, email: str, verified: bool | None = True, **more) -> dict:
+    claims = {"iss": ISSUER, "sub": sub, "email": email, **more}
+    if verified is not None:
+        claims["email_verified"] = verified
+    return claims
+
+
+@pytest.fixture
+def role_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "roles.csv"
+    path.write_text(
+        "email,role\nadmin@council.gov.uk,admin\nolly@council.gov.uk,officer\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("ESAFETY_ROLES", str(path))
+    return path
+
+
+def test_a_sign_in_opens_a_session_that_sign_out_ends(con, role_list) -> None:
+    sid, session = sessions.start(con, _claims("s-olly", "Olly@Council.gov.uk"))
+    found = sessions.lookup(con, sid)
+    assert found is not None and found.role(con) == "officer"
+    assert con.execute("SELECT id FROM sessions").fetchone()[0] != sid, "the id is stored hashed"
+    assert sessions.sign_out(con, sid)
+    assert sessions.lookup(con, sid) is None
+    rows = con.execute("SELECT user, action, issuer, subject FROM audit_log ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("olly@council.gov.uk", "sign_in", ISSUER, "s-olly"),
+        ("olly@council.gov.uk", "sign_out", ISSUER, "s-olly"),
+    ]
+
+
+def test_an_unverified_email_never_gets_a_role(con, role_list) -> None:
+    sid, session = sessions.start(con, _claims("s-mallory", "admin@council.gov.uk", False))
+    assert session.role(con) == "none"
+    assert "not verified" in session.why_none
+    # the forgery is on record under the forger's own subject, not the admin's
+    row = con.execute("SELECT user, subject, details FROM audit_log").fetchone()
+    assert row["subject"] == "s-mallory" and '"email_verified": false' in row["details"]
+    # and it did not claim the address: the real admin still binds it
+    _, real = sessions.start(con, _claims("s-admin", "admin@council.gov.uk", True))
+    assert real.role(con) == "admin"
+
+
+def test_an_email_is_bound_to_the_first_verified_identity(con, role_list) -> None:
+    _, first = sessions.start(con, _claims("s-olly", "olly@council.gov.uk"))
+    _, other = sessions.start(con, _claims("s-impostor", "olly@council.gov.uk"))
+    assert first.role(con) == "officer"
+    assert other.role(con) == "none" and "another account" in other.why_none
+    # the bound identity keeps its role even if its provider address changes
+    _, renamed = sessions.start(con, _claims("s-olly", "olly.new@council.gov.uk"))
+    assert renamed.role(con) == "officer"
+
+
+def test_entra_ids_oid_is_the_subject(con, role_list) -> None:
+    claims = {
+        "iss": ISSUER,
+        "sub": "pairwise-per-app",
+        "oid": "00000000-aaaa",
+        "preferred_username": "olly@council.gov.uk",
+    }
+    _, session = sessions.start(con, claims)
+    assert session.subject == "00000000-aaaa" and session.email == "olly@council.gov.uk"
+    assert session.role(con) == "officer"
+
+
+def test_a_role_change_ends_that_persons_sessions(con, role_list) -> None:
+    sid, _ = sessions.start(con, _claims("s-olly", "olly@council.gov.uk"))
+    other, _ = sessions.start(con, _claims("s-admin", "admin@council.gov.uk"))
+    roles.set_role(con, "olly@council.gov.uk", "viewer", "admin@council.gov.uk")
+    assert sessions.lookup(con, sid) is None
+    assert sessions.lookup(con, other) is not None
+
+
+def _age(con, sid: str, column: str, hours: float) -> None:
+    moment = (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="seconds")
+    con.execute(
+        f"UPDATE sessions SET {column} = ? WHERE id = ?", [moment, sessions.stored_key(sid)]
+    )
+
+
+def test_a_session_ends_after_the_idle_timeout_and_the_lifetime(con, role_list) -> None:
+    limits = sessions.limits()
+    assert (limits.idle, limits.lifetime) == (timedelta(hours=8), timedelta(hours=12))
+    idle, _ = sessions.start(con, _claims("s-olly", "olly@council.gov.uk"))
+    _age(con, idle, "last_seen", 8.1)
+    assert sessions.lookup(con, idle) is None
+    old, _ = sessions.start(con, _claims("s-olly", "olly@council.gov.uk"))
+    _age(con, old, "started_at", 12.1)
+    assert sessions.lookup(con, old) is None
+    why = dict(con.execute("SELECT id, ended_why FROM sessions").fetchall())
+    assert why[sessions.stored_key(idle)] == "idle"
+    assert why[sessions.stored_key(old)] == "lifetime"
+
+
+def test_a_sign_in_that_cannot_be_recorded_is_refused(where: Path, role_list) -> None:
+    c = store.connect(path=where)
+    c.execute("PRAGMA busy_timeout = 100")
+    holder = store.connect(path=where)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            sessions.start(c, _claims("s-olly", "olly@council.gov.uk"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert c.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
+    c.close()
+
+
+def test_an_edit_of_the_role_list_file_is_recorded_and_ends_sessions(con, role_list) -> None:
+    first = roles.check_list(con, "server start")
+    assert first["added"] == ["admin@council.gov.uk", "olly@council.gov.uk"]
+    assert roles.check_list(con, "server start") == {}, "an unchanged file is not recorded again"
+    sid, _ = sessions.start(con, _claims("s-olly", "olly@council.gov.uk"))
+    role_list.write_text(
+        "email,role\nadmin@council.gov.uk,admin\nolly@council.gov.uk,admin\n"
+        "eve@council.gov.uk,admin\n",
+        encoding="utf-8",
+    )
+    change = roles.check_list(con, "server start")
+    assert change == {
+        "added": ["eve@council.gov.uk"],
+        "removed": [],
+        "changed": ["olly@council.gov.uk"],
+    }
+    row = con.execute(
+        "SELECT details FROM audit_log WHERE action = 'role_list_change' ORDER BY id DESC"
+    ).fetchone()
+    assert "eve@council.gov.uk (admin)" in row["details"]
+    assert sessions.lookup(con, sid) is None
+
+
+# --- the HTTP guard's private Streamlit names and the network ------------------------------
+
+
+def test_the_guard_uses_streamlits_private_names_that_still_exist() -> None:
+    from streamlit import net_util
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.web.server.starlette import starlette_auth_routes as routes
+
+    assert hasattr(net_util, "_external_ip") and hasattr(net_util, "_internal_ip")
+    assert callable(routes._set_single_cookie) and callable(routes._get_cookie_path)
+    assert hasattr(MemoryUploadedFileManager("/x"), "file_storage")
+
+
+def test_importing_the_guard_stops_the_external_ip_lookup(monkeypatch) -> None:
+    from streamlit import net_util
+
+    monkeypatch.setattr(net_util, "_external_ip", None)
+    monkeypatch.setattr(net_util, "_internal_ip", None)
+    calls: list[str] = []
+    monkeypatch.setattr(
+        net_util, "_make_blocking_http_get", lambda url, timeout=5: calls.append(url)
+    )
+    import ui.server
+
+    ui.server.keep_off_the_network()
+    assert net_util.get_external_ip() == "127.0.0.1" and calls == []
+
+
+def test_the_gitignore_keeps_secrets_out() -> None:
+    ignored = (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".streamlit/secrets.toml" in ignored
+
+
+def test_audit_writes_are_serialised_across_threads(where: Path) -> None:
+    def write(n: int) -> None:
+        for i in range(5):
+            audit.record(f"user{n}@council.gov.uk", "export", path=where, i=i)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    c = store.connect(path=where)
+    try:
+        assert audit.verify(c).intact and audit.verify(c).rows == 20
+    finally:
+        c.close()
