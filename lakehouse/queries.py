@@ -77,7 +77,7 @@ def district_measures() -> dict[str, str]:
     labels = area_labels()
     return {
         "received_pct": "Returns received (%)",
-        "flagged_pct": "Schools flagged for support (%)",
+        "need_support_pct": "Schools needing support (%)",
         **{f"mean_score_{a}": f"Mean {labels[a].lower()} score" for a in AREAS},
         "schools": "Schools",
     }
@@ -208,11 +208,12 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
         ).fetchall()
     )
     fwhere, fparams = _where("gold.school_overview", f, alias="s")
-    flagged = _scalar(
-        con,
-        f"SELECT count(*) FROM gold.school_overview s WHERE s.flag_count > 0 AND {fwhere}",
+    flagged, need_support = con.execute(
+        f"""SELECT count(*) FILTER (WHERE s.flag_count > 0),
+                   count(*) FILTER (WHERE s.needs_support)
+            FROM gold.school_overview s WHERE {fwhere}""",
         fparams,
-    )
+    ).fetchone() or (0, 0)
     received = counts.get("received", 0) + counts.get("late", 0)
     # awaiting: no return yet, deadline not passed (still expected, not yet missing)
     expected = received + counts.get("missing", 0) + counts.get("awaiting", 0)
@@ -224,7 +225,11 @@ def headline(con: Con, f: Filters) -> dict[str, Any]:
         "late": int(counts.get("late", 0)),
         "missing": int(counts.get("missing", 0)),
         "awaiting": int(counts.get("awaiting", 0)),
+        # any flag; of those, the schools that need support (a concern: high or medium
+        # priority) and the rest, with themes only (met by the county-wide offer)
         "flagged": int(flagged or 0),
+        "need_support": int(need_support or 0),
+        "themes_only": int(flagged or 0) - int(need_support or 0),
     }
 
 
@@ -348,7 +353,7 @@ def district_summary(con: Con, f: Filters) -> pd.DataFrame:
     means = ", ".join(f"avg(r.score_{a}) AS mean_score_{a}" for a in AREAS)
     sql = f"""
         WITH sch AS (
-            SELECT s.urn, s.district_code, s.flag_count, s.expected_to_return,
+            SELECT s.urn, s.district_code, s.flag_count, s.needs_support, s.expected_to_return,
                    rs.status, r.filtering, {", ".join(f"r.score_{a}" for a in AREAS)}
             FROM gold.school_overview s {_ROUND_JOINS}
             WHERE {where}
@@ -357,6 +362,7 @@ def district_summary(con: Con, f: Filters) -> pd.DataFrame:
                    100.0 * count(*) FILTER (WHERE status IN ('received', 'late'))
                        / nullif(count(*) FILTER (WHERE expected_to_return), 0) AS received_pct,
                    100.0 * count(*) FILTER (WHERE flag_count > 0) / count(*) AS flagged_pct,
+                   100.0 * count(*) FILTER (WHERE needs_support) / count(*) AS need_support_pct,
                    {means}
             FROM sch r {"WHERE r.filtering = ?" if f.filtering else ""}
             GROUP BY district_code

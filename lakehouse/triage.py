@@ -711,3 +711,38 @@ def case_timeline(entries: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
         )
     both = pd.concat([entries, pd.DataFrame(rows, columns=entries.columns)], ignore_index=True)
     return newest_first(both)
+
+
+def top_concerns(con: Con) -> pd.DataFrame:
+    """Every school that needs support (a concern: high or medium priority) with its first
+    concern in the flags' seed order and that concern's suggested action: urn, top_concern
+    ("Label: reason"), top_action. Schools with themes only have no row."""
+    return _df(
+        con,
+        """
+        SELECT g.urn,
+               arg_min(g.flag_label || ': ' || g.reason, g.flag_order) AS top_concern,
+               arg_min(g.suggested_action, g.flag_order) AS top_action
+        FROM gold.support_flags g JOIN gold.school_overview s USING (urn)
+        WHERE g.kind = 'concern' AND s.needs_support
+        GROUP BY g.urn""",
+    )
+
+
+def with_top_concerns(rows: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
+    """The worklist with ``needs_support``, ``Top concern`` and ``Top action`` (from
+    :func:`top_concerns`) for the export's print-ready sheet."""
+    by_urn = (
+        top.set_index("urn")
+        if not top.empty
+        else pd.DataFrame(columns=["top_concern", "top_action"])
+    )
+    out = rows.copy()
+    out["needs_support"] = [u in by_urn.index for u in out["URN"]]
+    out["Top concern"] = [
+        by_urn.at[u, "top_concern"] if u in by_urn.index else "" for u in out["URN"]
+    ]
+    out["Top action"] = [
+        by_urn.at[u, "top_action"] if u in by_urn.index else "" for u in out["URN"]
+    ]
+    return out

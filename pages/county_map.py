@@ -169,7 +169,7 @@ if missing and view == "schools":
 left, right = st.columns(2)
 with left:
     st.subheader("Districts")
-    table = districts.drop(columns=["geometry", "district_code"]).rename(
+    table = districts[["district_name", *district_options]].rename(
         columns={"district_name": "District", **district_options}
     )
     st.dataframe(table.round(1), hide_index=True, width="stretch")

@@ -129,7 +129,17 @@ else:
         "Round of flags": round_of_flags or "",
         "Capacity this round": str(capacity),
     }
-    export = rows[COLUMNS].assign(Priority=rows["priority_code"])
+    export = triage.with_top_concerns(rows, app.frame(triage.top_concerns))
+    described = {**f.describe(), **filter_notes}
+    # the page header of every printed sheet: the filters that chose these rows
+    header_filters = {
+        **f.describe(),
+        **{
+            k.removeprefix("Filter: "): v
+            for k, v in filter_notes.items()
+            if k.startswith("Filter:")
+        },
+    }
 
     def _workbook() -> bytes:
         # built on click, not on every rerun: thousands of rows take a while to write
@@ -140,17 +150,27 @@ else:
             rows=len(export),
             extra=filter_notes,
         )
-        return exports.table_workbook(
-            export, about, "Flagged schools", priority_columns=["Priority"]
-        )
+        return exports.worklist_workbook(export, COLUMNS, about, header_filters)
 
+    vocab = seeds.vocabulary("priority")
     auth.download(
         f"Download these {len(rows):,} schools as Excel",
         _workbook,
         what="flagged schools",
         rows=len(rows),
-        filters={**f.describe(), **filter_notes},
-        file_name=f"flagged_schools_{(round_of_flags or '').replace('/', '-')}.xlsx",
+        filters=described,
+        file_name=exports.export_filename(
+            "flagged-schools",
+            [
+                round_of_flags or "",
+                exports.filter_parts(f.districts, "districts"),
+                exports.filter_parts(f.settings, "settings"),
+                seeds.label("filtering", f.filtering) if f.filtering else "",
+                exports.filter_parts([vocab[p] for p in priorities or ()], "priorities"),
+                exports.filter_parts([flag_labels.get(k, k) for k in flags or ()], "reasons"),
+                "caseload" if only_caseload else "",
+            ],
+        ),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         type="primary",
         icon="⬇️",

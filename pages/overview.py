@@ -36,7 +36,7 @@ def _schools_table(df: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
 
 
 head = app.frame(queries.headline, f)
-c1, c2, c3, c4, c5 = st.columns(5)
+c1, c2, c3, c4, c5, c6 = st.columns(6)
 c1.metric("Schools", f"{head['schools']:,}", border=True)
 c2.metric(
     "Returns received",
@@ -48,10 +48,18 @@ pct = 100 * head["received"] / head["expected"] if head["expected"] else 0
 c3.metric("Received", f"{pct:.0f}%", border=True)
 c4.metric("Received late", f"{head['late']:,}", border=True)
 c5.metric(
-    "Flagged for support",
-    f"{head['flagged']:,}",
+    "Need support",
+    f"{head['need_support']:,}",
     border=True,
-    help="Schools with at least one flag in the current round.",
+    help="Schools with a concern in the current round (high or medium priority): support "
+    "aimed at the school.",
+)
+c6.metric(
+    "Themes only",
+    f"{head['themes_only']:,}",
+    border=True,
+    help="Schools whose only flags are themes (training, policy review, filtering): met by "
+    "the council's county-wide offer, not counted as needing support.",
 )
 
 st.subheader(f"Grades in {ctx.round}")

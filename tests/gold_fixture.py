@@ -407,6 +407,7 @@ def frames() -> dict[str, pd.DataFrame]:
                 "support_score": score,
                 "concern_count": concerns,
                 "theme_count": len(keys) - concerns,
+                "needs_support": concerns > 0,
                 # contact columns of a full GIAS extract: two schools have them
                 **_contact(i, name),
                 "policies_overdue_or_missing": sum(

@@ -83,6 +83,9 @@ final AS (
         coalesce(f.support_score, 0) AS support_score,
         coalesce(f.concern_count, 0) AS concern_count,
         coalesce(f.theme_count, 0) AS theme_count,
+        -- "need support": a concern (high or medium priority); a school with themes only is
+        -- met by the county-wide offer and counted apart
+        coalesce(f.concern_count, 0) > 0 AS needs_support,
         CAST(coalesce(fr.policies_overdue_or_missing, 0) AS INTEGER)
             AS policies_overdue_or_missing,
         fr.freshness_worst,
