@@ -306,6 +306,27 @@ def school_directory(con: Con, f: Filters) -> pd.DataFrame:
     )
 
 
+# the worklist's columns on screen and in the export's full detail, in order
+WORKLIST_COLUMNS = [
+    "URN",
+    "School",
+    "Priority",
+    "Support score",
+    "Rank",
+    "Within capacity",
+    "In caseload",
+    "Casework",
+    "Concerns",
+    "Themes",
+    "Suggested actions",
+    "Overall grade",
+    "Overall score",
+    "Setting",
+    "District",
+    "Return date",
+]
+
+
 CASEWORK_EXPORT_COLUMNS = [
     "URN",
     "School",

@@ -75,24 +75,7 @@ metrics[4].metric("In caseload", f"{int(rows['In caseload'].sum()):,}", border=T
 within_sentence = capacity_sentence(app.frame(triage.worklist_summary, f))
 st.markdown(f"**{within_sentence}.**")
 
-COLUMNS = [
-    "URN",
-    "School",
-    "Priority",
-    "Support score",
-    "Rank",
-    "Within capacity",
-    "In caseload",
-    "Casework",
-    "Concerns",
-    "Themes",
-    "Suggested actions",
-    "Overall grade",
-    "Overall score",
-    "Setting",
-    "District",
-    "Return date",
-]
+COLUMNS = triage.WORKLIST_COLUMNS
 
 if rows.empty:
     st.success("No flagged school matches these filters.")

@@ -22,24 +22,7 @@ from lakehouse.filters import Filters
 from presentation import exports
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "print"
-DETAIL = [
-    "URN",
-    "School",
-    "Priority",
-    "Support score",
-    "Rank",
-    "Within capacity",
-    "In caseload",
-    "Casework",
-    "Concerns",
-    "Themes",
-    "Suggested actions",
-    "Overall grade",
-    "Overall score",
-    "Setting",
-    "District",
-    "Return date",
-]
+DETAIL = triage.WORKLIST_COLUMNS
 WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
 )
