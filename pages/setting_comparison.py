@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lakehouse import queries, seeds, spec
-from presentation import charts
+from presentation import charts, tables
 from ui import app
 from ui.projector import sized
 
@@ -27,10 +27,14 @@ area = (
         queries.AREAS,
         format_func=queries.area_labels().get,
         default="overall",
-        key="compare_area",
+        key="area",
+        bind="query-params",  # kept in the address bar: a bookmark opens the same area
     )
     or "overall"
 )
+
+
+GROUP_HEADINGS = {"setting": "Setting", "filtering": "Filtering approach", "district": "District"}
 
 
 def _comparison(by: str, heading: str, key: str) -> None:
@@ -46,11 +50,9 @@ def _comparison(by: str, heading: str, key: str) -> None:
         sized(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP, group_order=order)),
         key=f"cmp_{key}",
     )
-    table = charts.with_grade_labels(df).pivot_table(
-        index="group", columns="grade_label", values="schools", aggfunc="sum", fill_value=0
-    )
-    table["n"] = table.sum(axis=1)
-    app.numbers_expander(heading.lower(), table.reset_index(), f"{key}_{area}.csv", key)
+    # grades best first (never alphabetical), n and the share at Good or better
+    table = tables.grade_counts(df, GROUP_HEADINGS[by], order)
+    app.numbers_expander(heading, table, f"{key}_{area}.csv", key)
 
 
 _comparison("setting", f"{queries.area_labels()[area]} by setting", "setting")

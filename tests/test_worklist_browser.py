@@ -180,3 +180,21 @@ def test_the_priority_buttons_stay_in_the_address_and_a_bookmark_keeps_them(
         metric.locator('[data-testid="stMetricValue"]').inner_text()
         == high.locator('[data-testid="stMetricValue"]').inner_text()
     )
+
+
+def test_the_chosen_area_on_setting_comparison_stays_in_the_address(
+    server: str, page: Page
+) -> None:
+    from lakehouse import queries
+
+    label = queries.area_labels()["leadership"]
+    page.set_viewport_size(WIDE)
+    page.goto(f"{server}/setting_comparison")
+    wait_ready(page)
+    page.get_by_role("radio", name=label, exact=True).click()
+    wait_ready(page)
+    assert "area" in parse_qs(urlparse(page.url).query)
+    bookmark = page.url
+    page.goto(bookmark)
+    wait_ready(page)
+    page.get_by_role("heading", name=f"{label} by setting").wait_for()
