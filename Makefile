@@ -31,6 +31,7 @@ $(DB): | $(VENV)/.runtime
 	$(PY) -m samplecounty --out $(SAMPLE)
 	$(PY) -m ingest register $(SAMPLE)/register.csv --db $(DB)
 	$(PY) -m ingest boundaries $(SAMPLE)/districts.geojson --db $(DB)
+	$(PY) -m ingest contacts $(SAMPLE)/contacts.csv --db $(DB)
 	$(PY) -m ingest returns $(SAMPLE)/returns --db $(DB)
 
 sample: $(DB)

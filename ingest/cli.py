@@ -1,4 +1,4 @@
-"""``python -m ingest {register,boundaries,returns,template}``.
+"""``python -m ingest {register,boundaries,contacts,returns,template}``.
 
 Every problem the user can cause or fix is one line on stderr, never a
 traceback: ``error: <what> (<file>)``. Rejected return files are data, not
@@ -26,7 +26,7 @@ exit codes:
   0  the job ran (return files may still have been rejected: rejections are
      data, listed in the summary and in bronze.files / bronze.messages)
   1  the job could not run at all: a missing path, an unreadable folder, a
-     register or boundaries file that cannot be used, the database busy or
+     register, boundaries or contacts file that cannot be used, the database busy or
      damaged, or the model build failed. Nothing was changed (except that a
      rejected register or boundaries file is kept on record in bronze.files).
   2  usage error (unknown command or option, bad date or round)
@@ -96,6 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="load ONS Local Authority District boundaries (GeoJSON)",
     )
     p.add_argument("file", type=Path, metavar="FILE.geojson")
+
+    p = sub.add_parser(
+        "contacts",
+        parents=[common, builds],
+        epilog=EPILOG,
+        formatter_class=fmt,
+        help="load the council's contact list (CSV: URN, role, name, e-mail, telephone)",
+    )
+    p.add_argument("file", type=Path, metavar="FILE.csv")
 
     p = sub.add_parser(
         "returns",
@@ -179,6 +188,9 @@ def _cmd_load(args: argparse.Namespace) -> int:
     if args.command == "register":
         from ingest.register import RegisterError as LoadError
         from ingest.register import load_register as load
+    elif args.command == "contacts":
+        from ingest.contacts import ContactsError as LoadError
+        from ingest.contacts import load_contacts as load
     else:
         from ingest.boundaries import BoundariesError as LoadError
         from ingest.boundaries import load_boundaries as load
@@ -254,6 +266,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "register": _cmd_load,
     "boundaries": _cmd_load,
+    "contacts": _cmd_load,
     "returns": _cmd_returns,
     "template": _cmd_template,
 }

@@ -22,7 +22,8 @@ import pyarrow as pa
 from ingest.sources import SourceError, SourceFile, run
 from lakehouse.spec import normalise
 
-# bronze.register column -> GIAS header. Also the allow-list of identifiers used in SQL.
+# bronze.register column -> GIAS header: the one list of GIAS headers (the sample county
+# writes its register from it too). Also the allow-list of identifiers used in SQL.
 GIAS_COLUMNS: dict[str, str] = {
     "urn": "URN",
     "name": "EstablishmentName",
@@ -43,6 +44,11 @@ GIAS_COLUMNS: dict[str, str] = {
     "head_last_name": "HeadLastName",
     "telephone": "TelephoneNum",
     "website": "SchoolWebsite",
+    "street": "Street",
+    "locality": "Locality",
+    "address3": "Address3",
+    "town": "Town",
+    "county": "County (name)",
     "trust": "Trusts (name)",
     "ofsted_rating": "OfstedRating (name)",
     "ofsted_last_inspection": "OfstedLastInsp",
@@ -62,6 +68,11 @@ TEXT_COLUMNS = (
     "head_last_name",
     "telephone",
     "website",
+    "street",
+    "locality",
+    "address3",
+    "town",
+    "county",
     "trust",
     "ofsted_rating",
     "ofsted_last_inspection",

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS bronze.files (
     path        VARCHAR NOT NULL,   -- path as given on the command line / upload name
     sha256      VARCHAR,            -- null only when the file could not be read at all
     size_bytes  BIGINT,
-    kind        VARCHAR NOT NULL,   -- 'return' | 'register' | 'boundaries'
+    kind        VARCHAR NOT NULL,   -- 'return' | 'register' | 'boundaries' | 'contacts'
     status      VARCHAR NOT NULL,   -- 'loaded' | 'rejected' | 'duplicate'
     reason      VARCHAR,            -- null when loaded
     urn         INTEGER,            -- returns: the URN read, when one was read
@@ -116,7 +116,13 @@ CREATE TABLE IF NOT EXISTS bronze.register (
     website           VARCHAR,   -- SchoolWebsite
     trust             VARCHAR,   -- Trusts (name)
     ofsted_rating     VARCHAR,   -- OfstedRating (name)
-    ofsted_last_inspection VARCHAR -- OfstedLastInsp, as written (dd-mm-yyyy in GIAS)
+    ofsted_last_inspection VARCHAR, -- OfstedLastInsp, as written (dd-mm-yyyy in GIAS)
+    -- the postal address of a full GIAS extract (Postcode is above)
+    street            VARCHAR,   -- Street
+    locality          VARCHAR,   -- Locality
+    address3          VARCHAR,   -- Address3
+    town              VARCHAR,   -- Town
+    county            VARCHAR    -- County (name)
 );
 -- databases made before the contact columns existed
 ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS head_title VARCHAR;
@@ -127,6 +133,25 @@ ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS website VARCHAR;
 ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS trust VARCHAR;
 ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS ofsted_rating VARCHAR;
 ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS ofsted_last_inspection VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS street VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS locality VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS address3 VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS town VARCHAR;
+ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS county VARCHAR;
+
+-- one row per contact per council contact list load (python -m ingest contacts); the
+-- values already cleaned by the loader (role as its seed code, e-mail lower-cased)
+CREATE TABLE IF NOT EXISTS bronze.contacts (
+    urn           INTEGER NOT NULL,
+    role          VARCHAR,   -- seeds/contact_roles.csv code, or the text as written
+    name          VARCHAR,
+    email         VARCHAR,
+    telephone     VARCHAR,
+    source_row    INTEGER NOT NULL,  -- the CSV line, for messages
+    source_file   VARCHAR NOT NULL,
+    source_sha256 VARCHAR NOT NULL,
+    loaded_at     TIMESTAMP NOT NULL
+);
 
 -- one row per district per boundaries load
 CREATE TABLE IF NOT EXISTS bronze.boundaries (

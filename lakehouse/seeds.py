@@ -82,6 +82,7 @@ VOCABULARIES: dict[str, tuple[str, str]] = {
     "support_type": ("support_types", "type"),
     "action_status": ("action_statuses", "status"),
     "reminder_method": ("reminder_methods", "method"),
+    "contact_role": ("contact_roles", "role"),
 }
 
 
@@ -242,6 +243,13 @@ SEED_COLUMNS: dict[str, dict[str, str]] = {
     "support_types": {"type": "text", "label": "text", "sort_order": "int"},
     "action_statuses": {"status": "text", "label": "text", "is_open": "bool", "sort_order": "int"},
     "reminder_methods": {"method": "text", "label": "text", "sort_order": "int"},
+    "contact_roles": {
+        "role": "text",
+        "label": "text",
+        "chase_order": "int",
+        "salutation": "text",
+        "also_called": "",
+    },
     "return_sections": {"section": "text", "label": "text", "sort_order": "int", "warning": "text"},
     "setting_rules": {"rule_order": "int", "setting": "text", "phase_like": "", "type_like": ""},
     "independence_rules": {"field": "text", "pattern": "text"},

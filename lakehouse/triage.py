@@ -404,7 +404,9 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame: 
 
     Status is *Awaiting return* before the deadline and *Missing* after it. Days to
     the deadline count from the build's as-of date (negative once it has passed).
-    Contact columns are blank when the register extract did not carry them.
+    Contact columns are blank when the register extract did not carry them. *Contact*
+    and *E-mail* are the person a chase goes to (gold.school_contacts: the council's
+    contact list, an e-mail first); *Telephone* is theirs, else the register's.
     """
     rnd = round or f.round or _current_round(con)
     where, params = _where("gold.returns_status", f.with_(round=rnd), alias="rs")
@@ -413,14 +415,21 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame: 
         con,
         f"""
         SELECT rs.urn AS "URN", s.name AS "School", rs.setting AS "Setting",
-               rs.district AS "District", s.head_name AS "Head", s.telephone AS "Telephone",
+               rs.district AS "District",
+               CASE WHEN c.contact_name IS NOT NULL
+                    THEN c.contact_name || ' (' || c.contact_role_label || ')' END AS "Contact",
+               c.email AS "E-mail",
+               s.head_name AS "Head", c.telephone AS "Telephone",
                s.website AS "Website", s.trust AS "Trust", s.postcode AS "Postcode",
                rs.round AS "Round", rs.status AS status_code,
                rs.deadline AS "Deadline",
                coalesce(prev.status, 'no record') AS previous_status,
-               s.head_title, s.head_first_name, s.head_last_name
+               s.head_title, s.head_first_name, s.head_last_name,
+               c.salutation, c.street, c.locality, c.address3, c.town, c.county,
+               c.has_email, c.has_contact
         FROM gold.returns_status rs
         JOIN gold.school_overview s USING (urn)
+        LEFT JOIN gold.school_contacts c USING (urn)
         LEFT JOIN gold.returns_status prev
                ON prev.urn = rs.urn
               AND prev.round = (SELECT max(round) FROM gold.rounds WHERE round < ?)
@@ -447,6 +456,8 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame: 
 CHASE_COLUMNS = [
     "URN",
     "School",
+    "Contact",
+    "E-mail",
     "Head",
     "Telephone",
     "Status",
@@ -482,12 +493,22 @@ def with_reminders(chase: pd.DataFrame, reminded: pd.DataFrame) -> pd.DataFrame:
 
 
 MAIL_MERGE_COLUMNS = [
+    "To",
+    "Salutation",
+    "ContactName",
+    "ContactRole",
     "Title",
     "FirstName",
     "LastName",
     "School",
     "URN",
     "Telephone",
+    "Address1",
+    "Address2",
+    "Address3",
+    "Town",
+    "County",
+    "Postcode",
     "Trust",
     "District",
     "Round",
@@ -499,7 +520,11 @@ MAIL_MERGE_COLUMNS = [
 
 
 def mail_merge(chase: pd.DataFrame) -> pd.DataFrame:
-    """One row per school for an Outlook/Word mail merge: single-word headers, dates as words."""
+    """One row per school for an Outlook/Word mail merge: single-word headers, dates as words.
+
+    *To* is the contact's e-mail address and *Salutation* the greeting ("Dear Mrs Smith",
+    else the role's from seeds/contact_roles.csv); the postal address is the register's.
+    """
 
     def words(d: Any) -> str:
         if d is None or (not isinstance(d, date) and pd.isna(d)):
@@ -509,14 +534,30 @@ def mail_merge(chase: pd.DataFrame) -> pd.DataFrame:
         return f"{d.day} {d:%B %Y}"
 
     last = chase["Last reminded"] if "Last reminded" in chase else [None] * len(chase)
+
+    def text(column: str) -> pd.Series:
+        return chase[column].fillna("") if column in chase else pd.Series([""] * len(chase))
+
+    contact = text("Contact")
     return pd.DataFrame(
         {
+            # the e-mail address Outlook sends to; blank where the school has none
+            "To": text("E-mail"),
+            "Salutation": text("salutation"),
+            "ContactName": [c.rsplit(" (", 1)[0] if c else "" for c in contact],
+            "ContactRole": [c.rsplit(" (", 1)[1].rstrip(")") if " (" in c else "" for c in contact],
             "Title": chase["head_title"].fillna(""),
             "FirstName": chase["head_first_name"].fillna(""),
             "LastName": chase["head_last_name"].fillna(""),
             "School": chase["School"],
             "URN": chase["URN"],
             "Telephone": chase["Telephone"].fillna(""),
+            "Address1": text("street"),
+            "Address2": text("locality"),
+            "Address3": text("address3"),
+            "Town": text("town"),
+            "County": text("county"),
+            "Postcode": text("Postcode"),
             "Trust": chase["Trust"].fillna(""),
             "District": chase["District"].fillna(""),
             "Round": chase["Round"],
@@ -526,6 +567,58 @@ def mail_merge(chase: pd.DataFrame) -> pd.DataFrame:
             "LastReminded": [words(d) for d in last],
         },
         columns=MAIL_MERGE_COLUMNS,
+    )
+
+
+def contact_list(con: Con) -> pd.DataFrame:
+    """The council's latest contact list as loaded, each person with the school it names."""
+    return _df(
+        con,
+        """
+        SELECT urn AS "URN", school AS "School", district AS "District",
+               role_label AS "Role", name AS "Name", email AS "E-mail",
+               telephone AS "Telephone", is_chase_contact AS "Chased",
+               in_register, is_open, source_file, source_row AS "Row"
+        FROM gold.contact_list""",
+    )
+
+
+def contact_coverage(con: Con) -> dict[str, int]:
+    """Open schools expected to return: how many, with an e-mail contact, with any contact."""
+    row = con.execute(
+        """
+        SELECT count(*), count(*) FILTER (WHERE has_email), count(*) FILTER (WHERE has_contact)
+        FROM gold.school_contacts WHERE expected_to_return"""
+    ).fetchall()[0]
+    return {"schools": int(row[0]), "with_email": int(row[1]), "with_contact": int(row[2])}
+
+
+def contact_gaps(chase: pd.DataFrame) -> tuple[int, int]:
+    """(schools on a chase list with no e-mail contact, those with no contact at all)."""
+    if chase.empty or "has_email" not in chase:
+        return 0, 0
+    no_email = int((~chase["has_email"].fillna(False).astype(bool)).sum())
+    nothing = int((~chase["has_contact"].fillna(False).astype(bool)).sum())
+    return no_email, nothing
+
+
+def contact_warning(chase: pd.DataFrame) -> str | None:
+    """What a chase screen says when schools on it cannot be e-mailed (None when all can)."""
+    no_email, nothing = contact_gaps(chase)
+    if not no_email:
+        return None
+    total = len(chase)
+    first = (
+        f"None of the {total} schools on this list has an e-mail contact"
+        if no_email == total
+        else f"{no_email} of the {total} schools on this list have no e-mail contact"
+    )
+    phone = (
+        f"; {nothing} have no telephone number either" if nothing else "; they can be telephoned"
+    )
+    return (
+        f"{first}{phone}. GIAS publishes no e-mail addresses: load the council's contact "
+        "list with `python -m ingest contacts FILE.csv` (URN, role, name, e-mail, telephone)."
     )
 
 

@@ -10,6 +10,7 @@ from lakehouse import queries, seeds
 from presentation import charts, exports
 from ui import app, auth, safe
 from ui import casework as case_ui
+from ui.contacts import contacts_section
 from ui.projector import sized
 
 TITLE = "Returns and data quality"
@@ -47,6 +48,7 @@ for column, by, heading in ((left, "district", "By district"), (right, "setting"
 
 # return rates per round, the chase list with contacts, reminders and the mail merge
 case_ui.chase_section(ctx)
+contacts_section()
 case_ui.incomplete_section(ctx)
 
 left, right = st.columns(2)

@@ -33,25 +33,34 @@ from ingest.layout import (
     SELF_REVIEW,
     TRAINING,
 )
+from ingest.register import GIAS_COLUMNS
 from ingest.template import ordered, synonym_display, yes_no_choices
 from lakehouse import spec
-from samplecounty import kent
+from samplecounty import contacts, kent
 from samplecounty.boundaries import kent_districts
 
+# the register's columns, in GIAS's headers from the one list in ingest.register, then the
+# contact and address columns a full extract has (samplecounty.contacts)
 REGISTER_HEADER = (
-    "URN",
-    "EstablishmentName",
-    "TypeOfEstablishment (name)",
-    "EstablishmentTypeGroup (name)",
-    "PhaseOfEducation (name)",
-    "EstablishmentStatus (name)",
-    "LA (name)",
-    "DistrictAdministrative (name)",
-    "DistrictAdministrative (code)",
-    "Postcode",
-    "Easting",
-    "Northing",
-    "NumberOfPupils",
+    *(
+        GIAS_COLUMNS[c]
+        for c in (
+            "urn",
+            "name",
+            "establishment_type",
+            "type_group",
+            "phase",
+            "status",
+            "la_name",
+            "district",
+            "district_code",
+            "postcode",
+            "easting",
+            "northing",
+            "pupils",
+        )
+    ),
+    *contacts.REGISTER_HEADERS,
 )
 # Workbook metadata time: fixed so the same seed gives the same bytes.
 FIXED_TIME = datetime(2026, 1, 1, 9, 0, 0)
@@ -401,6 +410,7 @@ def _write_register(path: Path, schools: list[dict]) -> None:
                     s["easting"],
                     s["northing"],
                     "" if s["pupils"] is None else s["pupils"],
+                    *contacts.register_cells(s),
                 ]
             )
 
@@ -829,6 +839,7 @@ def write_sample(
     )
     register = out_dir / "register.csv"
     _write_register(register, county)
+    contacts.write_contacts(out_dir / "contacts.csv", county)
     boundaries = out_dir / "districts.geojson"
     _write_boundaries(boundaries, polygons)
 

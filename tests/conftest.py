@@ -80,6 +80,7 @@ def build_sample_db(folder: Path, schools: int = 60) -> Path:
     _run_ingest(["--out", str(sample), "--schools", str(schools)], db, module="samplecounty")
     _run_ingest(["register", str(sample / "register.csv")], db)
     _run_ingest(["boundaries", str(sample / "districts.geojson")], db)
+    _run_ingest(["contacts", str(sample / "contacts.csv")], db)
     _run_ingest(["returns", str(sample / "returns")], db)
     return db
 

@@ -710,4 +710,24 @@ def build_gold_db(path: str | Path) -> Path:
             )
             con.execute(f"CREATE OR REPLACE TABLE gold.{name} AS SELECT {cols} FROM _frame")
             con.unregister("_frame")
+        # no council contact list in this county: every school without an e-mail contact
+        con.execute(_NO_CONTACTS)
     return path
+
+
+_NO_CONTACTS = """
+CREATE OR REPLACE TABLE gold.school_contacts AS
+SELECT urn, name AS school, district, setting, is_open, expected_to_return,
+       NULL::VARCHAR AS contact_name, NULL::VARCHAR AS contact_role,
+       NULL::VARCHAR AS contact_role_label, NULL::VARCHAR AS email, telephone,
+       0 AS contacts, head_name, 'Dear Head Teacher' AS salutation,
+       NULL::VARCHAR AS street, NULL::VARCHAR AS locality, NULL::VARCHAR AS address3,
+       NULL::VARCHAR AS town, NULL::VARCHAR AS county, postcode, website,
+       false AS has_email, telephone IS NOT NULL AS has_contact
+FROM gold.school_overview;
+CREATE OR REPLACE TABLE gold.contact_list AS
+SELECT urn, school, district, contact_role AS role, contact_role_label AS role_label,
+       contact_name AS name, email, telephone, true AS in_register, is_open,
+       true AS is_chase_contact, 'none.csv' AS source_file, 0 AS source_row
+FROM gold.school_contacts WHERE false;
+"""

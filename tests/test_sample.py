@@ -49,7 +49,7 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path):
     other = write_sample(tmp_path / "c", schools=40, rounds=2, seed=12)
     digest = tree_digest(first.out_dir)
     assert digest == tree_digest(second.out_dir)
-    assert len(digest) == first.returns + 3  # register, boundaries and the marker file
+    assert len(digest) == first.returns + 4  # register, contacts, boundaries and the marker
     assert tree_digest(other.out_dir) != digest
 
 
@@ -68,6 +68,16 @@ def test_the_register_uses_real_gias_headers_kent_districts_and_six_digit_urns(r
         "Easting",
         "Northing",
         "NumberOfPupils",
+        # the contact and address columns of a full extract, made up (samplecounty.contacts)
+        "HeadTitle (name)",
+        "HeadFirstName",
+        "HeadLastName",
+        "TelephoneNum",
+        "SchoolWebsite",
+        "Street",
+        "Locality",
+        "Town",
+        "County (name)",
     ]
     assert {
         (r["DistrictAdministrative (code)"], r["DistrictAdministrative (name)"])

@@ -293,8 +293,13 @@ def chase_section(ctx: app.PageContext) -> None:
     if chase.empty:
         st.success("Every expected school in these filters has sent its return.")
         return
+    # say so when the chase cannot reach a person (a register without contact columns and
+    # no council contact list leaves every school without one)
+    if warning := triage.contact_warning(chase):
+        st.warning(warning, icon=":material/contact_mail:")
     shown = chase[triage.CHASE_COLUMNS]
-    contact = ["Head", "Telephone", "Trust", "Website", "Postcode", "Reminded how"]
+    contact = ["Contact", "E-mail", "Head", "Telephone", "Trust", "Website", "Postcode"]
+    contact.append("Reminded how")
     # a register without contact columns: blank cells, not the word None
     table = shown.assign(**{c: shown[c].fillna("") for c in contact}).reset_index(drop=True)
     picked = st.dataframe(
@@ -305,6 +310,8 @@ def chase_section(ctx: app.PageContext) -> None:
             "URN": st.column_config.NumberColumn(format="%d"),
             # medium, not large: wider columns push the reminder columns off the screen
             "Trust": st.column_config.TextColumn(width="medium"),
+            "Contact": st.column_config.TextColumn(width="medium"),
+            "E-mail": st.column_config.TextColumn(width="medium"),
             "Website": st.column_config.TextColumn(width="medium"),
             "Deadline": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
             "Last reminded": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
@@ -317,9 +324,11 @@ def chase_section(ctx: app.PageContext) -> None:
     if picked is not None and picked.selection.rows:
         row = table.iloc[int(picked.selection.rows[0])]
         st.text(f"{row['School']} (URN {int(row['URN'])})")
-        for column in ("Head", "Telephone", "Website", "Trust", "Postcode", "Reminded how"):
+        for column in contact:
             if row[column]:
                 st.text(f"{column}: {row[column]}")
+        if not row["E-mail"]:
+            st.text("No e-mail contact for this school.")
     else:
         st.caption("Select a row to read the school's contact details in full.")
     stamp = (rnd or "").replace("/", "-")

@@ -66,6 +66,11 @@ renamed AS (
         l.head_last_name,
         l.telephone,
         l.website,
+        l.street,
+        l.locality,
+        l.address3,
+        l.town,
+        l.county,
         l.trust,
         l.ofsted_rating,
         coalesce(

@@ -1,0 +1,46 @@
+"""The council's contact list for an officer to review (a section of the Returns page)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lakehouse import triage
+from ui import app
+from ui.safe import md
+
+
+def contacts_section() -> None:
+    """How many expected schools can be e-mailed, the list as loaded, and who is missing."""
+    st.subheader("School contacts")
+    cover = app.frame(triage.contact_coverage)
+    people = app.frame(triage.contact_list)
+    schools, with_email = cover["schools"], cover["with_email"]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Schools with an e-mail contact", f"{with_email} of {schools}", border=True)
+    c2.metric("Without an e-mail contact", f"{schools - with_email}", border=True)
+    c3.metric("Without any contact", f"{schools - cover['with_contact']}", border=True)
+    if schools and with_email < schools:
+        st.warning(
+            f"{schools - with_email} of the {schools} schools expected to return have no "
+            "e-mail contact, so a chase cannot e-mail them. GIAS publishes no e-mail "
+            "addresses: load the council's contact list with `python -m ingest contacts "
+            "FILE.csv` (URN, role, name, e-mail, telephone).",
+            icon=":material/contact_mail:",
+        )
+    if people.empty:
+        st.caption("No council contact list is loaded.")
+        return
+    unknown = int((~people["in_register"]).sum())
+    source = people["source_file"].iloc[0]
+    st.caption(
+        f"{len(people):,} people from {md(source)}; *Chased* marks the one each chase goes to "
+        "(an e-mail first, then by role). Problems with rows are listed under the file below."
+        + (f" {unknown} name a URN that is not in the register." if unknown else "")
+    )
+    st.dataframe(
+        people.drop(columns=["in_register", "is_open", "source_file"]),
+        hide_index=True,
+        width="stretch",
+        column_config={"URN": st.column_config.NumberColumn(format="%d")},
+        key="contact_list",
+    )
