@@ -215,6 +215,7 @@ REQUIRED_REPORT_TEXT = (
     "board_none",
     "board_lead",
     "board_theme_note",
+    "county_name",
 )
 
 # Column checks per seed: 'text' non-blank, 'number', 'int', 'int?' (blank allowed), 'bool'.

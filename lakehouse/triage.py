@@ -860,3 +860,58 @@ def with_top_concerns(rows: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
         by_urn.at[u, "top_action"] if u in by_urn.index else "" for u in out["URN"]
     ]
     return out
+
+
+# --- the cabinet pack: districts and the named-schools appendix ---------------------------------
+
+
+def district_support(con: Con, f: Filters) -> pd.DataFrame:
+    """The districts within the filters (every district when none is chosen), with their
+    shapes and counts in the round: district_code, district_name, geometry, schools,
+    expected (returns expected), received (on time or late), need_support (high or medium
+    priority: concerns), themes_only (low priority: met by the county-wide offer)."""
+    where, params = _where("gold.school_overview", f, alias="s")
+    picked, picked_params = "TRUE", []
+    if f.districts:
+        picked = f"d.district_name IN ({', '.join('?' * len(f.districts))})"
+        picked_params = list(f.districts)
+    return _df(
+        con,
+        f"""
+        WITH schools_in_filter AS (
+            SELECT s.urn, s.district_code, s.priority, rs.status
+            FROM gold.school_overview s
+            LEFT JOIN gold.returns_status rs ON rs.urn = s.urn AND rs.round = ?
+            WHERE {where}
+        )
+        SELECT d.district_code, d.district_name, d.geometry,
+               count(x.urn)::INTEGER AS schools,
+               count(x.status)::INTEGER AS expected,
+               count(x.urn) FILTER (WHERE x.status IN ('received', 'late'))::INTEGER AS received,
+               count(x.urn) FILTER (WHERE x.priority IN ('high', 'medium'))::INTEGER
+                   AS need_support,
+               count(x.urn) FILTER (WHERE x.priority = 'low')::INTEGER AS themes_only
+        FROM gold.district_shapes d
+        LEFT JOIN schools_in_filter x USING (district_code)
+        WHERE {picked}
+        GROUP BY d.district_code, d.district_name, d.geometry
+        ORDER BY d.district_name""",
+        [f.round, *params, *picked_params],
+    )
+
+
+def flag_names(con: Con, f: Filters) -> pd.DataFrame:
+    """Every flagged school within the filters with its flags' names, concerns first then
+    themes, in one query: urn, flag_names ('Training gap; Locked-down filtering')."""
+    where, params = _where("gold.school_overview", f, alias="s")
+    return _df(
+        con,
+        f"""
+        SELECT g.urn,
+               string_agg(g.flag_label, '; ' ORDER BY g.kind = 'theme', g.flag_order)
+                   AS flag_names
+        FROM gold.support_flags g JOIN gold.school_overview s USING (urn)
+        WHERE {where}
+        GROUP BY g.urn""",
+        params,
+    )

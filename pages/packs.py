@@ -7,7 +7,7 @@ import streamlit as st
 from packs.cabinet import PackError, cabinet_pack_pptx
 from packs.governor import ReportError, governor_reports_zip
 from packs.render import RenderError
-from packs.suppress import threshold
+from packs.disclosure import threshold
 from ui import app, auth, safe
 
 TITLE = "Meeting packs"
@@ -31,7 +31,8 @@ st.markdown(
 public = st.checkbox(
     f"Public version (suppress counts of fewer than {threshold()} schools)",
     key="pack_public",
-    help="As official statistics do: small counts show as '<5' and are left out of charts.",
+    help="As official statistics do: small counts, and any cell that would reveal one, show as "
+    "'c' in tables and charts (docs/DISCLOSURE.md).",
 )
 name_schools = st.checkbox(
     "Name the flagged schools",

@@ -167,6 +167,83 @@ def stacked_grade_bars(
     return _layout(fig, title, height=max(260, 70 + 52 * len(order)))
 
 
+def grade_table_bars(
+    groups: Sequence[str],
+    counts: Sequence[Sequence[int | None]],
+    totals: Sequence[int | None],
+    categories: Sequence[str],
+    colours: Sequence[str],
+    small_n: int = 0,
+    suppressed_label: str = "Suppressed (c)",
+) -> go.Figure:
+    """Stacked bars drawn from a table as published: one bar per group, a segment per
+    category, the share of the group's total, with the count on each segment.
+
+    ``None`` is a suppressed count: the suppressed cells of a group are drawn together as
+    one grey segment marked ``c`` (its size is the total less the shown cells, which the
+    table gives away anyway); a group whose total is suppressed is listed with ``n=c`` and
+    no bar. So the chart shows no more than its table, and its n is the table's total.
+    """
+    labels = [
+        group_label(g, int(t), small_n) if t is not None else f"{plain(g)} (n=c)"
+        for g, t in zip(groups, totals, strict=True)
+    ]
+    fig = go.Figure()
+    for c, (name, colour) in enumerate(zip(categories, colours, strict=True)):
+        shown = [row[c] for row in counts]
+        shares = [
+            100.0 * v / t if v is not None and t else 0.0
+            for v, t in zip(shown, totals, strict=True)
+        ]
+        if not any(v for v in shown if v is not None):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=plain(name),
+                orientation="h",
+                y=labels,
+                x=shares,
+                marker={"color": colour, "line": {"color": "white", "width": 1}},
+                text=[str(v) if v else "" for v in shown],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"color": palette.text_colour_on(colour), "size": 15},
+                hovertemplate=f"%{{y}}<br>{plain(name)}: %{{text}} schools<extra></extra>",
+            )
+        )
+    hidden = []
+    for row, t in zip(counts, totals, strict=True):
+        if t is None or all(v is not None for v in row):
+            hidden.append(0.0)
+        else:
+            hidden.append(100.0 * (t - sum(v for v in row if v is not None)) / t if t else 0.0)
+    if any(hidden):
+        fig.add_trace(
+            go.Bar(
+                name=plain(suppressed_label),
+                orientation="h",
+                y=labels,
+                x=hidden,
+                marker={
+                    "color": palette.LIGHT_GREY,
+                    "pattern": {"shape": "/", "fgcolor": palette.GREY},
+                    "line": {"color": "white", "width": 1},
+                },
+                text=["c" if h else "" for h in hidden],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"color": "#000000", "size": 15},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(autorange="reversed", title=None, categoryorder="array", categoryarray=labels)
+    fig.update_xaxes(title="% of schools", range=[0, 100], showgrid=True, gridcolor="#EEEEEE")
+    return _layout(fig, None, height=max(260, 70 + 52 * len(labels)))
+
+
 def grade_distribution_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Each area's grade distribution (df: area, area_label, grade, schools)."""
     areas = seeds.vocabulary("area")
@@ -283,15 +360,20 @@ def count_bars(
     value_col: str,
     title: str | None = None,
     colour: str = palette.BLUE,
+    text: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Simple horizontal bars with the number at the end (e.g. reasons for support)."""
+    """Simple horizontal bars with the number at the end (e.g. reasons for support).
+
+    ``text`` replaces the numbers written at the bars' ends (a public pack writes ``c``
+    at a suppressed group, whose bar is then drawn at zero).
+    """
     fig = go.Figure(
         go.Bar(
             orientation="h",
             y=[plain(v) for v in df[label_col]],
             x=df[value_col],
             marker={"color": colour},
-            text=df[value_col],
+            text=[plain(t) for t in text] if text is not None else df[value_col],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra></extra>",

@@ -1,0 +1,125 @@
+"""Load: every number the cabinet pack shows, read once from the lakehouse.
+
+``load(db, filters)`` returns a :class:`CabinetNumbers`; the slides
+(:mod:`packs.cabinet_slides`) are pure functions of it, so their words can be
+tested on hand-made numbers without a database or a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from lakehouse import casework, queries, seeds, triage
+from lakehouse.filters import Filters
+
+
+class PackError(RuntimeError):
+    """The pack cannot be made (no data loaded, unknown round); the message is one line."""
+
+
+@dataclass(frozen=True)
+class CabinetNumbers:
+    """What the cabinet pack shows, for one set of filters in one round.
+
+    Frames are gold's snake_case columns; "county" fields are the same figures for the
+    whole county in the round (no district, setting or filtering filter), for comparison.
+    """
+
+    filters: Filters  # the round resolved: every figure is for ``filters.round``
+    build: dict[str, str]  # gold.build_info: as_of, current_round, previous_round, built_at
+    county_name: str  # seed report_text.csv county_name
+    returns: dict[str, Any]  # schools, expected, received, late, missing, awaiting, flagged
+    county_returns: dict[str, Any]
+    area_grades: pd.DataFrame  # area, grade (null: insufficient evidence), grade_label, schools
+    county_area_grades: pd.DataFrame
+    setting_grades: pd.DataFrame  # overall grade per setting: group (code), grade, schools
+    filtering_grades: pd.DataFrame  # overall grade per filtering approach (code; 'Not known')
+    districts: pd.DataFrame  # triage.district_support: the filtered districts and their shapes
+    priorities: dict[str, int]  # flagged schools per priority code (every priority)
+    county_priorities: dict[str, int]
+    reasons: pd.DataFrame  # flag, flag_label, kind, priority, schools (one row per pair)
+    themes: pd.DataFrame  # triage.county_themes
+    worklist: pd.DataFrame  # triage.worklist_summary: priority, label, schools, within_capacity
+    capacity: int  # rule casework_capacity
+    impact: pd.DataFrame  # triage.impact
+    overall_history: pd.DataFrame  # round, grade, grade_label, schools (overall, every round)
+    named: pd.DataFrame | None  # worklist rows with flag_names; None unless schools are named
+
+    @property
+    def districts_chosen(self) -> bool:
+        return bool(self.filters.districts)
+
+    @property
+    def narrowed(self) -> bool:
+        """True when the pack is about part of the county, so comparisons with it make sense."""
+        f = self.filters
+        return bool(f.districts or f.settings or f.filtering)
+
+
+def _cursor(db: object):
+    if hasattr(db, "cursor"):
+        return db.cursor()  # type: ignore[attr-defined]
+    if callable(db):
+        return db()
+    raise TypeError("db must be a ReadOnlyDatabase, a DuckDB connection or a cursor factory")
+
+
+def _by_priority(frame: pd.DataFrame) -> dict[str, int]:
+    found = {str(p): int(n) for p, n in zip(frame["priority"], frame["schools"], strict=True)}
+    return {p: found.get(p, 0) for p in seeds.order("priority")}
+
+
+def resolved_filters(db: object, filters: Filters | None) -> Filters:
+    """``filters`` with the round settled (the current round when none is chosen)."""
+    f = filters or Filters()
+    if not queries.has_data(_cursor(db)):
+        raise PackError("no data loaded: run the ingest commands first")
+    options = queries.filter_options(_cursor(db))
+    if f.round and f.round not in options.rounds:
+        raise PackError(
+            f"round {f.round} has no returns; loaded rounds: {', '.join(options.rounds) or 'none'}"
+        )
+    return queries.resolve_round(f, options)
+
+
+def load(
+    db: object, filters: Filters | None = None, *, name_schools: bool = False
+) -> CabinetNumbers:
+    """Every number of the pack for ``filters`` (the round settled once, here)."""
+    f = resolved_filters(db, filters)
+    county = Filters(round=f.round)
+    reasons = queries.flag_priority_summary(_cursor(db), f)
+    kinds = {r["flag"]: r["kind"] for r in seeds.read_seed("flags")}
+    reasons = reasons.assign(kind=reasons["flag"].map(kinds))
+    trend = queries.grade_trend(_cursor(db), f)
+    supported = casework.supported_pairs(db) if hasattr(db, "path") else ()
+    named = None
+    if name_schools:
+        # the worklist's order (priority, support score, overall score), as the team works it
+        named = triage.worklist(_cursor(db), f)
+        names = triage.flag_names(_cursor(db), f)
+        named = named.merge(names, left_on="URN", right_on="urn", how="left")
+    return CabinetNumbers(
+        filters=f,
+        build=queries.build_info(_cursor(db)),
+        county_name=seeds.report_text("county_name"),
+        returns=queries.headline(_cursor(db), f),
+        county_returns=queries.headline(_cursor(db), county),
+        area_grades=queries.grade_distribution(_cursor(db), f),
+        county_area_grades=queries.grade_distribution(_cursor(db), county),
+        setting_grades=queries.grade_by(_cursor(db), f, "overall", "setting"),
+        filtering_grades=queries.grade_by(_cursor(db), f, "overall", "filtering"),
+        districts=triage.district_support(_cursor(db), f),
+        priorities=_by_priority(queries.priority_summary(_cursor(db), f)),
+        county_priorities=_by_priority(queries.priority_summary(_cursor(db), county)),
+        reasons=reasons,
+        themes=triage.county_themes(_cursor(db), f),
+        worklist=triage.worklist_summary(_cursor(db), f),
+        capacity=int(seeds.rule("casework_capacity")),
+        impact=triage.impact(_cursor(db), f, supported),
+        overall_history=trend[trend["area"] == "overall"].reset_index(drop=True),
+        named=named,
+    )

@@ -1,0 +1,1124 @@
+"""Compose: the cabinet pack's slides as pure functions of its numbers.
+
+``compose(numbers, public=...)`` turns a :class:`packs.cabinet_numbers.CabinetNumbers`
+into a list of slides (titles, tables, captions and plotly figures), with nothing
+read from a database and nothing drawn: :mod:`packs.cabinet` renders them.
+
+Three rules shape every word here:
+
+* **The filters.** Every figure is about the filtered schools; a comparison with the
+  whole county is computed on the county and names it ("Thanet 78%, Kent 80%").
+* **Disclosure.** In the public version every count goes through one
+  :class:`packs.disclosure.Publication`, so a suppressed count is ``c`` on every slide,
+  in every chart and in no headline.
+* **Claims the numbers carry.** A group is named best or worst, or compared with
+  another, only with at least ``claim_min_group`` graded schools; shares closer than
+  ``claim_min_difference_pct`` points are "about the same". Comparisons use the share
+  Good or better (or its complement), never one grade picked for contrast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from pptx.util import Inches
+
+from lakehouse import methodology, seeds
+from lakehouse.spec import labels as spec_labels
+from packs.cabinet_numbers import CabinetNumbers
+from packs.disclosure import Key, Publication, symbols_note, threshold
+from packs.pptx import Table
+from presentation import charts, palette
+from presentation.formatting import council_date, percent
+
+SOURCES = (
+    "School register: Department for Education, Get Information About Schools "
+    "(contains public sector information licensed under the Open Government Licence v3.0).",
+    "District boundaries: Office for National Statistics, Local Authority Districts "
+    "(Open Government Licence v3.0; contains OS data © Crown copyright and database right).",
+    "E-safety returns: completed by schools and sent to the council; self-assessed, not inspected.",
+    "Open Government Licence v3.0: "
+    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+)
+
+GRADE_COLUMN_WEIGHTS = (2.6, 1.3, 1, 1.3, 1.2, 1.4, 0.9)
+
+
+# ---------------------------------------------------------------- the slides
+
+
+@dataclass(frozen=True)
+class TitleSlide:
+    title: str
+    subtitle: str
+
+
+@dataclass(frozen=True)
+class NumbersSlide:
+    """Big numbers in boxes, each with its label, and a note under them."""
+
+    name: str
+    title: str
+    numbers: Sequence[tuple[str, str]]  # (value, label)
+    note: str
+
+
+@dataclass(frozen=True)
+class ChartSlide:
+    """A chart and the table of its numbers (beside it when ``chart_width`` is set)."""
+
+    name: str
+    title: str
+    figure: object | None  # a plotly figure; None: the slide says ``empty`` instead
+    table: Table | None
+    caption: str
+    empty: str = "Nothing to chart for these filters."
+    chart_width: int | None = None
+
+
+@dataclass(frozen=True)
+class TableSlides:
+    """A table on as many slides as it needs."""
+
+    name: str
+    title: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class TextSlide:
+    name: str
+    title: str
+    lines: Sequence[str]
+
+
+Slide = TitleSlide | NumbersSlide | ChartSlide | TableSlides | TextSlide
+
+
+@dataclass(frozen=True)
+class CabinetPack:
+    footer: str
+    slides: list[Slide] = field(default_factory=list)
+    publication: Publication | None = None
+
+
+# ---------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class Claims:
+    """How big a group and how big a gap must be before a headline may use them."""
+
+    min_group: int
+    min_difference: float
+
+    @classmethod
+    def from_seeds(cls) -> Claims:
+        return cls(
+            int(seeds.rule("claim_min_group")), float(seeds.rule("claim_min_difference_pct"))
+        )
+
+    def differ(self, a: float, b: float) -> bool:
+        """True when two shares (percentages) are far enough apart to call one higher."""
+        return abs(a - b) >= self.min_difference
+
+
+@dataclass(frozen=True)
+class Share:
+    """One group's share of schools in some category: ``value`` None when not shown."""
+
+    group: str
+    value: float | None
+    n: int | None  # the schools it is a share of (None when suppressed)
+
+    @property
+    def text(self) -> str:
+        return "c" if self.value is None else percent(self.value)
+
+
+def claimable(shares: Sequence[Share], claims: Claims) -> list[Share]:
+    """The groups a headline may compare: shown, with at least the minimum group size.
+
+    None when a group that could matter is hidden (its share suppressed, and its size
+    suppressed or not under the minimum): "the weakest" must be weakest among all of them.
+    """
+    hidden = [s for s in shares if s.value is None and (s.n is None or s.n >= claims.min_group)]
+    if hidden:
+        return []
+    return [
+        s for s in shares if s.value is not None and s.n is not None and s.n >= claims.min_group
+    ]
+
+
+def best_and_worst_title(
+    shares: Sequence[Share], claims: Claims, what: str, fallback: str, plural: str = " schools"
+) -> str:
+    """'Primary schools do best: 70% Good or better, against 52% for special' when the gap
+    carries; 'about the same' when it does not; ``fallback`` when under two groups qualify."""
+    big = claimable(shares, claims)
+    if len(big) < 2:
+        return fallback
+    hi = max(big, key=lambda s: (s.value, s.group))
+    lo = min(big, key=lambda s: (s.value, s.group))
+    if not claims.differ(hi.value or 0, lo.value or 0):  # type: ignore[arg-type]
+        return (
+            f"{fallback}: about the same, {lo.text} to {hi.text} {what}"
+            if lo.text != hi.text
+            else f"{fallback}: about the same, {hi.text} {what}"
+        )
+    return f"{hi.group}{plural} do best: {hi.text} {what}, against {lo.text} for {_lower(lo.group)}"
+
+
+def _lower(name: str) -> str:
+    """'special' in a sentence, but 'PRU' stays an acronym."""
+    return name if name.isupper() else name[:1].lower() + name[1:]
+
+
+def with_county(own: Share, county: Share, county_name: str, narrowed: bool) -> str:
+    """' (Kent 80%)' after a filtered figure; nothing for a county pack or an unshown share."""
+    if not narrowed or county.value is None:
+        return ""
+    return f" ({county_name} {county.text})"
+
+
+# ---------------------------------------------------------------- keys of the publication
+
+
+def _grade_key(dim: str, group: object, grade: object) -> Key:
+    return ("grade", dim, str(group), "none" if grade is None or pd.isna(grade) else int(grade))
+
+
+def _grade_counts(frame: pd.DataFrame, group_col: str) -> dict[str, dict[object, int]]:
+    """group -> grade (None for insufficient evidence) -> schools."""
+    out: dict[str, dict[object, int]] = {}
+    for g, grade, n in zip(frame[group_col], frame["grade"], frame["schools"], strict=True):
+        grade_code = None if pd.isna(grade) else int(grade)
+        row = out.setdefault(str(g), {})
+        row[grade_code] = row.get(grade_code, 0) + int(n)
+    return out
+
+
+@dataclass(frozen=True)
+class GradeTable:
+    """A group × grade table registered in the publication, row totals included."""
+
+    dim: str
+    groups: list[str]  # codes as in the data
+    names: dict[str, str]  # code -> shown name
+    cells: dict[str, list[Key]]  # group -> key per grade (grade order, insufficient last)
+    totals: dict[str, Key]
+
+    def table(self, pub: Publication, first: str) -> Table:
+        rows = [
+            [self.names.get(g, g), *[pub.show(k) for k in self.cells[g]], pub.show(self.totals[g])]
+            for g in self.groups
+        ]
+        return Table([first, *seeds.grade_labels(), "Total"], rows, GRADE_COLUMN_WEIGHTS)
+
+    def figure(self, pub: Publication, small_n: int = 0):
+        if not self.groups or not any(pub.values[self.totals[g]] for g in self.groups):
+            return None
+        colours = [palette.grade_colour(g) for g in (*seeds.order("grade"), None)]
+        return charts.grade_table_bars(
+            [self.names.get(g, g) for g in self.groups],
+            [[pub.known(k) for k in self.cells[g]] for g in self.groups],
+            [pub.known(self.totals[g]) for g in self.groups],
+            seeds.grade_labels(),
+            colours,
+            small_n=small_n,
+        )
+
+    def good_or_better(self, pub: Publication, group: str, name: str | None = None) -> Share:
+        better = self.cells[group][:2]
+        graded = self.cells[group][: len(seeds.order("grade"))]
+        n = None if any(pub.is_hidden(k) for k in graded) else sum(pub.values[k] for k in graded)
+        return Share(name or self.names.get(group, group), pub.share_value(better, graded), n)
+
+    def worse_than_good(self, pub: Publication, group: str) -> Share:
+        worse = self.cells[group][2 : len(seeds.order("grade"))]
+        graded = self.cells[group][: len(seeds.order("grade"))]
+        n = None if any(pub.is_hidden(k) for k in graded) else sum(pub.values[k] for k in graded)
+        return Share(self.names.get(group, group), pub.share_value(worse, graded), n)
+
+
+def register_grades(
+    pub: Publication,
+    frame: pd.DataFrame,
+    group_col: str,
+    dim: str,
+    groups: Sequence[str],
+    names: dict[str, str] | None = None,
+    keys_of: dict[str, tuple[list[Key], Key]] | None = None,
+) -> GradeTable:
+    """Register a group × grade table: its cells, its totals and that each row adds up.
+
+    ``keys_of`` gives some groups the keys of the same counts elsewhere (the current
+    round's row of the history is the areas table's overall row)."""
+    grades = [*seeds.order("grade"), None]
+    counts = _grade_counts(frame, group_col)
+    cells, totals = {}, {}
+    for g in groups:
+        row = counts.get(g, {})
+        if keys_of and g in keys_of:
+            cells[g], totals[g] = keys_of[g]
+            continue
+        cells[g] = [pub.count(_grade_key(dim, g, grade), row.get(grade, 0)) for grade in grades]
+        totals[g] = pub.count(("grade_total", dim, g), sum(row.values()))
+        pub.total(totals[g], cells[g])
+    return GradeTable(dim, list(groups), names or {}, cells, totals)
+
+
+OTHER_SETTINGS = "Other types of school"
+
+
+def collapse_small_groups(
+    frame: pd.DataFrame, group_col: str, below: int, other: str
+) -> pd.DataFrame:
+    """Groups of fewer than ``below`` schools merged into one ``other`` group (when there are
+    two or more of them): the public tables show more when small groups are pooled than when
+    each is suppressed with the cells that would reveal it."""
+    sizes = frame.groupby(group_col)["schools"].sum()
+    small = [g for g, v in sizes.items() if 0 < v < below]
+    if len(small) < 2:
+        return frame
+    out = frame.assign(**{group_col: frame[group_col].where(~frame[group_col].isin(small), other)})
+    keys = [group_col, "grade"]
+    merged = out.groupby(keys, dropna=False, sort=False)["schools"].sum().reset_index()
+    order = [g for g in dict.fromkeys(out[group_col]) if g != other] + [other]
+    merged[group_col] = pd.Categorical(merged[group_col], order)
+    return (
+        merged.sort_values([group_col])
+        .assign(**{group_col: lambda d: d[group_col].astype(str)})
+        .reset_index(drop=True)
+    )
+
+
+def _sum_or_bound(pub: Publication, total: Key, parts: Sequence[Key]) -> None:
+    """Parts that add to the total are registered as a sum (a reader may guess it), else as
+    a bound (some schools fall in no part: no district, say)."""
+    if not parts:
+        return
+    if sum(pub.values[p] for p in parts) == pub.values[total]:
+        pub.total(total, parts)
+    else:
+        pub.bound(total, parts)
+
+
+# ---------------------------------------------------------------- compose
+
+
+def compose(
+    numbers: CabinetNumbers, *, public: bool = False, name_schools: bool = False
+) -> CabinetPack:
+    """Every slide of the cabinet pack, worded from ``numbers`` (pure: no I/O, no drawing)."""
+    n = numbers
+    f = n.filters
+    below = threshold() if public else None
+    small_n = threshold()
+    claims = Claims.from_seeds()
+    pub = Publication(below)
+    grade_names = seeds.vocabulary("grade")
+    better = f"{grade_names[2]} or better"
+    worse = f"{grade_names[3]} or worse"
+    rnd = f.round or "no round"
+    as_of = council_date(n.build.get("as_of"), missing="unknown")
+    county = n.county_name
+    narrowed = n.narrowed
+    scope = ", ".join(f.districts) if f.districts else county
+    area_names = seeds.vocabulary("area")
+    setting_names = spec_labels("settings", "setting")
+    filtering_names = seeds.vocabulary("filtering")
+    priority_names = seeds.vocabulary("priority")
+    not_known = seeds.blank_label("not_known")
+
+    # ---- register every count the pack can show, then decide what to suppress
+    r = n.returns
+    schools = pub.count(("schools",), r["schools"])
+    received = pub.count(("returns", "received"), r["received"])
+    expected = pub.count(("returns", "expected"), r["expected"])
+    late = pub.count(("returns", "late"), r["late"])
+    missing = pub.count(("returns", "missing"), r["missing"])
+    pub.bound(expected, [received, missing])
+    pub.bound(received, [late])
+    priority_keys = {p: pub.count(("priority", p), v) for p, v in n.priorities.items()}
+    need = pub.count(("need_support",), n.priorities["high"] + n.priorities["medium"])
+    pub.total(need, [priority_keys["high"], priority_keys["medium"]])
+    themes_only = priority_keys["low"]
+
+    areas = list(area_names)
+    area_frame = n.area_grades
+    area_counts = _grade_counts(area_frame, "area")
+    area_totals = {a: sum(area_counts.get(a, {}).values()) for a in areas}
+    # every current return has a row in every area: one total, the same number
+    same_total = len(set(area_totals.values())) == 1
+    area_table = GradeTable("area", areas, dict(area_names), {}, {})
+    for a in areas:
+        row = area_counts.get(a, {})
+        cells = [
+            pub.count(_grade_key("area", a, g), row.get(g, 0))
+            for g in (*seeds.order("grade"), None)
+        ]
+        # the returns received, when every one is in the grades (no filtering filter):
+        # a reader sees the same number, so it is the same key
+        total_key = ("grade_total", "area", a)
+        if same_total:
+            total_key = received if area_totals[a] == r["received"] else ("returns_graded",)
+        total = pub.count(total_key, area_totals[a])
+        pub.total(total, cells)
+        area_table.cells[a] = cells
+        area_table.totals[a] = total
+    overall_cells = area_table.cells["overall"]
+    graded = pub.count(("graded", "overall"), sum(pub.values[k] for k in overall_cells[:-1]))
+    pub.total(graded, overall_cells[:-1])
+
+    setting_grades = n.setting_grades
+    if below is not None:
+        # small types of school are shown together, so their counts need not all be hidden
+        setting_grades = collapse_small_groups(setting_grades, "group", below, OTHER_SETTINGS)
+    setting_groups = list(dict.fromkeys(str(g) for g in setting_grades["group"]))
+    setting_table = register_grades(
+        pub, setting_grades, "group", "setting", setting_groups,
+        {g: setting_names.get(g, g) for g in setting_groups},
+    )  # fmt: skip
+    filtering_groups = [
+        g for g in seeds.order("filtering") if g in set(n.filtering_grades["group"])
+    ]
+    filtering_groups += [
+        str(g) for g in dict.fromkeys(n.filtering_grades["group"]) if g not in filtering_groups
+    ]
+    filtering_table = register_grades(
+        pub, n.filtering_grades, "group", "filtering", filtering_groups,
+        {**{k: v for k, v in filtering_names.items()}, "Not known": not_known},
+    )  # fmt: skip
+    for table in (setting_table, filtering_table):
+        if table.groups:
+            for c, key in enumerate(overall_cells):
+                _sum_or_bound(pub, key, [table.cells[g][c] for g in table.groups])
+            _sum_or_bound(
+                pub, area_table.totals["overall"], [table.totals[g] for g in table.groups]
+            )
+
+    history = n.overall_history
+    rounds = sorted(str(x) for x in history["round"].unique())
+    current_row = {f.round: (overall_cells, area_table.totals["overall"])} if f.round else {}
+    history_table = register_grades(pub, history, "round", "round", rounds, keys_of=current_row)
+
+    districts = n.districts
+    district_keys: dict[str, dict[str, Key]] = {}
+    for d in districts.itertuples(index=False):
+        code = str(d.district_code)
+        district_keys[code] = {
+            col: pub.count(("district", code, col), getattr(d, col))
+            for col in ("schools", "received", "need_support", "themes_only")
+        }
+    if district_keys:
+        for col, total in (("schools", schools), ("received", received), ("need_support", need)):
+            _sum_or_bound(pub, total, [k[col] for k in district_keys.values()])
+        _sum_or_bound(pub, themes_only, [k["themes_only"] for k in district_keys.values()])
+
+    concern_rows = n.reasons[n.reasons["kind"] == "concern"]
+    concerns = list(dict.fromkeys(concern_rows["flag"]))
+    concern_names = {
+        str(fl): str(lbl)
+        for fl, lbl in zip(concern_rows["flag"], concern_rows["flag_label"], strict=True)
+    }
+    concern_keys: dict[str, dict[str, Key]] = {}
+    for fl in concerns:
+        part = concern_rows[concern_rows["flag"] == fl]
+        by_p = {str(p): int(v) for p, v in zip(part["priority"], part["schools"], strict=True)}
+        keys = {p: pub.count(("concern", fl, p), by_p.get(p, 0)) for p in ("high", "medium")}
+        keys["all"] = pub.count(("concern", fl, "all"), by_p.get("high", 0) + by_p.get("medium", 0))
+        pub.total(keys["all"], [keys["high"], keys["medium"]])
+        for p in ("high", "medium"):
+            pub.bound(priority_keys[p], [keys[p]])
+        concern_keys[fl] = keys
+
+    themes = n.themes[n.themes["Schools"] > 0].sort_values("Schools", ascending=False)
+    returning = None
+    theme_keys: dict[str, Key] = {}
+    if not themes.empty:
+        count_returning = int(themes["Returning schools"].iloc[0])
+        returning = (
+            area_table.totals["overall"]
+            if pub.values[area_table.totals["overall"]] == count_returning
+            else pub.count(("returning",), count_returning)
+        )
+        for t in themes.itertuples(index=False):
+            theme_keys[str(t.flag)] = pub.count(("theme", str(t.flag)), int(t.Schools))
+            pub.bound(returning, [theme_keys[str(t.flag)]])
+
+    within_keys: dict[str, tuple[Key, Key]] = {}
+    for w in n.worklist.itertuples(index=False):
+        p = str(w.priority)
+        within = pub.count(("within_capacity", p), int(w.within_capacity))
+        beyond = pub.count(("beyond_capacity", p), int(w.schools) - int(w.within_capacity))
+        pub.total(priority_keys[p], [within, beyond])
+        within_keys[p] = (within, beyond)
+
+    impact_keys: list[tuple[pd.Series, dict[str, Key]]] = []
+    for _, row in n.impact.iterrows():
+        base = ("impact", str(row["Round"]), str(row["Group"]))
+        keys = {
+            c: pub.count((*base, c), int(row[c]))
+            for c in ("Schools", "Improved", "Same", "Declined")
+        }
+        pub.total(keys["Schools"], [keys["Improved"], keys["Same"], keys["Declined"]])
+        impact_keys.append((row, keys))
+
+    # county figures, for comparison only: registered so small ones are never quoted
+    cr = n.county_returns
+    county_counts = _grade_counts(n.county_area_grades, "area")
+    county_keys: dict[str, dict[str, Key]] = {}
+    for a in areas:
+        row = county_counts.get(a, {})
+        graded_n = sum(v for g, v in row.items() if g is not None)
+        county_keys[a] = {
+            "better": pub.count(("county", a, "better"), row.get(1, 0) + row.get(2, 0)),
+            "worse": pub.count(("county", a, "worse"), graded_n - row.get(1, 0) - row.get(2, 0)),
+            "graded": pub.count(("county", a, "graded"), graded_n),
+        }
+    county_schools = pub.count(("county", "schools"), cr["schools"])
+    county_need = pub.count(
+        ("county", "need_support"), n.county_priorities["high"] + n.county_priorities["medium"]
+    )
+
+    pub.protect()
+
+    # ---- the slides
+    note = _public_note(below)
+    footer = f"E-safety returns {rnd} · data as of {as_of} · " + (
+        f"PUBLIC: counts under {below} and cells that would reveal them suppressed (c)"
+        if public
+        else "OFFICIAL-SENSITIVE: not for publication"
+    )
+    pack = CabinetPack(footer=footer, publication=pub)
+    slides = pack.slides
+    slides.append(
+        TitleSlide(
+            "Online safety in our schools",
+            f"E-safety returns {rnd} · data as of {as_of}\n"
+            + " · ".join(f"{k}: {v}" for k, v in f.describe().items() if k != "Round")
+            + (
+                f"\nPublic version: counts of fewer than {below} schools, and cells that would "
+                "reveal them, are suppressed (c)"
+                if public
+                else ""
+            ),
+        )
+    )
+
+    # headline numbers
+    gob = area_table.good_or_better(pub, "overall", scope)
+    county_gob = Share(
+        county,
+        pub.share_value([county_keys["overall"]["better"]], [county_keys["overall"]["graded"]]),
+        pub.known(county_keys["overall"]["graded"]),
+    )
+    slides.append(
+        headline_slide(
+            pub, received, expected, late, missing, schools, need, themes_only, graded,
+            gob, county_gob, better, rnd, narrowed, county, note,
+        )
+    )  # fmt: skip
+
+    # grade distribution, five areas: the weakest area is the message
+    weak = [area_table.worse_than_good(pub, a) for a in areas]
+    county_weak = {
+        area_names[a]: Share(
+            county,
+            pub.share_value([county_keys[a]["worse"]], [county_keys[a]["graded"]]),
+            pub.known(county_keys[a]["graded"]),
+        )
+        for a in areas
+    }
+    slides.append(
+        ChartSlide(
+            "areas",
+            areas_title(weak, county_weak, claims, worse, narrowed, county),
+            area_table.figure(pub),
+            area_table.table(pub, "Area"),
+            f"Schools at each grade in each area, round {rnd}. Bars show the share of schools; "
+            "the numbers on the bars are schools; n is the number of schools." + note,
+            empty="No school in these filters has a return this round, so there are no grades "
+            "to show.",
+        )
+    )
+
+    # setting comparison (never a comparison when the pack is about one setting)
+    if setting_table.groups:
+        shares = [setting_table.good_or_better(pub, g) for g in setting_table.groups]
+        if len(setting_table.groups) == 1:
+            only = shares[0]
+            title = f"{only.group} schools: {only.text} {better} overall" + with_county(
+                only, county_gob, county, True
+            )
+            if only.value is None:
+                title = f"{only.group} schools: overall effectiveness"
+        else:
+            title = best_and_worst_title(
+                shares, claims, f"{better} overall", "Overall effectiveness by type of school"
+            )
+        slides.append(
+            ChartSlide(
+                "setting",
+                title,
+                setting_table.figure(pub, small_n),
+                setting_table.table(pub, "Type of school"),
+                f"Overall effectiveness grade by type of school. Groups of fewer than {small_n} "
+                f"schools are marked: one school changes them a lot. A type of school is named "
+                f"best or worst only with {claims.min_group} or more graded schools and a gap of "
+                f"{claims.min_difference:g} points or more." + note,
+            )
+        )
+
+    # filtering approach: only when the pack covers both approaches
+    if not f.filtering and len(filtering_table.groups) > 1:
+        shares = [
+            filtering_table.good_or_better(pub, g)
+            for g in filtering_table.groups
+            if g in filtering_names
+        ]
+        slides.append(
+            ChartSlide(
+                "filtering",
+                filtering_title(shares, claims, better),
+                filtering_table.figure(pub, small_n),
+                filtering_table.table(pub, "Filtering"),
+                "Overall effectiveness grade by the school's approach to web filtering: locked "
+                "down blocks by default; managed lets staff and pupils reach more, with "
+                "supervision. The comparison uses the share graded "
+                f"{better}, over the whole grade mix." + note,
+            )
+        )
+
+    # districts: only the pack's own district(s)
+    slides.append(
+        district_slide(pub, n, district_keys, county_schools, county_need, claims, narrowed, note)
+    )
+
+    # schools needing support: concerns (high and medium priority)
+    slides.append(
+        support_slide(
+            pub, concerns, concern_names, concern_keys, need, priority_keys, themes_only,
+            priority_names, name_schools and not public, note,
+        )
+    )  # fmt: skip
+
+    # county-wide themes: what the council does for every school at once
+    if theme_keys and returning is not None:
+        slides.append(themes_slide(pub, themes, theme_keys, returning, themes_only, note))
+
+    # the support worklist: how much of it the team can take on this round
+    if pub.values[need] or pub.values[themes_only]:
+        slides.append(worklist_slide(pub, n, priority_keys, within_keys, priority_names, note))
+
+    # impact of support: overall grades a round later, supported beside not
+    if impact_keys:
+        slides.append(impact_slide(pub, impact_keys, claims, note))
+
+    # flagged schools, named only on request (never in a public pack)
+    if name_schools and not public and n.named is not None:
+        slides.append(named_slides(n.named))
+
+    # trends across rounds
+    slides.append(
+        ChartSlide(
+            "trend",
+            trend_title(
+                [history_table.good_or_better(pub, rd) for rd in history_table.groups],
+                claims,
+                better,
+            ),
+            history_table.figure(pub),
+            history_table.table(pub, "Round"),
+            "Overall effectiveness grades in every round with returns, for the same filters. "
+            "Schools joining or missing a round change the mix." + note,
+            empty="No round has returns for these filters.",
+        )
+    )
+
+    slides.append(
+        TextSlide("methodology", "How the grades are worked out", methodology_lines(n.build, below))
+    )
+    slides.append(
+        TextSlide(
+            "sources",
+            "Data sources and licences",
+            [
+                *SOURCES,
+                f"Database built {n.build.get('built_at', 'unknown')}; "
+                f"current round {n.build.get('current_round', 'unknown')}.",
+            ],
+        )
+    )
+    return pack
+
+
+# ---------------------------------------------------------------- titles and slides
+
+
+def _public_note(below: int | None) -> str:
+    if below is None:
+        return ""
+    return " Public version. " + symbols_note(below)
+
+
+def headline_title(
+    received: str, expected: str, gob: Share, county_gob: Share, better: str, narrowed: bool,
+    county: str, scope: str,
+) -> str:  # fmt: skip
+    """'38 of 44 returns in; 58% of schools Good or better overall (Kent 61%)'; a suppressed
+    part is left out of the sentence rather than shown as c."""
+    if "c" in (received, expected):
+        first = "Returns are in"
+    else:
+        first = f"{received} of {expected} returns in"
+    if narrowed:
+        first = f"{scope}: {first}"
+    if gob.n == 0:
+        return f"{first}; no school graded yet"
+    if gob.value is None:
+        return first
+    return f"{first}; {gob.text} of schools {better} overall" + with_county(
+        gob, county_gob, county, narrowed
+    )
+
+
+def headline_slide(
+    pub: Publication, received: Key, expected: Key, late: Key, missing: Key, schools: Key,
+    need: Key, themes_only: Key, graded: Key, gob: Share, county_gob: Share, better: str,
+    rnd: str, narrowed: bool, county: str, note: str,
+) -> NumbersSlide:  # fmt: skip
+    title = headline_title(
+        pub.show(received), pub.show(expected), gob, county_gob, better, narrowed, county, gob.group
+    )
+    numbers = [
+        (pub.show(schools), "Schools in scope"),
+        (f"{pub.show(received)} of {pub.show(expected)}", "Returns received"),
+        (pub.show(late), "Received late"),
+        (pub.show(missing), "Missing returns"),
+        ("z" if gob.n == 0 else gob.text, f"Overall {better}"),
+        (pub.show(need), "Need support (concerns)"),
+        (pub.show(themes_only), "Themes only: county-wide offer"),
+    ]
+    comparison = ""
+    if narrowed and county_gob.value is not None:
+        comparison = f" {county} as a whole: {county_gob.text} {better}."
+    return NumbersSlide(
+        "headline",
+        title,
+        numbers,
+        f"Round {rnd}. {better} is the share of schools with an overall grade "
+        f"({pub.show(graded)} graded). Need support: schools with concerns (high or medium "
+        "priority); themes only: schools whose needs the county-wide offer covers."
+        + comparison
+        + note,
+    )
+
+
+def areas_title(
+    weak: Sequence[Share], county_weak: dict[str, Share], claims: Claims, worse: str,
+    narrowed: bool, county: str,
+) -> str:  # fmt: skip
+    """The weakest area by the share Satisfactory or worse (the complement of Good or better),
+    named only when it stands out from the next by the minimum difference."""
+    big = claimable(weak, claims)
+    if not big:
+        return "Grades in the five areas"
+    ranked = sorted(big, key=lambda s: (-(s.value or 0), s.group))
+    top = ranked[0]
+    if len(ranked) > 1 and not claims.differ(top.value or 0, ranked[1].value or 0):
+        return (
+            f"No area stands out: {ranked[-1].text} to {top.text} of schools {worse} in each area"
+        )
+    return f"{top.group} is the weakest area: {top.text} of schools {worse}" + with_county(
+        top, county_weak.get(top.group, Share(county, None, None)), county, narrowed
+    )
+
+
+def filtering_title(shares: Sequence[Share], claims: Claims, better: str) -> str:
+    """Locked down against managed on the share Good or better, with both groups big enough."""
+    big = claimable(shares, claims)
+    if len(big) < 2:
+        return "Overall effectiveness by filtering approach"
+    a, b = sorted(big, key=lambda s: -(s.value or 0))[:2]
+    if not claims.differ(a.value or 0, b.value or 0):
+        return (
+            f"{a.group} and {b.group.lower()} filtering: about the same, {a.text} and {b.text} "
+            f"{better} overall"
+        )
+    return (
+        f"{a.group} schools do better: {a.text} {better} overall, against {b.text} "
+        f"{b.group.lower()}"
+    )
+
+
+def trend_title(shares: Sequence[Share], claims: Claims, better: str) -> str:
+    """First against last round with enough graded schools: rose, fell or about the same."""
+    big = claimable(shares, claims)
+    if len(big) < 2:
+        return "Overall effectiveness across rounds"
+    a, b = big[0], big[-1]
+    if not claims.differ(a.value or 0, b.value or 0):
+        return f"{better} overall about the same: {a.text} in {a.group}, {b.text} in {b.group}"
+    verb = "rose" if (b.value or 0) > (a.value or 0) else "fell"
+    return f"{better} overall {verb} from {a.text} in {a.group} to {b.text} in {b.group}"
+
+
+def district_title(
+    shares: Sequence[Share], county_share: Share, claims: Claims, chosen: bool, county: str
+) -> str:
+    """A district pack: its own share needing support against the county's. A county pack:
+    the district most needing support, when it stands out from the county."""
+    if chosen:
+        shown = [s for s in shares if s.value is not None]
+        if not shown:
+            return "Schools needing support in " + ", ".join(s.group for s in shares)
+        parts = ", ".join(f"{s.group} {s.text}" for s in shown)
+        tail = f", {county} {county_share.text}" if county_share.value is not None else ""
+        return f"Schools needing support: {parts}{tail}"
+    big = claimable(shares, claims)
+    if not big or county_share.value is None:
+        return "Schools needing support, by district"
+    top = max(big, key=lambda s: (s.value or 0, s.group))
+    if not claims.differ(top.value or 0, county_share.value):
+        return (
+            f"No district stands out: the most, {top.group}, has {top.text} of its schools "
+            f"needing support, {county} {county_share.text}"
+        )
+    return (
+        f"Most schools needing support in {top.group}: {top.text} of its schools, "
+        f"against {county_share.text} across {county}"
+    )
+
+
+def district_slide(
+    pub: Publication,
+    n: CabinetNumbers,
+    district_keys: dict[str, dict[str, Key]],
+    county_schools: Key,
+    county_need: Key,
+    claims: Claims,
+    narrowed: bool,
+    note: str,
+) -> ChartSlide | TextSlide:
+    districts = n.districts
+    if districts.empty:
+        return TextSlide(
+            "districts",
+            "No district map: no district boundaries are loaded",
+            [
+                "No district boundaries are loaded, so this pack has no map or district table.",
+                "The data team loads them with: python -m ingest boundaries FILE.geojson",
+            ],
+        )
+    county = n.county_name
+    shares, rows, values, texts = [], [], [], []
+    for d in districts.itertuples(index=False):
+        k = district_keys[str(d.district_code)]
+        share = Share(
+            str(d.district_name),
+            pub.share_value([k["need_support"]], [k["schools"]]),
+            pub.known(k["schools"]),
+        )
+        shares.append(share)
+        values.append(share.value)
+        texts.append("" if share.value is not None else "c")
+        rows.append(
+            [
+                str(d.district_name),
+                pub.show(k["schools"]),
+                pub.show(k["received"]),
+                pub.show(k["need_support"]),
+                share.text if pub.values[k["schools"]] else "z",
+                pub.show(k["themes_only"]),
+            ]
+        )
+    county_share = Share(
+        county, pub.share_value([county_need], [county_schools]), pub.known(county_schools)
+    )
+    shown = districts.assign(need_pct=[float("nan") if v is None else v for v in values])
+    fig = charts.district_map_static(
+        shown.reset_index(drop=True), "need_pct", "Schools needing support", value_text=texts
+    )
+    chosen = bool(n.filters.districts)
+    return ChartSlide(
+        "districts",
+        district_title(shares, county_share, claims, chosen, county),
+        fig,
+        Table(
+            ["District", "Schools", "Returns in", "Need support", "Share", "Themes only"],
+            rows,
+            (2.3, 1.1, 1.1, 1.1, 1.0, 1.1),
+        ),
+        "Districts shaded by the share of their schools needing support (concerns: high or "
+        "medium priority; the scale runs over these districts' range). Themes only: schools "
+        "whose needs the county-wide offer covers."
+        + (
+            f" {county} as a whole: {county_share.text} need support."
+            if chosen and county_share.value is not None
+            else ""
+        )
+        + note,
+        chart_width=Inches(6.4) if not chosen or len(districts) > 1 else Inches(5.5),
+    )
+
+
+def support_slide(
+    pub: Publication, concerns: list[str], concern_names: dict[str, str],
+    concern_keys: dict[str, dict[str, Key]], need: Key, priority_keys: dict[str, Key],
+    themes_only: Key, priority_names: dict[str, str], named: bool, note: str,
+) -> ChartSlide:  # fmt: skip
+    ordered = sorted(
+        concerns, key=lambda fl: (-pub.values[concern_keys[fl]["all"]], concern_names[fl])
+    )
+    rows = [
+        [
+            concern_names[fl],
+            pub.show(concern_keys[fl]["high"]),
+            pub.show(concern_keys[fl]["medium"]),
+            pub.show(concern_keys[fl]["all"]),
+        ]
+        for fl in ordered
+        if pub.values[concern_keys[fl]["all"]]
+    ]
+    title = "No school needs support for a concern"
+    if pub.values[need]:
+        title = (
+            f"{pub.show(need)} schools need support"
+            if not pub.is_hidden(need)
+            else "Schools need support"
+        )
+        if not pub.is_hidden(priority_keys["high"]):
+            title += f", {pub.show(priority_keys['high'])} of them high priority"
+        shown = [fl for fl in ordered if not pub.is_hidden(concern_keys[fl]["all"])]
+        if shown and pub.values[concern_keys[shown[0]]["all"]]:
+            top = shown[0]
+            title += (
+                f"; the commonest concern: {concern_names[top].lower()} "
+                f"({pub.show(concern_keys[top]['all'])} schools)"
+            )
+    plotted = [fl for fl in ordered if pub.values[concern_keys[fl]["all"]]]
+    fig = None
+    if plotted:
+        frame = pd.DataFrame(
+            {
+                "concern": [concern_names[fl] for fl in plotted],
+                "schools": [pub.known(concern_keys[fl]["all"]) or 0 for fl in plotted],
+            }
+        )
+        fig = charts.count_bars(
+            frame, "concern", "schools", text=[pub.show(concern_keys[fl]["all"]) for fl in plotted]
+        )
+    return ChartSlide(
+        "support",
+        title,
+        fig,
+        Table(
+            ["Concern", priority_names["high"], priority_names["medium"], "Schools"],
+            rows,
+            (3.2, 1.1, 1.3, 1.2),
+        ),
+        "Need support: schools with concerns, particular to the school "
+        f"({priority_names['high'].lower()} "
+        f"{pub.show(priority_keys['high'])}, {priority_names['medium'].lower()} "
+        f"{pub.show(priority_keys['medium'])}). A further {pub.show(themes_only)} schools have "
+        "themes only, which the county-wide offer covers. A school can have several concerns; "
+        "the table counts it once per concern."
+        + ("" if named else " No school is named in this pack.")
+        + note,
+        empty="No school in these filters has a concern this round.",
+        chart_width=Inches(6.4),
+    )
+
+
+def themes_slide(
+    pub: Publication, themes: pd.DataFrame, theme_keys: dict[str, Key], returning: Key,
+    themes_only: Key, note: str,
+) -> ChartSlide:  # fmt: skip
+    rows, labels, values, texts = [], [], [], []
+    for _, t in themes.iterrows():
+        k = theme_keys[str(t["flag"])]
+        action = str(t["County-wide action"] or "")
+        rows.append([str(t["Theme"]), pub.show(k), pub.share([k], [returning]), action])
+        labels.append(str(t["Theme"]))
+        values.append(pub.known(k) or 0)
+        texts.append(pub.show(k))
+    shown = [t for _, t in themes.iterrows() if not pub.is_hidden(theme_keys[str(t["flag"])])]
+    title = "County-wide themes this round"
+    if shown and not pub.is_hidden(returning):
+        top = shown[0]
+        title = (
+            f"The commonest county-wide theme: {str(top['Theme']).lower()}, in "
+            f"{pub.share([theme_keys[str(top['flag'])]], [returning])} of schools that returned"
+        )
+    return ChartSlide(
+        "themes",
+        title,
+        charts.count_bars(
+            pd.DataFrame({"Theme": labels, "Schools": values}), "Theme", "Schools", text=texts
+        ),
+        Table(["Theme", "Schools", "Share", "County-wide action"], rows, (2.0, 1.1, 1.0, 3.6)),
+        "Themes are met by the council's county-wide offer rather than a visit to each school; "
+        f"{pub.show(themes_only)} schools have themes only. Share is of the "
+        f"{pub.show(returning)} schools that returned this round." + note,
+        chart_width=Inches(5.2),
+    )
+
+
+def capacity_sentence(high: str, within: str, beyond: str, capacity: int, high_name: str) -> str:
+    """'30 of 55 high-priority schools within capacity; 25 beyond it'."""
+    p = high_name.lower()
+    if "c" in (high, within, beyond):
+        return f"The support team can take on {capacity} schools this round, {p} priority first"
+    if beyond == "0":
+        return f"All {high} {p}-priority schools within this round's capacity of {capacity}"
+    return f"{within} of {high} {p}-priority schools within capacity; {beyond} beyond it"
+
+
+def worklist_slide(
+    pub: Publication, n: CabinetNumbers, priority_keys: dict[str, Key],
+    within_keys: dict[str, tuple[Key, Key]], priority_names: dict[str, str], note: str,
+) -> ChartSlide:  # fmt: skip
+    order = list(within_keys)
+    high_within, high_beyond = within_keys["high"]
+    title = capacity_sentence(
+        pub.show(priority_keys["high"]), pub.show(high_within), pub.show(high_beyond),
+        n.capacity, priority_names["high"],
+    )  # fmt: skip
+    rows = [
+        [
+            priority_names[p],
+            pub.show(priority_keys[p]),
+            pub.show(within_keys[p][0]),
+            pub.show(within_keys[p][1]),
+        ]
+        for p in order
+    ]
+    frame = pd.DataFrame(
+        {
+            "Priority": [priority_names[p] for p in order],
+            "Schools": [pub.known(priority_keys[p]) or 0 for p in order],
+        }
+    )
+    return ChartSlide(
+        "worklist",
+        title,
+        charts.count_bars(
+            frame, "Priority", "Schools", text=[pub.show(priority_keys[p]) for p in order]
+        ),
+        Table(
+            ["Priority", "Flagged", "Within capacity", "Beyond capacity"],
+            rows,
+            (1.4, 1.2, 1.4, 1.4),
+        ),
+        f"The worklist orders flagged schools by priority, then by the weight of their flags, "
+        f"then by overall score; the team's capacity ({n.capacity} schools, a rule in the "
+        "seeds, counted over the whole county) marks how far down it reaches this round." + note,
+        chart_width=Inches(6.2),
+    )
+
+
+def impact_slide(
+    pub: Publication, impact_keys: list[tuple[pd.Series, dict[str, Key]]], claims: Claims, note: str
+) -> ChartSlide:
+    rows = []
+    latest_round = max(str(r["Round"]) for r, _ in impact_keys)
+    helped = None
+    for r, k in impact_keys:
+        improved = pub.share([k["Improved"]], [k["Schools"]]) if pub.values[k["Schools"]] else "z"
+        rows.append(
+            [
+                f"{r['Round']} to {r['Next round']}", str(r["Group"]), pub.show(k["Schools"]),
+                pub.show(k["Improved"]), pub.show(k["Same"]), pub.show(k["Declined"]), improved,
+            ]
+        )  # fmt: skip
+        if str(r["Round"]) == latest_round and r["Group"] == "Support recorded":
+            helped = (r, k)
+    title = "Overall grades a round after support"
+    if helped is not None:
+        r, k = helped
+        n_helped = pub.known(k["Schools"])
+        if not pub.values[k["Schools"]]:
+            title = f"No support was recorded in {r['Round']} to follow into {r['Next round']}"
+        elif n_helped is not None and pub.share_value([k["Improved"]], [k["Schools"]]) is not None:
+            # one group's own share, not a comparison: its n is in the table and the caption
+            # warns that small groups say little
+            title = (
+                f"A round after support, {pub.share([k['Improved']], [k['Schools']])} of "
+                "supported schools had a better overall grade"
+            )
+    latest = [(r, k) for r, k in impact_keys if str(r["Round"]) == latest_round]
+    frame = pd.DataFrame(
+        {
+            "Group": [f"{r['Group']} (n={pub.show(k['Schools'])})" for r, k in latest],
+            "Improved": [pub.known(k["Improved"]) or 0 for _, k in latest],
+        }
+    )
+    return ChartSlide(
+        "impact",
+        title,
+        charts.count_bars(
+            frame, "Group", "Improved", text=[pub.show(k["Improved"]) for _, k in latest]
+        ),
+        Table(
+            ["Rounds", "Group", "Schools", "Improved", "Same", "Declined", "Improved %"],
+            rows,
+            (1.4, 2.2, 1.1, 1.1, 0.9, 1.1, 1.1),
+        ),
+        "Schools with support recorded in a round beside schools flagged in it with none "
+        "recorded; overall grade in the next round. Small groups say little; this is not "
+        "proof that support caused a change." + note,
+        # below the chart: the groups' names with their n need the slide's width
+    )
+
+
+def named_slides(named: pd.DataFrame) -> TextSlide | TableSlides:
+    if named.empty:
+        return TextSlide("named-1", "No school is flagged for these filters", [])
+    # the reasons' names, not their full text: the school profile and the governor report
+    # carry the detail, and a cabinet list has to stay a few slides long
+    return TableSlides(
+        "named",
+        "Schools flagged for support, in worklist order",
+        Table(
+            ["School", "URN", "District", "Priority", "Reasons for support"],
+            [
+                [
+                    str(r["School"]),
+                    str(r["URN"]),
+                    str(r["District"] or ""),
+                    str(r["Priority"] or ""),
+                    str(r["flag_names"] or ""),
+                ]
+                for _, r in named.iterrows()
+            ],
+            (3.6, 1, 1.9, 1.1, 4.8),
+        ),
+    )
+
+
+def methodology_lines(info: dict[str, str], below: int | None) -> list[str]:
+    """The methodology slide: the method as ``lakehouse.methodology`` tells it, then this
+    pack's as-of date, rounds and suppression."""
+    lines = [
+        *methodology.summary_lines(),
+        f"As of {council_date(info.get('as_of'), missing='unknown')}; current round "
+        f"{info.get('current_round', '')}"
+        + (f", compared with {info['previous_round']}" if info.get("previous_round") else "")
+        + ".",
+    ]
+    claims = Claims.from_seeds()
+    lines.append(
+        f"A group is named best or worst only with {claims.min_group} or more graded schools; "
+        f"shares less than {claims.min_difference:g} points apart are called about the same."
+    )
+    if below is not None:
+        lines.append(
+            f"Public version: counts of 1 to {below - 1} schools, and any cell from which one "
+            "could be worked out, are shown as c and drawn as a grey suppressed segment, as "
+            "official statistics do (docs/DISCLOSURE.md)."
+        )
+    return lines

@@ -1,0 +1,112 @@
+"""Public packs disclose no suppressed count: the auditor (tests/pack_auditor.py) reads each
+rendered .pptx and, with HiGHS, finds every suppressed cell's smallest and largest value.
+
+Run over public packs of the bundled sample county (600 schools, seed 7): the whole
+county, single districts, single settings and each filtering approach. Each pack is made
+once per module.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from lakehouse.db import ReadOnlyDatabase
+from lakehouse.filters import Filters
+from packs import disclosure
+from packs.cabinet import cabinet_pack_pptx
+from packs.cabinet_numbers import load
+from packs.cabinet_slides import ChartSlide, compose
+from tests.conftest import build_sample_db, require_chromium
+from tests.pack_auditor import audit, disclosed
+
+PACKS = {
+    "county": Filters(),
+    "district-thanet": Filters(districts=("Thanet",)),
+    "district-dover": Filters(districts=("Dover",)),
+    "setting-special": Filters(settings=("Special",)),
+    "setting-secondary": Filters(settings=("Secondary",)),
+    "filtering-locked-down": Filters(filtering="locked_down"),
+    "filtering-managed": Filters(filtering="managed"),
+}
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample county: 600 schools, three rounds."""
+    return build_sample_db(tmp_path_factory.mktemp("county600"), schools=600)
+
+
+@pytest.fixture(scope="module")
+def reader(county: Path):
+    db = ReadOnlyDatabase(county)
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def public_packs(reader) -> dict[str, bytes]:
+    require_chromium()
+    return {name: cabinet_pack_pptx(reader, f, public=True) for name, f in PACKS.items()}
+
+
+@pytest.mark.parametrize("name", list(PACKS))
+def test_no_suppressed_count_in_a_public_pack_can_be_worked_out(public_packs, name):
+    assert disclosed(public_packs[name]) == []
+
+
+def test_the_public_packs_do_suppress_and_the_audit_reads_their_cells(public_packs):
+    # the audit means something only if there are suppressed cells to audit
+    unknowns = {name: len(audit(data)[0]) for name, data in public_packs.items()}
+    assert all(n > 0 for n in unknowns.values()), unknowns
+
+
+def test_the_auditor_finds_what_primary_suppression_alone_gives_away(reader, monkeypatch):
+    require_chromium()
+
+    def primary_only(self, rounds=40):
+        self.protected = True
+        self.hidden = frozenset(self.primary())
+        return self.hidden
+
+    monkeypatch.setattr(disclosure.Publication, "protect", primary_only)
+    found = disclosed(cabinet_pack_pptx(reader, PACKS["district-thanet"], public=True))
+    assert found, "the auditor should pin a cell when only primary suppression is applied"
+
+
+def test_a_public_pack_explains_its_symbols_on_every_slide_with_a_table(public_packs):
+    for data in public_packs.values():
+        for slide in Presentation(io.BytesIO(data)).slides:
+            if not any(s.has_table for s in slide.shapes):
+                continue
+            text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+            if slide.name.endswith("numbers") or "-numbers-" in slide.name:
+                continue  # the chart slide before it carries the key
+            assert "c: suppressed" in text and "z: not applicable" in text, slide.name
+
+
+@pytest.mark.parametrize("name", ["county", "district-thanet", "setting-special"])
+def test_charts_are_drawn_from_the_suppressed_tables(reader, name):
+    """A group's n on a chart is its table's total; a suppressed total is n=c with no bar."""
+    pack = compose(load(reader, PACKS[name]), public=True)
+    checked = 0
+    for slide in pack.slides:
+        if not isinstance(slide, ChartSlide) or slide.figure is None or slide.table is None:
+            continue
+        if slide.table.header[-1] != "Total":
+            continue
+        totals = {row[0]: row[-1] for row in slide.table.rows}
+        labels = list(slide.figure.layout.yaxis.categoryarray)
+        for group, total in totals.items():
+            label = next(lbl for lbl in labels if lbl.startswith(f"{group} (n="))
+            assert label.startswith(f"{group} (n={total})"), (slide.name, label, total)
+        for trace in slide.figure.data:
+            for value, text in zip(trace.x, trace.text, strict=True):
+                # a segment's number is a published cell, or c for the suppressed part
+                assert text == "" or text == "c" or text.isdigit()
+                assert value >= 0
+        checked += 1
+    assert checked >= 3

@@ -1,0 +1,201 @@
+"""The cabinet pack's words, composed without a browser: filters kept, claims carried.
+
+``packs.cabinet_slides.compose`` is a pure function of the loaded numbers, so these tests
+read its slides (titles, tables, captions, figure labels) directly.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lakehouse import seeds
+from lakehouse.db import ReadOnlyDatabase
+from lakehouse.filters import Filters
+from packs.cabinet_numbers import load
+from packs.cabinet_slides import (
+    ChartSlide,
+    Claims,
+    NumbersSlide,
+    Share,
+    TextSlide,
+    best_and_worst_title,
+    capacity_sentence,
+    compose,
+    filtering_title,
+)
+from presentation.formatting import percent_of
+
+
+@pytest.fixture(scope="module")
+def reader(sample_db):
+    db = ReadOnlyDatabase(sample_db)
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def districts(reader) -> list[str]:
+    with reader.cursor() as con:
+        return [
+            r[0] for r in con.execute("SELECT district_name FROM gold.district_shapes").fetchall()
+        ]
+
+
+def _texts(pack) -> str:
+    """Every word a slide carries: title, numbers, captions, table cells, figure labels."""
+    parts = []
+    for s in pack.slides:
+        parts.append(s.title)
+        if isinstance(s, NumbersSlide):
+            parts += [f"{v} {label}" for v, label in s.numbers] + [s.note]
+        if isinstance(s, TextSlide):
+            parts += list(s.lines)
+        if isinstance(s, ChartSlide):
+            parts.append(s.caption)
+            if s.table is not None:
+                parts += [c for row in [s.table.header, *s.table.rows] for c in row]
+            if s.figure is not None:
+                parts += [str(a.text) for a in s.figure.layout.annotations]
+                for trace in s.figure.data:
+                    parts += [str(y) for y in (trace.y or ()) if y is not None]
+    return "\n".join(parts)
+
+
+def _slide(pack, name):
+    return next(s for s in pack.slides if getattr(s, "name", "") == name)
+
+
+def _numbers(pack) -> dict[str, str]:
+    return {label: value for value, label in _slide(pack, "headline").numbers}
+
+
+def test_a_district_pack_names_no_other_district(reader, districts):
+    county = seeds.report_text("county_name")
+    for district in districts:
+        text = _texts(compose(load(reader, Filters(districts=(district,)))))
+        others = [d for d in districts if d != district and d not in district]
+        named = [d for d in others if d in text]
+        assert not named, f"the {district} pack names {named}"
+        assert district in text and county in text
+
+
+def test_a_district_packs_county_comparison_is_the_countys_own_figure(reader, districts):
+    county_name = seeds.report_text("county_name")
+    whole = _numbers(compose(load(reader, Filters())))
+    need, schools = int(whole["Need support (concerns)"]), int(whole["Schools in scope"])
+    county_share = percent_of(need, schools)
+    for district in districts:
+        pack = compose(load(reader, Filters(districts=(district,))))
+        title = _slide(pack, "districts").title
+        assert f"{county_name} {county_share}" in title, title
+        table = _slide(pack, "districts").table
+        assert [row[0] for row in table.rows] == [district]
+
+
+def test_a_district_packs_headline_compares_with_the_county_and_says_so(reader):
+    county_name = seeds.report_text("county_name")
+    whole = compose(load(reader, Filters()))
+    better = f"{seeds.vocabulary('grade')[2]} or better"
+    county_gob = _numbers(whole)[f"Overall {better}"]
+    pack = compose(load(reader, Filters(districts=("Thanet",))))
+    headline = _slide(pack, "headline")
+    assert headline.title.startswith("Thanet: ")
+    if "%" in headline.title:
+        assert headline.title.endswith(f"({county_name} {county_gob})")
+    assert f"{county_name} as a whole: {county_gob} {better}." in headline.note
+
+
+def test_a_pack_for_one_setting_does_not_compare_settings(reader):
+    pack = compose(load(reader, Filters(settings=("Primary",))))
+    setting = _slide(pack, "setting")
+    assert [row[0] for row in setting.table.rows] == ["Primary"]
+    assert "do best" not in setting.title and "about the same" not in setting.title
+    one_approach = compose(load(reader, Filters(filtering="managed")))
+    assert not any(getattr(s, "name", "") == "filtering" for s in one_approach.slides)
+
+
+def test_need_support_counts_concerns_only_and_theme_only_schools_separately(reader):
+    with reader.cursor() as con:
+        by_priority = dict(
+            con.execute(
+                "SELECT priority, count(*) FROM gold.school_overview WHERE flag_count > 0 "
+                "GROUP BY priority"
+            ).fetchall()
+        )
+    pack = compose(load(reader, Filters()))
+    numbers = _numbers(pack)
+    concerns = by_priority.get("high", 0) + by_priority.get("medium", 0)
+    assert numbers["Need support (concerns)"] == str(concerns)
+    assert numbers["Themes only: county-wide offer"] == str(by_priority.get("low", 0))
+    support = _slide(pack, "support")
+    assert support.title.startswith(f"{concerns} schools need support")
+    # the support table lists concerns; themes have their own slide
+    themes = {r["label"] for r in seeds.read_seed("flags") if r["kind"] == "theme"}
+    assert not themes & {row[0] for row in support.table.rows}
+
+
+def test_a_headline_never_names_a_group_below_the_minimum_size():
+    claims = Claims(min_group=10, min_difference=5)
+    shares = [
+        Share("Nursery", 60.0, 5),  # the best share, but five schools
+        Share("Primary", 55.0, 200),
+        Share("Special", 30.0, 20),
+    ]
+    title = best_and_worst_title(shares, claims, "Good or better overall", "By type")
+    assert "Nursery" not in title
+    assert title.startswith("Primary schools do best: 55%") and title.endswith("for special")
+
+
+def test_close_shares_read_as_about_the_same_and_need_the_whole_mix():
+    claims = Claims(min_group=10, min_difference=5)
+    shares = [Share("Locked down", 56.0, 40), Share("Managed", 58.0, 300)]
+    title = filtering_title(shares, claims, "Good or better")
+    assert "about the same" in title and "Outstanding" not in title
+    # a suppressed group that could matter stops any claim
+    hidden = [Share("Primary", 70.0, 200), Share("Secondary", None, None)]
+    assert best_and_worst_title(hidden, claims, "Good or better", "By type") == "By type"
+
+
+def test_headlines_of_the_sample_county_name_only_groups_of_the_minimum_size(reader):
+    claims = Claims.from_seeds()
+    for f in (Filters(), Filters(districts=("Thanet",)), Filters(filtering="managed")):
+        pack = compose(load(reader, f))
+        setting = _slide(pack, "setting")
+        if " do best: " in setting.title:
+            sizes = {row[0]: int(row[-1]) for row in setting.table.rows}
+            best = setting.title.split(" schools do best")[0]
+            worst = setting.title.rsplit(" for ", 1)[1]
+            assert sizes[best] >= claims.min_group
+            assert any(
+                k.lower() == worst.lower() and v >= claims.min_group for k, v in sizes.items()
+            )
+
+
+def test_the_worklist_slide_gives_capacity_in_high_priority_schools():
+    assert (
+        capacity_sentence("55", "30", "25", 30, "High")
+        == "30 of 55 high-priority schools within capacity; 25 beyond it"
+    )
+
+
+def test_the_worklist_slide_of_the_sample_county_reads_capacity_from_gold(reader):
+    with reader.cursor() as con:
+        high, within = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE within_capacity) FROM gold.school_overview "
+            "WHERE priority = 'high'"
+        ).fetchone()
+    title = _slide(compose(load(reader, Filters())), "worklist").title
+    if within < high:
+        assert title == f"{within} of {high} high-priority schools within capacity; " + (
+            f"{high - within} beyond it"
+        )
+    else:
+        assert title.startswith(f"All {high} high-priority schools")
+
+
+def test_a_slide_with_no_data_says_so_in_a_sentence(reader):
+    pack = compose(load(reader, Filters(districts=("Thanet",), settings=("Nursery",))))
+    empty = [s for s in pack.slides if isinstance(s, ChartSlide) and s.figure is None]
+    assert empty
+    for s in empty:
+        assert s.empty.endswith(".") and len(s.empty.split()) >= 5
