@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from packs.cabinet import PackError, cabinet_pack_pptx
+from packs.disclosure import threshold
 from packs.governor import ReportError, governor_reports_zip
 from packs.render import RenderError
-from packs.disclosure import threshold
 from ui import app, auth, safe
 
 TITLE = "Meeting packs"
