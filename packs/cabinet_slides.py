@@ -313,8 +313,7 @@ def compose(
     numbers: CabinetNumbers, *, public: bool = False, name_schools: bool = False
 ) -> CabinetPack:
     """Every slide of the cabinet pack, worded from ``numbers`` (pure: no I/O, no drawing)."""
-    n = numbers
-    f = n.filters
+    f = numbers.filters
     below = threshold() if public else None
     small_n = threshold()
     claims = Claims.from_seeds()
@@ -323,9 +322,9 @@ def compose(
     better = f"{grade_names[2]} or better"
     worse = f"{grade_names[3]} or worse"
     rnd = f.round or "no round"
-    as_of = council_date(n.build.get("as_of"), missing="unknown")
-    county = n.county_name
-    narrowed = n.narrowed
+    as_of = council_date(numbers.build.get("as_of"), missing="unknown")
+    county = numbers.county_name
+    narrowed = numbers.narrowed
     scope = ", ".join(f.districts) if f.districts else county
     area_names = seeds.vocabulary("area")
     setting_names = spec_labels("settings", "setting")
@@ -334,7 +333,7 @@ def compose(
     not_known = seeds.blank_label("not_known")
 
     # ---- register every count the pack can show, then decide what to suppress
-    r = n.returns
+    r = numbers.returns
     schools = pub.count(("schools",), r["schools"])
     received = pub.count(("returns", "received"), r["received"])
     expected = pub.count(("returns", "expected"), r["expected"])
@@ -342,13 +341,13 @@ def compose(
     missing = pub.count(("returns", "missing"), r["missing"])
     pub.bound(expected, [received, missing])
     pub.bound(received, [late])
-    priority_keys = {p: pub.count(("priority", p), v) for p, v in n.priorities.items()}
-    need = pub.count(("need_support",), n.priorities["high"] + n.priorities["medium"])
+    priority_keys = {p: pub.count(("priority", p), v) for p, v in numbers.priorities.items()}
+    need = pub.count(("need_support",), numbers.priorities["high"] + numbers.priorities["medium"])
     pub.total(need, [priority_keys["high"], priority_keys["medium"]])
     themes_only = priority_keys["low"]
 
     areas = list(area_names)
-    area_frame = n.area_grades
+    area_frame = numbers.area_grades
     area_counts = _grade_counts(area_frame, "area")
     area_totals = {a: sum(area_counts.get(a, {}).values()) for a in areas}
     # every current return has a row in every area: one total, the same number
@@ -373,7 +372,7 @@ def compose(
     graded = pub.count(("graded", "overall"), sum(pub.values[k] for k in overall_cells[:-1]))
     pub.total(graded, overall_cells[:-1])
 
-    setting_grades = n.setting_grades
+    setting_grades = numbers.setting_grades
     if below is not None:
         # small types of school are shown together, so their counts need not all be hidden
         setting_grades = collapse_small_groups(setting_grades, "group", below, OTHER_SETTINGS)
@@ -383,13 +382,15 @@ def compose(
         {g: setting_names.get(g, g) for g in setting_groups},
     )  # fmt: skip
     filtering_groups = [
-        g for g in seeds.order("filtering") if g in set(n.filtering_grades["group"])
+        g for g in seeds.order("filtering") if g in set(numbers.filtering_grades["group"])
     ]
     filtering_groups += [
-        str(g) for g in dict.fromkeys(n.filtering_grades["group"]) if g not in filtering_groups
+        str(g)
+        for g in dict.fromkeys(numbers.filtering_grades["group"])
+        if g not in filtering_groups
     ]
     filtering_table = register_grades(
-        pub, n.filtering_grades, "group", "filtering", filtering_groups,
+        pub, numbers.filtering_grades, "group", "filtering", filtering_groups,
         {**{k: v for k, v in filtering_names.items()}, "Not known": not_known},
     )  # fmt: skip
     for table in (setting_table, filtering_table):
@@ -400,12 +401,12 @@ def compose(
                 pub, area_table.totals["overall"], [table.totals[g] for g in table.groups]
             )
 
-    history = n.overall_history
+    history = numbers.overall_history
     rounds = sorted(str(x) for x in history["round"].unique())
     current_row = {f.round: (overall_cells, area_table.totals["overall"])} if f.round else {}
     history_table = register_grades(pub, history, "round", "round", rounds, keys_of=current_row)
 
-    districts = n.districts
+    districts = numbers.districts
     district_keys: dict[str, dict[str, Key]] = {}
     for d in districts.itertuples(index=False):
         code = str(d.district_code)
@@ -418,7 +419,7 @@ def compose(
             _sum_or_bound(pub, total, [k[col] for k in district_keys.values()])
         _sum_or_bound(pub, themes_only, [k["themes_only"] for k in district_keys.values()])
 
-    concern_rows = n.reasons[n.reasons["kind"] == "concern"]
+    concern_rows = numbers.reasons[numbers.reasons["kind"] == "concern"]
     concerns = list(dict.fromkeys(concern_rows["flag"]))
     concern_names = {
         str(fl): str(lbl)
@@ -435,7 +436,7 @@ def compose(
             pub.bound(priority_keys[p], [keys[p]])
         concern_keys[fl] = keys
 
-    themes = n.themes[n.themes["Schools"] > 0].sort_values("Schools", ascending=False)
+    themes = numbers.themes[numbers.themes["Schools"] > 0].sort_values("Schools", ascending=False)
     returning = None
     theme_keys: dict[str, Key] = {}
     if not themes.empty:
@@ -450,7 +451,7 @@ def compose(
             pub.bound(returning, [theme_keys[str(t.flag)]])
 
     within_keys: dict[str, tuple[Key, Key]] = {}
-    for w in n.worklist.itertuples(index=False):
+    for w in numbers.worklist.itertuples(index=False):
         p = str(w.priority)
         within = pub.count(("within_capacity", p), int(w.within_capacity))
         beyond = pub.count(("beyond_capacity", p), int(w.schools) - int(w.within_capacity))
@@ -458,7 +459,7 @@ def compose(
         within_keys[p] = (within, beyond)
 
     impact_keys: list[tuple[pd.Series, dict[str, Key]]] = []
-    for _, row in n.impact.iterrows():
+    for _, row in numbers.impact.iterrows():
         base = ("impact", str(row["Round"]), str(row["Group"]))
         keys = {
             c: pub.count((*base, c), int(row[c]))
@@ -468,8 +469,8 @@ def compose(
         impact_keys.append((row, keys))
 
     # county figures, for comparison only: registered so small ones are never quoted
-    cr = n.county_returns
-    county_counts = _grade_counts(n.county_area_grades, "area")
+    cr = numbers.county_returns
+    county_counts = _grade_counts(numbers.county_area_grades, "area")
     county_keys: dict[str, dict[str, Key]] = {}
     for a in areas:
         row = county_counts.get(a, {})
@@ -481,7 +482,8 @@ def compose(
         }
     county_schools = pub.count(("county", "schools"), cr["schools"])
     county_need = pub.count(
-        ("county", "need_support"), n.county_priorities["high"] + n.county_priorities["medium"]
+        ("county", "need_support"),
+        numbers.county_priorities["high"] + numbers.county_priorities["medium"],
     )
 
     pub.protect()
@@ -595,7 +597,9 @@ def compose(
 
     # districts: only the pack's own district(s)
     slides.append(
-        district_slide(pub, n, district_keys, county_schools, county_need, claims, narrowed, note)
+        district_slide(
+            pub, numbers, district_keys, county_schools, county_need, claims, narrowed, note
+        )
     )
 
     # schools needing support: concerns (high and medium priority)
@@ -612,15 +616,17 @@ def compose(
 
     # the support worklist: how much of it the team can take on this round
     if pub.values[need] or pub.values[themes_only]:
-        slides.append(worklist_slide(pub, n, priority_keys, within_keys, priority_names, note))
+        slides.append(
+            worklist_slide(pub, numbers, priority_keys, within_keys, priority_names, note)
+        )
 
     # impact of support: overall grades a round later, supported beside not
     if impact_keys:
         slides.append(impact_slide(pub, impact_keys, claims, note))
 
     # flagged schools, named only on request (never in a public pack)
-    if name_schools and not public and n.named is not None:
-        slides.append(named_slides(n.named))
+    if name_schools and not public and numbers.named is not None:
+        slides.append(named_slides(numbers.named))
 
     # trends across rounds
     slides.append(
@@ -640,7 +646,9 @@ def compose(
     )
 
     slides.append(
-        TextSlide("methodology", "How the grades are worked out", methodology_lines(n.build, below))
+        TextSlide(
+            "methodology", "How the grades are worked out", methodology_lines(numbers.build, below)
+        )
     )
     slides.append(
         TextSlide(
@@ -648,8 +656,8 @@ def compose(
             "Data sources and licences",
             [
                 *SOURCES,
-                f"Database built {n.build.get('built_at', 'unknown')}; "
-                f"current round {n.build.get('current_round', 'unknown')}.",
+                f"Database built {numbers.build.get('built_at', 'unknown')}; "
+                f"current round {numbers.build.get('current_round', 'unknown')}.",
             ],
         )
     )
@@ -796,7 +804,7 @@ def district_title(
 
 def district_slide(
     pub: Publication,
-    n: CabinetNumbers,
+    numbers: CabinetNumbers,
     district_keys: dict[str, dict[str, Key]],
     county_schools: Key,
     county_need: Key,
@@ -804,7 +812,7 @@ def district_slide(
     narrowed: bool,
     note: str,
 ) -> ChartSlide | TextSlide:
-    districts = n.districts
+    districts = numbers.districts
     if districts.empty:
         return TextSlide(
             "districts",
@@ -814,7 +822,7 @@ def district_slide(
                 "The data team loads them with: python -m ingest boundaries FILE.geojson",
             ],
         )
-    county = n.county_name
+    county = numbers.county_name
     shares, rows, values, texts = [], [], [], []
     for d in districts.itertuples(index=False):
         k = district_keys[str(d.district_code)]
@@ -843,7 +851,7 @@ def district_slide(
     fig = charts.district_map_static(
         shown.reset_index(drop=True), "need_pct", "Schools needing support", value_text=texts
     )
-    chosen = bool(n.filters.districts)
+    chosen = bool(numbers.filters.districts)
     return ChartSlide(
         "districts",
         district_title(shares, county_share, claims, chosen, county),
@@ -979,14 +987,14 @@ def capacity_sentence(high: str, within: str, beyond: str, capacity: int, high_n
 
 
 def worklist_slide(
-    pub: Publication, n: CabinetNumbers, priority_keys: dict[str, Key],
+    pub: Publication, numbers: CabinetNumbers, priority_keys: dict[str, Key],
     within_keys: dict[str, tuple[Key, Key]], priority_names: dict[str, str], note: str,
 ) -> ChartSlide:  # fmt: skip
     order = list(within_keys)
     high_within, high_beyond = within_keys["high"]
     title = capacity_sentence(
         pub.show(priority_keys["high"]), pub.show(high_within), pub.show(high_beyond),
-        n.capacity, priority_names["high"],
+        numbers.capacity, priority_names["high"],
     )  # fmt: skip
     rows = [
         [
@@ -1015,7 +1023,7 @@ def worklist_slide(
             (1.4, 1.2, 1.4, 1.4),
         ),
         f"The worklist orders flagged schools by priority, then by the weight of their flags, "
-        f"then by overall score; the team's capacity ({n.capacity} schools, a rule in the "
+        f"then by overall score; the team's capacity ({numbers.capacity} schools, a rule in the "
         "seeds, counted over the whole county) marks how far down it reaches this round." + note,
         chart_width=Inches(6.2),
     )

@@ -226,3 +226,32 @@ def test_the_named_schools_appendix_lists_schools_in_worklist_order_concerns_fir
     assert by_urn["900003"][4] == (
         "Overall grade declined; Training gap; Policy review overdue; Locked-down filtering"
     )
+
+
+def test_no_table_header_breaks_inside_a_word(default_slides, public_slides):
+    from packs.pptx import CELL_MARGIN, emu_pt, longest_word_pt
+
+    broken = []
+    for slide in [*default_slides, *public_slides]:
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            table = shape.table
+            for c, column in enumerate(table.columns):
+                room = emu_pt(column.width - 2 * CELL_MARGIN)
+                for r, row in enumerate(table.rows):
+                    cell = row.cells[c]
+                    size = cell.text_frame.paragraphs[0].font.size.pt
+                    if longest_word_pt(cell.text, size, bold=r == 0) > room:
+                        broken.append(f"{slide.name}: {cell.text!r} in {room:.0f} pt")
+    assert not broken, broken
+
+
+def test_bar_numbers_are_never_shrunk_under_14_points_or_turned():
+    import plotly.graph_objects as go
+
+    from packs.cabinet import for_slide
+
+    fig = for_slide(go.Figure(go.Bar(x=[1, 99], y=["a", "b"], text=["1", "99"], orientation="h")))
+    assert fig.layout.uniformtext.minsize >= 14 and fig.layout.uniformtext.mode == "hide"
+    assert all(t.textangle == 0 and t.textfont.size >= 14 for t in fig.data)
