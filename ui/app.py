@@ -41,13 +41,14 @@ K_ROUND, K_DISTRICTS, K_SETTINGS, K_FILTERING = (
 _K_INITIALISED = "_filters_initialised"
 _K_FILTERS = "filters"
 
+# every command here answers --help (tests/test_suggested_commands.py runs each one)
 LOAD_SAMPLE_COMMANDS = """make sample
 
 # or, step by step:
-python -m ingest sample --out data/sample
-python -m ingest register data/sample/register.csv
-python -m ingest boundaries data/sample/districts.geojson
-python -m ingest returns data/sample/returns"""
+.venv/bin/python -m samplecounty --out data/sample
+.venv/bin/python -m ingest register data/sample/register.csv
+.venv/bin/python -m ingest boundaries data/sample/districts.geojson
+.venv/bin/python -m ingest returns data/sample/returns"""
 
 
 # (file in pages/, title, icon). Each URL path is the file's stem, and the first page is
@@ -235,7 +236,9 @@ def show_empty_state(title: str) -> None:
     st.info(f"**No data yet.** There is no loaded data in `{get_db().path}`.", icon="ℹ️")
     st.markdown("Load the bundled sample county from the project folder:")
     st.code(LOAD_SAMPLE_COMMANDS, language="bash")
-    st.markdown("Then refresh this page. Real returns load with `python -m ingest returns PATH`.")
+    st.markdown(
+        "Then refresh this page. Real returns load with `.venv/bin/python -m ingest returns PATH`."
+    )
 
 
 # --- sidebar filters -------------------------------------------------------------------
