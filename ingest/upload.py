@@ -208,6 +208,8 @@ def _load(db: str, paths: list[str]) -> int:
                         "sha256": o.sha256,
                         "status": o.status,
                         "reason": o.reason,
+                        "urn": o.urn,
+                        "round": o.round,
                     }
                     for o in summary.outcomes
                 ],

@@ -451,6 +451,19 @@ def find_schools(con: Con, text: str, limit: int = 50) -> pd.DataFrame:
     return search.matches(search.search_index(con), text, limit)
 
 
+def school_names(con: Con, urns: tuple[int, ...]) -> dict[int, str]:
+    """URN -> register name for the URNs given that are in the register."""
+    if not urns:
+        return {}
+    marks = ", ".join("?" * len(urns))
+    return dict(
+        con.execute(
+            f"SELECT urn, name FROM gold.school_overview WHERE urn IN ({marks})",
+            [int(u) for u in urns],
+        ).fetchall()
+    )
+
+
 def school(con: Con, urn: int) -> dict[str, Any] | None:
     """The school's gold.school_overview row as a dict, or None."""
     df = _df(con, "SELECT * FROM gold.school_overview WHERE urn = ?", [urn])
@@ -587,14 +600,24 @@ def chase_list(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def rejected_files(con: Con) -> pd.DataFrame:
-    """Files that could not be loaded, newest first, with the reason."""
-    return _df(
+    """Files that could not be loaded, newest first: the school each came from (when the
+    file named one: its register name, else the URN it gave), the reason, when received."""
+    df = _df(
         con,
         """
-        SELECT file_name AS "File", reason AS "Reason", kind AS "Kind",
-               ingested_at AS "Received", batch_id AS "Batch"
-        FROM gold.files WHERE status = 'rejected' ORDER BY ingested_at DESC, file_name""",
+        SELECT f.file_name AS "File", f.urn AS "URN", s.name AS _name, f.reason AS "Reason",
+               f.kind AS "Kind", f.ingested_at AS "Received", f.batch_id AS "Batch"
+        FROM gold.files f LEFT JOIN gold.school_overview s ON s.urn = f.urn
+        WHERE f.status = 'rejected' ORDER BY f.ingested_at DESC, f.file_name""",
     )
+    school = [
+        n
+        if isinstance(n, str) and n
+        else (f"URN {int(u)} (not in the register)" if pd.notna(u) else "Not known (unread)")
+        for u, n in zip(df["URN"], df.pop("_name"), strict=True)
+    ]
+    df.insert(1, "School", school)
+    return df
 
 
 def _file_rows_in_round(con: Con, f: Filters, sql: str) -> pd.DataFrame:
@@ -621,7 +644,8 @@ def return_warnings(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def return_messages(con: Con, f: Filters) -> pd.DataFrame:
-    """Every warning and error inside loaded returns in the round, tied to sheet and cell."""
+    """Every warning and error inside loaded returns in the round, tied to sheet and cell;
+    an indicator code in a message has its statement quoted beside it."""
     return _file_rows_in_round(
         con,
         f,
@@ -631,7 +655,7 @@ def return_messages(con: Con, f: Filters) -> pd.DataFrame:
         FROM gold.messages m JOIN gold.school_overview s ON s.urn = m.urn
         WHERE m.round = ? AND {where}
         ORDER BY m.severity, s.name, m.location""",
-    )
+    ).pipe(lambda df: df.assign(Message=[spec.quote_statements(m) for m in df["Message"]]))
 
 
 # --- packs -------------------------------------------------------------------------

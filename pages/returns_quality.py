@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from lakehouse import queries, seeds
 from presentation import charts, exports
+from presentation.formatting import council_date
 from ui import app, auth, safe
 from ui import casework as case_ui
 from ui.contacts import contacts_section
@@ -51,30 +53,27 @@ case_ui.chase_section(ctx)
 contacts_section()
 case_ui.incomplete_section(ctx)
 
-left, right = st.columns(2)
+st.subheader("Rejected files")
+rejected = app.frame(queries.rejected_files)
+if rejected.empty:
+    st.success("No file has been rejected.")
+else:
+    # a static table: each file's school and its whole reason, wrapped, at any width
+    st.table(
+        pd.DataFrame(
+            {
+                "File": rejected["File"].map(safe.md),
+                "School": rejected["School"].map(safe.md),
+                "Reason": rejected["Reason"].fillna("").map(safe.md),
+                "Received": [council_date(d) for d in rejected["Received"]],
+            }
+        ),
+        hide_index=True,
+        height=min(460, 40 + 60 * len(rejected)),
+    )
+
+left, right = st.columns([1, 2])
 with left:
-    st.subheader("Rejected files")
-    rejected = app.frame(queries.rejected_files)
-    if rejected.empty:
-        st.success("No file has been rejected.")
-    else:
-        rejected = rejected.reset_index(drop=True)
-        picked = st.dataframe(
-            rejected,
-            hide_index=True,
-            width="stretch",
-            key="rejected_table",
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={"Reason": st.column_config.TextColumn(width="large")},
-        )
-        # a cell shows only what fits: the selected file's reason in full, as plain text
-        if picked is not None and picked.selection.rows:
-            row = rejected.iloc[int(picked.selection.rows[0])]
-            st.text(f"{row['File']}: {row['Reason']}")
-        else:
-            st.caption("Select a row to read its reason in full.")
-with right:
     st.subheader("Warnings per return")
     warnings = app.frame(queries.return_warnings, f)
     if warnings.empty:
@@ -86,7 +85,9 @@ with right:
             width="stretch",
             column_config={"URN": st.column_config.NumberColumn(format="%d")},
         )
-        with st.expander("Every warning and error, cell by cell"):
+with right:
+    if not warnings.empty:
+        with st.expander("Every warning and error, cell by cell", expanded=True):
             messages = app.frame(queries.return_messages, f)
             messages = messages.reset_index(drop=True)
             picked_message = st.dataframe(
@@ -186,6 +187,30 @@ if uploads and st.button("Load these returns", type="primary", key="upload_go"):
         f"{summary.seen} file(s): {summary.loaded} loaded, {summary.rejected} rejected, "
         f"{summary.duplicates} already loaded. Rejected files and their reasons are listed above."
     )
+    st.session_state["upload_files"] = summary.files
     st.rerun()
 if "upload_summary" in st.session_state:
     st.success(st.session_state.pop("upload_summary"))
+    # each file with the school it came from, read from the data it has just loaded
+    files = st.session_state.pop("upload_files", [])
+    names = app.frame(
+        queries.school_names, tuple(sorted({int(x["urn"]) for x in files if x.get("urn")}))
+    )
+    outcomes = {"loaded": "Loaded", "rejected": "Rejected", "duplicate": "Already loaded"}
+    st.table(
+        pd.DataFrame(
+            {
+                "File": [safe.md(x["file_name"]) for x in files],
+                "School": [
+                    safe.md(names.get(int(x["urn"]), f"URN {x['urn']} (not in the register)"))
+                    if x.get("urn")
+                    else "Not known"
+                    for x in files
+                ],
+                "Round": [x.get("round") or "" for x in files],
+                "Outcome": [outcomes.get(x["status"], x["status"]) for x in files],
+                "Reason": [safe.md(x.get("reason") or "") for x in files],
+            }
+        ),
+        hide_index=True,
+    )

@@ -198,3 +198,40 @@ def test_the_chosen_area_on_setting_comparison_stays_in_the_address(
     page.goto(bookmark)
     wait_ready(page)
     page.get_by_role("heading", name=f"{label} by setting").wait_for()
+
+
+def test_the_upload_result_names_each_files_school(
+    county: Path, page: Page, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    import duckdb
+
+    from tests.returns_factory import good_return, write_workbook
+
+    con = duckdb.connect(str(county), read_only=True)
+    try:
+        urn, name = con.execute(
+            "SELECT urn, name FROM gold.school_overview WHERE is_open ORDER BY urn LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+    db = tmp_path / "upload.duckdb"
+    shutil.copy(county, db)
+    good = write_workbook(
+        tmp_path / "resent-return.xlsx",
+        good_return(urn=urn, completed=dt.date(2026, 11, 25)),
+    )
+    page.set_viewport_size(WIDE)
+    with streamlit_server(db) as url:
+        page.goto(f"{url}/returns_quality")
+        wait_ready(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+        page.get_by_role("button", name="Load these returns").click()
+        wait_ready(page)
+        page.get_by_text("1 file(s): 1 loaded").wait_for(timeout=120_000)
+        result = page.locator('[data-testid="stTable"]').filter(has_text="resent-return.xlsx")
+        result.first.wait_for()
+        assert name in result.first.inner_text()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "upload_names_school.png"))
