@@ -11,6 +11,7 @@ from lakehouse import audit as audit_log
 from lakehouse import roles as role_list
 from lakehouse import store
 from presentation.exports import table_workbook
+from presentation.formatting import MISSING
 from ui import auth, safe
 
 user = auth.require("admin")  # before anything else: the check is the server's, not the menu's
@@ -45,6 +46,7 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+    placeholder=MISSING,
 )
 st.text(f"The council's list: {role_list.list_path()}")
 with st.form("set_role", clear_on_submit=True):
@@ -78,7 +80,7 @@ period = f3.date_input(
 since, until = (period + (None, None))[:2] if isinstance(period, tuple) else (period, None)
 log = audit_log.events(con, user=who or None, action=what or None, since=since, until=until)
 con.close()
-st.dataframe(log, hide_index=True, width="stretch")
+st.dataframe(log, hide_index=True, width="stretch", placeholder=MISSING)
 st.caption(f"{len(log):,} events (newest first, at most 10,000).")
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lakehouse import queries
 from presentation import charts
+from presentation.formatting import MISSING
 from ui import app, url_state
 from ui.projector import enlarge_text, presentation_enabled
 
@@ -156,6 +157,7 @@ with map_area:
                     measure_label: st.column_config.NumberColumn(format="%.0f", width="small"),
                     "Schools": st.column_config.NumberColumn(width="small"),
                 },
+                placeholder=MISSING,
             )
 
 missing = app.frame(queries.unmapped_schools, f)
@@ -172,7 +174,7 @@ with left:
     table = districts[["district_name", *district_options]].rename(
         columns={"district_name": "District", **district_options}
     )
-    st.dataframe(table.round(1), hide_index=True, width="stretch")
+    st.dataframe(table.round(1), hide_index=True, width="stretch", placeholder=MISSING)
 if view == "schools":
     with right:
         st.subheader("Schools on the map")
@@ -193,4 +195,5 @@ if view == "schools":
             hide_index=True,
             width="stretch",
             height=360,
+            placeholder=MISSING,
         )

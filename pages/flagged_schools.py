@@ -9,7 +9,7 @@ import streamlit as st
 from lakehouse import casework, queries, seeds, triage
 from presentation import exports
 from presentation.capacity import capacity_sentence
-from presentation.formatting import council_date
+from presentation.formatting import MISSING, council_date
 from ui import app, auth, safe
 from ui import casework as case_ui
 from ui import worklist as worklist_ui
@@ -255,6 +255,7 @@ else:
             ),
             hide_index=True,
             width="stretch",
+            placeholder=MISSING,
         )
     else:
         st.caption(f"No school is in the {round_of_flags} caseload yet.")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lakehouse import queries, seeds
 from presentation import charts, exports
-from presentation.formatting import council_date
+from presentation.formatting import MISSING, council_date
 from ui import app, auth, safe
 from ui import casework as case_ui
 from ui.contacts import contacts_section
@@ -84,6 +84,7 @@ with left:
             hide_index=True,
             width="stretch",
             column_config={"URN": st.column_config.NumberColumn(format="%d")},
+            placeholder=MISSING,
         )
 with right:
     if not warnings.empty:
@@ -101,6 +102,7 @@ with right:
                     "URN": st.column_config.NumberColumn(format="%d"),
                     "Message": st.column_config.TextColumn(width="large"),
                 },
+                placeholder=MISSING,
             )
             if picked_message is not None and picked_message.selection.rows:
                 m = messages.iloc[int(picked_message.selection.rows[0])]

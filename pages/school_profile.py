@@ -9,7 +9,7 @@ import streamlit as st
 
 from lakehouse import queries, seeds, triage
 from presentation import charts
-from presentation.formatting import council_date, number
+from presentation.formatting import MISSING, council_date, number
 from ui import app, safe
 from ui import casework as case_ui
 from ui import grades as grades_ui
@@ -137,7 +137,7 @@ table = pd.DataFrame(
         "County average": comparison["county_mean"].round(1),
     }
 )
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch", placeholder=MISSING)
 grades_ui.grade_explanations_section(int(urn), school["current_round"])
 
 
@@ -195,6 +195,7 @@ with left:
             ).reset_index(),
             hide_index=True,
             width="stretch",
+            placeholder=MISSING,
         )
 with right:
     history = _section("History across rounds", queries.school_history, "No returns on record.")

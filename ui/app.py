@@ -25,7 +25,7 @@ from lakehouse import explain, queries, seeds, triage
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import QP_KEYS, Filters
 from presentation.exports import csv_bytes
-from presentation.formatting import council_date
+from presentation.formatting import MISSING, council_date
 from ui import auth
 from ui.safe import md
 
@@ -381,7 +381,7 @@ def page_header(title: str, ctx: PageContext, note: str | None = None) -> None:
 def numbers_expander(label: str, df: Any, file_name: str, key: str) -> None:
     """The numbers behind a chart: the table and a CSV download, folded away."""
     with st.expander(f"Numbers: {label}"):
-        st.dataframe(df, hide_index=True, width="stretch")
+        st.dataframe(df, hide_index=True, width="stretch", placeholder=MISSING)
         shown = st.session_state.get(_K_FILTERS)
         auth.download(
             "Download CSV",

@@ -18,7 +18,7 @@ import streamlit as st
 
 from lakehouse import casework, seeds, store, triage
 from presentation import exports
-from presentation.formatting import STREAMLIT_DATE_FORMAT, council_date
+from presentation.formatting import MISSING, STREAMLIT_DATE_FORMAT, council_date
 from ui import app, auth, safe
 
 
@@ -113,6 +113,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                 "Completed on": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
             },
             key="casework_actions",
+            placeholder=MISSING,
         )
     if not auth.may("casework"):
         st.caption(f"Casework is for officers and admins (your role: {auth.current_user().role}).")
@@ -280,6 +281,7 @@ def chase_section(ctx: app.PageContext) -> None:
         width="stretch",
         column_config={"Deadline": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT)},
         key="return_rates",
+        placeholder=MISSING,
     )
 
     rnd = ctx.round
@@ -319,6 +321,7 @@ def chase_section(ctx: app.PageContext) -> None:
         key="chase_table",
         on_select="rerun",
         selection_mode="single-row",
+        placeholder=MISSING,
     )
     # a cell shows only what fits: the selected school's contact details in full, as plain text
     if picked is not None and picked.selection.rows:
@@ -443,6 +446,7 @@ def themes_section(ctx: app.PageContext) -> None:
             "County-wide action": st.column_config.TextColumn(width="large"),
         },
         key="county_themes",
+        placeholder=MISSING,
     )
 
 
@@ -467,7 +471,7 @@ def impact_section(ctx: app.PageContext) -> None:
             "shows once the next round's returns are in."
         )
         return
-    st.dataframe(moved, hide_index=True, width="stretch", key="impact_table")
+    st.dataframe(moved, hide_index=True, width="stretch", key="impact_table", placeholder=MISSING)
 
 
 def incomplete_section(ctx: app.PageContext) -> None:
@@ -490,4 +494,5 @@ def incomplete_section(ctx: app.PageContext) -> None:
             "Completed on": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
         },
         key="incomplete_returns",
+        placeholder=MISSING,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lakehouse import triage
+from presentation.formatting import MISSING
 from ui import app
 from ui.safe import md
 
@@ -43,4 +44,5 @@ def contacts_section() -> None:
         width="stretch",
         column_config={"URN": st.column_config.NumberColumn(format="%d")},
         key="contact_list",
+        placeholder=MISSING,
     )

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import explain
+from presentation.formatting import MISSING
 from ui import app
 
 HEADING = "How each grade was reached"
@@ -52,6 +53,7 @@ def grade_explanations_section(urn: int, round: str | None) -> None:
             "How the grade was reached": st.column_config.TextColumn(width="large"),
             "Statements that cost points": st.column_config.NumberColumn(format="%d"),
         },
+        placeholder=MISSING,
     )
     lost = app.frame(explain.statements_lost, int(urn), round)
     for area, label in zip(rows["area"], rows["area_label"], strict=True):
@@ -68,4 +70,5 @@ def grade_explanations_section(urn: int, round: str | None) -> None:
                 hide_index=True,
                 width="stretch",
                 column_config={"Statement": st.column_config.TextColumn(width="large")},
+                placeholder=MISSING,
             )

@@ -14,7 +14,7 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from presentation.formatting import STREAMLIT_DATE_FORMAT
+from presentation.formatting import MISSING, STREAMLIT_DATE_FORMAT
 from ui import safe
 
 PROFILE_PAGE = "pages/school_profile.py"
@@ -64,6 +64,7 @@ def table(rows: pd.DataFrame, columns: list[str], key: str, height: int) -> pd.S
             "Casework": st.column_config.TextColumn(width="medium"),
             "Return date": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT),
         },
+        placeholder=MISSING,
     )
     _open_clicked(f"{key}_open", shown)
     chosen = picked.selection.rows if picked is not None else []
