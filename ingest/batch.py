@@ -17,10 +17,11 @@ import multiprocessing
 import os
 import stat
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -28,6 +29,7 @@ import pyarrow as pa
 
 from ingest.layout import WORKBOOK_EXTENSIONS
 from ingest.reader import (
+    CompactRead,
     Scanned,
     display_name,
     init_worker,
@@ -35,6 +37,7 @@ from ingest.reader import (
     scan_file,
     scan_job,
 )
+from lakehouse.db import ensure_bronze
 
 # Below this many files a pool costs more to start (~0.4 s) and feed than it saves.
 POOL_THRESHOLD = 1000
@@ -59,10 +62,14 @@ def _scan_all(
     readable = [str(p) for p, problem in entries if problem is None]
     if workers <= 1 or len(readable) < POOL_THRESHOLD:
         for path, problem in entries:
-            yield (None, None, problem, None) if problem else scan_file(path, urns, today, loaded)
+            yield (
+                Scanned(None, None, problem, None)
+                if problem
+                else scan_file(path, urns, today, loaded)
+            )
         return
     for _path, problem, result in _pooled(entries, readable, urns, today, loaded, workers):
-        yield result if result is not None else (None, None, problem, None)
+        yield result if result is not None else Scanned(None, None, problem, None)
 
 
 def _pooled(
@@ -360,16 +367,16 @@ def _record(
                 outcome.reason = rejection
                 rows.message(sha, name, "error", None, rejection, at)
         else:
-            rejection, outcome.urn, outcome.round, warnings, errors, messages = read[:6]
+            rejection, outcome.urn, outcome.round = read.rejection, read.urn, read.round
             first[sha] = (name, rejection, outcome.urn, outcome.round)
             if rejection is None:
                 outcome.status, outcome.reason = "loaded", None
-                outcome.warnings += warnings
-                outcome.errors = errors
+                outcome.warnings += read.warnings
+                outcome.errors = read.errors
                 rows.return_(sha, name, at, read)
             else:
                 outcome.reason = rejection
-            for severity, location, text in messages:
+            for severity, location, text in read.messages:
                 rows.message(sha, name, severity, location, text, at)
         rows.file(outcome, size, at, batch)
         summary.outcomes.append(outcome)
@@ -405,66 +412,73 @@ def rebuild_models(con: duckdb.DuckDBPyConnection, as_of: dt.date | None, round:
     return message() if callable(message) else "Models rebuilt."
 
 
-_CHILD_TABLES = ("responses", "policies", "training", "incidents")
+_CHILD_TABLES = ("responses", "policies", "training", "incidents", "fm_checks")
 
 
 class _Rows:
     """Buffers for each bronze table, flushed as Arrow tables.
 
-    One row per file (files, messages, returns) is buffered as tuples; the
-    child tables arrive from the reader as columns and are buffered as columns.
+    One row per file (files, messages, returns) is buffered as a dict of bronze
+    columns; the child tables arrive from the reader as columns and are
+    buffered as columns. Column names and types come from ``bronze.sql``.
     """
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[tuple]] = {"files": [], "messages": [], "returns": []}
-        self.columns: dict[str, tuple[list, ...]] = {
-            name: tuple([] for _ in _SCHEMAS[name][0]) for name in _CHILD_TABLES
+        self.rows: dict[str, list[dict[str, object]]] = {"files": [], "messages": [], "returns": []}
+        self.columns: dict[str, dict[str, list]] = {
+            name: {c: [] for c in bronze_schema(name)} for name in _CHILD_TABLES
         }
         self.returns_buffered = 0
 
     def file(self, o: FileOutcome, size: int | None, at: dt.datetime, batch: str) -> None:
-        self.rows["files"].append((
-            o.file_name, o.path, o.sha256, size, "return", o.status, o.reason, o.urn,
-            o.round, at, batch,
-        ))  # fmt: skip
+        self.rows["files"].append({
+            "file_name": o.file_name, "path": o.path, "sha256": o.sha256, "size_bytes": size,
+            "kind": "return", "status": o.status, "reason": o.reason, "urn": o.urn,
+            "round": o.round, "ingested_at": at, "batch_id": batch,
+        })  # fmt: skip
 
     def message(
         self, sha: str | None, name: str, severity: str, location: str | None, text: str,
         at: dt.datetime,
     ) -> None:  # fmt: skip
-        self.rows["messages"].append((sha, name, severity, location, text, at))
+        self.rows["messages"].append({
+            "sha256": sha, "file_name": name, "severity": severity, "location": location,
+            "message": text, "ingested_at": at,
+        })  # fmt: skip
 
-    def return_(self, sha: str, name: str, at: dt.datetime, read: tuple) -> None:
-        """One loaded return from its compact read (see ingest.reader.compact)."""
-        self.rows["returns"].append((sha, name, at, *read[6]))
-        for table, child in zip(_CHILD_TABLES, read[7:], strict=True):
-            for column, values in zip(self.columns[table], child, strict=True):
-                column.extend(values)
+    def return_(self, sha: str, name: str, at: dt.datetime, read: CompactRead) -> None:
+        """One loaded return from its compact read."""
+        assert read.returns is not None and read.children is not None
+        self.rows["returns"].append({"sha256": sha, "file_name": name, "ingested_at": at,
+                                     **read.returns})  # fmt: skip
+        for table, child in read.children.items():
+            buffers = self.columns[table]
+            for column, values in child.items():
+                buffers[column].extend(values)
         self.returns_buffered += 1
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         """Insert and drop everything buffered."""
         for name, rows in self.rows.items():
             if rows:
-                cols, types = _SCHEMAS[name]
-                _insert(con, name, dict(zip(cols, zip(*rows, strict=True), strict=True)), types)
+                names = list(rows[0])
+                _insert(con, name, {c: [r[c] for r in rows] for c in names})
                 rows.clear()
         for name, columns in self.columns.items():
-            if columns[0]:
-                cols, types = _SCHEMAS[name]
-                _insert(con, name, dict(zip(cols, columns, strict=True)), types)
-                for column in columns:
-                    column.clear()
+            if any(columns.values()):
+                _insert(con, name, {c: v for c, v in columns.items() if v})
+                for values in columns.values():
+                    values.clear()
         self.returns_buffered = 0
 
 
-def _insert(
-    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, Sequence], types: Iterable
-) -> None:
-    # Identifiers come from _SCHEMAS (a fixed allow-list); values travel as Arrow data.
-    arrow = pa.table(
-        {c: pa.array(values, t) for (c, values), t in zip(columns.items(), types, strict=True)}
-    )
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, Sequence]) -> None:
+    # Identifiers are checked against bronze.sql's own columns; values travel as Arrow data.
+    schema = bronze_schema(table)
+    unknown = sorted(set(columns) - set(schema))
+    if unknown:
+        raise KeyError(f"bronze.{table} has no column {unknown[0]}")
+    arrow = pa.table({c: pa.array(values, schema[c]) for c, values in columns.items()})
     view = f"_ingest_{table}_{uuid.uuid4().hex[:8]}"
     names = ", ".join(columns)
     con.register(view, arrow)
@@ -474,39 +488,31 @@ def _insert(
         con.unregister(view)
 
 
-_S, _I, _F, _B, _D = pa.string(), pa.int32(), pa.float64(), pa.bool_(), pa.date32()
-_TS = pa.timestamp("us")
-_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[pa.DataType, ...]]] = {
-    "files": (
-        ("file_name", "path", "sha256", "size_bytes", "kind", "status", "reason", "urn",
-         "round", "ingested_at", "batch_id"),
-        (_S, _S, _S, pa.int64(), _S, _S, _S, _I, _S, _TS, _S),
-    ),
-    "messages": (
-        ("sha256", "file_name", "severity", "location", "message", "ingested_at"),
-        (_S, _S, _S, _S, _S, _TS),
-    ),
-    "returns": (
-        ("sha256", "file_name", "ingested_at", "urn", "round", "completed_on", "school_name",
-         "completed_by", "filtering", "filtering_raw", "monitoring", "monitoring_raw",
-         "pupils_offsite", "pupil_survey_pct"),
-        (_S, _S, _TS, _I, _S, _D, _S, _S, _S, _S, _S, _S, _I, _F),
-    ),
-    "responses": (
-        ("sha256", "indicator_id", "response", "raw_response", "evidence", "location"),
-        (_S, _S, _S, _S, _S, _S),
-    ),
-    "policies": (
-        ("sha256", "policy", "last_reviewed", "raw_last_reviewed", "approved_by_governors",
-         "pupils_consulted", "families_consulted", "location"),
-        (_S, _S, _D, _S, _B, _B, _B, _S),
-    ),
-    "training": (
-        ("sha256", "staff_group", "headcount", "trained", "location"),
-        (_S, _S, _I, _I, _S),
-    ),
-    "incidents": (
-        ("sha256", "category", "count", "location"),
-        (_S, _S, _I, _S),
-    ),
+# DuckDB column types in bronze.sql -> the Arrow types the buffers are sent as
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
 }  # fmt: skip
+
+
+@cache
+def _bronze_schemas() -> dict[str, dict[str, pa.DataType]]:
+    con = duckdb.connect()
+    try:
+        ensure_bronze(con)
+        found = con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = 'bronze' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+    finally:
+        con.close()
+    schemas: dict[str, dict[str, pa.DataType]] = {}
+    for table, column, kind in found:
+        schemas.setdefault(table, {})[column] = _ARROW_TYPES[kind]
+    return schemas
+
+
+def bronze_schema(table: str) -> dict[str, pa.DataType]:
+    """Column -> Arrow type of one bronze table, in ``lakehouse/bronze.sql``'s order."""
+    return _bronze_schemas()[table]

@@ -141,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--urn", type=_urn, help="pre-fill for this school (looked up in the register)")
     p.add_argument("--round", type=_round, metavar="YYYY/YY", help="pre-fill the round")
+    p.add_argument(
+        "--version",
+        type=int,
+        choices=(1, 2),
+        default=None,
+        help="return version: 2, the current template (default), or 1, the old one",
+    )
 
     return parser  # fmt: skip
 
@@ -252,13 +259,13 @@ def _cmd_template(args: argparse.Namespace) -> int:
             raise CommandError(f"no database: load a register first ({path})")
         con = lakedb.connect_readonly(path)
         try:
-            written = write_all_templates(args.all, con, args.round)
+            written = write_all_templates(args.all, con, args.round, args.version)
         finally:
             con.close()
         print(f"{len(written)} templates written to {args.all}")
         return EXIT_OK
     school = _register_school(args.db, args.urn) if args.urn is not None else None
-    out = write_template(args.out, school, args.round)
+    out = write_template(args.out, school, args.round, args.version)
     print(f"template written to {out}")
     return EXIT_OK
 

@@ -17,9 +17,15 @@ SELF_REVIEW = "Self-review"
 POLICIES = "Policies"
 TRAINING = "Training"
 INCIDENTS = "Incidents"
+FILTERING_MONITORING = "Filtering and monitoring"  # version 2 only
 
 # The sheets a return carries, in the template's order (Instructions is for people only).
 SHEETS = (SCHOOL, SELF_REVIEW, POLICIES, TRAINING, INCIDENTS)
+# Per return version, its sheets (a version 2 return adds the DfE standards check).
+SHEETS_BY_VERSION: dict[int, tuple[str, ...]] = {
+    1: SHEETS,
+    2: (SCHOOL, SELF_REVIEW, POLICIES, FILTERING_MONITORING, TRAINING, INCIDENTS),
+}
 
 # Per sheet, column key -> the header texts the reader accepts (compared after
 # normalising case, spacing and punctuation). The template writes the first text.
@@ -30,6 +36,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "statement": ("Statement",),
         "response": ("Response",),
         "evidence": ("Evidence",),
+        # version 2 template: the standard or guidance a statement comes from (not read)
+        "standard": ("Standard",),
     },
     POLICIES: {
         "policy": ("Policy",),
@@ -47,6 +55,12 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "category": ("Category",),
         "count": ("Number this year", "Number", "Count"),
     },
+    FILTERING_MONITORING: {
+        "check": ("Check",),
+        "answer": ("Answer",),
+        "date": ("Date", "Date of check", "When"),
+        "notes": ("Notes", "Note", "Comments"),
+    },
 }
 
 # Columns a sheet's header row must have before its rows are read. Self-review
@@ -57,6 +71,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     POLICIES: ("policy", "last_reviewed"),
     TRAINING: ("staff_group", "headcount", "trained"),
     INCIDENTS: ("category", "count"),
+    FILTERING_MONITORING: ("check", "answer"),
 }
 SELF_REVIEW_KEYS = ("indicator_id", "statement")
 

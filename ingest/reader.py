@@ -23,11 +23,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ingest import values as v
 from ingest.layout import (
     COLUMNS,
     EARLIEST_COMPLETED,
+    FILTERING_MONITORING,
     REQUIRED_COLUMNS,
     SCHOOL,
     SELF_REVIEW,
@@ -39,11 +41,14 @@ from ingest.values import normalise
 from ingest.workbook import Sheet, Workbook, WorkbookError
 from lakehouse.seeds import read_seed, rule
 from lakehouse.spec import (
+    fm_checks,
     incident_categories,
     indicators,
     policies,
+    policy_required,
     school_fields,
     staff_groups,
+    v2_message,
 )
 
 
@@ -74,6 +79,20 @@ class PolicyRow:
     pupils_consulted: bool | None
     families_consulted: bool | None
     location: str | None
+
+
+@dataclass(slots=True)
+class FmCheckRow:
+    """One check of the Filtering and monitoring sheet (version 2); all None when absent."""
+
+    check_key: str
+    answer: str | None = None  # text, 'yes'/'no', 'pass'/'fail'; None when unanswered
+    raw_answer: str | None = None
+    checked_on: dt.date | None = None
+    raw_date: str | None = None
+    notes: str | None = None
+    location: str | None = None  # the Answer cell
+    date_location: str | None = None
 
 
 @dataclass(slots=True)
@@ -113,6 +132,9 @@ class ReturnRead:
     policies: list[PolicyRow] = field(default_factory=list)
     training: list[TrainingRow] = field(default_factory=list)
     incidents: list[IncidentRow] = field(default_factory=list)
+    return_version: int = 1
+    fm_sheet: bool = False  # the workbook has a Filtering and monitoring sheet
+    fm_checks: list[FmCheckRow] = field(default_factory=list)
     sha256: str | None = None
     size_bytes: int | None = None
 
@@ -146,8 +168,8 @@ def _aliases(*texts: str) -> set[str]:
 def _lookup(seed: str, key: str) -> dict[str, str]:
     """Normalised label or key -> key, for a vocabulary seed."""
     rows = {
-        "school_fields": school_fields,
-        "policies": policies,
+        "school_fields": lambda: school_fields(None),
+        "policies": lambda: policies(None),
         "staff_groups": staff_groups,
         "incident_categories": incident_categories,
     }[seed]()
@@ -160,9 +182,20 @@ def _lookup(seed: str, key: str) -> dict[str, str]:
 
 @cache
 def _indicator_lookups() -> tuple[dict[str, str], dict[str, str]]:
-    by_id = {normalise(r["indicator_id"]): r["indicator_id"] for r in indicators()}
-    by_statement = {normalise(r["statement"]): r["indicator_id"] for r in indicators()}
+    every = indicators(None)
+    by_id = {normalise(r["indicator_id"]): r["indicator_id"] for r in every}
+    by_statement = {normalise(r["statement"]): r["indicator_id"] for r in every}
     return by_id, by_statement
+
+
+@cache
+def _check_lookup() -> dict[str, str]:
+    """Normalised check key or wording -> check key (the Check column holds either)."""
+    table: dict[str, str] = {}
+    for r in fm_checks():
+        for alias in _aliases(r["label"], r["check_key"]):
+            table.setdefault(alias, r["check_key"])
+    return table
 
 
 def section_warning(section: str) -> str:
@@ -182,6 +215,7 @@ class _Reader:
         self.out = ReturnRead(file_name=file_name)
         self.register_urns = register_urns
         self.today = today
+        self._version_cell: tuple[object, str | None] = (None, None)
 
     def warn(self, location: str | None, message: str) -> None:
         self.out.messages.append(Message("warning", location, message))
@@ -196,11 +230,28 @@ class _Reader:
             self.out.rejection = rejected.reason
             self.out.messages = [Message("error", rejected.location, rejected.reason)]
             return self.out
+        fm_sheet = book.sheet(FILTERING_MONITORING)
+        self._version(fm_sheet is not None)
         self._self_review(book.sheet("Self-review"))
         self._policies(book.sheet("Policies"))
+        if self.out.return_version >= 2:
+            self._filtering_monitoring(fm_sheet)
         self._training(book.sheet("Training"))
         self._incidents(book.sheet("Incidents"))
         return self.out
+
+    # -- Version (RETURN-v2.md: the field says 2, or the workbook has the sheet) ----------
+    def _version(self, has_sheet: bool) -> None:
+        raw, ref = self._version_cell
+        stated, problem = v.parse_version(raw)
+        if problem:
+            self.warn(ref, f"Return version: '{problem}' {v2_message('version_unreadable')}")
+        self.out.fm_sheet = has_sheet
+        self.out.return_version = 2 if stated == 2 or has_sheet else 1
+        if stated == 2 and not has_sheet:
+            self.warn(ref, v2_message("version_without_sheet"))
+        elif stated == 1 and has_sheet:
+            self.warn(ref, v2_message("version_one_with_sheet"))
 
     # -- School ---------------------------------------------------------
     def _school_cells(self, sheet: Sheet) -> dict[str, tuple[object, str]]:
@@ -298,9 +349,12 @@ class _Reader:
         if problem:
             self.warn(ref, f"{labels['pupil_survey_pct']}: {problem}")
 
+        self._version_cell = cell("return_version")
+
     # -- Self-review ----------------------------------------------------
     def _self_review(self, sheet: Sheet | None) -> None:
-        ids = [r["indicator_id"] for r in indicators()]
+        ids = [r["indicator_id"] for r in indicators(self.out.return_version)]
+        wanted = set(ids)
         found: dict[str, ResponseRow] = {}
         table = None
         if sheet is None:
@@ -320,8 +374,8 @@ class _Reader:
             indicator = by_id.get(normalise(row.get("indicator_id"))) or by_statement.get(
                 normalise(row.get("statement"))
             )
-            if indicator is None:
-                continue  # notes, totals and unknown rows are ignored
+            if indicator not in wanted:
+                continue  # notes, totals, unknown rows and another version's rows are ignored
             ref = row.ref("response")
             if indicator in found:
                 self.warn(ref, f"{indicator} appears more than once; the first row is used")
@@ -349,15 +403,17 @@ class _Reader:
 
     # -- Policies -------------------------------------------------------
     def _policies(self, sheet: Sheet | None) -> None:
-        required = [r["policy"] for r in policies()]
-        labels = _labels(policies(), "policy")
+        listed = policies(self.out.return_version)
+        required = [r["policy"] for r in listed]
+        counted = {r["policy"] for r in listed if policy_required(r, self.out.round)}
+        labels = _labels(listed, "policy")
         table = self._table(sheet, "Policies")
         lookup = _lookup("policies", "policy")
         found: dict[str, PolicyRow] = {}
         completed = self.out.completed_on
         for row in table.rows() if table is not None else ():
             key = lookup.get(normalise(row.get("policy")))
-            if key is None or key in found:
+            if key is None or key in found or key not in labels:
                 continue
             ref = row.ref("last_reviewed")
             raw = row.get("last_reviewed")
@@ -382,11 +438,74 @@ class _Reader:
             # a whole section left out: one warning, not one per policy
             self.warn(None, f"Policies: {section_warning('policies')}")
         for key in required:
-            if key not in found and table is not None and found:
+            if key in counted and key not in found and table is not None and found:
                 self.warn(None, f"Policies: no row for '{labels[key]}'; counted as missing")
         self.out.policies = [
             found.get(k) or PolicyRow(k, None, None, None, None, None, None) for k in required
         ]
+
+    # -- Filtering and monitoring (version 2) ----------------------------
+    def _filtering_monitoring(self, sheet: Sheet | None) -> None:
+        checks = fm_checks()
+        found: dict[str, FmCheckRow] = {}
+        table = None
+        if sheet is not None:
+            table = sheet.find_table(
+                COLUMNS[FILTERING_MONITORING], REQUIRED_COLUMNS[FILTERING_MONITORING]
+            )
+            if table is None:
+                self.warn(
+                    None,
+                    f"{sheet.name}: no header row with Check and Answer: every standards check"
+                    " is unanswered",
+                )
+        lookup = _check_lookup()
+        kinds = {r["check_key"]: r for r in checks}
+        for row in table.rows() if table is not None else ():
+            key = lookup.get(normalise(row.get("check")))
+            if key is None:
+                continue  # notes and unknown rows are ignored
+            if key in found:
+                self.warn(row.ref("answer"), f"{kinds[key]['label']} appears more than once;"
+                          " the first row is used")  # fmt: skip
+                continue
+            found[key] = self._check_row(kinds[key], row)
+        self.out.fm_checks = [
+            found.get(k) or FmCheckRow(k) for k in (r["check_key"] for r in checks)
+        ]
+
+    def _check_row(self, check: dict[str, str], row) -> FmCheckRow:
+        key, label, kind = check["check_key"], check["label"], check["answer_kind"]
+        raw, ref = row.get("answer"), row.ref("answer")
+        out = FmCheckRow(key, raw_answer=v.text(raw), notes=v.text(row.get("notes")), location=ref)
+        date_raw, date_ref = row.get("date"), row.ref("date")
+        if kind == "text":
+            out.answer = None if v.says_nothing(raw) else v.text(raw)
+        elif kind in ("yesno", "pass_fail"):
+            parse = v.parse_yes_no if kind == "yesno" else v.parse_pass_fail
+            value, problem = parse(raw)
+            if problem:
+                self.warn(ref, f"{label}: {problem}; counted as unanswered")
+            elif value is not None:
+                out.answer = ("yes" if value else "no") if kind == "yesno" else str(value)
+        elif v.is_blank(date_raw):
+            # a review date typed in the Answer column is still the review date
+            date_raw, date_ref = raw, ref
+        if check["has_date"] == "true" and not v.is_blank(date_raw):
+            out.raw_date, out.date_location = v.text(date_raw), date_ref
+            when, problem = v.parse_date(date_raw)
+            completed = self.out.completed_on
+            if problem:
+                self.warn(date_ref, f"{label}: {problem}; treated as blank")
+            elif when is not None and completed and when > completed:
+                self.error(
+                    date_ref,
+                    f"{label}: {when:%d/%m/%Y} is after the date completed "
+                    f"({completed:%d/%m/%Y}); treated as blank",
+                )
+            else:
+                out.checked_on = when
+        return out
 
     # -- Training -------------------------------------------------------
     def _training(self, sheet: Sheet | None) -> None:
@@ -587,11 +706,36 @@ def display_name(name: str | os.PathLike[str]) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-# A file as the ingest sees it: (sha256, size, problem, compact read). ``problem``
-# is set when the file could not be read at all; the compact read (see
-# :func:`compact`) is None when the file was not parsed (not a workbook suffix,
-# or bytes already in bronze).
-Scanned = tuple[str | None, int | None, str | None, tuple | None]
+class CompactRead(NamedTuple):
+    """One read as plain values (cheap to pickle and to append to column buffers).
+
+    ``returns`` is the bronze.returns row the reader fills (every column but
+    sha256, file_name and ingested_at), None when rejected; ``children`` maps
+    each child bronze table to its columns, sha256 first, one list per column.
+    Keys are bronze column names, so the batch writes them by name
+    (``tests/test_ingest_returns.py`` checks them against ``lakehouse/bronze.sql``).
+    """
+
+    rejection: str | None
+    urn: int | None
+    round: str | None
+    warnings: int
+    errors: int
+    messages: tuple[tuple[str, str | None, str], ...]  # (severity, location, text)
+    returns: dict[str, object] | None
+    children: dict[str, dict[str, list]] | None
+
+
+class Scanned(NamedTuple):
+    """A file as the ingest sees it: ``problem`` is set when it could not be read at all;
+    ``read`` is None when it was not parsed (not a workbook suffix, or bytes already in
+    bronze)."""
+
+    sha256: str | None
+    size: int | None
+    problem: str | None
+    read: CompactRead | None
+
 
 _worker_urns: frozenset[int] | None = None
 _worker_today: dt.date | None = None
@@ -634,44 +778,83 @@ def scan_file(
     """
     data, problem = read_file(path)
     if data is None:
-        return None, None, problem, None
+        return Scanned(None, None, problem, None)
     sha, size = hashlib.sha256(data).hexdigest(), len(data)
     if sha in loaded or path.suffix.lower() not in WORKBOOK_EXTENSIONS:
-        return sha, size, None, None
+        return Scanned(sha, size, None, None)
     read = _read_data(data, path.name, register_urns=urns, today=today)
     read.sha256, read.size_bytes = sha, size
-    return sha, size, None, compact(read)
+    return Scanned(sha, size, None, compact(read))
 
 
-def compact(r: ReturnRead) -> tuple:
-    """A read as plain tuples and lists (cheap to pickle and to append to column buffers).
-
-    ``(rejection, urn, round, warnings, errors, messages, returns_tail, responses,
-    policies, training, incidents)``: ``messages`` are (severity, location, text);
-    ``returns_tail`` is the bronze.returns row after sha256, file_name and
-    ingested_at (None when rejected); each child table is its bronze columns,
-    sha256 first, as one list per column.
-    """
+def compact(r: ReturnRead) -> CompactRead:
+    """A read as a :class:`CompactRead`, keyed by bronze column names."""
     messages = tuple((m.severity, m.location, m.message) for m in r.messages)
     if not r.ok:
-        return (r.rejection, r.urn, r.round, 0, 0, messages, None, None, None, None, None)
+        return CompactRead(r.rejection, r.urn, r.round, 0, 0, messages, None, None)
     sha = r.sha256
-    res, pol, tra, inc = r.responses, r.policies, r.training, r.incidents
-    return (
-        None, r.urn, r.round, r.count("warning"), r.count("error"), messages,
-        (r.urn, r.round, r.completed_on, r.school_name, r.completed_by, r.filtering,
-         r.filtering_raw, r.monitoring, r.monitoring_raw, r.pupils_offsite,
-         r.pupil_survey_pct),
-        ([sha] * len(res), [x.indicator_id for x in res], [x.response for x in res],
-         [x.raw_response for x in res], [x.evidence for x in res], [x.location for x in res]),
-        ([sha] * len(pol), [p.policy for p in pol], [p.last_reviewed for p in pol],
-         [p.raw_last_reviewed for p in pol], [p.approved_by_governors for p in pol],
-         [p.pupils_consulted for p in pol], [p.families_consulted for p in pol],
-         [p.location for p in pol]),
-        ([sha] * len(tra), [t.staff_group for t in tra], [t.headcount for t in tra],
-         [t.trained for t in tra], [t.location for t in tra]),
-        ([sha] * len(inc), [n.category for n in inc], [n.count for n in inc],
-         [n.location for n in inc]),
+    res, pol, tra, inc, fmc = r.responses, r.policies, r.training, r.incidents, r.fm_checks
+    returns = {
+        "urn": r.urn,
+        "round": r.round,
+        "completed_on": r.completed_on,
+        "school_name": r.school_name,
+        "completed_by": r.completed_by,
+        "filtering": r.filtering,
+        "filtering_raw": r.filtering_raw,
+        "monitoring": r.monitoring,
+        "monitoring_raw": r.monitoring_raw,
+        "pupils_offsite": r.pupils_offsite,
+        "pupil_survey_pct": r.pupil_survey_pct,
+        "return_version": r.return_version,
+        "fm_sheet": r.fm_sheet,
+    }
+    children = {
+        "responses": {
+            "sha256": [sha] * len(res),
+            "indicator_id": [x.indicator_id for x in res],
+            "response": [x.response for x in res],
+            "raw_response": [x.raw_response for x in res],
+            "evidence": [x.evidence for x in res],
+            "location": [x.location for x in res],
+        },
+        "policies": {
+            "sha256": [sha] * len(pol),
+            "policy": [p.policy for p in pol],
+            "last_reviewed": [p.last_reviewed for p in pol],
+            "raw_last_reviewed": [p.raw_last_reviewed for p in pol],
+            "approved_by_governors": [p.approved_by_governors for p in pol],
+            "pupils_consulted": [p.pupils_consulted for p in pol],
+            "families_consulted": [p.families_consulted for p in pol],
+            "location": [p.location for p in pol],
+        },
+        "training": {
+            "sha256": [sha] * len(tra),
+            "staff_group": [t.staff_group for t in tra],
+            "headcount": [t.headcount for t in tra],
+            "trained": [t.trained for t in tra],
+            "location": [t.location for t in tra],
+        },
+        "incidents": {
+            "sha256": [sha] * len(inc),
+            "category": [n.category for n in inc],
+            "count": [n.count for n in inc],
+            "location": [n.location for n in inc],
+        },
+        "fm_checks": {
+            "sha256": [sha] * len(fmc),
+            "check_key": [c.check_key for c in fmc],
+            "answer": [c.answer for c in fmc],
+            "raw_answer": [c.raw_answer for c in fmc],
+            "checked_on": [c.checked_on for c in fmc],
+            "raw_date": [c.raw_date for c in fmc],
+            "notes": [c.notes for c in fmc],
+            "location": [c.location for c in fmc],
+            "date_location": [c.date_location for c in fmc],
+        },
+    }
+    return CompactRead(
+        None, r.urn, r.round, r.count("warning"), r.count("error"), messages, returns, children
     )  # fmt: skip
 
 

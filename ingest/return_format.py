@@ -18,11 +18,11 @@ from ingest.layout import (
     REQUIRED_COLUMNS,
     SELF_REVIEW,
     SELF_REVIEW_KEYS,
-    SHEETS,
+    SHEETS_BY_VERSION,
     WORKBOOK_EXTENSIONS,
 )
 from ingest.limits import size_text
-from lakehouse.spec import labels, read_seed
+from lakehouse.spec import fm_checks, labels, latest_version, read_seed, statement_sources
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "return-format.md"
 BEGIN = "<!-- generated:begin -->"
@@ -76,7 +76,7 @@ def render() -> str:
         "",
     ]
     rows = []
-    for sheet in SHEETS:
+    for sheet in SHEETS_BY_VERSION[latest_version()]:
         required = set(REQUIRED_COLUMNS[sheet])
         for key, texts in COLUMNS[sheet].items():
             if sheet == SELF_REVIEW and key in SELF_REVIEW_KEYS:
@@ -88,19 +88,26 @@ def render() -> str:
 
     out += ["### School sheet fields", ""]
     out += _table(
-        ("field", "required", "what to enter"),
+        ("field", "required", "from version", "what to enter"),
         (
-            (r["label"], "yes" if r["required"] == "true" else "no", r["help"])
+            (r["label"], "yes" if r["required"] == "true" else "no", r["version"], r["help"])
             for r in _sorted(read_seed("school_fields"))
         ),
     )
 
     area_labels = labels("areas", "area")
     out += ["### Self-review statements", ""]
+    sources = statement_sources()
     out += _table(
-        ("ID", "area", "statement"),
+        ("ID", "area", "from version", "standard", "statement"),
         (
-            (r["indicator_id"], area_labels[r["area"]], r["statement"])
+            (
+                r["indicator_id"],
+                area_labels[r["area"]],
+                r["version"],
+                sources.get(r["standard"], "-"),
+                r["statement"],
+            )
             for r in read_seed("indicators")
         ),
     )
@@ -114,8 +121,38 @@ def render() -> str:
         ),
     )
 
+    out += ["### Policies (one row each)", ""]
+    out += [
+        f"- {r['label']}"
+        + ("" if r["version"] == "1" else f" (version {r['version']} on)")
+        + (
+            f"; required from {r['required_from_round']}"
+            if r["required_from_round"] and r["version"] != "1"
+            else "; not required"
+            if not r["required_from_round"]
+            else ""
+        )
+        for r in _sorted(read_seed("policies"))
+    ] + [""]
+
+    out += ["### Filtering and monitoring checks (version 2)", ""]
+    out += _table(
+        ("key", "check", "standard", "answer", "date"),
+        (
+            (
+                r["check_key"],
+                r["label"],
+                r["standard"],
+                {"text": "text", "yesno": "Yes / No", "pass_fail": "Pass / Fail", "date": "-"}[
+                    r["answer_kind"]
+                ],
+                "date" if r["has_date"] == "true" else "-",
+            )
+            for r in fm_checks()
+        ),
+    )
+
     for title, seed in (
-        ("Policies (one row each)", "policies"),
         ("Staff groups (Training sheet)", "staff_groups"),
         ("Incident categories (Incidents sheet)", "incident_categories"),
     ):
@@ -129,9 +166,15 @@ def render() -> str:
         ("No", _quoted(yes_no.get("false", []))),
         ("never reviewed (a policy date)", _quoted(_synonyms("never").get("never", []))),
     ]
-    for kind in ("filtering", "monitoring"):
+    for kind in ("filtering", "monitoring", "pass_fail", "return_version"):
         for texts in _synonyms(kind).values():
             rows.append((f"{kind}: {texts[0]}", _quoted(texts[1:]) or "-"))
+    rows.append(
+        (
+            "a role or provider that names nothing (unanswered)",
+            _quoted(_synonyms("empty_role")["none"]),
+        )
+    )
     out += _table(("meaning", "accepted"), rows)
 
     out += ["### Limits", ""]

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ingest.layout import (
     EARLIEST_COMPLETED,
+    FILTERING_MONITORING,
     HEADERS,
     INCIDENTS,
     INSTRUCTIONS,
@@ -33,11 +34,14 @@ from lakehouse import spec
 
 COLUMN_WIDTHS: dict[str, tuple[int, ...]] = {
     SCHOOL: (38, 34, 70),
-    SELF_REVIEW: (13, 80, 20, 60),
+    SELF_REVIEW: (13, 80, 20, 60, 34),
     POLICIES: (40, 16, 22, 18, 20),
     TRAINING: (42, 13, 26),
     INCIDENTS: (32, 18),
+    FILTERING_MONITORING: (62, 22, 14, 44),
 }
+# Columns a version 1 template leaves out (it is the old template, as it always was).
+V1_OMITTED = {SELF_REVIEW: ("Standard",)}
 # How each School field is entered; the field keys are those of seeds/school_fields.csv.
 FIELD_KINDS = {
     "urn": "urn",
@@ -46,6 +50,7 @@ FIELD_KINDS = {
     "monitoring": "monitoring",
     "pupils_offsite": "count",
     "pupil_survey_pct": "percent",
+    "return_version": "version",
 }
 DATE_FORMAT = "dd/mm/yyyy"
 # validation bounds for dates the return can hold: not before the reader's earliest, not future
@@ -90,20 +95,26 @@ def ordered(rows: tuple[dict[str, str], ...]) -> list[dict[str, str]]:
     return list(rows)
 
 
-def write_template(out: Path, school: dict | None = None, round: str | None = None) -> Path:
+def write_template(
+    out: Path, school: dict | None = None, round: str | None = None, version: int | None = None
+) -> Path:
     """Write the return template to ``out``; pre-fill URN, school name and round when given.
 
     ``school`` may carry ``urn``, ``name`` (or ``school_name``) and ``round``;
-    the ``round`` argument wins over ``school['round']``.
+    the ``round`` argument wins over ``school['round']``. ``version`` is the
+    return version (default the latest, 2; 1 writes the old template).
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    version = version or spec.latest_version()
     book = Workbook()
     lists = _Lists(book)
-    _instructions(book.active)
-    _school_sheet(book.create_sheet(SCHOOL), lists, school or {}, round)
-    _self_review_sheet(book.create_sheet(SELF_REVIEW), lists)
-    _policies_sheet(book.create_sheet(POLICIES), lists)
+    _instructions(book.active, version)
+    _school_sheet(book.create_sheet(SCHOOL), lists, school or {}, round, version)
+    _self_review_sheet(book.create_sheet(SELF_REVIEW), lists, version)
+    _policies_sheet(book.create_sheet(POLICIES), lists, version)
+    if version >= 2:
+        _filtering_monitoring_sheet(book.create_sheet(FILTERING_MONITORING), lists)
     _training_sheet(book.create_sheet(TRAINING))
     _incidents_sheet(book.create_sheet(INCIDENTS))
     lists.finish()
@@ -184,10 +195,14 @@ def _print_setup(ws: Worksheet, round: object) -> None:
     ws.oddFooter.right.text = "Page &P of &N"
 
 
-def _table_header(ws: Worksheet, name: str) -> None:
-    for col, (header, width) in enumerate(
-        zip(HEADERS[name], COLUMN_WIDTHS[name], strict=True), start=1
-    ):
+def _table_header(ws: Worksheet, name: str, version: int = 2) -> None:
+    omitted = V1_OMITTED.get(name, ()) if version < 2 else ()
+    columns = [
+        (header, width)
+        for header, width in zip(HEADERS[name], COLUMN_WIDTHS[name], strict=True)
+        if header not in omitted
+    ]
+    for col, (header, width) in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=col, value=header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
@@ -262,7 +277,7 @@ def _whole(minimum: int, maximum: int | None, prompt: str) -> DataValidation:
     return dv
 
 
-def _instructions(ws: Worksheet) -> None:
+def _instructions(ws: Worksheet, version: int) -> None:
     ws.title = INSTRUCTIONS
     ws.column_dimensions["A"].width = 110
     areas = ordered(spec.areas())
@@ -290,6 +305,18 @@ def _instructions(ws: Worksheet) -> None:
             f"{POLICIES}: the date each policy was last reviewed (leave blank if never) and who "
             "was involved.",
             False,
+        ),
+        *(
+            [
+                (
+                    f"{FILTERING_MONITORING}: your own check against the DfE filtering and "
+                    "monitoring standards. Choose Yes or No (Pass or Fail for the filtering test), "
+                    "name the roles and providers, and give the date of the last review and test.",
+                    False,
+                )
+            ]
+            if version >= 2
+            else []
         ),
         (
             f"{TRAINING}: how many staff are in each group and how many were trained in the last "
@@ -319,14 +346,16 @@ def _instructions(ws: Worksheet) -> None:
     ws.protection.sheet = True
 
 
-def _school_sheet(ws: Worksheet, lists: _Lists, school: dict, round: str | None) -> None:
+def _school_sheet(
+    ws: Worksheet, lists: _Lists, school: dict, round: str | None, version: int
+) -> None:
     _table_header(ws, SCHOOL)
     prefill = {
         "urn": school.get("urn"),
         "school_name": school.get("school_name", school.get("name")),
         "round": round or school.get("round"),
     }
-    for row, field in enumerate(ordered(spec.school_fields()), start=2):
+    for row, field in enumerate(ordered(spec.school_fields(version)), start=2):
         key = field["field"]
         required = field.get("required", "").lower() == "true"
         label = ws.cell(row=row, column=1, value=field["label"])
@@ -353,6 +382,11 @@ def _school_sheet(ws: Worksheet, lists: _Lists, school: dict, round: str | None)
             # several may be listed with ';' so anything typed is accepted
             dv = _list(lists.formula(synonym_display("monitoring")), field["help"], strict=False)
             _validation(ws, dv, ref)
+        elif kind == "version":
+            # the form's own version, filled in: the reader needs nothing typed here
+            _label(value)
+            value.value = version
+            value.alignment = Alignment(horizontal="left", vertical="top")
         elif kind == "count":
             _input(value, "0")
             _validation(ws, _whole(0, None, "A whole number, 0 or more."), ref)
@@ -372,22 +406,26 @@ def _school_sheet(ws: Worksheet, lists: _Lists, school: dict, round: str | None)
                 value.value = str(prefill[key])
 
 
-def _self_review_sheet(ws: Worksheet, lists: _Lists) -> None:
-    _table_header(ws, SELF_REVIEW)
-    indicators = spec.indicators()
+def _self_review_sheet(ws: Worksheet, lists: _Lists, version: int) -> None:
+    _table_header(ws, SELF_REVIEW, version)
+    indicators = spec.indicators(version)
+    sources = spec.statement_sources()
     for row, indicator in enumerate(indicators, start=2):
         _label(ws.cell(row=row, column=1, value=indicator["indicator_id"]))
         _label(ws.cell(row=row, column=2, value=indicator["statement"]))
         _input(ws.cell(row=row, column=3))
         _input(ws.cell(row=row, column=4))
+        if version >= 2:
+            source = sources.get(indicator.get("standard") or "", "")
+            _label(ws.cell(row=row, column=5, value=source or None))
     last = len(indicators) + 1
     dv = _list(lists.formula(response_choices()), "How far is this in place?")
     _validation(ws, dv, f"C2:C{last}")
 
 
-def _policies_sheet(ws: Worksheet, lists: _Lists) -> None:
+def _policies_sheet(ws: Worksheet, lists: _Lists, version: int) -> None:
     _table_header(ws, POLICIES)
-    policies = ordered(spec.policies())
+    policies = ordered(spec.policies(version))
     for row, policy in enumerate(policies, start=2):
         _label(ws.cell(row=row, column=1, value=policy["label"]))
         _input(ws.cell(row=row, column=2), DATE_FORMAT)
@@ -396,6 +434,42 @@ def _policies_sheet(ws: Worksheet, lists: _Lists) -> None:
     last = len(policies) + 1
     _validation(ws, _date("Date of the last review; leave blank if never reviewed."), f"B2:B{last}")
     _validation(ws, _list(lists.formula(yes_no_choices()), "Yes or No"), f"C2:E{last}")
+
+
+def _filtering_monitoring_sheet(ws: Worksheet, lists: _Lists) -> None:
+    """The DfE standards check: a drop-down for each Yes/No and Pass/Fail, a date column."""
+    _table_header(ws, FILTERING_MONITORING)
+    choices = {
+        "yesno": (yes_no_choices(), "Yes or No"),
+        "pass_fail": (
+            synonym_display("pass_fail"),
+            "Pass or Fail: the result of the last filtering test",
+        ),
+    }
+    for row, check in enumerate(spec.fm_checks(), start=2):
+        _label(ws.cell(row=row, column=1, value=check["label"]))
+        kind = check["answer_kind"]
+        answer = ws.cell(row=row, column=2)
+        if kind == "date":
+            _label(answer)  # the answer is the date beside it
+        else:
+            _input(answer)
+            if kind in choices:
+                values, prompt = choices[kind]
+                _validation(ws, _list(lists.formula(values), prompt), answer.coordinate)
+            else:
+                dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="200")
+                dv.allow_blank = True
+                dv.prompt = "A role or a provider's name, not a person's name."
+                dv.showInputMessage = True
+                _validation(ws, dv, answer.coordinate)
+        when = ws.cell(row=row, column=3)
+        if check["has_date"] == "true":
+            _input(when, DATE_FORMAT)
+            _validation(ws, _date("The date, as dd/mm/yyyy (not after today)."), when.coordinate)
+        else:
+            _label(when)
+        _input(ws.cell(row=row, column=4))
 
 
 def _training_sheet(ws: Worksheet) -> None:
@@ -479,7 +553,10 @@ def expected_schools(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
 
 
 def write_all_templates(
-    out_dir: Path, con: duckdb.DuckDBPyConnection, round: str | None = None
+    out_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    round: str | None = None,
+    version: int | None = None,
 ) -> list[Path]:
     """One pre-filled template per open school expected to return, named ``<URN> <name>.xlsx``."""
     out_dir = Path(out_dir)
@@ -487,5 +564,5 @@ def write_all_templates(
     written = []
     for urn, name in expected_schools(con):
         path = out_dir / safe_file_name(urn, name)
-        written.append(write_template(path, {"urn": urn, "name": name}, round))
+        written.append(write_template(path, {"urn": urn, "name": name}, round, version))
     return written

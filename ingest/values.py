@@ -276,3 +276,32 @@ def parse_monitoring(value: object) -> tuple[list[str], list[str]]:
         elif key not in keys:
             keys.append(key)
     return keys, problems
+
+
+def parse_pass_fail(value: object) -> Parsed:
+    """``pass`` or ``fail`` from Pass/Passed/Fail/Failed (seed synonyms kind pass_fail)."""
+    if is_blank(value):
+        return None, None
+    found = _vocabulary("pass_fail").get(normalise(value))
+    if found is None:
+        return None, f"'{_show(value)}' is not Pass or Fail"
+    return found, None
+
+
+def says_nothing(value: object) -> bool:
+    """A text answer that names nothing: blank, or 'none', 'n/a', 'TBC', '-', 'no', 'unknown'."""
+    return is_blank(value) or normalise(value) in _vocabulary("empty_role") or not normalise(value)
+
+
+def parse_version(value: object) -> Parsed:
+    """A return version (1 or 2) from ``2``, ``2.0``, ``"2"``, ``"v2"``, ``"Version 2"``."""
+    if is_blank(value):
+        return None, None
+    if isinstance(value, bool):
+        return None, _show(value)
+    if isinstance(value, int | float) and float(value).is_integer():
+        value = str(int(value))
+    found = _vocabulary("return_version").get(normalise(value))
+    if found is None:
+        return None, _show(value)
+    return int(found), None

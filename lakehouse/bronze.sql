@@ -45,8 +45,13 @@ CREATE TABLE IF NOT EXISTS bronze.returns (
     monitoring       VARCHAR,           -- ';'-joined keys from synonyms kind 'monitoring'
     monitoring_raw   VARCHAR,
     pupils_offsite   INTEGER,
-    pupil_survey_pct DOUBLE             -- 0..100, null when not given or unreadable
+    pupil_survey_pct DOUBLE,            -- 0..100, null when not given or unreadable
+    return_version   INTEGER NOT NULL DEFAULT 1, -- 2 when the field says 2 or the sheet is there
+    fm_sheet         BOOLEAN NOT NULL DEFAULT false -- a Filtering and monitoring sheet is present
 );
+-- databases made before return version 2
+ALTER TABLE bronze.returns ADD COLUMN IF NOT EXISTS return_version INTEGER DEFAULT 1;
+ALTER TABLE bronze.returns ADD COLUMN IF NOT EXISTS fm_sheet BOOLEAN DEFAULT false;
 
 -- one row per indicator in seeds/indicators.csv per loaded return (missing rows: response null)
 CREATE TABLE IF NOT EXISTS bronze.responses (
@@ -68,6 +73,19 @@ CREATE TABLE IF NOT EXISTS bronze.policies (
     pupils_consulted      BOOLEAN,
     families_consulted    BOOLEAN,
     location              VARCHAR   -- 'Policies!B4' of the last-reviewed cell
+);
+
+-- one row per check in seeds/fm_checks.csv per loaded version 2 return (missing rows: all null)
+CREATE TABLE IF NOT EXISTS bronze.fm_checks (
+    sha256        VARCHAR NOT NULL,
+    check_key     VARCHAR NOT NULL,
+    answer        VARCHAR,  -- text, 'yes'/'no', 'pass'/'fail'; null when unanswered or unreadable
+    raw_answer    VARCHAR,
+    checked_on    DATE,     -- null when blank / unreadable / after completed_on
+    raw_date      VARCHAR,
+    notes         VARCHAR,
+    location      VARCHAR,  -- 'Filtering and monitoring!B4' of the answer cell
+    date_location VARCHAR
 );
 
 -- one row per staff group per loaded return that has the row

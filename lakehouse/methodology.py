@@ -27,6 +27,7 @@ def methodology_tables(seeds_dir: Path | None = None) -> str:
     """The seed tables rendered as Markdown, as they appear in docs/methodology.md."""
     seeds = read_seeds(seeds_dir)
     areas = {r["area"]: r["label"] for r in seeds["areas"]}
+    sources = {r["source"]: r["label"] for r in seeds["statement_sources"]}
     parts = ["### Points for each response", ""]
     parts.append(
         _table(
@@ -40,10 +41,85 @@ def methodology_tables(seeds_dir: Path | None = None) -> str:
     parts += ["", "### Indicator weights", ""]
     parts.append(
         _table(
-            ["Indicator", "Area", "Weight", "Statement"],
+            ["Indicator", "Area", "Weight", "From version", "Standard", "Statement"],
             [
-                [r["indicator_id"], areas[r["area"]], r["weight"], r["statement"]]
+                [
+                    r["indicator_id"],
+                    areas[r["area"]],
+                    r["weight"],
+                    r["version"],
+                    sources.get(r["standard"], "-"),
+                    r["statement"],
+                ]
                 for r in seeds["indicators"]
+            ],
+        )
+    )
+    parts += ["", "### Return versions", ""]
+    parts.append(
+        _table(
+            ["Version", "Label", "Expected from round", "Meaning"],
+            [
+                [r["version"], r["label"], r["expected_from_round"] or "-", r["description"]]
+                for r in seeds["return_versions"]
+            ],
+        )
+    )
+    parts += ["", "### Policies", ""]
+    parts.append(
+        _table(
+            ["Policy", "Label", "From version", "Required from round"],
+            [
+                [r["policy"], r["label"], r["version"], r["required_from_round"] or "not required"]
+                for r in sorted(seeds["policies"], key=lambda r: int(r["sort_order"]))
+            ],
+        )
+    )
+    parts += ["", "### DfE filtering and monitoring standards", ""]
+    parts.append(
+        _table(
+            ["Standard", "Label", "Meaning"],
+            [
+                [r["standard"], r["label"], r["description"]]
+                for r in sorted(seeds["fm_standards"], key=lambda r: int(r["sort_order"]))
+            ],
+        )
+    )
+    parts += ["", "### Standards checks (the Filtering and monitoring sheet)", ""]
+    parts.append(
+        _table(
+            ["Check", "Wording", "Standard", "Answer", "Date", "Judged as", "When it falls short"],
+            [
+                [
+                    r["check_key"],
+                    r["label"],
+                    r["standard"],
+                    r["answer_kind"],
+                    "yes" if r["has_date"] == "true" else "no",
+                    r["judged_as"],
+                    r["short"],
+                ]
+                for r in sorted(seeds["fm_checks"], key=lambda r: int(r["sort_order"]))
+            ],
+        )
+    )
+    parts += ["", "### Standard statuses", ""]
+    parts.append(
+        _table(
+            ["Status", "Label", "Meaning"],
+            [
+                [r["status"], r["label"], r["description"]]
+                for r in sorted(seeds["fm_statuses"], key=lambda r: int(r["sort_order"]))
+            ],
+        )
+    )
+    parts += ["", "### Self-review checked against the standards check", ""]
+    parts.append(
+        _table(
+            ["Statement", "Check", "Meaning"],
+            [
+                [r["indicator_id"], r["check_key"], r["description"]]
+                for r in seeds["fm_evidence_pairs"]
             ],
         )
     )
@@ -75,7 +151,10 @@ def methodology_tables(seeds_dir: Path | None = None) -> str:
     parts.append(
         _table(
             ["Cap", "Area", "Label", "Meaning"],
-            [[r["cap"], areas[r["area"]], r["label"], r["description"]] for r in seeds["caps"]],
+            [
+                [r["cap"], areas[r["area"]], r["label"], r["description"]]
+                for r in sorted(seeds["caps"], key=lambda r: int(r["sort_order"]))
+            ],
         )
     )
     parts += ["", "### Wording of grade explanations and governor reports", ""]
@@ -212,8 +291,15 @@ def summary_lines(folder: Path | None = None) -> list[str]:
             grades.append(f"{band['label']} {band['min_score']}%+")
         else:
             grades.append(f"{band['label']} below {bands[i - 1]['min_score']}%")
+    by_version: dict[str, int] = {}
+    for row in seeds["indicators"]:
+        by_version[row["version"]] = by_version.get(row["version"], 0) + 1
+    counts, total = [], 0
+    for version in sorted(by_version, key=int):
+        total += by_version[version]
+        counts.append(f"{total} (version {version})")
     return [
-        f"Each school rates itself against {len(seeds['indicators'])} statements in "
+        f"Each school rates itself against {' or '.join(counts)} statements in "
         f"{len(seeds['areas'])} areas: "
         + ", ".join(
             f"{r['label']} = {r['points']} point{'' if r['points'] == '1' else 's'}" for r in scored
@@ -233,6 +319,10 @@ def summary_lines(folder: Path | None = None) -> list[str]:
         "better than leadership.",
         f"Policy reviews: fresh within {fresh.get('fresh')} days, due soon within "
         f"{fresh.get('due_soon')} days, then overdue.",
+        "Version 2 returns are also judged against the four DfE filtering and monitoring "
+        f"standards (met, partly met, not met; within a year = {whole('fm_window_days')} days): "
+        f"filtering not met keeps provision at best grade {whole('fm_filtering_cap_grade')}, "
+        f"annual review not met keeps leadership at best grade {whole('fm_review_cap_grade')}.",
         "Support priority: high for an inadequate area, no return two rounds running or "
         f"{whole('priority_high_concerns')}+ concerns; medium for "
         f"{whole('priority_medium_concerns')} concern; low for county-wide themes only "

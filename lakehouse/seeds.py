@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from lakehouse.errors import SeedError
+from lakehouse.rounds import RoundError, parse_round
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 SEEDS_ENV = "ESAFETY_SEEDS"
@@ -83,7 +84,12 @@ VOCABULARIES: dict[str, tuple[str, str]] = {
     "action_status": ("action_statuses", "status"),
     "reminder_method": ("reminder_methods", "method"),
     "contact_role": ("contact_roles", "role"),
+    "fm_status": ("fm_statuses", "status"),
+    "fm_standard": ("fm_standards", "standard"),
+    "return_version": ("return_versions", "version"),
 }
+# kinds whose codes are whole numbers (grades, standards, versions)
+_INTEGER_CODES = frozenset({"grade", "fm_standard", "return_version"})
 
 
 def vocabulary(kind: str, folder: str | Path | None = None) -> dict[Any, str]:
@@ -99,8 +105,8 @@ def _vocabulary(kind: str, path: str, stamp: tuple[int, int]) -> dict[Any, str]:
     # pages and exports ask per cell: worked out once per version of the file
     key = VOCABULARIES[kind][1]
     rows = list(_read(path, stamp))
-    if kind == "grade":
-        return {int(r["grade"]): r["label"] for r in sorted(rows, key=lambda r: int(r["grade"]))}
+    if kind in _INTEGER_CODES:
+        return {int(r[key]): r["label"] for r in sorted(rows, key=lambda r: int(r[key]))}
     if rows and "sort_order" in rows[0]:
         rows.sort(key=lambda r: int(r["sort_order"]))
     return {r[key]: r["label"] for r in rows}
@@ -114,7 +120,7 @@ def order(kind: str) -> tuple[Any, ...]:
 def label(kind: str, code: Any, default: str | None = None) -> str:
     """The label of one code; ``default`` (else the code itself) for one the seed lacks."""
     labels = vocabulary(kind)
-    if kind == "grade" and code is not None and not isinstance(code, str):
+    if kind in _INTEGER_CODES and code is not None and not isinstance(code, str):
         try:
             code = int(code)
         except (TypeError, ValueError):
@@ -170,6 +176,9 @@ REQUIRED_RULES = (
     "incomplete_unanswered_share",
     "deadline_month",
     "deadline_day",
+    "fm_window_days",
+    "fm_filtering_cap_grade",
+    "fm_review_cap_grade",
 )
 # Keys the SQL names; the seeds may add wording but must keep these rows.
 REQUIRED_FLAGS = (
@@ -181,6 +190,9 @@ REQUIRED_FLAGS = (
     "incidents_not_logged",
     "no_return",
     "declining",
+    "fm_standard_not_met",
+    "fm_standard_partly",
+    "old_template",
 )
 REQUIRED_FRESHNESS = ("fresh", "due_soon", "overdue", "missing")
 REQUIRED_AREAS = ("overall", "outcomes", "provision", "leadership", "training")
@@ -201,6 +213,30 @@ REQUIRED_CAPS = (
     "policy_overdue",
     "leadership",
     "inadequate_area",
+    "fm_filtering_not_met",
+    "fm_review_not_met",
+)
+REQUIRED_FM_STATUSES = ("met", "partly", "not_met", "unknown")
+REQUIRED_FM_CHECKS = (
+    "fm_senior_leader",
+    "fm_governor",
+    "fm_review",
+    "fm_review_recorded",
+    "filter_provider",
+    "filter_all_connections",
+    "filter_illegal_blocked",
+    "filter_test",
+    "monitor_provider",
+    "monitor_dsl_alerts",
+    "monitor_all_devices",
+)
+REQUIRED_V2_MESSAGES = (
+    "evidence_mismatch",
+    "evidence_mismatch_label",
+    "version_without_sheet",
+    "version_one_with_sheet",
+    "version_unreadable",
+    "old_template",
 )
 
 # the wording the grade explanations (gold.grade_explanations) and the governor report read
@@ -255,16 +291,61 @@ SEED_COLUMNS: dict[str, dict[str, str]] = {
     "setting_rules": {"rule_order": "int", "setting": "text", "phase_like": "", "type_like": ""},
     "independence_rules": {"field": "text", "pattern": "text"},
     "open_status_rules": {"status": "text", "is_open": "bool"},
-    "indicators": {"indicator_id": "text", "area": "text", "weight": "number"},
+    "indicators": {
+        "indicator_id": "text",
+        "area": "text",
+        "weight": "number",
+        "version": "int",
+        "standard": "",
+    },
     "response_labels": {"response": "text", "label": "text", "points": "int?", "sort_order": "int"},
     "areas": {"area": "text", "label": "text", "sort_order": "int"},
-    "policies": {"policy": "text", "label": "text", "sort_order": "int"},
+    "policies": {
+        "policy": "text",
+        "label": "text",
+        "sort_order": "int",
+        "version": "int",
+        "required_from_round": "",
+    },
+    "school_fields": {"field": "text", "label": "text", "sort_order": "int", "version": "int"},
+    "return_versions": {
+        "version": "int",
+        "label": "text",
+        "expected_from_round": "",
+        "description": "text",
+    },
+    "fm_standards": {
+        "standard": "int",
+        "label": "text",
+        "description": "text",
+        "sort_order": "int",
+    },
+    "fm_statuses": {
+        "status": "text",
+        "label": "text",
+        "sort_order": "int",
+        "description": "text",
+        "detail": "text",
+    },
+    "fm_checks": {
+        "check_key": "text",
+        "label": "text",
+        "standard": "int",
+        "answer_kind": "text",
+        "has_date": "bool",
+        "judged_as": "text",
+        "short": "text",
+        "sort_order": "int",
+    },
+    "fm_evidence_pairs": {"indicator_id": "text", "check_key": "text", "description": "text"},
+    "statement_sources": {"source": "text", "label": "text", "sort_order": "int"},
+    "v2_messages": {"message": "text", "text": "text", "description": "text"},
     "staff_groups": {"staff_group": "text", "label": "text", "sort_order": "int"},
     "incident_categories": {"category": "text", "label": "text", "sort_order": "int"},
     "filtering_approaches": {"filtering": "text", "label": "text", "sort_order": "int"},
     "return_statuses": {"status": "text", "label": "text", "sort_order": "int"},
     "blank_labels": {"blank": "text", "label": "text"},
-    "caps": {"cap": "text", "area": "text", "label": "text"},
+    "caps": {"cap": "text", "area": "text", "label": "text", "sort_order": "int"},
     "report_text": {"key": "text", "text": "text"},
 }
 
@@ -346,6 +427,9 @@ def _check_consistency(seeds: dict[str, list[dict[str, str]]]) -> None:
         ("blank_labels", "blank", REQUIRED_BLANKS),
         ("caps", "cap", REQUIRED_CAPS),
         ("report_text", "key", REQUIRED_REPORT_TEXT),
+        ("fm_statuses", "status", REQUIRED_FM_STATUSES),
+        ("fm_checks", "check_key", REQUIRED_FM_CHECKS),
+        ("v2_messages", "message", REQUIRED_V2_MESSAGES),
     ):
         present = [r[key] for r in seeds[seed]]
         for value in required:
@@ -359,14 +443,12 @@ def _check_consistency(seeds: dict[str, list[dict[str, str]]]) -> None:
             "grade_bands.csv: the lowest band must start at 0 so every score has a grade"
         )
     areas = {r["area"] for r in seeds["areas"]}
-    capped = [r["area"] for r in seeds["caps"] if r["area"] != "overall"]
     for number, row in enumerate(seeds["caps"], start=2):
         if row["area"] not in areas:
             raise SeedError(
                 f"caps.csv row {number}, column area: '{row['area']}' is not in areas.csv"
             )
-        if row["area"] != "overall" and capped.count(row["area"]) > 1:
-            raise SeedError(f"caps.csv row {number}: area '{row['area']}' has more than one cap")
+    _check_version_two(seeds)
     for number, row in enumerate(seeds["indicators"], start=2):
         if row["area"] not in areas:
             raise SeedError(
@@ -384,6 +466,67 @@ def _check_consistency(seeds: dict[str, list[dict[str, str]]]) -> None:
             raise SeedError(
                 f"independence_rules.csv row {number}, column field: "
                 f"'{row['field']}' must be type_group or establishment_type"
+            )
+
+
+def _check_version_two(seeds: dict[str, list[dict[str, str]]]) -> None:
+    """The version 2 seeds refer to each other and to the return's rounds and versions."""
+    versions = {int(r["version"]) for r in seeds["return_versions"]}
+    if 1 not in versions:
+        raise SeedError("return_versions.csv: row '1' is missing")
+    for seed in ("indicators", "policies", "school_fields"):
+        for number, row in enumerate(seeds[seed], start=2):
+            if int(row["version"]) not in versions:
+                raise SeedError(
+                    f"{seed}.csv row {number}, column version: '{row['version']}' is not in "
+                    "return_versions.csv"
+                )
+    for seed, column in (("policies", "required_from_round"),
+                         ("return_versions", "expected_from_round")):  # fmt: skip
+        for number, row in enumerate(seeds[seed], start=2):
+            value = row[column]
+            if value:
+                try:
+                    canonical = parse_round(value)
+                except RoundError as exc:
+                    raise SeedError(f"{seed}.csv row {number}, column {column}: {exc}") from None
+                if canonical != value:
+                    raise SeedError(
+                        f"{seed}.csv row {number}, column {column}: write the round as {canonical}"
+                    )
+    standards = {int(r["standard"]) for r in seeds["fm_standards"]}
+    if standards != {1, 2, 3, 4}:
+        raise SeedError("fm_standards.csv: rows must be exactly the standards 1, 2, 3 and 4")
+    kinds = ("text", "yesno", "pass_fail", "date")
+    checks = {r["check_key"] for r in seeds["fm_checks"]}
+    for number, row in enumerate(seeds["fm_checks"], start=2):
+        if row["answer_kind"] not in kinds:
+            raise SeedError(
+                f"fm_checks.csv row {number}, column answer_kind: '{row['answer_kind']}' must be "
+                f"one of {', '.join(kinds)}"
+            )
+        if row["judged_as"] not in ("essential", "criterion", "none"):
+            raise SeedError(
+                f"fm_checks.csv row {number}, column judged_as: '{row['judged_as']}' must be "
+                "essential, criterion or none"
+            )
+    indicator_ids = {r["indicator_id"] for r in seeds["indicators"]}
+    sources = {r["source"] for r in seeds["statement_sources"]}
+    for number, row in enumerate(seeds["indicators"], start=2):
+        if row["standard"] and row["standard"] not in sources:
+            raise SeedError(
+                f"indicators.csv row {number}, column standard: '{row['standard']}' is not in "
+                "statement_sources.csv"
+            )
+    for number, row in enumerate(seeds["fm_evidence_pairs"], start=2):
+        if row["indicator_id"] not in indicator_ids:
+            raise SeedError(
+                f"fm_evidence_pairs.csv row {number}: '{row['indicator_id']}' is not in "
+                "indicators.csv"
+            )
+        if row["check_key"] not in checks:
+            raise SeedError(
+                f"fm_evidence_pairs.csv row {number}: '{row['check_key']}' is not in fm_checks.csv"
             )
 
 

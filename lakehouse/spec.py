@@ -26,16 +26,38 @@ def normalise(text: object) -> str:
     return _NON_ALNUM.sub("", str(text).strip().lower().replace("–", "-"))
 
 
-def indicators() -> tuple[dict[str, str], ...]:
-    return read_seed("indicators")
+def _of_version(seed: str, version: int | None) -> tuple[dict[str, str], ...]:
+    """Rows of a spec seed that a return of ``version`` carries (None: every version's rows).
+
+    Each row's ``version`` is the first return version that has it (blank means 1).
+    """
+    rows = read_seed(seed)
+    if version is None:
+        return rows
+    return tuple(r for r in rows if int(r.get("version") or 1) <= version)
+
+
+def indicators(version: int | None = 1) -> tuple[dict[str, str], ...]:
+    """The self-review statements of a return of ``version`` (default 1; None: all)."""
+    return _of_version("indicators", version)
 
 
 def areas() -> tuple[dict[str, str], ...]:
     return read_seed("areas")
 
 
-def policies() -> tuple[dict[str, str], ...]:
-    return read_seed("policies")
+def policies(version: int | None = 1) -> tuple[dict[str, str], ...]:
+    """The policies a return of ``version`` lists (default 1; None: all)."""
+    return _of_version("policies", version)
+
+
+def policy_required(row: dict[str, str], round: str | None) -> bool:
+    """Whether a policy row counts in the leadership cap and policy_overdue in ``round``.
+
+    Blank ``required_from_round`` means never required; rounds compare as text (YYYY/YY).
+    """
+    start = (row.get("required_from_round") or "").strip()
+    return bool(start) and (round is None or round >= start)
 
 
 def staff_groups() -> tuple[dict[str, str], ...]:
@@ -46,8 +68,37 @@ def incident_categories() -> tuple[dict[str, str], ...]:
     return read_seed("incident_categories")
 
 
-def school_fields() -> tuple[dict[str, str], ...]:
-    return read_seed("school_fields")
+def school_fields(version: int | None = 1) -> tuple[dict[str, str], ...]:
+    """The School sheet fields of a return of ``version`` (default 1; None: all)."""
+    return _of_version("school_fields", version)
+
+
+def fm_checks() -> tuple[dict[str, str], ...]:
+    """The checks of the Filtering and monitoring sheet (version 2), in the seed's order."""
+    return tuple(sorted(read_seed("fm_checks"), key=lambda r: int(r["sort_order"])))
+
+
+def fm_standards() -> tuple[dict[str, str], ...]:
+    """The four DfE filtering and monitoring standards, in order."""
+    return tuple(sorted(read_seed("fm_standards"), key=lambda r: int(r["sort_order"])))
+
+
+def statement_sources() -> dict[str, str]:
+    """A statement's source code (``DfE-FM-3``) -> the standard or guidance it comes from."""
+    return {r["source"]: r["label"] for r in read_seed("statement_sources")}
+
+
+def v2_message(key: str) -> str:
+    """One wording of seeds/v2_messages.csv (warnings and labels of version 2)."""
+    for row in read_seed("v2_messages"):
+        if row["message"] == key:
+            return row["text"]
+    raise KeyError(key)
+
+
+def latest_version() -> int:
+    """The newest return version in seeds/return_versions.csv (the template's default)."""
+    return max(int(r["version"]) for r in read_seed("return_versions"))
 
 
 def synonyms(kind: str) -> dict[str, str]:

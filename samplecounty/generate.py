@@ -25,6 +25,7 @@ import xlsxwriter
 
 from ingest.boundaries import signed_area
 from ingest.layout import (
+    FILTERING_MONITORING,
     HEADERS,
     INCIDENTS,
     INSTRUCTIONS,
@@ -71,6 +72,11 @@ UNKNOWN_URN = 999999
 MESSY_URN = 118234
 PARALLEL_ABOVE = 2000
 MARKER = "SAMPLE-COUNTY.txt"  # marks a folder this module wrote, so a rerun may replace it
+# Share of the latest round's returns sent on the version 2 template (earlier rounds: version 1).
+V2_SHARE_LATEST = 0.88
+FILTER_PROVIDERS = ("LGfL WebScreen", "Smoothwall", "Securly", "Netsweeper", "Fortinet")
+MONITOR_PROVIDERS = ("Securus", "Senso", "Smoothwall Monitor", "Impero", "Physical only")
+# statement -> the check it asserts (seeds/fm_evidence_pairs.csv), for answers that hang together
 
 # setting: share of schools, phase, (type, type group, weight)..., pupils range
 SETTINGS: dict[str, tuple[float, str, tuple[tuple[str, str, float], ...], tuple[int, int]]] = {
@@ -471,11 +477,17 @@ def _make_return(
     round_name: str,
     completed: date,
     labels: dict,
+    v2: random.Random | None = None,
 ) -> dict:
-    """One return's cell values, in template order."""
+    """One return's cell values, in template order.
+
+    With ``v2`` (a generator of its own, so version 1 answers draw exactly as
+    before) the return is on the version 2 template: its new statements,
+    policies and standards check are drawn from ``v2``.
+    """
     responses = []
     levels: dict[str, float] = {}
-    for ind in spec.indicators():
+    for ind in spec.indicators(1):
         area = ind["area"]
         if area not in levels:
             z = quality + AREA_OFFSET.get(area, 0.0) + rng.gauss(0, 0.4)
@@ -521,7 +533,8 @@ def _make_return(
     if school["setting"] in ("Secondary", "PRU", "Special") and rng.random() < 0.5:
         offsite = rng.randint(1, 25)
     survey = rng.randint(55, 98) if rng.random() < 0.6 else None
-    return {
+    record = {
+        "version": 1,
         "school": {
             "urn": school["urn"],
             "school_name": school["name"],
@@ -538,6 +551,88 @@ def _make_return(
         "training": training,
         "incidents": incidents,
     }
+    if v2 is not None:
+        _add_version_2(record, v2, quality, completed, levels, labels)
+    return record
+
+
+def _add_version_2(
+    record: dict,
+    rng: random.Random,
+    quality: float,
+    completed: date,
+    levels: dict[str, float],
+    labels: dict,
+) -> None:
+    """Turn a version 1 record into a version 2 one: statements, policies, standards check."""
+    record["version"] = 2
+    record["school"]["return_version"] = 2
+
+    def yes(bias: float) -> bool:
+        return rng.random() < _sigmoid(0.9 * quality + bias)
+
+    def within(days: tuple[int, int]) -> date:
+        return completed - timedelta(days=rng.randint(*days))
+
+    reviewed = yes(2.4)
+    test = rng.random()
+    passed = test < _sigmoid(quality + 1.4)
+    checks: dict[str, tuple[object, object]] = {
+        "fm_senior_leader": (
+            rng.choice(ROLES) if yes(2.6) else rng.choice(("TBC", "n/a", None)),
+            None,
+        ),
+        "fm_governor": (labels["yes"] if yes(1.8) else labels["no"], None),
+        "fm_review": (
+            None,
+            within((20, 330)) if reviewed else within((400, 720)) if rng.random() < 0.6 else None,
+        ),
+        "fm_review_recorded": (
+            labels["yes"] if yes(1.4 if reviewed else -0.8) else labels["no"],
+            None,
+        ),  # fmt: skip
+        "filter_provider": (rng.choice(FILTER_PROVIDERS), None),
+        "filter_all_connections": (labels["yes"] if yes(1.5) else labels["no"], None),
+        "filter_illegal_blocked": (labels["yes"] if yes(2.6) else labels["no"], None),
+        "filter_test": (
+            (labels["pass"], within((15, 300)))
+            if passed
+            else (labels["fail"], within((15, 300)))
+            if test > 0.97
+            else (None, None)
+        ),
+        "monitor_provider": (rng.choice(MONITOR_PROVIDERS), None),
+        "monitor_dsl_alerts": (labels["yes"] if yes(2.2) else labels["no"], None),
+        "monitor_all_devices": (labels["yes"] if yes(1.5) else labels["no"], None),
+    }
+    record["checks"] = checks
+    in_place = {
+        key: (answer not in (None, labels["no"], "TBC", "n/a", labels["fail"]))
+        if key != "fm_review"
+        else (when is not None and (completed - when).days <= 365)
+        for key, (answer, when) in checks.items()
+    }
+    pairs: dict[str, list[str]] = {}
+    for row in spec.read_seed("fm_evidence_pairs"):
+        pairs.setdefault(row["indicator_id"], []).append(row["check_key"])
+    for ind in spec.indicators(2):
+        if ind["version"] == "1":
+            continue
+        key = _response(rng, levels.get(ind["area"], MEAN_LEVEL))
+        checked = pairs.get(ind["indicator_id"])
+        if checked and key == "fully" and not all(in_place[c] for c in checked):
+            # most schools answer their own check honestly; a few say fully in place anyway
+            key = "fully" if rng.random() < 0.2 else "partly"
+        if rng.random() < 0.015:
+            record["responses"].append((ind["indicator_id"], ind["statement"], None, None))
+            continue
+        evidence = rng.choice(EVIDENCE.get(key, ("",)))
+        record["responses"].append(
+            (ind["indicator_id"], ind["statement"], labels["response"][key], evidence or None)
+        )
+    for label in labels["policies_v2"]:
+        reviewed_on = within((10, 330)) if yes(0.6) else None
+        record["policies"].append((label, reviewed_on, labels["yes"], labels["no"], labels["no"]))
 
 
 def _display(kind: str) -> dict[str, str]:
@@ -557,7 +652,10 @@ def _labels() -> dict:
         "no": no,
         "filtering": _display("filtering"),
         "monitoring": synonym_display("monitoring"),
-        "policies": [p["label"] for p in ordered(spec.policies())],
+        "policies": [p["label"] for p in ordered(spec.policies(1))],
+        "policies_v2": [p["label"] for p in ordered(spec.policies(2)) if p["version"] == "2"],
+        "pass": _display("pass_fail")["pass"],
+        "fail": _display("pass_fail")["fail"],
         "groups": [(g["staff_group"], g["label"]) for g in ordered(spec.staff_groups())],
         "cats": [c["label"] for c in ordered(spec.incident_categories())],
     }
@@ -628,9 +726,12 @@ def render_return(record: dict, style: dict | None = None) -> bytes:
         else:
             ws.write_string(r, c, str(value))
 
-    order = style.get(
-        "sheet_order", (INSTRUCTIONS, SCHOOL, SELF_REVIEW, POLICIES, TRAINING, INCIDENTS)
-    )
+    version = record.get("version", 1)
+    default_order = (INSTRUCTIONS, SCHOOL, SELF_REVIEW, POLICIES, TRAINING, INCIDENTS)
+    if version >= 2:
+        default_order = (INSTRUCTIONS, SCHOOL, SELF_REVIEW, POLICIES, FILTERING_MONITORING,
+                         TRAINING, INCIDENTS)  # fmt: skip
+    order = style.get("sheet_order", default_order)
     for name in order:
         if name == INSTRUCTIONS:
             ws = sheet(INSTRUCTIONS)
@@ -638,7 +739,7 @@ def render_return(record: dict, style: dict | None = None) -> bytes:
         elif name == SCHOOL:
             ws = sheet(SCHOOL)
             r = header(ws, SCHOOL)
-            for k, school_field in enumerate(ordered(spec.school_fields())):
+            for k, school_field in enumerate(ordered(spec.school_fields(version))):
                 put(ws, r + k, 0, school_field["label"])
                 put(ws, r + k, 1, record["school"].get(school_field["field"]))
             ws.set_column(0, 0, 38)
@@ -658,6 +759,13 @@ def render_return(record: dict, style: dict | None = None) -> bytes:
                 for c, value in enumerate(row):
                     put(ws, r + k, c, value)
             ws.set_column(0, 0, 40)
+        elif name == FILTERING_MONITORING:
+            ws = sheet(FILTERING_MONITORING)
+            r = header(ws, FILTERING_MONITORING)
+            for k, row in enumerate(_check_rows(record["checks"], style)):
+                for c, value in enumerate(row):
+                    put(ws, r + k, c, value)
+            ws.set_column(0, 0, 62)
         elif name == TRAINING:
             ws = sheet(TRAINING)
             r = header(ws, TRAINING, ("Notes",) if notes else ())
@@ -682,6 +790,23 @@ def render_return(record: dict, style: dict | None = None) -> bytes:
                 put(ws, r + len(rows), 1, sum(x[1] for x in rows))
     book.close()
     return buffer.getvalue()
+
+
+def _check_rows(checks: dict[str, tuple[object, object]], style: dict) -> list[tuple]:
+    """The Filtering and monitoring rows, bent as ``style`` asks (the messy v2 return)."""
+    rows = []
+    for check in spec.fm_checks():
+        if check["check_key"] in style.get("checks_missing", ()):
+            continue
+        answer, when = checks[check["check_key"]]
+        if style.get("checks_y_n") and answer in ("Yes", "No"):
+            answer = answer[0]
+        if style.get("check_dates_as_text") and isinstance(when, date):
+            when = f"{when.day} {when:%B %Y}"
+        rows.append((check["label"], answer, when, None))
+    if style.get("checks_reversed"):
+        rows.reverse()
+    return rows
 
 
 def _write_one(job: tuple[str, dict]) -> None:
@@ -764,6 +889,33 @@ def _messy_and_bad(
         _save(
             folder / "messy-notes-totals-overtrained.xlsx",
             render_return(rec, {"notes_column": True, "total_row": True}),
+        )
+    )
+
+    # 4. version 2: the standards sheet with its rows reordered, dates as text, Y/N, a row missing
+    def record_v2(urn: int) -> dict:
+        return _make_return(rng, schools[urn], 0.4, False, round_name, completed, labels,
+                            random.Random(f"messy-{urn}"))  # fmt: skip
+
+    rec = record_v2(spare[2])
+    style = {"checks_reversed": True, "check_dates_as_text": True, "checks_y_n": True,
+             "checks_missing": ("fm_review_recorded",)}  # fmt: skip
+    messy.append(_save(folder / "messy-v2-standards-sheet.xlsx", render_return(rec, style)))
+
+    # 5. version 2 returns that load with an error or a warning: a check dated after
+    # Date completed; a stated version contradicting the sheets (1 with the sheet, 2 without)
+    rec = record_v2(spare[3])
+    rec["checks"]["fm_review"] = (None, completed + timedelta(days=30))
+    messy.append(_save(folder / "messy-v2-check-dated-after-completion.xlsx", render_return(rec)))
+    rec = record_v2(spare[4])
+    rec["school"]["return_version"] = 1
+    messy.append(_save(folder / "messy-v2-version-says-1.xlsx", render_return(rec)))
+    rec = record_v2(spare[5])
+    sheets = (INSTRUCTIONS, SCHOOL, SELF_REVIEW, POLICIES, TRAINING, INCIDENTS)
+    messy.append(
+        _save(
+            folder / "messy-v2-version-without-sheet.xlsx",
+            render_return(rec, {"sheet_order": sheets}),
         )
     )
 
@@ -877,7 +1029,11 @@ def write_sample(
                     non_returners.append(urn)
                 continue
             completed = _completion(rng, round_name, latest)
-            record = _make_return(rng, s, quality[urn], locked[urn], round_name, completed, labels)
+            # the template version is drawn apart, so the version 1 answers draw as before
+            v2 = random.Random(f"{seed}-{urn}-{round_name}")
+            use_v2 = latest and v2.random() < V2_SHARE_LATEST
+            record = _make_return(rng, s, quality[urn], locked[urn], round_name, completed, labels,
+                                  v2 if use_v2 else None)  # fmt: skip
             jobs.append((str(folder / f"{urn}.xlsx"), record))
             count += 1
             if rng.random() < 0.015:
@@ -889,8 +1045,9 @@ def write_sample(
                 )
                 if later > completed:
                     again = _make_return(
-                        rng, s, quality[urn] + 0.2, locked[urn], round_name, later, labels
-                    )
+                        rng, s, quality[urn] + 0.2, locked[urn], round_name, later, labels,
+                        random.Random(f"{seed}-{urn}-{round_name}-again") if latest else None,
+                    )  # fmt: skip
                     jobs.append((str(folder / f"{urn} resubmitted.xlsx"), again))
                     count += 1
                     superseding += 1
@@ -898,8 +1055,8 @@ def write_sample(
     _write_all(jobs, parallel=schools > PARALLEL_ABOVE)
 
     latest_folder = returns_dir / names[-1].replace("/", "-")
-    spare = [u for u in non_returners if u != MESSY_URN][:4]
-    while len(spare) < 4:  # tiny counties: borrow schools that did return
+    spare = [u for u in non_returners if u != MESSY_URN][:6]
+    while len(spare) < 6:  # tiny counties: borrow schools that did return
         spare.append(expected[len(spare) + 1]["urn"])
     messy, bad = _messy_and_bad(rng, latest_folder, by_urn, spare, names[-1], labels)
     return SampleManifest(

@@ -27,6 +27,20 @@ ROUND = "2026/27"
 COMPLETED = date(2026, 10, 1)
 AS_OF = date(2026, 11, 1)
 INGESTED = datetime(2026, 10, 2, 9, 0)
+# A version 2 standards check with every standard met, for a return completed on COMPLETED.
+GOOD_CHECKS: dict[str, tuple[str | None, date | None]] = {
+    "fm_senior_leader": ("Headteacher", None),
+    "fm_governor": ("yes", None),
+    "fm_review": (None, date(2026, 3, 1)),
+    "fm_review_recorded": ("yes", None),
+    "filter_provider": ("LGfL", None),
+    "filter_all_connections": ("yes", None),
+    "filter_illegal_blocked": ("yes", None),
+    "filter_test": ("pass", date(2026, 9, 1)),
+    "monitor_provider": ("Smoothwall", None),
+    "monitor_dsl_alerts": ("yes", None),
+    "monitor_all_devices": ("yes", None),
+}
 
 
 class Lakehouse:
@@ -98,6 +112,9 @@ class Lakehouse:
         incidents: dict[str, int] | None = None,
         ingested_at: datetime | None = None,
         sections_missing: tuple[str, ...] = (),
+        version: int = 1,
+        checks: dict[str, tuple[str | None, date | None]] | None = None,
+        fm_sheet: bool | None = None,
     ) -> str:
         """Add one loaded return; returns its return_id.
 
@@ -108,6 +125,11 @@ class Lakehouse:
         other groups have 10 staff, all trained. ``sections_missing`` ("policies",
         "training") leaves a whole section out as the reader stores it: policy rows all
         blank, no training rows.
+
+        ``version=2`` adds the version 2 statements and policies and the standards check:
+        every check in place (``GOOD_CHECKS``) unless ``checks`` maps a key to
+        (answer, checked_on); ``fm_sheet=False`` stores it as a return without the sheet
+        (every check unanswered).
         """
         # numbered from the rows already there, so a second Lakehouse on the same file
         # never repeats a sha256
@@ -123,8 +145,8 @@ class Lakehouse:
         self.con.execute(
             "INSERT INTO bronze.returns (sha256, file_name, ingested_at, urn, round, completed_on,"
             " school_name, completed_by, filtering, filtering_raw, monitoring, monitoring_raw,"
-            " pupils_offsite, pupil_survey_pct) VALUES (?, ?, ?, ?, ?, ?, NULL, 'DSL', ?, ?, NULL,"
-            " NULL, ?, ?)",
+            " pupils_offsite, pupil_survey_pct, return_version, fm_sheet) VALUES (?, ?, ?, ?, ?, ?,"
+            " NULL, 'DSL', ?, ?, NULL, NULL, ?, ?, ?, ?)",
             [
                 sha,
                 f"{urn}.xlsx",
@@ -136,22 +158,31 @@ class Lakehouse:
                 filtering,
                 pupils_offsite,
                 pupil_survey_pct,
+                version,
+                version >= 2 if fm_sheet is None else fm_sheet,
             ],
         )
-        answers = {r["indicator_id"]: default for r in spec.indicators()}
+        if version >= 2 and fm_sheet is not False:
+            given = {**GOOD_CHECKS, **(checks or {})}
+            self.con.executemany(
+                "INSERT INTO bronze.fm_checks (sha256, check_key, answer, checked_on)"
+                " VALUES (?, ?, ?, ?)",
+                [[sha, key, *given.get(key, (None, None))] for key in given],
+            )
+        answers = {r["indicator_id"]: default for r in spec.indicators(version)}
         answers.update(responses or {})
         self.con.executemany(
             "INSERT INTO bronze.responses VALUES (?, ?, ?, ?, NULL, NULL)",
             [[sha, ind, resp, resp] for ind, resp in answers.items()],
         )
         reviewed: dict[str, Any] = {
-            p["policy"]: completed_on - timedelta(days=30) for p in spec.policies()
+            p["policy"]: completed_on - timedelta(days=30) for p in spec.policies(version)
         }
         reviewed.update(policies or {})
         if "policies" in sections_missing:
             self.con.executemany(
                 "INSERT INTO bronze.policies VALUES (?, ?, NULL, NULL, NULL, NULL, NULL, NULL)",
-                [[sha, p["policy"]] for p in spec.policies()],
+                [[sha, p["policy"]] for p in spec.policies(version)],
             )
         else:
             self.con.executemany(
@@ -210,6 +241,15 @@ class Lakehouse:
         return {
             r["policy"]: r
             for r in self.rows("SELECT * FROM gold.policy_freshness WHERE urn = ?", [urn])
+        }
+
+    def standards(self, urn: int, round: str = ROUND) -> dict[int, dict[str, Any]]:
+        """The school's gold.fm_standards rows of one round keyed by standard."""
+        return {
+            r["standard"]: r
+            for r in self.rows(
+                "SELECT * FROM gold.fm_standards WHERE urn = ? AND round = ?", [urn, round]
+            )
         }
 
     def gold_school(self, urn: int) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import openpyxl
 
-from lakehouse.spec import incident_categories, indicators, policies, staff_groups
+from lakehouse.spec import fm_checks, incident_categories, indicators, policies, staff_groups
 
 if TYPE_CHECKING:
     from ingest.batch import IngestSummary
@@ -75,6 +75,48 @@ def good_return(
         "Incidents": [["Category", "Number this year"]]
         + [[r["label"], 2] for r in incident_categories()],
     }
+
+
+# Answers of a version 2 return whose four DfE standards are all met (completed 2026-10-01).
+GOOD_CHECKS: dict[str, tuple[object, object]] = {
+    "fm_senior_leader": ("Headteacher", None),
+    "fm_governor": ("Yes", None),
+    "fm_review": (None, dt.date(2026, 3, 1)),
+    "fm_review_recorded": ("Yes", None),
+    "filter_provider": ("LGfL", None),
+    "filter_all_connections": ("Yes", None),
+    "filter_illegal_blocked": ("Yes", None),
+    "filter_test": ("Pass", dt.date(2026, 9, 1)),
+    "monitor_provider": ("Smoothwall", None),
+    "monitor_dsl_alerts": ("Yes", None),
+    "monitor_all_devices": ("Yes", None),
+}
+
+
+def good_return_v2(
+    checks: dict[str, tuple[object, object]] | None = None,
+    *,
+    version_field: object = 2,
+    sheet: bool = True,
+    **kwargs: object,
+) -> dict[str, Rows]:
+    """Sheets of a complete version 2 return: ``checks`` overrides (answer, date) by key."""
+    sheets = good_return(**kwargs)  # type: ignore[arg-type]
+    response = kwargs.get("response", "Fully in place")
+    if version_field is not None:
+        sheets["School"].append(["Return version", version_field])
+    sheets["Self-review"] = [["Indicator ID", "Statement", "Response", "Evidence"]] + [
+        [r["indicator_id"], r["statement"], response, "seen"] for r in indicators(2)
+    ]
+    sheets["Policies"] = sheets["Policies"][:1] + [
+        [r["label"], dt.date(2026, 3, 1), "Yes", "No", "Y"] for r in policies(2)
+    ]
+    if sheet:
+        answers = {**GOOD_CHECKS, **(checks or {})}
+        sheets["Filtering and monitoring"] = [["Check", "Answer", "Date", "Notes"]] + [
+            [r["label"], *answers[r["check_key"]], None] for r in fm_checks()
+        ]
+    return sheets
 
 
 def set_field(sheets: dict[str, Rows], label: str, value: object) -> dict[str, Rows]:

@@ -26,6 +26,10 @@ SPEC_KINDS = {
     "training_gap": ("theme", 1),
     "policy_overdue": ("theme", 1),
     "locked_down": ("theme", 1),
+    # RETURN-v2.md "Caps and flags"
+    "fm_standard_not_met": ("concern", 3),
+    "fm_standard_partly": ("theme", 1),
+    "old_template": ("theme", 1),
 }
 
 

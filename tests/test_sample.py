@@ -181,6 +181,11 @@ def test_messy_and_bad_files_sit_in_the_latest_round(county):
         "messy-upper-case-sheets.xlsx",
         "messy-responses-and-dates.xlsx",
         "messy-notes-totals-overtrained.xlsx",
+        # version 2 (RETURN-v2.md): messy, and loading with an error or a warning
+        "messy-v2-standards-sheet.xlsx",
+        "messy-v2-check-dated-after-completion.xlsx",
+        "messy-v2-version-says-1.xlsx",
+        "messy-v2-version-without-sheet.xlsx",
     }
     assert {p.name for p in county.bad} == {
         "bad-not-a-workbook.xlsx",
@@ -202,6 +207,7 @@ def test_the_return_reader_accepts_every_good_and_messy_file_and_rejects_every_b
     today = dt.date(2026, 11, 28)
     bad = {p.name for p in county.bad}
     filtering = collections.Counter()
+    versions = collections.Counter()
     for path in sorted(county.returns_dir.rglob("*.xlsx")):
         read = returns.read_return(path, urns, today)
         if path.name in bad:
@@ -220,8 +226,27 @@ def test_the_return_reader_accepts_every_good_and_messy_file_and_rejects_every_b
             assert any(
                 m.severity == "error" and m.location.startswith("Training!") for m in read.messages
             )
+        if path.name == "messy-v2-standards-sheet.xlsx":
+            checks = {c.check_key: c for c in read.fm_checks}
+            assert read.return_version == 2 and checks["fm_review"].checked_on is not None
+            assert checks["fm_review_recorded"].answer is None  # the missing row
+            assert checks["fm_governor"].answer in ("yes", "no")  # written Y or N
+        if path.name == "messy-v2-check-dated-after-completion.xlsx":
+            assert any(
+                m.severity == "error" and "after the date completed" in m.message
+                for m in read.messages
+            )
+        if path.name in ("messy-v2-version-says-1.xlsx", "messy-v2-version-without-sheet.xlsx"):
+            assert read.return_version == 2
+            assert any(m.message.startswith("Return version says") for m in read.messages)
+        if "2026-27" in str(path) and path.name[0].isdigit():
+            versions[read.return_version] += 1
+        elif "2026-27" not in str(path):
+            assert read.return_version == 1, path  # earlier rounds: the old template
     locked = filtering["locked_down"] / sum(filtering.values())
     assert 0.2 < locked < 0.5  # about a third locked down
+    # the latest round is mostly version 2 (RETURN-v2.md), with some version 1 returns
+    assert 0.7 < versions[2] / (versions[1] + versions[2]) < 1
 
 
 def test_latest_round_returns_are_completed_in_autumn_and_never_in_the_future(county):

@@ -18,7 +18,8 @@ SHEETS = ["Instructions", "School", "Self-review", "Policies", "Training", "Inci
 
 @pytest.fixture
 def book(tmp_path: Path) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(write_template(tmp_path / "template.xlsx"))
+    # the old template (version 1), as it always was; tests/test_template_v2.py has version 2
+    return openpyxl.load_workbook(write_template(tmp_path / "template.xlsx", version=1))
 
 
 def column(ws, col: int) -> list:
@@ -42,7 +43,7 @@ def validations(ws) -> dict[str, object]:
 
 
 def school_row(ws, field_key: str) -> int:
-    label = next(f["label"] for f in spec.school_fields() if f["field"] == field_key)
+    label = next(f["label"] for f in spec.school_fields(None) if f["field"] == field_key)
     return next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == label)
 
 
@@ -205,7 +206,9 @@ def test_all_templates_prefer_silver_schools_when_the_models_are_built(tmp_path)
 def test_a_template_filled_in_reads_back_as_the_same_values(tmp_path):
     from ingest import reader as returns
 
-    path = write_template(tmp_path / "t.xlsx", {"urn": 118234, "name": "Oak Primary"}, "2026/27")
+    path = write_template(
+        tmp_path / "t.xlsx", {"urn": 118234, "name": "Oak Primary"}, "2026/27", version=1
+    )
     book = openpyxl.load_workbook(path)
     school = book["School"]
     school[f"B{school_row(school, 'completed_by')}"] = "Designated Safeguarding Lead"

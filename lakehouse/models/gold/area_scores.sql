@@ -1,4 +1,6 @@
 -- one row per current return (one per school and round, every round) and area
+-- An area other than overall may have several caps (seeds/caps.csv): the worst cap grade holds,
+-- and on a tie the cap first in the seed's order is named.
 -- Cap order when several could bite on overall: the worse cap wins; on a tie, 'leadership'
 -- is named before 'inadequate_area' (the leadership grade is the more specific reason).
 CREATE OR REPLACE TABLE gold.area_scores AS
@@ -16,7 +18,8 @@ WITH source AS (
 policy_counts AS (
     SELECT
         return_id,
-        count(*) FILTER (WHERE status_at_completion IN ('overdue', 'missing')) AS policies_due
+        count(*) FILTER (WHERE is_required AND status_at_completion IN ('overdue', 'missing'))
+            AS policies_due
     FROM silver.policy_review_status
     GROUP BY return_id
 ),
@@ -25,6 +28,45 @@ policy_caps AS (
     FROM policy_counts AS p
     JOIN seeds.policy_caps AS c ON p.policies_due >= c.min_policies
     GROUP BY p.return_id
+),
+standards_not_met AS (
+    SELECT
+        return_id,
+        bool_or(standard = 2 AND status = 'not_met') AS review_not_met,
+        bool_or(standard = 3 AND status = 'not_met') AS filtering_not_met
+    FROM silver.return_fm_standards
+    GROUP BY return_id
+),
+caps_raised AS (
+    -- every cap that applies to a return's area, with its best grade
+    SELECT s.return_id, 'provision' AS area, 'locked_down' AS cap,
+        rules.locked_down_cap_grade AS cap_grade
+    FROM source AS s CROSS JOIN silver.rules AS rules
+    WHERE s.area = 'provision' AND s.filtering = 'locked_down'
+    UNION ALL
+    SELECT t.return_id, 'training', 'training_group_below_50', rules.training_group_cap_grade
+    FROM silver.return_training AS t CROSS JOIN silver.rules AS rules
+    WHERE t.groups_below > 0
+    UNION ALL
+    SELECT return_id, 'leadership', 'policy_overdue', cap_grade FROM policy_caps
+    UNION ALL
+    SELECT f.return_id, 'provision', 'fm_filtering_not_met', rules.fm_filtering_cap_grade
+    FROM standards_not_met AS f CROSS JOIN silver.rules AS rules
+    WHERE f.filtering_not_met
+    UNION ALL
+    SELECT f.return_id, 'leadership', 'fm_review_not_met', rules.fm_review_cap_grade
+    FROM standards_not_met AS f CROSS JOIN silver.rules AS rules
+    WHERE f.review_not_met
+),
+area_caps AS (
+    SELECT
+        c.return_id,
+        c.area,
+        max(c.cap_grade) AS cap_grade,
+        arg_min(c.cap, c.cap_grade * -1000 + CAST(k.sort_order AS INTEGER)) AS cap_rule
+    FROM caps_raised AS c
+    JOIN seeds.caps AS k USING (cap)
+    GROUP BY c.return_id, c.area
 ),
 blended AS (
     -- the four areas other than overall: blends apply only to a sufficient indicator score
@@ -45,20 +87,12 @@ blended AS (
                     + rules.training_coverage_share * t.coverage_pct
             ELSE s.indicator_score_pct
         END AS score_pct,
-        CASE s.area
-            WHEN 'provision' THEN
-                CASE WHEN s.filtering = 'locked_down' THEN rules.locked_down_cap_grade END
-            WHEN 'training' THEN
-                CASE WHEN t.groups_below > 0 THEN rules.training_group_cap_grade END
-            WHEN 'leadership' THEN pc.cap_grade
-        END AS cap_grade,
-        -- each capped area other than overall has one cap row in seeds/caps.csv
-        cap.cap AS cap_rule
+        ac.cap_grade,
+        ac.cap_rule
     FROM source AS s
     CROSS JOIN silver.rules AS rules
-    LEFT JOIN seeds.caps AS cap ON cap.area = s.area
     LEFT JOIN silver.return_training AS t USING (return_id)
-    LEFT JOIN policy_caps AS pc USING (return_id)
+    LEFT JOIN area_caps AS ac ON ac.return_id = s.return_id AND ac.area = s.area
     WHERE s.area <> 'overall'
 ),
 graded AS (

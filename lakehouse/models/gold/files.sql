@@ -10,7 +10,8 @@ message_counts AS (
         ingested_at,
         count(*) FILTER (WHERE severity = 'warning') AS warnings,
         count(*) FILTER (WHERE severity = 'error') AS errors
-    FROM bronze.messages
+    -- gold.messages: the reader's messages and the self-review/evidence warnings
+    FROM gold.messages
     GROUP BY ALL
 ),
 by_sha AS (

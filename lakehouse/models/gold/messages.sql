@@ -1,7 +1,18 @@
--- one row per row of bronze.messages
+-- one row per row of bronze.messages, and per self-review statement whose evidence disagrees
+-- (silver.fm_evidence_mismatches: a warning on the statement's response cell)
 CREATE OR REPLACE TABLE gold.messages AS
 WITH source AS (
     SELECT * FROM bronze.messages
+    UNION ALL BY NAME
+    SELECT
+        m.sha256,
+        m.file_name,
+        'warning' AS severity,
+        m.location,
+        m.indicator_id || ': ' || t.text || ' (' || m.shortfalls || ')' AS message,
+        m.ingested_at
+    FROM silver.fm_evidence_mismatches AS m
+    CROSS JOIN (SELECT text FROM seeds.v2_messages WHERE message = 'evidence_mismatch') AS t
 ),
 file_keys AS (
     SELECT sha256, arg_max(urn, ingested_at) AS urn, arg_max(round, ingested_at) AS round

@@ -1,4 +1,5 @@
--- one row per school and required policy, from the school's latest current return in any round
+-- one row per school and policy of its latest current return in any round: the policies of
+-- that return's version and any required from its round (is_required: counts in the cap and flag)
 CREATE OR REPLACE TABLE gold.policy_freshness AS
 WITH source AS (
     SELECT
@@ -21,7 +22,8 @@ renamed AS (
         p.policy,
         p.last_reviewed,
         date_diff('day', p.last_reviewed, ctx.as_of) AS days_since_review,
-        l.return_id
+        l.return_id,
+        p.is_required
     FROM latest AS l
     JOIN silver.policies AS p USING (return_id)
     CROSS JOIN silver.run_context AS ctx
@@ -38,7 +40,8 @@ final AS (
         r.return_id,
         s.label AS status_label,
         s.sort_order AS status_order,
-        p.sort_order AS policy_order
+        p.sort_order AS policy_order,
+        r.is_required
     FROM renamed AS r
     LEFT JOIN silver.freshness_windows AS w
         ON (w.after_days IS NULL OR r.days_since_review > w.after_days)

@@ -33,8 +33,9 @@ flags AS (
 freshness AS (
     SELECT
         urn,
-        count(*) FILTER (WHERE status IN ('overdue', 'missing')) AS policies_overdue_or_missing,
-        arg_max(status, status_order) AS freshness_worst
+        count(*) FILTER (WHERE is_required AND status IN ('overdue', 'missing'))
+            AS policies_overdue_or_missing,
+        arg_max(status, status_order) FILTER (WHERE is_required) AS freshness_worst
     FROM gold.policy_freshness
     GROUP BY urn
 ),
@@ -64,6 +65,7 @@ final AS (
         c.return_id,
         c.completed_on,
         c.filtering,
+        sr.return_version,
         sr.grade_overall,
         sr.grade_outcomes,
         sr.grade_provision,

@@ -28,7 +28,8 @@ final AS (
         r.filtering,
         s.setting,
         s.district,
-        p.* EXCLUDE (return_id)
+        p.* EXCLUDE (return_id),
+        r.return_version
     FROM silver.returns AS r
     JOIN pivoted AS p USING (return_id)
     JOIN silver.schools AS s USING (urn)

@@ -56,6 +56,21 @@ incidents_not_logged AS (
     JOIN seeds.response_labels AS l ON l.response = p.response
     WHERE p.response = 'not'
 ),
+fm_standard_not_met AS (
+    -- one row per school whatever the number of standards not met; the reason names them
+    SELECT
+        s.urn,
+        'fm_standard_not_met' AS flag,
+        'Not met: ' || string_agg(
+            st.label || ' (' || regexp_replace(f.detail, '^[^:]*: ', '') || ')', '; '
+            ORDER BY f.standard
+        ) AS reason
+    FROM source AS s
+    JOIN silver.return_fm_standards AS f USING (return_id)
+    JOIN seeds.fm_standards AS st ON CAST(st.standard AS INTEGER) = f.standard
+    WHERE f.status = 'not_met'
+    GROUP BY s.urn
+),
 earlier AS (
     -- the most recent earlier round in which the school had an overall grade
     SELECT
@@ -129,6 +144,7 @@ raised AS (
     UNION ALL SELECT urn, flag, reason, false FROM offsite_unprotected
     UNION ALL SELECT urn, flag, reason, false FROM incidents_not_logged
     UNION ALL SELECT urn, flag, reason, false FROM declining
+    UNION ALL SELECT urn, flag, reason, false FROM fm_standard_not_met
     UNION ALL SELECT urn, flag, reason, two_rounds_running FROM no_return
 ),
 per_school AS (

@@ -3,13 +3,20 @@ CREATE OR REPLACE TABLE silver.area_evidence AS
 WITH source AS (
     SELECT * FROM silver.responses
 ),
+versions AS (
+    SELECT DISTINCT return_version FROM silver.returns
+),
 area_sizes AS (
-    SELECT area, count(*) AS indicators FROM seeds.indicators GROUP BY area
+    -- "half answered" counts the statements of the return's own version (RETURN-v2.md)
+    SELECT v.return_version, i.area, count(*) AS indicators
+    FROM seeds.indicators AS i
+    JOIN versions AS v ON CAST(i.version AS INTEGER) <= v.return_version
+    GROUP BY v.return_version, i.area
 ),
 grid AS (
     SELECT r.return_id, a.area, a.indicators
     FROM silver.returns AS r
-    CROSS JOIN area_sizes AS a
+    JOIN area_sizes AS a USING (return_version)
 ),
 max_points AS (
     SELECT CAST(max(points) AS DOUBLE) AS max_points FROM seeds.response_labels

@@ -1,12 +1,20 @@
--- one row per return and required policy in seeds.policies (an absent row: all null)
+-- one row per return and policy it lists or is required to have (an absent row: all null):
+-- the policies of the return's version, and any later policy required from the return's round
 CREATE OR REPLACE TABLE silver.policies AS
 WITH source AS (
     SELECT * FROM bronze.policies
 ),
 grid AS (
-    SELECT r.return_id, r.sha256, r.completed_on, p.policy
+    SELECT
+        r.return_id,
+        r.sha256,
+        r.completed_on,
+        p.policy,
+        -- blank required_from_round: never required (read and shown, not counted)
+        coalesce(r.round >= p.required_from_round, false) AS is_required
     FROM silver.returns AS r
-    CROSS JOIN seeds.policies AS p
+    JOIN seeds.policies AS p
+        ON CAST(p.version AS INTEGER) <= r.return_version OR r.round >= p.required_from_round
 ),
 renamed AS (
     SELECT
@@ -20,7 +28,8 @@ renamed AS (
         s.families_consulted,
         s.location,
         s.sha256 IS NOT NULL AS row_present,
-        g.completed_on
+        g.completed_on,
+        g.is_required
     FROM grid AS g
     LEFT JOIN source AS s ON s.sha256 = g.sha256 AND s.policy = g.policy
 ),

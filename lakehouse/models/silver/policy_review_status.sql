@@ -1,7 +1,7 @@
 -- one row per return and required policy: its freshness on the day the return was completed
 CREATE OR REPLACE TABLE silver.policy_review_status AS
 WITH source AS (
-    SELECT return_id, policy, last_reviewed, completed_on FROM silver.policies
+    SELECT return_id, policy, last_reviewed, completed_on, is_required FROM silver.policies
 ),
 renamed AS (
     SELECT *, date_diff('day', last_reviewed, completed_on) AS days_at_completion
@@ -13,6 +13,7 @@ final AS (
         r.policy,
         r.last_reviewed,
         r.days_at_completion,
+        r.is_required,
         CASE WHEN r.last_reviewed IS NULL THEN 'missing' ELSE w.status END
             AS status_at_completion
     FROM renamed AS r

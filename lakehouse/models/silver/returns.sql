@@ -23,7 +23,10 @@ renamed AS (
         file_name,
         ingested_at,
         sha256,
-        -- supersession: latest Date completed wins; on a tie, the later ingest
+        -- RETURN-v2.md: the version the reader detected (1 for returns loaded before v2)
+        coalesce(return_version, 1) AS return_version,
+        coalesce(fm_sheet, false) AS fm_sheet,
+        -- supersession ignores the version: latest Date completed wins; on a tie, the later ingest
         row_number() OVER (
             PARTITION BY urn, round ORDER BY completed_on DESC, ingested_at DESC, sha256 DESC
         ) = 1 AS is_current

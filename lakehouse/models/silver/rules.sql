@@ -25,7 +25,10 @@ renamed AS (
         max(value) FILTER (WHERE rule = 'incomplete_unanswered_share')
             AS incomplete_unanswered_share,
         max(value) FILTER (WHERE rule = 'deadline_month') AS deadline_month,
-        max(value) FILTER (WHERE rule = 'deadline_day') AS deadline_day
+        max(value) FILTER (WHERE rule = 'deadline_day') AS deadline_day,
+        max(value) FILTER (WHERE rule = 'fm_window_days') AS fm_window_days,
+        max(value) FILTER (WHERE rule = 'fm_filtering_cap_grade') AS fm_filtering_cap_grade,
+        max(value) FILTER (WHERE rule = 'fm_review_cap_grade') AS fm_review_cap_grade
     FROM source
 ),
 final AS (
@@ -48,7 +51,10 @@ final AS (
         CAST(casework_capacity AS INTEGER) AS casework_capacity,
         incomplete_unanswered_share,
         CAST(deadline_month AS INTEGER) AS deadline_month,
-        CAST(deadline_day AS INTEGER) AS deadline_day
+        CAST(deadline_day AS INTEGER) AS deadline_day,
+        CAST(fm_window_days AS INTEGER) AS fm_window_days,
+        CAST(fm_filtering_cap_grade AS INTEGER) AS fm_filtering_cap_grade,
+        CAST(fm_review_cap_grade AS INTEGER) AS fm_review_cap_grade
     FROM renamed
 )
 SELECT * FROM final;
