@@ -50,6 +50,12 @@ _FILTER_COLUMNS: dict[str, dict[str, str]] = {
         "filtering": "filtering",
     },
     "gold.returns_status": {"round": "round", "district": "district", "setting": "setting"},
+    "gold.fm_standards": {
+        "round": "round",
+        "district": "district",
+        "setting": "setting",
+        "filtering": "filtering",
+    },
 }
 
 COMPARE_BY: dict[str, str] = {

@@ -558,3 +558,16 @@ def test_the_reader_hands_the_batch_every_bronze_column_by_name(tmp_path):
     assert set(handed.returns) | loaded_by_batch == set(bronze_schema("returns"))
     for table, columns in handed.children.items():
         assert list(columns) == list(bronze_schema(table)), table
+
+
+def test_the_grade_explanation_names_a_standards_cap_with_the_schools_own_shortfall():
+    lh = Lakehouse()
+    lh.school(URN)
+    lh.add_return(URN, version=2, checks={"fm_review": (None, None)})
+    lh.build()
+    (row,) = lh.rows(
+        "SELECT * FROM gold.grade_explanations WHERE urn = ? AND area = 'leadership'", [URN]
+    )
+    assert row["capped_by"] == "fm_review_not_met"
+    assert "DfE filtering and monitoring standard 2" in row["cap_meaning"]
+    assert row["cap_fact"] == "Not met: no review within a year"

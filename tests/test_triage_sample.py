@@ -74,3 +74,36 @@ def test_before_the_deadline_the_sample_county_has_no_no_return_flags_and_tens_o
     ) in readme, "update the README's sample-county counts"
     assert c["awaiting"] > 0  # the schools that have not returned yet are on the chase list
     assert 10 <= c["high"] < 100, c
+
+
+def standards_sentence(db: Path) -> str:
+    """The sample county's standards figures, in the words the README quotes."""
+    from lakehouse.filters import Filters
+    from lakehouse.standards import all_four, standards_summary
+    from presentation.formatting import percent_of
+
+    con = connect_readonly(db)
+    try:
+        f = Filters(round="2026/27")
+        four = all_four(con.cursor(), f)
+        summary = standards_summary(con.cursor(), f)
+    finally:
+        con.close()
+    not_met = summary[summary.status == "not_met"]
+    returns = four["version_2"] + four["version_1"]
+    return (
+        f"{four['version_2']} of the {returns} current returns are version 2 "
+        f"({four['version_1']} are version 1); **{four['all_met']} of the {four['version_2']} "
+        f"({percent_of(four['all_met'], four['version_2'])}) meet all four standards**; "
+        "not met: "
+        + ", ".join(f"{r.standard_label} {r.schools}" for r in not_met.itertuples())
+        + f"; in {four['schools_with_mismatch']} returns self-review and evidence disagree "
+        f"on {four['mismatches']} statements"
+    )
+
+
+def test_the_readme_quotes_the_sample_countys_standards_figures(county):
+    sentence = standards_sentence(county)
+    print(f"\nsample county standards, 2026/27: {sentence}")
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    assert sentence in readme, "update the README's sample-county standards figures"

@@ -81,7 +81,7 @@ policies_due AS (
         string_agg(pol.label, ', ' ORDER BY pol.sort_order) AS policies_due_text
     FROM silver.policy_review_status AS p
     JOIN seeds.policies AS pol USING (policy)
-    WHERE p.status_at_completion IN ('overdue', 'missing')
+    WHERE p.is_required AND p.status_at_completion IN ('overdue', 'missing')
     GROUP BY p.return_id
 ),
 lost AS (
@@ -103,11 +103,15 @@ facts AS (
             WHEN 'policy_overdue' THEN pd.policies_due_text
             WHEN 'leadership' THEN ag.leadership_grade
             WHEN 'inadequate_area' THEN ag.inadequate_areas
+            WHEN 'fm_filtering_not_met' THEN fm3.detail
+            WHEN 'fm_review_not_met' THEN fm2.detail
         END AS cap_fact
     FROM source AS s
     LEFT JOIN silver.return_training AS t USING (return_id)
     LEFT JOIN policies_due AS pd USING (return_id)
     LEFT JOIN area_grades AS ag USING (return_id)
+    LEFT JOIN silver.return_fm_standards AS fm2 ON fm2.return_id = s.return_id AND fm2.standard = 2
+    LEFT JOIN silver.return_fm_standards AS fm3 ON fm3.return_id = s.return_id AND fm3.standard = 3
 ),
 worded AS (
     SELECT
