@@ -66,8 +66,19 @@ with st.form("set_role", clear_on_submit=True):
 st.header("Audit log")
 st.caption(
     "Every sign-in, export (filters and row count), upload (file names, SHA-256 and "
-    "outcome), casework change, role change and refused action. It cannot be edited."
+    "outcome), casework change, role change and refused action. It cannot be edited: "
+    "each row carries a hash of the one before it, checked here every time this page opens."
 )
+verdict = audit_log.verify(con)
+if verdict.intact:
+    st.success(f"The audit log's hash chain is intact ({verdict.rows:,} rows).")
+    st.text(f"Last hash (note it down to compare later): {verdict.head}")
+else:
+    st.error("The audit log has been tampered with.")
+    st.text(
+        verdict.problem
+        + (f" (first broken link: row {verdict.broken_at})." if verdict.broken_at else ".")
+    )
 f1, f2, f3 = st.columns(3)
 who = f1.text_input("User contains", key="audit_user")
 what = f2.selectbox(

@@ -379,3 +379,24 @@ def test_audit_writes_are_serialised_across_threads(where: Path) -> None:
         assert audit.verify(c).intact and audit.verify(c).rows == 20
     finally:
         c.close()
+
+
+def test_the_admin_page_reports_the_first_broken_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gold_db: Path
+) -> None:
+    from tests.test_auth import _as, _texts
+
+    (tmp_path / "roles.csv").write_text("email,role\nada@council.gov.uk,admin\n", encoding="utf-8")
+    monkeypatch.setenv("ESAFETY_ROLES", str(tmp_path / "roles.csv"))
+    monkeypatch.setenv("ESAFETY_STORE", str(tmp_path / "store.sqlite"))
+    monkeypatch.setenv("ESAFETY_DB", str(gold_db))
+    c = store.connect(path=tmp_path / "store.sqlite")
+    _three_rows(c)
+    at = _as("ada@council.gov.uk", monkeypatch, "pages/admin.py")
+    assert any("hash chain is intact" in s.value for s in at.success)
+    c.execute("DROP TRIGGER audit_log_no_update")
+    c.execute("UPDATE audit_log SET details = '{\"rows\": 1}' WHERE id = 2")
+    c.close()
+    at = _as("ada@council.gov.uk", monkeypatch, "pages/admin.py")
+    assert "The audit log has been tampered with." in _texts(at)
+    assert "row 2 was changed after it was written (first broken link: row 2)." in _texts(at)
