@@ -64,19 +64,33 @@ class ContactsSummary:
     problems: int
     status: str  # 'loaded' | 'duplicate'
     file_name: str = ""
+    reported: tuple[str, ...] = ()  # each problem, naming file, row and column
+
+    # a long list of problems is in bronze.messages; the terminal shows the first few
+    SHOWN = 20
 
     def message(self) -> str:
-        """One line for the terminal."""
+        """A line for the terminal, then one line per problem (the first few)."""
+        lines = [self._summary(), *self.reported[: self.SHOWN]]
+        if len(self.reported) > self.SHOWN:
+            lines.append(f"... and {len(self.reported) - self.SHOWN} more in bronze.messages")
+        return "\n".join(lines)
+
+    def _summary(self) -> str:
         if self.status == "duplicate":
             return f"{self.file_name}: already loaded (identical file), nothing changed"
         notes = []
         if self.skipped:
-            notes.append(f"{self.skipped} rows skipped")
+            notes.append(f"{self.skipped} {'row' if self.skipped == 1 else 'rows'} skipped")
         if self.problems:
-            notes.append(f"{self.problems} values left blank")
+            notes.append(
+                f"{self.problems} {'value' if self.problems == 1 else 'values'} left blank"
+            )
         more = f"; {', '.join(notes)} (see bronze.messages)" if notes else ""
+        people = f"{self.rows} {'contact' if self.rows == 1 else 'contacts'}"
+        schools = f"{self.schools} {'school' if self.schools == 1 else 'schools'}"
         return (
-            f"{self.file_name}: {self.rows} contacts loaded for {self.schools} schools, "
+            f"{self.file_name}: {people} loaded for {schools}, "
             f"{self.with_email} with an e-mail address{more}"
         )
 
@@ -271,4 +285,5 @@ def load_contacts(
         problems=problems,
         status="loaded",
         file_name=source.name,
+        reported=tuple(message for _, message in warnings),
     )

@@ -583,6 +583,22 @@ def contact_list(con: Con) -> pd.DataFrame:
     )
 
 
+def contact_problems(con: Con) -> pd.DataFrame:
+    """What the latest contact list load reported: each problem naming its row and column."""
+    return _df(
+        con,
+        """
+        SELECT m.location AS "Where", m.message AS "Problem"
+        FROM gold.messages m
+        WHERE m.sha256 = (
+            SELECT sha256 FROM bronze.files
+            WHERE kind = 'contacts' AND status IN ('loaded', 'rejected')
+            ORDER BY ingested_at DESC LIMIT 1
+        )
+        ORDER BY m.ingested_at, m.message""",
+    )
+
+
 def contact_coverage(con: Con) -> dict[str, int]:
     """Open schools expected to return: how many, with an e-mail contact, with any contact."""
     row = con.execute(

@@ -163,3 +163,18 @@ def test_a_file_that_is_not_a_contact_list_is_one_line_and_on_record(tmp_path):
     with pytest.raises(ContactsError):
         lh = Lakehouse()
         load_contacts(lh.con, tmp_path / "missing.csv")
+
+
+def test_the_contacts_command_prints_each_problem_and_exits_0(tmp_path):
+    db = tmp_path / "c.duckdb"
+    path = tmp_path / "list.csv"
+    path.write_text(MESSY_LIST, encoding="utf-8")
+    done = run_ingest("contacts", str(path), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == (
+        "list.csv: 4 contacts loaded for 3 schools, 2 with an e-mail address; 2 rows skipped, "
+        "2 values left blank (see bronze.messages)"
+    )
+    assert "list.csv row 5, column School URN: 'not-a-urn' is not a URN; row skipped" in lines
+    assert "Traceback" not in done.stdout + done.stderr

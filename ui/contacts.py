@@ -28,18 +28,27 @@ def contacts_section() -> None:
             "FILE.csv` (URN, role, name, e-mail, telephone).",
             icon=":material/contact_mail:",
         )
+    problems = app.frame(triage.contact_problems)
+    if not problems.empty:
+        # each problem names the file, row and column, as the loader wrote it
+        with st.expander(f"Problems in the latest contact list ({len(problems)})"):
+            st.dataframe(problems, hide_index=True, width="stretch", key="contact_problems")
     if people.empty:
         st.caption("No council contact list is loaded.")
         return
     unknown = int((~people["in_register"]).sum())
     source = people["source_file"].iloc[0]
     st.caption(
-        f"{len(people):,} people from {md(source)}; *Chased* marks the one each chase goes to "
-        "(an e-mail first, then by role). Problems with rows are listed under the file below."
+        f"{len(people):,} {'person' if len(people) == 1 else 'people'} from {md(source)}; "
+        "*Chased* marks the one each chase goes to (an e-mail first, then by role)."
         + (f" {unknown} name a URN that is not in the register." if unknown else "")
     )
+    shown = people.drop(columns=["in_register", "is_open", "source_file"])
+    # a blank, not the word None, where a person has no e-mail or telephone
+    text = ["School", "District", "Role", "Name", "E-mail", "Telephone"]
+    shown[text] = shown[text].fillna("")
     st.dataframe(
-        people.drop(columns=["in_register", "is_open", "source_file"]),
+        shown,
         hide_index=True,
         width="stretch",
         column_config={"URN": st.column_config.NumberColumn(format="%d")},
