@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Locator, Page
 
+from lakehouse import queries
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -131,7 +132,8 @@ def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
     SHOTS.mkdir(parents=True, exist_ok=True)
     chart.screenshot(path=str(SHOTS / "districts-only.png"))
     # a bookmark of the view, shading and colouring opens them again
-    page.goto(f"{server}/county_map?view=districts&shade=flagged_pct&colour=priority")
+    shade, shade_label = list(queries.district_measures().items())[1]  # not the default
+    page.goto(f"{server}/county_map?view=districts&shade={shade}&colour=priority")
     wait_ready(page)
     assert _school_points(_map(page)) == 0
     assert page.get_by_role("radio", name="Districts only").is_checked()
@@ -139,7 +141,7 @@ def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
     assert main.get_by_role("combobox", name="Colour schools by").input_value() == (
         "Support priority"
     )
-    assert "flagged" in main.get_by_role("combobox", name="Shade districts by").input_value()
+    assert main.get_by_role("combobox", name="Shade districts by").input_value() == shade_label
 
 
 def test_the_districts_are_ranked_beside_the_map(server: str, page: Page) -> None:
