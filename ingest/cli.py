@@ -140,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="one pre-filled template per open school expected to return",
     )
     p.add_argument("--urn", type=_urn, help="pre-fill for this school (looked up in the register)")
-    p.add_argument("--round", type=_round, metavar="YYYY/YY", help="pre-fill the round")
+    p.add_argument(
+        "--round",
+        type=_round,
+        metavar="YYYY/YY",
+        help="the round to fill in (default: the round whose deadline is next)",
+    )
     p.add_argument(
         "--version",
         type=int,

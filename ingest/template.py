@@ -10,6 +10,7 @@ same layout.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -31,6 +32,7 @@ from ingest.layout import (
     TRAINING,
 )
 from lakehouse import spec
+from lakehouse.seeds import rule
 
 COLUMN_WIDTHS: dict[str, tuple[int, ...]] = {
     SCHOOL: (38, 34, 70),
@@ -95,18 +97,30 @@ def ordered(rows: tuple[dict[str, str], ...]) -> list[dict[str, str]]:
     return list(rows)
 
 
+def round_due(today: date) -> str:
+    """The round whose return deadline is ``today`` or next (rules ``deadline_month`` and
+    ``deadline_day``, in the round's first calendar year): what a template mailed out today
+    is for. With a 31 December deadline, 1 Dec 2026 gives 2026/27 and 5 Jan 2027 2027/28."""
+    month, day = int(rule("deadline_month")), int(rule("deadline_day"))
+    # as gold.rounds dates each round's deadline: in the round's first calendar year
+    year = today.year if today <= date(today.year, month, day) else today.year + 1
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
 def write_template(
     out: Path, school: dict | None = None, round: str | None = None, version: int | None = None
 ) -> Path:
-    """Write the return template to ``out``; pre-fill URN, school name and round when given.
+    """Write the return template to ``out``, its round filled in; URN and name when given.
 
     ``school`` may carry ``urn``, ``name`` (or ``school_name``) and ``round``;
-    the ``round`` argument wins over ``school['round']``. ``version`` is the
-    return version (default the latest, 2; 1 writes the old template).
+    the ``round`` argument wins over ``school['round']``, and with neither the
+    round due next (:func:`round_due`) is filled in. ``version``
+    is the return version (default the latest, 2; 1 writes the old template).
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     version = version or spec.latest_version()
+    round = round or (school or {}).get("round") or round_due(date.today())  # noqa: A001
     book = Workbook()
     lists = _Lists(book)
     _instructions(book.active, version)

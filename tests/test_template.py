@@ -270,3 +270,33 @@ def test_a_template_filled_in_reads_back_as_the_same_values(tmp_path):
     assert {i.category: i.count for i in read.incidents} == {
         key: k for k, key in enumerate(category_keys)
     }
+
+
+def test_a_template_without_a_round_given_is_filled_with_the_round_due_next(tmp_path):
+    from ingest.template import round_due
+
+    ws = openpyxl.load_workbook(write_template(tmp_path / "blank.xlsx"))["School"]
+    assert ws[f"B{school_row(ws, 'round')}"].value == round_due(dt.date.today())
+    # the deadline is 31 December of the round's first year (seeds/rules.csv)
+    assert round_due(dt.date(2026, 12, 1)) == "2026/27"
+    assert round_due(dt.date(2026, 12, 31)) == "2026/27"
+    assert round_due(dt.date(2027, 1, 5)) == "2027/28"
+
+
+def test_the_template_command_fills_the_round_due_next(tmp_path):
+    import subprocess
+    import sys
+
+    from ingest.template import round_due
+
+    out = tmp_path / "t.xlsx"
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "template", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr
+    ws = openpyxl.load_workbook(out)["School"]
+    assert ws[f"B{school_row(ws, 'round')}"].value == round_due(dt.date.today())
