@@ -160,12 +160,20 @@ def test_the_flagged_schools_excel_has_exactly_the_rows_on_screen(
     assert shown > 0
     with page.expect_download() as info:
         page.get_by_role("button", name="Download these").click()
+    # the file name says what was filtered
+    assert info.value.suggested_filename.endswith("_High.xlsx"), info.value.suggested_filename
     target = tmp_path / "flagged.xlsx"
     info.value.save_as(target)
     wb = openpyxl.load_workbook(target)
-    ws = wb["Flagged schools"]
+    ws = wb["Full detail"]
     assert ws.max_row - 1 == shown
     assert {ws.cell(row=r, column=3).value for r in range(2, ws.max_row + 1)} == {"High"}
+    # high-priority schools all need support: the print-ready first sheet lists each of them
+    first = wb.worksheets[0]
+    assert first.title == "Need support"
+    listed = [c.value for c in first["A"][1:] if isinstance(c.value, int)]
+    assert len(listed) == shown
+    assert "Priority: High" in (first.oddHeader.left.text or "")
     about = dict(wb["About this export"].iter_rows(min_row=2, values_only=True))
     assert about["Filter: Priority"] == "High"
 

@@ -12,13 +12,13 @@ import streamlit as st
 
 from lakehouse import explain
 from presentation.formatting import MISSING
-from ui import app
+from ui import app, safe
 
 HEADING = "How each grade was reached"
 
 
 def explanation_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The table the section shows: one row per area, the sentence in full."""
+    """The table the section shows: one row per area (the sentences follow it in full)."""
     return pd.DataFrame(
         {
             "Area": rows["area_label"],
@@ -26,7 +26,6 @@ def explanation_table(rows: pd.DataFrame) -> pd.DataFrame:
             "The score's band": rows["band_label"],
             "Grade": rows["grade_label"],
             "Limited by": rows["cap_label"].fillna(""),
-            "How the grade was reached": rows["explanation"],
             "Statements that cost points": rows["statements_lost"].astype(int),
         }
     )
@@ -50,11 +49,14 @@ def grade_explanations_section(urn: int, round: str | None) -> None:
         width="stretch",
         key="profile_grade_explanations",
         column_config={
-            "How the grade was reached": st.column_config.TextColumn(width="large"),
+            "Limited by": st.column_config.TextColumn(width="large"),
             "Statements that cost points": st.column_config.NumberColumn(format="%d"),
         },
         placeholder=MISSING,
     )
+    # each sentence in full (a table cell shows only what fits); seed words, escaped anyway
+    for label, sentence in zip(rows["area_label"], rows["explanation"], strict=True):
+        st.markdown(f"**{safe.md(label)}**: {safe.md(sentence)}")
     lost = app.frame(explain.statements_lost, int(urn), round)
     for area, label in zip(rows["area"], rows["area_label"], strict=True):
         statements = lost[lost["area"] == area]
