@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lakehouse import seeds, triage
 from packs.cabinet import PackError, cabinet_pack_pptx
 from packs.disclosure import threshold
-from packs.governor import ReportError, governor_reports_zip
+from packs.governor import ReportError
 from packs.render import RenderError
 from ui import app, auth, safe
+from ui.reports import governor_zip
 
 TITLE = "Meeting packs"
 ctx = app.page_context(TITLE)
@@ -68,27 +70,72 @@ elif made:
 
 st.subheader("Governor reports (PDF, A4)")
 st.markdown(
-    "One report for each school flagged for support in the current round, in a zip: grades "
-    "against the county and the setting, policy reviews, training, incidents, flags with "
-    "suggested actions and history. A single school's report is on its profile page."
+    "One report for each school flagged for support in the current round (within the sidebar "
+    "filters), in a zip: grades against the county and the setting, policy reviews, training, "
+    "incidents, flags with suggested actions and history. A single school's report is on its "
+    "profile page."
 )
-if auth.may("export") and st.button(
-    "Make governor reports for all flagged schools", key="make_governor_zip"
+priority_labels = seeds.vocabulary("priority")
+chosen = st.pills(
+    "Priority",
+    list(priority_labels),
+    selection_mode="multi",
+    default=[next(iter(priority_labels))],  # the first (high): not every low one by accident
+    format_func=priority_labels.get,
+    key="governor_priority",
+    bind="query-params",
+)
+targets = app.frame(triage.worklist, f, tuple(chosen or ()))
+names = dict(zip(targets["URN"], targets["School"], strict=True))
+counts = targets["priority_code"].value_counts()
+if not chosen:
+    st.caption("Choose at least one priority.")
+elif targets.empty:
+    st.caption("No flagged school of that priority within these filters.")
+else:
+    st.caption(
+        " · ".join(
+            f"{int(counts.get(p, 0)):,} {priority_labels[p].lower()} priority"
+            for p in priority_labels
+            if p in chosen
+        )
+    )
+zip_key = ("_governor_zip", f, tuple(chosen or ()), version)
+if (
+    auth.may("export")
+    and not targets.empty
+    and st.button(
+        f"Make governor reports for {len(targets):,} school" + ("" if len(targets) == 1 else "s"),
+        key="make_governor_zip",
+    )
 ):
     auth.require("export")
+    bar = st.progress(0.0, text=f"Writing {len(targets):,} reports…")
+
+    def _moved(done: int, total: int, urn: int) -> None:
+        bar.progress(done / total, text=safe.md(f"{done:,} of {total:,}: {names[urn]}"))
+
     try:
-        with st.spinner("Writing the reports…"):
-            st.session_state["_governor_zip"] = (version, governor_reports_zip(db))
+        zipped = governor_zip(db, [int(u) for u in targets["URN"]], _moved)
     except (ReportError, RenderError) as exc:
+        bar.empty()
         safe.error(exc)
+    else:
+        bar.progress(1.0, text=f"{len(targets):,} reports written")
+        st.session_state["_governor_zip"] = (zip_key, zipped, len(targets))
 made_zip = st.session_state.get("_governor_zip")
 current_round = ctx.options.current_round or "current"
-if made_zip and made_zip[0] == version:
+if made_zip and made_zip[0] == zip_key:
+    picked = "-".join(chosen or ())
     auth.download(
-        "Download governor reports (zip)",
+        f"Download {made_zip[2]:,} governor reports (zip)",
         made_zip[1],
-        what="governor reports (all flagged schools)",
-        file_name=f"governor-reports-{current_round.replace('/', '-')}.zip",
+        what=f"governor reports ({', '.join(priority_labels[p] for p in chosen or ())})",
+        rows=made_zip[2],
+        filters=f.describe(),
+        file_name=f"governor-reports-{current_round.replace('/', '-')}-{picked}.zip",
         mime="application/zip",
         key="download_governor_zip",
     )
+elif made_zip:
+    st.caption("The priorities or filters changed since the last reports: make them again.")
