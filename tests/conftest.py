@@ -5,6 +5,7 @@ Keep it tidy: one section per concern, each fixture with a docstring.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -12,8 +13,9 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,36 +61,50 @@ def gold_reader(
     database.close()
 
 
-def _run_ingest(args: list[str], db: Path, module: str = "ingest") -> None:
-    env = dict(os.environ, ESAFETY_DB=str(db))
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"python -m {module} {' '.join(args)} failed: {done.stderr.strip()}")
+def _run_command(main: Callable[[list[str]], int], args: list[str]) -> None:
+    """One command's ``main`` run in this process, as ``python -m`` would run it."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(args)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(args)} exited {code}: {err.getvalue().strip()}")
 
 
-def build_sample_db(folder: Path, schools: int = 60) -> Path:
-    """A sample county database built through the real ingest commands."""
+def build_sample_db(folder: Path, schools: int = 60, as_of: date | None = None) -> Path:
+    """A sample county database built by the real commands, run in this process.
+
+    The same ``main`` functions as ``python -m samplecounty`` and ``python -m
+    ingest`` (the CLI tests start them as processes); here they save four
+    interpreter start-ups. ``as_of`` dates the final model build.
+    """
+    from ingest.cli import main as ingest_main
+    from samplecounty.__main__ import main as sample_main
+
     db = folder / "sample.duckdb"
     sample = folder / "sample"
-    _run_ingest(["--out", str(sample), "--schools", str(schools)], db, module="samplecounty")
-    _run_ingest(["register", str(sample / "register.csv")], db)
-    _run_ingest(["boundaries", str(sample / "districts.geojson")], db)
-    _run_ingest(["contacts", str(sample / "contacts.csv")], db)
-    _run_ingest(["returns", str(sample / "returns")], db)
+    _run_command(sample_main, ["--out", str(sample), "--schools", str(schools)])
+    _run_command(ingest_main, ["register", str(sample / "register.csv"), "--db", str(db)])
+    _run_command(ingest_main, ["boundaries", str(sample / "districts.geojson"), "--db", str(db)])
+    _run_command(ingest_main, ["contacts", str(sample / "contacts.csv"), "--db", str(db)])
+    returns = ["returns", str(sample / "returns"), "--db", str(db)]
+    _run_command(ingest_main, returns + (["--as-of", as_of.isoformat()] if as_of else []))
     return db
 
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 60-school sample county from `python -m samplecounty`, loaded with `python -m ingest`."""
+    """A 60-school sample county from the samplecounty and ingest commands (read, never write)."""
     return build_sample_db(tmp_path_factory.mktemp("sample"))
+
+
+# the bundled county's returns go to 2026-11-20; its deadline is 31 December
+BUNDLED_AS_OF = date(2026, 12, 1)
+
+
+@pytest.fixture(scope="session")
+def bundled_county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 600-school county `make run` loads, built once, as of a month before the deadline."""
+    return build_sample_db(tmp_path_factory.mktemp("bundled"), schools=600, as_of=BUNDLED_AS_OF)
 
 
 @pytest.fixture(params=["gold_fixture", "sample_county"])
@@ -225,3 +241,29 @@ def streamlit_server(
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(sample_db: Path) -> Iterator[str]:
+    """One dashboard server on the sample county, shared by every browser test that only reads.
+
+    Tests that need a fresh server (a first page load), a database they write
+    to, or other settings start their own with ``streamlit_server``.
+    """
+    require_chromium()
+    with streamlit_server(sample_db) as url:
+        yield url
+
+
+# --- markers ---------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives a Playwright page is a browser test, marked or not.
+
+    ``make test-fast`` leaves browser tests out by their marker; this keeps a
+    test that asks for ``page`` from slipping into the fast loop.
+    """
+    for item in items:
+        if {"page", "browser", "context"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

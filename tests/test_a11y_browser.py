@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, require_chromium, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -44,12 +43,6 @@ def _chromium_present() -> None:
     require_chromium()
 
 
-@pytest.fixture(scope="module")
-def server(sample_db: Path) -> Iterator[str]:
-    with streamlit_server(sample_db) as url:
-        yield url
-
-
 @pytest.fixture
 def page(page: Page) -> Page:
     page.set_viewport_size({"width": 1400, "height": 1000})
@@ -72,9 +65,9 @@ def serious(page: Page) -> list[str]:
 @pytest.mark.parametrize("present", [False, True], ids=["normal", "presentation"])
 @pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
 def test_no_serious_accessibility_violation_on_any_page(
-    server: str, page: Page, path: str, present: bool
+    app_server: str, page: Page, path: str, present: bool
 ) -> None:
-    page.goto(f"{server}/{path}" + ("?present=1" if present else ""))
+    page.goto(f"{app_server}/{path}" + ("?present=1" if present else ""))
     wait_ready(page)
     problems = serious(page)
     if problems:
@@ -85,7 +78,7 @@ def test_no_serious_accessibility_violation_on_any_page(
     assert not problems, problems
 
 
-def test_no_request_leaves_the_machine_while_every_page_loads(server: str, page: Page) -> None:
+def test_no_request_leaves_the_machine_while_every_page_loads(app_server: str, page: Page) -> None:
     outside: list[str] = []
 
     def note(request) -> None:
@@ -97,20 +90,20 @@ def test_no_request_leaves_the_machine_while_every_page_loads(server: str, page:
 
     page.on("request", note)
     for path in PAGES:
-        page.goto(f"{server}/{path}")
+        page.goto(f"{app_server}/{path}")
         wait_ready(page)
     for path in ("", "county_map"):
-        page.goto(f"{server}/{path}?present=1")
+        page.goto(f"{app_server}/{path}?present=1")
         wait_ready(page)
     assert not outside, sorted(set(outside))[:10]
     icon = page.locator('link[rel*="icon"]').first.get_attribute("href") or ""
     assert not urlparse(icon).hostname or urlparse(icon).hostname in LOCAL_HOSTS
 
 
-def test_metric_values_are_shown_whole(server: str, page: Page) -> None:
+def test_metric_values_are_shown_whole(app_server: str, page: Page) -> None:
     for width in (1400, 1000):
         page.set_viewport_size({"width": width, "height": 1000})
-        page.goto(server)
+        page.goto(app_server)
         wait_ready(page)
         values = page.locator('[data-testid="stMetricValue"]')
         assert values.count() >= 3
@@ -131,9 +124,9 @@ def test_metric_values_are_shown_whole(server: str, page: Page) -> None:
 
 @pytest.mark.parametrize("path", ["", "flagged_schools"], ids=["overview", "flagged_schools"])
 def test_a_printed_page_fits_a4_landscape_without_the_sidebar(
-    server: str, page: Page, path: str, tmp_path: Path
+    app_server: str, page: Page, path: str, tmp_path: Path
 ) -> None:
-    page.goto(f"{server}/{path}")
+    page.goto(f"{app_server}/{path}")
     wait_ready(page)
     page.emulate_media(media="print")
     page.set_viewport_size({"width": PRINT_WIDTH_PX, "height": 1000})
@@ -188,10 +181,10 @@ def test_a_printed_page_fits_a4_landscape_without_the_sidebar(
         assert list(out.glob(f"{name}-*.png"))
 
 
-def test_presentation_mode_keeps_every_page_link_name_whole(server: str, page: Page) -> None:
+def test_presentation_mode_keeps_every_page_link_name_whole(app_server: str, page: Page) -> None:
     for width in (1400, 1024):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{server}/?present=1")
+        page.goto(f"{app_server}/?present=1")
         wait_ready(page)
         links = page.locator('[data-testid="stPageLink"]')
         assert links.count() >= 7

@@ -7,7 +7,6 @@ test-artifacts/screenshots/.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -54,13 +53,6 @@ def _chromium_present() -> None:
     require_chromium()
 
 
-@pytest.fixture(scope="session")
-def server(sample_db: Path) -> Iterator[str]:
-    """One dashboard server on the sample county for the whole session."""
-    with streamlit_server(sample_db) as url:
-        yield url
-
-
 @pytest.fixture
 def page(page: Page) -> Page:
     page.set_viewport_size(VIEWPORT)
@@ -83,13 +75,13 @@ def check_page(page: Page, heading: str, shot: str) -> None:
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_every_page_opens_by_deep_link(server: str, page: Page, path: str) -> None:
-    page.goto(f"{server}/{path}")
+def test_every_page_opens_by_deep_link(app_server: str, page: Page, path: str) -> None:
+    page.goto(f"{app_server}/{path}")
     check_page(page, PAGES[path], f"deeplink_{path or 'overview'}")
 
 
-def test_every_page_opens_through_the_sidebar(server: str, page: Page) -> None:
-    page.goto(server)
+def test_every_page_opens_through_the_sidebar(app_server: str, page: Page) -> None:
+    page.goto(app_server)
     wait_ready(page)
     for path, heading in PAGES.items():
         title = TITLES[list(PAGES).index(path)]
@@ -123,8 +115,8 @@ def test_a_bookmark_opened_first_on_a_fresh_server_keeps_its_filters(
         assert "setting=Primary" in page.url
 
 
-def test_a_filtered_view_can_be_shared_by_its_url(server: str, page: Page, browser) -> None:
-    page.goto(f"{server}/flagged_schools")
+def test_a_filtered_view_can_be_shared_by_its_url(app_server: str, page: Page, browser) -> None:
+    page.goto(f"{app_server}/flagged_schools")
     wait_ready(page)
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
     page.locator('[role="option"]').first.click()
@@ -150,9 +142,9 @@ def _metric_value(page: Page, label: str) -> str:
 
 
 def test_the_flagged_schools_excel_has_exactly_the_rows_on_screen(
-    server: str, page: Page, tmp_path: Path
+    app_server: str, page: Page, tmp_path: Path
 ) -> None:
-    page.goto(f"{server}/flagged_schools")
+    page.goto(f"{app_server}/flagged_schools")
     wait_ready(page)
     page.locator('[data-testid="stButtonGroup"] button').filter(has_text="High").first.click()
     wait_ready(page)
@@ -187,8 +179,8 @@ def _marker_pixels(png: bytes, colours: list[str], tolerance: int = 12) -> int:
     return int(hit.sum())
 
 
-def test_the_map_draws_its_school_points_offline(server: str, page: Page) -> None:
-    page.goto(f"{server}/county_map")
+def test_the_map_draws_its_school_points_offline(app_server: str, page: Page) -> None:
+    page.goto(f"{app_server}/county_map")
     wait_ready(page)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".scatterlayer").first.wait_for()
@@ -232,9 +224,9 @@ PACK_TIMEOUT = 180_000  # the first pack starts the chart-drawing browser
 
 
 def test_the_cabinet_pack_downloads_as_a_powerpoint_with_every_slide(
-    server: str, page: Page, tmp_path: Path
+    app_server: str, page: Page, tmp_path: Path
 ) -> None:
-    page.goto(f"{server}/packs")
+    page.goto(f"{app_server}/packs")
     wait_ready(page)
     page.get_by_role("button", name="Make cabinet pack").click()
     download = page.get_by_role("button", name="Download cabinet pack")
@@ -264,10 +256,10 @@ def _a_school(db: Path) -> tuple[int, str]:
 
 
 def test_the_school_profile_hands_over_the_schools_governor_report(
-    server: str, sample_db: Path, page: Page, tmp_path: Path
+    app_server: str, sample_db: Path, page: Page, tmp_path: Path
 ) -> None:
     urn, name = _a_school(sample_db)
-    page.goto(f"{server}/school_profile?urn={urn}")
+    page.goto(f"{app_server}/school_profile?urn={urn}")
     wait_ready(page)
     page.get_by_role("heading", name=name).first.wait_for()
     page.get_by_role("button", name="Make governor report (PDF)").click()
@@ -282,9 +274,11 @@ def test_the_school_profile_hands_over_the_schools_governor_report(
     assert str(urn) in text
 
 
-def test_presentation_mode_hides_the_sidebar_and_enlarges_the_page(server: str, page: Page) -> None:
+def test_presentation_mode_hides_the_sidebar_and_enlarges_the_page(
+    app_server: str, page: Page
+) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})  # a projector
-    page.goto(f"{server}/?present=1")
+    page.goto(f"{app_server}/?present=1")
     wait_ready(page)
     page.get_by_role("heading", name="Overview", exact=True).wait_for()
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for()

@@ -9,7 +9,6 @@ one leaves it white. The pictures are kept in test-artifacts/packs/app-download/
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,11 @@ from playwright.sync_api import Page
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
 
 OUT = PROJECT_ROOT / "test-artifacts" / "packs" / "app-download"
-
-
-@pytest.fixture(scope="module")
-def server(sample_db: Path) -> Iterator[str]:
-    require_chromium()
-    with streamlit_server(sample_db) as url:
-        yield url
 
 
 def ink_on_border(png: bytes, band: int = 3) -> list[str]:
@@ -46,11 +38,11 @@ def ink_on_border(png: bytes, band: int = 3) -> list[str]:
 
 
 def test_the_pack_from_the_running_app_has_every_chart_label_inside_its_image(
-    server: str, page: Page
+    app_server: str, page: Page
 ) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.set_default_timeout(180_000)
-    page.goto(f"{server}/packs")
+    page.goto(f"{app_server}/packs")
     page.get_by_role("button", name="Make cabinet pack").click()
     download_button = page.get_by_role("button", name="Download cabinet pack")
     download_button.wait_for()

@@ -5,30 +5,14 @@ Prints the counts (run with -s, or read the test log); the README quotes them.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from lakehouse.build import build
-from lakehouse.db import connect_readonly, writing
-from samplecounty.generate import write_sample
-from tests.conftest import _run_ingest
+from lakehouse.db import connect_readonly
+from tests.conftest import BUNDLED_AS_OF as BEFORE_DEADLINE
 
-BEFORE_DEADLINE = date(2026, 12, 1)  # the sample's returns go to 2026-11-20; deadline 31 Dec
-
-
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("county")
-    db, sample = folder / "sample.duckdb", folder / "sample"
-    write_sample(sample, schools=600)  # the bundled county: `make run` loads this one
-    _run_ingest(["register", str(sample / "register.csv")], db)
-    _run_ingest(["boundaries", str(sample / "districts.geojson")], db)
-    _run_ingest(["returns", str(sample / "returns")], db)
-    with writing(db) as con:
-        build(con, as_of=BEFORE_DEADLINE)
-    return db
+pytestmark = pytest.mark.slow  # 600 schools, three rounds: generated and loaded once a session
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -57,8 +41,10 @@ def counts(db: Path) -> dict[str, int]:
     }
 
 
-def test_before_the_deadline_the_sample_county_has_no_no_return_flags_and_tens_of_high(county):
-    c = counts(county)
+def test_before_the_deadline_the_sample_county_has_no_no_return_flags_and_tens_of_high(
+    bundled_county,
+):
+    c = counts(bundled_county)
     print(
         f"\nsample county as of {BEFORE_DEADLINE}: {c['schools']} schools, {c['flagged']} "
         f"flagged (high {c['high']}, medium {c['medium']}, low {c['low']}); no_return "
