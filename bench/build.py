@@ -22,9 +22,9 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lakehouse.build import build  # noqa: E402
-from lakehouse.db import ensure_bronze  # noqa: E402
-from lakehouse.spec import SEEDS_DIR  # noqa: E402
+from lakehouse.build import build
+from lakehouse.db import ensure_bronze
+from lakehouse.spec import SEEDS_DIR
 
 ROUNDS = ("2024/25", "2025/26", "2026/27")
 

@@ -14,8 +14,9 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ingest.values import parse_round, parse_urn
 
@@ -57,7 +58,7 @@ def _urn(value: str) -> int:
     parsed, problem = parse_urn(value)
     if problem:
         raise argparse.ArgumentTypeError(problem)
-    return int(parsed)  # type: ignore[arg-type]
+    return int(str(parsed))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,22 +198,27 @@ def _cmd_load(args: argparse.Namespace) -> int:
     from ingest.batch import rebuild_models
     from lakehouse.db import writing
 
+    load: Callable[..., Any]
+    load_error: type[ValueError]
     if args.command == "register":
-        from ingest.register import RegisterError as LoadError
-        from ingest.register import load_register as load
+        from ingest.register import RegisterError, load_register
+
+        load, load_error = load_register, RegisterError
     elif args.command == "contacts":
-        from ingest.contacts import ContactsError as LoadError
-        from ingest.contacts import load_contacts as load
+        from ingest.contacts import ContactsError, load_contacts
+
+        load, load_error = load_contacts, ContactsError
     else:
-        from ingest.boundaries import BoundariesError as LoadError
-        from ingest.boundaries import load_boundaries as load
+        from ingest.boundaries import BoundariesError, load_boundaries
+
+        load, load_error = load_boundaries, BoundariesError
     if not args.file.exists():
         raise FileNotFoundError(2, "no such file", str(args.file))
     failure: Exception | None = None
     with writing(args.db) as con:
         try:
             summary = load(con, args.file, batch_id=uuid.uuid4().hex[:12])
-        except LoadError as exc:
+        except load_error as exc:
             if not getattr(exc, "recorded", False):
                 raise
             failure = exc  # keep the 'rejected' record; nothing else changes

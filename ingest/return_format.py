@@ -161,21 +161,21 @@ def render() -> str:
 
     out += ["### Words the reader understands", ""]
     yes_no = _synonyms("yesno")
-    rows = [
+    understood = [
         ("Yes", _quoted(yes_no.get("true", []))),
         ("No", _quoted(yes_no.get("false", []))),
         ("never reviewed (a policy date)", _quoted(_synonyms("never").get("never", []))),
     ]
     for kind in ("filtering", "monitoring", "pass_fail", "return_version"):
-        for texts in _synonyms(kind).values():
-            rows.append((f"{kind}: {texts[0]}", _quoted(texts[1:]) or "-"))
-    rows.append(
+        for spellings in _synonyms(kind).values():
+            understood.append((f"{kind}: {spellings[0]}", _quoted(spellings[1:]) or "-"))
+    understood.append(
         (
             "a role or provider that names nothing (unanswered)",
             _quoted(_synonyms("empty_role")["none"]),
         )
     )
-    out += _table(("meaning", "accepted"), rows)
+    out += _table(("meaning", "accepted"), understood)
 
     out += ["### Limits", ""]
     out += _table(

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import python_calamine as calamine
 
@@ -213,15 +214,15 @@ def _read_sheet(book: calamine.CalamineWorkbook, name: str) -> Sheet:
     sheet = book.get_sheet_by_name(name)
     # the used range's far corner, counted from A1: checked before any cell becomes Python
     end = sheet.end  # zero-based (row, column) of the last used cell, None when empty
-    rows, columns = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
-    problem = sheet_size_problem(sheet.name, rows, columns)
+    n_rows, n_columns = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
+    problem = sheet_size_problem(sheet.name, n_rows, n_columns)
     if problem:
         raise WorkbookError(problem)
     # calamine trims empty leading rows/columns; put them back so refs are true A1.
-    rows = sheet.to_python(skip_empty_area=True)
+    rows = cast("list[list[object]]", sheet.to_python(skip_empty_area=True))
     start = sheet.start
     if start is not None and rows and start != (0, 0):
         row0, col0 = start
         pad: list[object] = [None] * col0
-        rows = [[] for _ in range(row0)] + [pad + list(r) for r in rows]
+        rows = [[] for _ in range(row0)] + [pad + r for r in rows]
     return Sheet(sheet.name, rows)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from lakehouse import seeds
+from lakehouse import seeds, sql
 from lakehouse.build import BuildError, build
 from lakehouse.db import DatabaseBusy, db_path, writing
 from lakehouse.methodology import METHODOLOGY, render_methodology
@@ -54,10 +54,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _summary(con: duckdb.DuckDBPyConnection, result, seconds: float) -> str:
-    schools = con.execute("SELECT count(*) FROM gold.school_overview").fetchone()[0]
-    returns = con.execute(
-        "SELECT count(*) FROM gold.school_rounds WHERE round = ?", [result.current_round]
-    ).fetchone()[0]
+    schools = sql.scalar(con, "SELECT count(*) FROM gold.school_overview")
+    returns = sql.scalar(
+        con, "SELECT count(*) FROM gold.school_rounds WHERE round = ?", [result.current_round]
+    )
     by_priority = dict(
         con.execute(
             "SELECT priority, count(DISTINCT urn) FROM gold.support_flags GROUP BY priority"

@@ -21,6 +21,7 @@ from lakehouse.db import ensure_bronze
 from lakehouse.errors import BuildError, DataTestFailure, SeedError
 from lakehouse.rounds import RoundError, parse_round
 from lakehouse.seeds import load_seeds, seed_values
+from lakehouse.sql import one, scalar
 
 LAKEHOUSE_DIR = Path(__file__).resolve().parent
 MODELS_DIR = LAKEHOUSE_DIR / "models"
@@ -116,7 +117,7 @@ def model_order(models: Iterable[Model]) -> list[Model]:
 def build(
     con: duckdb.DuckDBPyConnection,
     as_of: date | None = None,
-    round: str | None = None,  # noqa: A002 - the public CLI and contract call it round
+    round: str | None = None,
     *,
     seeds_dir: Path | None = None,
 ) -> BuildResult:
@@ -130,7 +131,7 @@ def build(
     as_of = as_of or date.today()
     if round is not None:
         try:
-            round = parse_round(round)  # noqa: A001
+            round = parse_round(round)
         except RoundError as exc:
             raise BuildError(f"--round: {exc}") from None
 
@@ -154,9 +155,7 @@ def build(
                 f"model {model.name} ({model.path.name}) failed: {first_line}"
             ) from None
 
-    context = con.execute(
-        "SELECT as_of, current_round, previous_round FROM silver.run_context"
-    ).fetchone()
+    context = one(con, "SELECT as_of, current_round, previous_round FROM silver.run_context")
     tests = run_data_tests(con)
     row_counts = _row_counts(con, models)
     seconds = time.perf_counter() - started
@@ -201,7 +200,7 @@ def _row_counts(con: duckdb.DuckDBPyConnection, models: list[Model]) -> dict[str
     for model in models:
         schema, table = model.name.split(".")
         # identifiers come from the model file listing, checked by discover_models
-        counts[model.name] = con.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]
+        counts[model.name] = scalar(con, f'SELECT count(*) FROM {schema}."{table}"')
     return counts
 
 
@@ -223,4 +222,9 @@ def _write_build_info(
     facts += sorted(seed_values(seeds).items())
     facts += [(f"rows:{name}", str(n)) for name, n in sorted(row_counts.items())]
     con.execute("CREATE OR REPLACE TABLE gold.build_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    con.executemany("INSERT INTO gold.build_info VALUES (?, ?)", facts)
+    # one statement, not one INSERT per fact: there are hundreds, and each costs a round trip
+    keys, values = zip(*facts, strict=True)
+    con.execute(
+        "INSERT INTO gold.build_info SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+        [list(keys), list(values)],
+    )

@@ -129,6 +129,13 @@ class Action:
     status: str = "open"
 
 
+def _new_id(cur: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row an INSERT on ``cur`` just wrote."""
+    if cur.lastrowid is None:
+        raise sqlite3.DatabaseError("the insert wrote no row")
+    return cur.lastrowid
+
+
 def connect(db: Any = None) -> sqlite3.Connection:
     """The store for ``db`` (default ``$ESAFETY_DB``'s) with the casework tables."""
     return store.connect(db)
@@ -174,9 +181,9 @@ def add_record(
     con: sqlite3.Connection,
     *,
     urn: int,
-    round: str,  # noqa: A002 - the contract's name
+    round: str,
     supported_on: date,
-    type: str,  # noqa: A002 - the seed's column
+    type: str,
     officer: str,
     by: str,
     notes: str = "",
@@ -202,7 +209,7 @@ def add_record(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [*values, now, by, now, by],
         )
-        record_id = int(cur.lastrowid)
+        record_id = _new_id(cur)
         for a in checked:
             _insert_action(con, record_id, a, by, now)
         audit.record_in(
@@ -224,7 +231,7 @@ def _insert_action(con: sqlite3.Connection, record_id: int, a: Action, by: str, 
         " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [record_id, a.action, a.owner, _iso(a.due_on), a.status, now, by],
     )
-    return int(cur.lastrowid)
+    return _new_id(cur)
 
 
 def update_record(
@@ -470,7 +477,7 @@ def supported_rounds(con: sqlite3.Connection) -> pd.DataFrame:
 def set_caseload(
     con: sqlite3.Connection,
     urn: int,
-    round: str,  # noqa: A002
+    round: str,
     in_caseload: bool,
     *,
     reason: str,
@@ -495,7 +502,7 @@ def set_caseload(
         )
 
 
-def caseload(con: sqlite3.Connection, round: str) -> pd.DataFrame:  # noqa: A002
+def caseload(con: sqlite3.Connection, round: str) -> pd.DataFrame:
     """The round's caseload now: urn, reason, since, by (the latest event per school holds)."""
     df = _frame(
         con,
@@ -533,7 +540,7 @@ def caseload_history(con: sqlite3.Connection, urn: int) -> pd.DataFrame:
 def log_reminder(
     con: sqlite3.Connection,
     urn: int,
-    round: str,  # noqa: A002
+    round: str,
     *,
     reminded_on: date,
     method: str,
@@ -565,10 +572,10 @@ def log_reminder(
             round=round,
             method=method,
         )
-    return int(cur.lastrowid)
+    return _new_id(cur)
 
 
-def reminders(con: sqlite3.Connection, round: str | None = None) -> pd.DataFrame:  # noqa: A002
+def reminders(con: sqlite3.Connection, round: str | None = None) -> pd.DataFrame:
     """Reminders newest first: urn, round, reminded_on, method, by, note."""
     where, params = ("AND round = ?", [round]) if round else ("", [])
     df = _frame(
@@ -582,7 +589,7 @@ def reminders(con: sqlite3.Connection, round: str | None = None) -> pd.DataFrame
     return _dates(df, "reminded_on")
 
 
-def last_reminded(con: sqlite3.Connection, round: str) -> pd.DataFrame:  # noqa: A002
+def last_reminded(con: sqlite3.Connection, round: str) -> pd.DataFrame:
     """Per school, the latest reminder in the round: urn, last_reminded, reminded_how, reminders."""
     df = _frame(
         con,

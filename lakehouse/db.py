@@ -241,7 +241,7 @@ class ReadOnlyDatabase:
             stale = snap is None or snap.version != live
             if stale and snap is not None and snap.refs > 0 and not self._links_ok:
                 stale = False  # cannot open beside it: keep serving it until it is let go
-            if stale:
+            if stale or snap is None:
                 self._retire_current()
                 snap = self._open()
                 self._current = snap

@@ -418,7 +418,7 @@ def flagged_schools(
 ) -> pd.DataFrame:
     """One row per flagged school: reasons in plain English, priority, district, return date."""
     where, params = _where("gold.school_overview", f, alias="s")
-    extra, extra_params = "", []
+    extra, extra_params = "", list[str]()
     if priorities:
         extra += f" AND s.priority IN ({', '.join('?' * len(priorities))})"
         extra_params.extend(priorities)
@@ -473,7 +473,7 @@ def school_names(con: Con, urns: tuple[int, ...]) -> dict[int, str]:
 def school(con: Con, urn: int) -> dict[str, Any] | None:
     """The school's gold.school_overview row as a dict, or None."""
     df = _df(con, "SELECT * FROM gold.school_overview WHERE urn = ?", [urn])
-    return None if df.empty else df.iloc[0].to_dict()
+    return None if df.empty else {str(k): v for k, v in df.iloc[0].items()}
 
 
 def _area_comparison(con: Con, urn: int, source: str, source_params: list[Any]) -> pd.DataFrame:

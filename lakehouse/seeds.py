@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -376,7 +377,7 @@ def read_seeds(folder: Path | None = None) -> dict[str, list[dict[str, str]]]:
     return seeds
 
 
-def _check_seed(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+def _check_seed(path: Path, columns: Sequence[str], rows: list[dict[str, str]]) -> None:
     spec = SEED_COLUMNS.get(path.stem, {})
     for column in spec:
         if column not in columns:

@@ -54,7 +54,7 @@ def worklist(
     Column ``priority_code`` keeps the code (for colours); ``Priority`` is the label.
     """
     where, params = _where("gold.school_overview", f, alias="s")
-    extra, extra_params = "", []
+    extra, extra_params = "", list[str]()
     if priorities:
         extra += f" AND s.priority IN ({', '.join('?' * len(priorities))})"
         extra_params.extend(priorities)
@@ -94,7 +94,7 @@ def worklist(
         blank_label("no_return") if none else grade_label(None if pd.isna(g) else int(g))
         for none, g in zip(df.pop("_no_return"), df.pop("_grade"), strict=True)
     ]
-    df.insert(int(df.columns.get_loc("Overall score")), "Overall grade", grades)
+    df.insert(list(df.columns).index("Overall score"), "Overall grade", grades)
     df["Profile"] = [profile_link(u) for u in df["URN"]]
     return df
 
@@ -195,7 +195,7 @@ def theme_trend(con: Con, f: Filters) -> pd.DataFrame:
     )
 
 
-def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:  # noqa: A002
+def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     """One row per theme for ``round`` (default the current): share, trend and county action.
 
     Columns: flag, Theme, Schools, Returning schools, Share (%), Trend (shares by
@@ -217,7 +217,8 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
                 "Returning schools": returning,
                 "Share (%)": _tenths(100 * schools / returning) if returning else None,
                 "Trend": " → ".join(
-                    f"{r.round}: {_pct(r.share_pct)}" for r in g.itertuples(index=False)
+                    f"{when}: {_pct(share)}"
+                    for when, share in zip(g["round"], g["share_pct"], strict=True)
                 ),
                 "County-wide action": g["county_action"].iloc[0],
             }
@@ -359,6 +360,7 @@ def casework_export(
     statuses = vocabulary("action_status")
     by_record = {rid: g for rid, g in actions.groupby("record_id")} if not actions.empty else {}
     rows = []
+    r: Any  # a row of the store's frame: its columns' types are the store's
     for r in records.itertuples(index=False):
         if r.urn not in names.index:
             continue
@@ -399,7 +401,7 @@ def _as_of(con: Con) -> date | None:
     return date.fromisoformat(row[0]) if row and row[0] else None
 
 
-def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:  # noqa: A002
+def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     """Expected schools with no return in the round: contacts, status and days to the deadline.
 
     Status is *Awaiting return* before the deadline and *Missing* after it. Days to
@@ -439,7 +441,7 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame: 
     )
     statuses = vocabulary("return_status")
     df.insert(
-        int(df.columns.get_loc("Deadline")), "Status", df["status_code"].map(statuses).fillna("")
+        list(df.columns).index("Deadline"), "Status", df["status_code"].map(statuses).fillna("")
     )
     df["Days to deadline"] = [
         (d.date() if hasattr(d, "date") else d) - as_of if as_of and d is not None else None
@@ -755,7 +757,7 @@ def impact(
 # --- incomplete returns ------------------------------------------------------------------------
 
 
-def incomplete_returns(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:  # noqa: A002
+def incomplete_returns(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     """Current returns in the round that left out a whole section, for follow-up:
     URN, School, District, Setting, Completed on, Sections missing (one row per return)."""
     rnd = round or f.round or _current_round(con)

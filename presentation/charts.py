@@ -408,7 +408,7 @@ def area_profile_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                 x=names,
                 y=values,
                 marker={"color": colour},
-                text=[("" if pd.isna(v) else whole(v)) for v in values],
+                text=[("" if pd.isna(v) else whole(float(v))) for v in values],
                 textposition="outside",
                 hovertemplate=f"%{{x}}<br>{name}: %{{y:.1f}}<extra></extra>",
             )
@@ -461,7 +461,7 @@ def history_chart(
                 mode="lines+markers",
                 line={"color": colour, "width": 3, "dash": dashes[i % len(dashes)]},
                 marker={"size": 11, "symbol": symbols[i % len(symbols)]},
-                customdata=[("" if pd.isna(v) else whole(v)) for v in values],
+                customdata=[("" if pd.isna(v) else whole(float(v))) for v in values],
                 hovertemplate=f"{label}<br>%{{x}}: %{{customdata}}<extra></extra>",
             )
         )
@@ -476,12 +476,13 @@ def history_chart(
 def point_categories(measure: str) -> tuple[dict[Any, str], dict[Any, str]]:
     """(value -> label, value -> colour) for a point measure; None is the 'no value' class."""
     # labels and their order from the vocabulary seeds, colours from the palette
-    kinds = {
+    kinds: dict[str, tuple[str, Mapping[Any, str], str]] = {
         "priority": ("priority", palette.PRIORITY_COLOURS, "not_flagged"),
         "freshness_worst": ("freshness", palette.FRESHNESS_COLOURS, "no_return"),
         "filtering": ("filtering", palette.FILTERING_COLOURS, "no_return"),
         "return_status": ("return_status", palette.RETURN_STATUS_COLOURS, "not_known"),
     }
+    codes_colours: Mapping[Any, str]
     if measure.startswith("grade_"):
         kind, codes_colours, blank = "grade", palette.GRADE_COLOURS, "no_grade"
     elif measure in kinds:

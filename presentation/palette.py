@@ -8,6 +8,8 @@ seeds (``lakehouse.seeds.vocabulary``), never from here.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 BLUE = "#0072B2"
@@ -44,16 +46,16 @@ RETURN_STATUS_COLOURS: dict[str, str] = {
 FILTERING_COLOURS: dict[str, str] = {"managed": BLUE, "locked_down": PURPLE}
 
 
-def _is_missing(value: object) -> bool:
+def _is_missing(value: Any) -> bool:
     # None, NaN, pd.NA and NaT all mean "no grade"
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def grade_colour(grade: object) -> str:
+def grade_colour(grade: Any) -> str:
     """The colour of a grade; grey for insufficient evidence."""
     if _is_missing(grade):
         return INSUFFICIENT_COLOUR
-    return GRADE_COLOURS.get(int(grade), INSUFFICIENT_COLOUR)  # type: ignore[arg-type]
+    return GRADE_COLOURS.get(int(grade), INSUFFICIENT_COLOUR)
 
 
 def text_colour_on(hex_colour: str) -> str:

@@ -99,7 +99,7 @@ class Lakehouse:
     def add_return(
         self,
         urn: int,
-        round: str = ROUND,  # noqa: A002 - the contract's name
+        round: str = ROUND,
         completed_on: date = COMPLETED,
         *,
         responses: dict[str, str | None] | None = None,
@@ -210,7 +210,7 @@ class Lakehouse:
         self,
         as_of: date = AS_OF,
         round: str | None = None,
-        seeds_dir: Path | None = None,  # noqa: A002
+        seeds_dir: Path | None = None,
     ) -> BuildResult:
         self.result = build(self.con, as_of=as_of, round=round, seeds_dir=seeds_dir)
         return self.result
@@ -221,7 +221,7 @@ class Lakehouse:
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
-    def area(self, urn: int, area: str, round: str = ROUND) -> dict[str, Any]:  # noqa: A002
+    def area(self, urn: int, area: str, round: str = ROUND) -> dict[str, Any]:
         """The gold.area_scores row of one school, area and round."""
         found = self.rows(
             "SELECT * FROM gold.area_scores WHERE urn = ? AND area = ? AND round = ?",

@@ -42,7 +42,7 @@ def summary(today: date | None = None) -> pd.DataFrame:
         return casework.summary(con, today or date.today())
 
 
-def caseload(round: str | None) -> pd.DataFrame:  # noqa: A002
+def caseload(round: str | None) -> pd.DataFrame:
     if not round:
         return pd.DataFrame(columns=["urn", "reason", "since", "by"])
     with connection() as con:
@@ -71,7 +71,7 @@ def _timeline_table(line: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def profile_section(urn: int, round: str | None, today: date | None = None) -> None:  # noqa: A002
+def profile_section(urn: int, round: str | None, today: date | None = None) -> None:
     """The school's case timeline, and forms to add a record, update an action and undo."""
     today = today or date.today()
     st.subheader("Casework: support agreed with the council")
