@@ -7,7 +7,7 @@ DB     ?= $(if $(ESAFETY_DB),$(ESAFETY_DB),$(CURDIR)/data/esafety.duckdb)
 SAMPLE := $(CURDIR)/data/sample
 PORT   ?= 8501
 
-.PHONY: run test install install-dev system-deps sample lint bench clean
+.PHONY: run test test-fast install install-dev system-deps sample lint bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,16 @@ run: $(VENV)/.runtime $(DB)
 test: $(VENV)/.dev system-deps lint
 	$(PY) -m pytest
 
+# The loop while working: no browser, no slow tests (packs, LibreOffice, killed
+# processes, the 600-school county). `make test` still runs everything.
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -q -m "not browser and not slow"
+
+# ruff, then mypy over lakehouse/, ingest/ and presentation/ (files in pyproject.toml)
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf data test-artifacts

@@ -265,5 +265,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     test that asks for ``page`` from slipping into the fast loop.
     """
     for item in items:
-        if {"page", "browser", "context"} & set(getattr(item, "fixturenames", ())):
+        # a parameter that happens to be called "page" (a page of the app) is no browser
+        callspec = getattr(item, "callspec", None)
+        params = set(callspec.params) if callspec is not None else set()
+        fixtures = set(getattr(item, "fixturenames", ())) - params
+        if {"page", "browser", "context"} & fixtures:
             item.add_marker(pytest.mark.browser)

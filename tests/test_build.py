@@ -385,6 +385,7 @@ def test_a_vocabulary_seed_must_keep_the_codes_the_sql_names(tmp_path, file, old
     assert str(caught.value) == message
 
 
+@pytest.mark.slow
 def test_building_twice_from_the_same_inputs_gives_identical_gold_tables():
     lh = small_county()
     lh.build()
@@ -422,6 +423,7 @@ def test_models_run_after_every_model_they_read():
             assert order.index(dependency) < order.index(model.name)
 
 
+@pytest.mark.slow
 def test_a_failing_data_test_fails_the_build_and_leaves_the_previous_database(tmp_path):
     path = tmp_path / "esafety.duckdb"
     with writing(path) as con:
@@ -440,6 +442,7 @@ def test_a_failing_data_test_fails_the_build_and_leaves_the_previous_database(tm
         assert con.execute("SELECT max(score_pct) FROM gold.area_scores").fetchone()[0] == 100
 
 
+@pytest.mark.slow
 def test_the_cli_builds_and_prints_a_summary(tmp_path, capsys):
     path = tmp_path / "esafety.duckdb"
     with writing(path) as con:
@@ -454,6 +457,7 @@ def test_the_cli_builds_and_prints_a_summary(tmp_path, capsys):
     )
 
 
+@pytest.mark.slow
 def test_the_cli_reports_a_failed_build_in_one_line_and_exits_1(tmp_path, capsys):
     path = tmp_path / "esafety.duckdb"
     with writing(path) as con:

@@ -203,6 +203,7 @@ SWAPPER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_two_officers_write_at_once_while_an_ingest_swaps_the_database_and_nothing_is_lost(
     tmp_path: Path,
 ):
@@ -247,6 +248,7 @@ def test_supported_pairs_read_the_store_beside_a_database_and_never_create_one(t
     assert casework.supported_pairs(db) == ((URN, ROUND),)
 
 
+@pytest.mark.slow
 def test_the_governor_report_shows_the_support_agreed_with_the_council(tmp_path: Path):
     import io
 

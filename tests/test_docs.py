@@ -51,6 +51,7 @@ def test_the_readme_documents_every_contract_command() -> None:
 
 
 @pytest.mark.parametrize("command", _documented_commands(), ids=" ".join)
+@pytest.mark.slow
 def test_every_documented_command_answers_help(command: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", *command, "--help"],
@@ -64,6 +65,7 @@ def test_every_documented_command_answers_help(command: list[str]) -> None:
         assert "--db" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_readme_documents_the_sample_county_tool_and_it_answers_help() -> None:
     assert re.search(r"^\| `python -m samplecounty --out DIR", README, re.M)
     done = subprocess.run(

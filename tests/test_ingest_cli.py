@@ -16,6 +16,8 @@ import pytest
 from ingest.cli import ProgressBar
 from tests.returns_factory import good_return, write_register_csv, write_workbook
 
+pytestmark = pytest.mark.slow  # each test runs `python -m ingest` as a process
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 URNS = (118234, 118235)

@@ -91,6 +91,7 @@ def good(path: Path) -> Path:
 # -- limits before reading ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_is_rejected_in_under_two_seconds_and_under_500_mb(tmp_path, db):
     bomb = replace_sheet(
         good(tmp_path / "bomb.xlsx"), SELF_REVIEW_PART, repeated_rows(1_500_000_000)
@@ -108,6 +109,7 @@ def test_a_zip_bomb_is_rejected_in_under_two_seconds_and_under_500_mb(tmp_path, 
     assert peak_mib < 500
 
 
+@pytest.mark.slow
 def test_the_zip_bomb_check_itself_takes_milliseconds(tmp_path):
     bomb = replace_sheet(good(tmp_path / "bomb.xlsx"), SELF_REVIEW_PART, repeated_rows(300_000_000))
     start = time.monotonic()
@@ -116,6 +118,7 @@ def test_the_zip_bomb_check_itself_takes_milliseconds(tmp_path):
     assert "may be a zip bomb" in result.rejection
 
 
+@pytest.mark.slow
 def test_a_million_row_sheet_is_rejected_naming_the_sheet_and_the_limit(tmp_path, db):
     big = replace_sheet(good(tmp_path / "million.xlsx"), SELF_REVIEW_PART, numbered_rows(1_000_000))
     done, peak_mib = ingest("returns", big, "--db", db, "--no-build")
@@ -157,6 +160,7 @@ def test_an_ordinary_return_is_well_inside_every_limit(tmp_path):
 # -- every path on record ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_odd_path_in_a_folder_is_on_record_with_a_reason_and_the_batch_goes_on(tmp_path, db):
     folder = tmp_path / "in"
     good(folder / "a good one.xlsx")
@@ -193,6 +197,7 @@ def test_every_odd_path_in_a_folder_is_on_record_with_a_reason_and_the_batch_goe
     assert "6 rejected" in done.stdout and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_an_undecodable_file_name_loads_with_a_warning_naming_the_problem(tmp_path, db):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -212,6 +217,7 @@ def test_an_undecodable_file_name_loads_with_a_warning_naming_the_problem(tmp_pa
     assert "not valid UTF-8" in message
 
 
+@pytest.mark.slow
 def test_a_fifo_named_on_the_command_line_does_not_hang_and_is_on_record(tmp_path, db):
     fifo = tmp_path / "return.xlsx"
     os.mkfifo(fifo)
@@ -223,6 +229,7 @@ def test_a_fifo_named_on_the_command_line_does_not_hang_and_is_on_record(tmp_pat
     )
 
 
+@pytest.mark.slow
 def test_a_file_that_cannot_be_opened_is_on_record_and_the_batch_goes_on(tmp_path, db, monkeypatch):
     # tests run as root, who can read a chmod 000 file: make the open itself refuse
     folder = tmp_path / "in"
@@ -274,6 +281,7 @@ ORPHAN_PARENT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_reader_worker_dies_with_its_killed_parent(tmp_path):
     script = tmp_path / "parent.py"
     script.write_text(ORPHAN_PARENT)
@@ -298,6 +306,7 @@ def test_a_reader_worker_dies_with_its_killed_parent(tmp_path):
     pytest.fail("the worker outlived its parent")
 
 
+@pytest.mark.slow
 def test_the_next_writer_removes_a_killed_writers_temp_copy_and_wal(tmp_path, db):
     stale = [tmp_path / f".e.duckdb.{pid}.deadbeef.tmp" for pid in (999_999_9, os.getpid())]
     for path in stale:

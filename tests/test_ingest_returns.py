@@ -337,6 +337,7 @@ def test_an_xlsm_file_is_read_like_an_xlsx(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["ods", "xls"])
+@pytest.mark.slow
 def test_ods_and_xls_returns_made_by_libreoffice_read_the_same(tmp_path, fmt):
     calc = shutil.which("soffice") and shutil.which("localc")  # localc: libreoffice-calc
     if not calc and os.environ.get("CI") != "true":

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each harness starts processes and kills some of them
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.returns_factory import good_return, write_register_csv, write_workbook
 
@@ -50,6 +51,7 @@ def county(tmp_path: Path, schools: int) -> tuple[Path, Path, Path]:
     return db, first, folder
 
 
+@pytest.mark.slow
 def test_an_ingest_killed_mid_write_leaves_the_previous_database_intact(tmp_path):
     db, _first, folder = county(tmp_path, schools=600)
     before = db.read_bytes()
@@ -91,6 +93,7 @@ READER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_reader_keeps_its_snapshot_during_an_ingest_and_a_reopen_sees_the_new_data(tmp_path):
     db, _first, folder = county(tmp_path, schools=5)
     reader = subprocess.Popen(

@@ -39,6 +39,7 @@ def upload(tmp_path: Path, name: str, sheets: dict | None = None) -> tuple[str, 
     return name, write_workbook(tmp_path / "made" / name, sheets).read_bytes()
 
 
+@pytest.mark.slow
 def test_an_upload_loads_in_a_child_and_reports_each_file(tmp_path, db):
     seen = []
     summary = ingest_uploads(
@@ -57,6 +58,7 @@ def test_an_upload_loads_in_a_child_and_reports_each_file(tmp_path, db):
         con.close()
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_upload_is_rejected_on_record_like_on_the_command_line(tmp_path, db):
     name, _ = upload(tmp_path, "bomb.xlsx")
     bomb = replace_sheet(tmp_path / "made" / name, "xl/worksheets/sheet2.xml",
@@ -83,6 +85,7 @@ def test_an_uploaded_file_name_cannot_choose_where_it_is_written():
     assert safe_upload_name("..") == "upload.xlsx"
 
 
+@pytest.mark.slow
 def test_the_cli_and_the_upload_record_the_same_outcome_for_the_same_file(tmp_path, db):
     name, data = upload(tmp_path, "oak.xlsx")
     first = ingest_uploads([(name, data)], db)

@@ -131,6 +131,7 @@ def _template_pdf(tmp_path: Path, version: int) -> tuple[Path, Path]:
     return xlsx, tmp_path / "template.pdf"
 
 
+@pytest.mark.slow
 def test_the_return_template_prints_a_page_per_sheet_not_thirteen(tmp_path):
     from pypdf import PdfReader
 
@@ -140,6 +141,7 @@ def test_the_return_template_prints_a_page_per_sheet_not_thirteen(tmp_path):
     assert pages == len(visible)
 
 
+@pytest.mark.slow
 def test_the_version_2_template_prints_one_page_wide_each_page_under_its_header(tmp_path):
     from pypdf import PdfReader
 

@@ -24,6 +24,8 @@ from pptx.util import Pt
 from packs import cabinet, render
 from tests.conftest import require_chromium
 
+pytestmark = pytest.mark.slow  # the pack is drawn through kaleido and rendered to images
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "packs"
 

@@ -73,6 +73,7 @@ def public_slides(gold_reader) -> list:
     return _slides(cabinet_pack_pptx(gold_reader, Filters(), public=True, name_schools=True))
 
 
+@pytest.mark.slow
 def test_the_pack_has_every_slide_and_a_picture_on_each_chart_slide(default_slides):
     slides = default_slides
     titles = [_title(s) for s in slides]
@@ -89,6 +90,7 @@ def test_the_pack_has_every_slide_and_a_picture_on_each_chart_slide(default_slid
         assert _numbers(slides, name), f"no numbers table for '{_title(slide)}'"
 
 
+@pytest.mark.slow
 def test_each_slide_title_says_its_message_in_plain_words(default_slides):
     slides = default_slides
     titles = {s.name: _title(s) for s in slides}
@@ -102,6 +104,7 @@ def test_each_slide_title_says_its_message_in_plain_words(default_slides):
             assert jargon not in title
 
 
+@pytest.mark.slow
 def test_the_title_slide_gives_the_round_and_the_as_of_date(default_slides):
     slides = default_slides
     title_text = _texts(slides[0])
@@ -110,6 +113,7 @@ def test_the_title_slide_gives_the_round_and_the_as_of_date(default_slides):
     assert "2026/27" in _texts(slides[1]) and "1 Mar 2027" in _texts(slides[1])
 
 
+@pytest.mark.slow
 def test_a_public_pack_shows_counts_under_five_as_suppressed(public_slides):
     slides = public_slides
     rows = _numbers(slides, "setting")
@@ -127,6 +131,7 @@ def test_a_public_pack_shows_counts_under_five_as_suppressed(public_slides):
     assert "Public version" in _texts(slides[0])
 
 
+@pytest.mark.slow
 def test_an_internal_pack_shows_the_small_counts(default_slides):
     slides = default_slides
     rows = _numbers(slides, "setting")
@@ -134,6 +139,7 @@ def test_an_internal_pack_shows_the_small_counts(default_slides):
     assert special[-1] == "1"
 
 
+@pytest.mark.slow
 def test_schools_are_named_only_when_the_officer_asks(default_slides, named_slides):
     unnamed = default_slides
     assert not any("Damson Primary School" in _texts(s) for s in unnamed)
@@ -143,6 +149,7 @@ def test_schools_are_named_only_when_the_officer_asks(default_slides, named_slid
     assert "Damson Primary School" in _texts(flagged[0])
 
 
+@pytest.mark.slow
 def test_the_pack_follows_the_filters(gold_reader):
     require_chromium()
     slides = _slides(cabinet_pack_pptx(gold_reader, Filters(settings=("Secondary",))))
@@ -156,6 +163,7 @@ def test_an_unknown_round_is_a_one_line_error(gold_reader):
         cabinet_pack_pptx(gold_reader, Filters(round="1999/00"))
 
 
+@pytest.mark.slow
 def test_the_methodology_slide_reads_its_numbers_from_the_seeds(default_slides):
     slides = default_slides
     text = _texts(_named(slides, "methodology"))
@@ -163,6 +171,7 @@ def test_the_methodology_slide_reads_its_numbers_from_the_seeds(default_slides):
     assert "fresh within 305 days" in text
 
 
+@pytest.mark.slow
 def test_the_cli_writes_a_pack_and_exits_one_with_one_line_on_bad_input(
     gold_reader, tmp_path, capsys
 ):
@@ -197,6 +206,7 @@ def no_boundaries_reader(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.mark.parametrize("public", [True, False], ids=["public", "internal"])
+@pytest.mark.slow
 def test_a_pack_without_district_boundaries_says_so_on_the_map_slide(no_boundaries_reader, public):
     require_chromium()
     slides = _slides(cabinet_pack_pptx(no_boundaries_reader, Filters(), public=public))
@@ -207,6 +217,7 @@ def test_a_pack_without_district_boundaries_says_so_on_the_map_slide(no_boundari
     assert {"headline", "support", "trend", "sources"} <= {s.name for s in slides}
 
 
+@pytest.mark.slow
 def test_the_named_schools_appendix_lists_schools_in_worklist_order_concerns_first(named_slides):
     slides = named_slides
     rows = [
@@ -228,6 +239,7 @@ def test_the_named_schools_appendix_lists_schools_in_worklist_order_concerns_fir
     )
 
 
+@pytest.mark.slow
 def test_no_table_header_breaks_inside_a_word(default_slides, public_slides):
     from packs.pptx import CELL_MARGIN, emu_pt, longest_word_pt
 

@@ -12,6 +12,8 @@ from packs import governor
 from packs.__main__ import run
 from tests.conftest import require_chromium
 
+pytestmark = pytest.mark.slow  # every report draws its chart through kaleido
+
 
 def _text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))

@@ -45,6 +45,7 @@ def _not_blank(png: Path | bytes) -> bool:
     return dark / (im.width * im.height) > 0.005
 
 
+@pytest.mark.slow
 def test_a_figure_becomes_a_png_and_the_browser_stays_up_for_the_next():
     _need("chromium")
     fig = go.Figure(go.Bar(x=["Good", "Outstanding"], y=[3, 5]))
@@ -57,6 +58,7 @@ def test_a_figure_becomes_a_png_and_the_browser_stays_up_for_the_next():
     assert second.startswith(b"\x89PNG")
 
 
+@pytest.mark.slow
 def test_the_county_map_draws_offline():
     _need("chromium")
     from presentation import charts
@@ -71,6 +73,7 @@ def test_the_county_map_draws_offline():
     assert len(im.getcolors(600 * 400) or []) > 10  # shaded districts, not a blank box
 
 
+@pytest.mark.slow
 def test_every_page_of_the_packs_renders_to_a_non_blank_image(tmp_path):
     _need("chromium", "soffice", "pdftoppm")
     from lakehouse.db import ReadOnlyDatabase

@@ -47,6 +47,7 @@ def _marker(snap, table: str) -> int:
         cur.close()
 
 
+@pytest.mark.slow
 def test_readers_see_no_error_and_no_mixed_version_while_the_file_is_swapped_under_them(
     county: Path,
 ) -> None:

@@ -147,6 +147,7 @@ def _reasons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_every_rejection_reason_is_documented_and_every_documented_reason_happens(
     tmp_path, monkeypatch
 ):

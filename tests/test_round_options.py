@@ -23,6 +23,7 @@ def _county(path) -> None:
 
 
 @pytest.mark.parametrize("written", ["2026/27", "2026/2027", "2025-2026"])
+@pytest.mark.slow
 def test_lakehouse_build_round_accepts_every_way_of_writing_a_round(tmp_path, capsys, written):
     path = tmp_path / "esafety.duckdb"
     _county(path)
@@ -38,6 +39,7 @@ def test_lakehouse_build_refuses_a_round_that_is_not_one_school_year(capsys):
     assert "the years must be consecutive" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_packs_cabinet_round_2026_27_with_a_dash_makes_the_2026_27_pack(gold_reader, tmp_path):
     require_chromium()
     out = tmp_path / "pack.pptx"

@@ -43,6 +43,7 @@ def register_rows(county) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path):
     first = write_sample(tmp_path / "a", schools=40, rounds=2, seed=11)
     second = write_sample(tmp_path / "b", schools=40, rounds=2, seed=11)
@@ -53,6 +54,7 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path):
     assert tree_digest(other.out_dir) != digest
 
 
+@pytest.mark.slow
 def test_the_register_uses_real_gias_headers_kent_districts_and_six_digit_urns(register_rows):
     assert list(register_rows[0]) == [
         "URN",
@@ -89,6 +91,7 @@ def test_the_register_uses_real_gias_headers_kent_districts_and_six_digit_urns(r
     assert all(len(u) == 6 and u.isdigit() for u in urns)
 
 
+@pytest.mark.slow
 def test_the_mix_of_establishments_looks_like_kent(register_rows):
     phases = collections.Counter(r["PhaseOfEducation (name)"] for r in register_rows)
     types = collections.Counter(r["TypeOfEstablishment (name)"] for r in register_rows)
@@ -104,6 +107,7 @@ def test_the_mix_of_establishments_looks_like_kent(register_rows):
     assert any("Primary School" in r["EstablishmentName"] for r in register_rows)
 
 
+@pytest.mark.slow
 def test_every_school_point_falls_inside_its_own_district_polygon(county):
     con = duckdb.connect()
     ensure_bronze(con)
@@ -159,6 +163,7 @@ def test_the_sample_districts_are_the_real_kent_shapes_shipped_small_with_their_
     assert 50.85 < min(lats) < 50.95 and 51.45 < max(lats) < 51.55
 
 
+@pytest.mark.slow
 def test_returns_are_written_for_each_round_with_most_schools_returning(county, register_rows):
     assert county.rounds == ["2024/25", "2025/26", "2026/27"] == round_names("2026/27", 3)
     folders = sorted(p.name for p in county.returns_dir.iterdir())
@@ -175,6 +180,7 @@ def test_returns_are_written_for_each_round_with_most_schools_returning(county, 
     assert list((county.returns_dir).rglob("* resubmitted.xlsx"))
 
 
+@pytest.mark.slow
 def test_messy_and_bad_files_sit_in_the_latest_round(county):
     latest = county.returns_dir / "2026-27"
     assert {p.name for p in county.messy} == {
@@ -198,6 +204,7 @@ def test_messy_and_bad_files_sit_in_the_latest_round(county):
     assert all(p.parent == latest for p in county.messy + county.bad)
 
 
+@pytest.mark.slow
 def test_the_return_reader_accepts_every_good_and_messy_file_and_rejects_every_bad_one(
     county, register_rows
 ):
@@ -249,6 +256,7 @@ def test_the_return_reader_accepts_every_good_and_messy_file_and_rejects_every_b
     assert 0.7 < versions[2] / (versions[1] + versions[2]) < 1
 
 
+@pytest.mark.slow
 def test_latest_round_returns_are_completed_in_autumn_and_never_in_the_future(county):
     from ingest import reader as returns
 
@@ -294,6 +302,7 @@ def test_a_folder_holding_other_returns_is_never_overwritten(tmp_path):
     assert real.read_bytes() == b"a school's real return"
 
 
+@pytest.mark.slow
 def test_the_sample_county_is_its_own_command_not_an_ingest_subcommand(tmp_path):
     import subprocess
     import sys

@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from lakehouse import triage
 from lakehouse.filters import Filters
@@ -222,6 +223,7 @@ def _impact_slide(db, public: bool):
     return title, cells
 
 
+@pytest.mark.slow
 def test_the_cabinet_pack_has_an_impact_slide_with_n_on_both_groups(tmp_path):
     title, cells = _impact_slide(_impact_county(tmp_path), public=False)
     assert title == "A round after support, 100% of supported schools had a better overall grade"
@@ -230,6 +232,7 @@ def test_the_cabinet_pack_has_an_impact_slide_with_n_on_both_groups(tmp_path):
     assert rows["Flagged, no support recorded"][2] == "1"
 
 
+@pytest.mark.slow
 def test_the_public_impact_slide_suppresses_small_counts(tmp_path):
     _, cells = _impact_slide(_impact_county(tmp_path), public=True)
     rows = {r[1]: r for r in cells[1:]}

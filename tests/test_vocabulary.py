@@ -153,6 +153,7 @@ def test_the_governor_report_shows_the_renamed_labels(renamed):
     assert "Strong" in text and "Walled garden" in text
 
 
+@pytest.mark.slow
 def test_the_cabinet_pack_shows_the_renamed_labels(renamed):
     require_chromium()
     with _reading(renamed) as db:
