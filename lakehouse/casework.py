@@ -340,7 +340,7 @@ def set_action_status(
             after=status,
             completed_on=_iso(done_on),
         )
-    return int(cur.lastrowid)
+    return _new_id(cur)
 
 
 def _frame(
@@ -683,7 +683,7 @@ def undo(con: sqlite3.Connection, entry: str, entry_id: int, *, by: str, reason:
             urn=row["urn"],
             reason=why,
         )
-    return int(cur.lastrowid)
+    return _new_id(cur)
 
 
 # --- one case timeline per school ---------------------------------------------------------------

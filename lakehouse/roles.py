@@ -26,6 +26,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from lakehouse import store
 
@@ -202,13 +203,9 @@ def check_list(con: sqlite3.Connection, by: str, path: Path | None = None) -> di
                 datetime.now(UTC).isoformat(timespec="seconds"),
             ],
         )
-        audit.record_in(
-            con,
-            by,
-            "role_list_change",
-            file=path.name,
-            sha256=digest,
-            **{k: [f"{e} ({rows.get(e) or before.get(e)})" for e in v] for k, v in changes.items()},
-        )
+        who: dict[str, Any] = {
+            k: [f"{e} ({rows.get(e) or before.get(e)})" for e in v] for k, v in changes.items()
+        }
+        audit.record_in(con, by, "role_list_change", file=path.name, sha256=digest, **who)
         _end_sessions(con, changes["removed"] + changes["changed"], "role_list_change")
     return changes

@@ -81,6 +81,7 @@ def matches(index: pd.DataFrame, text: str, limit: int = 50) -> pd.DataFrame:
     """
     wanted = normalise(text)
     scored = []
+    row: Any  # a row of the search index
     for pos, row in enumerate(index.itertuples(index=False)):
         if not wanted:
             scored.append((0, pos))

@@ -814,6 +814,7 @@ def case_timeline(entries: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
     return received (on time or late) on the day it was completed, a missing one on the
     deadline. A return still awaited is not history yet. Same columns as the entries."""
     rows = []
+    r: Any  # a row of school_returns
     for r in returns.itertuples(index=False):
         if r.status in ("received", "late") and r.completed_on is not None:
             on = r.completed_on
@@ -871,12 +872,8 @@ def with_top_concerns(rows: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
     )
     out = rows.copy()
     out["needs_support"] = [u in by_urn.index for u in out["URN"]]
-    out["Top concern"] = [
-        by_urn.at[u, "top_concern"] if u in by_urn.index else "" for u in out["URN"]
-    ]
-    out["Top action"] = [
-        by_urn.at[u, "top_action"] if u in by_urn.index else "" for u in out["URN"]
-    ]
+    out["Top concern"] = out["URN"].map(by_urn["top_concern"]).fillna("")
+    out["Top action"] = out["URN"].map(by_urn["top_action"]).fillna("")
     return out
 
 

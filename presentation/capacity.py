@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -38,6 +39,7 @@ class CapacitySplit:
 def capacity_split(summary: pd.DataFrame) -> CapacitySplit:
     """Where the cut-off falls, from ``worklist_summary`` rows (priority order kept)."""
     whole: list[tuple[str, int]] = []
+    r: Any  # a worklist_summary row
     for r in summary.itertuples(index=False):
         schools, within = int(r.schools), int(r.within_capacity)
         if not schools:

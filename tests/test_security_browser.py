@@ -283,7 +283,7 @@ def _count(store: Path, action: str) -> int:
         con.close()
 
 
-class _store_locked:  # noqa: N801 - used as a context manager
+class _store_locked:
     """Another process's write lock on the store (what a long write elsewhere does)."""
 
     def __init__(self, store: Path) -> None:
