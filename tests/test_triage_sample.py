@@ -88,8 +88,8 @@ def standards_sentence(db: Path) -> str:
     )
 
 
-def test_the_readme_quotes_the_sample_countys_standards_figures(county):
-    sentence = standards_sentence(county)
+def test_the_readme_quotes_the_sample_countys_standards_figures(bundled_county):
+    sentence = standards_sentence(bundled_county)
     print(f"\nsample county standards, 2026/27: {sentence}")
     readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
     assert sentence in readme, "update the README's sample-county standards figures"
