@@ -120,7 +120,7 @@ def write_template(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     version = version or spec.latest_version()
-    round = round or (school or {}).get("round") or round_due(date.today())  # noqa: A001
+    round = round or (school or {}).get("round") or round_due(date.today())
     book = Workbook()
     lists = _Lists(book)
     _instructions(book.active, version)
