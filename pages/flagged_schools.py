@@ -183,7 +183,13 @@ else:
         _casework_workbook,
         what="casework",
         filters=f.describe(),
-        file_name="casework.xlsx",
+        file_name=exports.export_filename(
+            "casework",
+            [
+                exports.filter_parts(f.districts, "districts"),
+                exports.filter_parts(f.settings, "settings"),
+            ],
+        ),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon="⬇️",
         key="casework_excel",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -19,6 +21,7 @@ from packs import governor
 from ui import grades as grades_ui
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "governor"
 
 
 def _flat(text: str) -> str:
@@ -27,6 +30,21 @@ def _flat(text: str) -> str:
 
 def _pdf_text(pdf: bytes) -> list[str]:
     return [_flat(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _keep(pdf: bytes, name: str) -> None:
+    """The report and its pages as PNGs in test-artifacts/, to look at."""
+    folder = ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f"{name}*"):
+        old.unlink()
+    (folder / f"{name}.pdf").write_bytes(pdf)
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", str(folder / f"{name}.pdf"), str(folder / name)],
+            check=True,
+            timeout=120,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +169,7 @@ def test_the_governor_report_explains_the_capped_grade_as_the_profile_does(
         lost = explain.statements_lost(con, int(capped_overall["urn"]))
     finally:
         db.close()
+    _keep(pdf, "governor-capped-overall")
     pages = _pdf_text(pdf)
     text = " ".join(pages)
     assert "How each grade was reached" in text

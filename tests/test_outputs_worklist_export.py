@@ -287,3 +287,14 @@ def test_printed_by_libreoffice_the_full_detail_keeps_every_cell_whole(rows, pri
     pages = [p for p in _words(printed) if not any(w[4] == "Top" for w in p)]
     seen = _checked_cells(pages, DETAIL, expected)
     assert seen == {(u, c) for u, cells in expected.items() for c in cells}
+
+
+def test_rows_with_themes_only_print_no_school_as_needing_support(rows):
+    themes_only = rows[~rows["needs_support"]]
+    book = openpyxl.load_workbook(io.BytesIO(workbook(themes_only)))
+    first = book[exports.NEED_SUPPORT_SHEET]
+    assert not [c.value for c in first["A"][1:] if isinstance(c.value, int)]
+    notes = " ".join(str(c.value) for c in first["A"][1:] if c.value)
+    assert "No school in these rows needs support" in notes
+    assert f"{len(themes_only):,} more schools have themes only" in notes
+    assert book[exports.DETAIL_SHEET].max_row == len(themes_only) + 1
