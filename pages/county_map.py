@@ -104,7 +104,8 @@ with map_area:
             "`python -m ingest boundaries FILE.geojson`."
         )
     else:
-        left, right = st.columns([3, 2])
+        # presenting, the map takes more of the width: it is what the room looks at
+        left, right = st.columns([2, 1] if presenting else [3, 2])
         with left:
             fig = charts.county_map(
                 districts,
@@ -114,7 +115,7 @@ with map_area:
                 district_measure_label=measure_label,
                 point_measure_label=point_options[point_measure],
                 selected_codes=[c for c, n in names.items() if n in f.districts],
-                height=560 if presenting else 620,
+                height=600 if presenting else 620,
                 show_points=view == "schools",
             )
             if presenting:
@@ -133,19 +134,34 @@ with map_area:
         with right:
             st.subheader("Districts ranked")
             values = pd.to_numeric(districts[district_measure], errors="coerce")
+            # a short heading (the caption names the measure), so the table fits beside
+            # the map even at 1024 px when presenting
+            header = (
+                "%"
+                if "pct" in district_measure
+                else "Score"
+                if district_measure.startswith("mean_score")
+                else measure_label
+            )
             ranked = (
                 pd.DataFrame(
                     {
                         "District": districts["district_name"],
-                        measure_label: values.round(1),
+                        header: values.round(1),
                         "Schools": districts["schools"],
                     }
                 )
-                .sort_values(measure_label, ascending=False, na_position="last", kind="stable")
+                .sort_values(header, ascending=False, na_position="last", kind="stable")
                 .reset_index(drop=True)
             )
             ranked.insert(0, "Rank", range(1, len(ranked) + 1))
-            st.caption(f"Highest {measure_label.lower()} first.")
+            if presenting and header != "Schools":
+                # three columns fit beside the map on a 1024 px projector; four did not
+                ranked["District"] = [
+                    f"{d} (n={n})"
+                    for d, n in zip(ranked["District"], ranked.pop("Schools"), strict=True)
+                ]
+            st.caption(f"By {measure_label.lower()}, highest first.")
             st.dataframe(
                 ranked,
                 hide_index=True,
@@ -153,8 +169,9 @@ with map_area:
                 # every district in view, no inner scroll: 35 px a row and the header
                 height=35 * (len(ranked) + 1) + 3,
                 column_config={
-                    "Rank": st.column_config.NumberColumn(width="small"),
-                    measure_label: st.column_config.NumberColumn(format="%.0f", width="small"),
+                    # numbers narrow, so the names fit beside the map on a 1024 px projector
+                    "Rank": st.column_config.NumberColumn(width=48),
+                    header: st.column_config.NumberColumn(format="%.0f", width=64),
                     "Schools": st.column_config.NumberColumn(width="small"),
                 },
                 placeholder=MISSING,
