@@ -66,7 +66,7 @@ def standards_summary(con: Con, f: Filters) -> pd.DataFrame:
             GROUP BY standard
         )
         SELECT
-            g.standard, g.standard_label, g.status, g.status_label,
+            g.standard, g.standard_label, g.status, g.status_label, g.status_order,
             CAST(coalesce(c.schools, 0) AS INTEGER) AS schools,
             CAST(t.n AS INTEGER) AS n,
             CAST(t.returns AS INTEGER) AS returns,

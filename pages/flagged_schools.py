@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import casework, queries, seeds, triage
+from lakehouse import standards as standards_reads
 from presentation import exports
+from presentation import standards as standards_shown
 from presentation.capacity import capacity_sentence
 from presentation.formatting import MISSING, council_date
 from ui import app, auth, safe
@@ -113,6 +115,12 @@ else:
         "Capacity this round": str(capacity),
     }
     export = triage.with_top_concerns(rows, app.frame(triage.top_concerns))
+    # the DfE standards columns of each school's current return (RETURN-v2.md)
+    standards_columns = standards_shown.export_columns(
+        app.frame(standards_reads.standards_wide, f.with_(round=round_of_flags or f.round))
+    )
+    export = export.merge(standards_columns, on="URN", how="left")
+    export_columns = COLUMNS + [c for c in standards_columns.columns if c != "URN"]
     described = {**f.describe(), **filter_notes}
     # the page header of every printed sheet: the filters that chose these rows
     header_filters = {
@@ -133,7 +141,7 @@ else:
             rows=len(export),
             extra=filter_notes,
         )
-        return exports.worklist_workbook(export, COLUMNS, about, header_filters)
+        return exports.worklist_workbook(export, export_columns, about, header_filters)
 
     vocab = seeds.vocabulary("priority")
     auth.download(

@@ -13,6 +13,7 @@ from presentation.formatting import MISSING, council_date, number
 from ui import app, safe
 from ui import casework as case_ui
 from ui import grades as grades_ui
+from ui import standards as standards_ui
 from ui import worklist as worklist_ui
 from ui.projector import governor_report_button, sized
 
@@ -117,6 +118,8 @@ if incomplete:
         f"{', '.join(left_out)}. The grades on this page are built on it.",
         icon=":material/warning:",
     )
+
+standards_ui.profile_section(int(urn), school["current_round"] if school["return_id"] else None)
 
 case_ui.profile_section(int(urn), school["current_round"])
 

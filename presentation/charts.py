@@ -305,6 +305,23 @@ def status_bars(
     return _layout(fig, title, height=max(260, 70 + 48 * len(groups)))
 
 
+def standards_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """The four DfE standards: schools met, partly, not met, unknown (df: standards_summary)."""
+    order = list(dict.fromkeys(df.sort_values("standard")["standard_label"]))
+    labels = dict(zip(df["status"], df["status_label"], strict=False))
+    statuses = list(dict.fromkeys(df.sort_values("status_order")["status"])) if not df.empty else []
+    return status_bars(
+        df,
+        "standard_label",
+        "status",
+        palette.FM_STATUS_COLOURS,
+        labels,
+        statuses,
+        title,
+        group_order=order,
+    )
+
+
 def freshness_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Policy freshness at a glance (df: policy_label, status, schools)."""
     order = list(dict.fromkeys(df.sort_values("policy")["policy_label"]))

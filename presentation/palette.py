@@ -45,6 +45,14 @@ RETURN_STATUS_COLOURS: dict[str, str] = {
 
 FILTERING_COLOURS: dict[str, str] = {"managed": BLUE, "locked_down": PURPLE}
 
+# the DfE filtering and monitoring standards (RETURN-v2.md); unknown = a version 1 return
+FM_STATUS_COLOURS: dict[str, str] = {
+    "met": GREEN,
+    "partly": ORANGE,
+    "not_met": VERMILLION,
+    "unknown": LIGHT_GREY,
+}
+
 
 def _is_missing(value: Any) -> bool:
     # None, NaN, pd.NA and NaT all mean "no grade"

@@ -451,6 +451,7 @@ def frames() -> dict[str, pd.DataFrame]:
     )
 
     sr = pd.DataFrame(school_rounds)
+    sr["return_version"] = 1  # the fixture county answered the old template (RETURN-v1.md)
     dist_rows = []
     for _, r in sr.iterrows():
         for a in AREAS:
@@ -712,8 +713,29 @@ def build_gold_db(path: str | Path) -> Path:
             con.unregister("_frame")
         # no council contact list in this county: every school without an e-mail contact
         con.execute(_NO_CONTACTS)
+        con.execute(_VERSION_1_STANDARDS)
     return path
 
+
+# every return is version 1: each standard unknown (RETURN-v2.md), no disagreement possible
+_VERSION_1_STANDARDS = """
+CREATE OR REPLACE TABLE gold.fm_standards AS
+SELECT sr.urn, sr.round, s.standard, 'unknown' AS status,
+       'Not asked: a version 1 return has no filtering and monitoring check' AS detail,
+       sr.return_id, sr.return_version, sr.completed_on,
+       ['Roles and responsibilities', 'Annual review', 'Filtering', 'Monitoring'][s.standard]
+           AS standard_label,
+       'Unknown' AS status_label, 4 AS status_order, NULL::DATE AS reviewed_on,
+       NULL::DATE AS next_review_due, sr.round = '2026/27' AS is_current_round,
+       sr.setting, sr.district, sr.filtering
+FROM gold.school_rounds AS sr
+CROSS JOIN (SELECT unnest([1, 2, 3, 4]) AS standard) AS s;
+CREATE OR REPLACE TABLE gold.fm_evidence_mismatches AS
+SELECT NULL::INTEGER AS urn, NULL::VARCHAR AS round, NULL::VARCHAR AS indicator_id,
+       NULL::VARCHAR AS statement, NULL::VARCHAR AS shortfalls, NULL::VARCHAR AS check_keys,
+       NULL::VARCHAR AS location, NULL::VARCHAR AS return_id, NULL::VARCHAR AS label
+WHERE false;
+"""
 
 _NO_CONTACTS = """
 CREATE OR REPLACE TABLE gold.school_contacts AS

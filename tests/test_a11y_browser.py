@@ -27,6 +27,7 @@ PAGES = [
     "",
     "county_map",
     "setting_comparison",
+    "standards",
     "flagged_schools",
     "school_profile",
     "returns_quality",

@@ -15,6 +15,7 @@ PAGES = [
     "pages/overview.py",
     "pages/county_map.py",
     "pages/setting_comparison.py",
+    "pages/standards.py",
     "pages/flagged_schools.py",
     "pages/school_profile.py",
     "pages/returns_quality.py",

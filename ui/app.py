@@ -21,11 +21,12 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lakehouse import explain, queries, seeds, triage
+from lakehouse import explain, queries, seeds, standards, triage
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import QP_KEYS, Filters
 from presentation.exports import csv_bytes
 from presentation.formatting import MISSING, council_date
+from presentation.standards import version_note
 from ui import auth
 from ui.safe import md
 
@@ -61,6 +62,7 @@ PAGE_SPECS: tuple[tuple[str, str, str], ...] = (
     ("pages/overview.py", "Overview", ":material/dashboard:"),
     ("pages/county_map.py", "County map", ":material/map:"),
     ("pages/setting_comparison.py", "Setting comparison", ":material/bar_chart:"),
+    ("pages/standards.py", "DfE standards", ":material/verified_user:"),
     ("pages/flagged_schools.py", "Flagged schools", ":material/flag:"),
     ("pages/school_profile.py", "School profile", ":material/school:"),
     ("pages/returns_quality.py", "Returns and data quality", ":material/inbox:"),
@@ -197,7 +199,7 @@ def _cached(
 
 
 # the modules whose functions frame() may run: gold queries only, cursor first
-_QUERY_MODULES = {m.__name__: m for m in (queries, triage, explain)}
+_QUERY_MODULES = {m.__name__: m for m in (queries, triage, explain, standards)}
 
 
 def frame(fn: Callable[..., T], *args: Any) -> T:
@@ -375,7 +377,10 @@ def page_header(title: str, ctx: PageContext, note: str | None = None) -> None:
     bits += [md(f["Districts"]), md(f["Settings"])]
     if ctx.filters.filtering:
         bits.append(f"{md(f['Filtering approach'])} filtering")
-    st.caption(" · ".join(bits) + (f"  \n{note}" if note else ""))
+    # a round holding both return versions says how many of each (RETURN-v2.md)
+    versions = version_note(frame(standards.version_counts, ctx.filters))
+    notes = [n for n in (versions, note) if n]
+    st.caption(" · ".join(bits) + "".join(f"  \n{n}" for n in notes))
 
 
 def numbers_expander(label: str, df: Any, file_name: str, key: str) -> None:
