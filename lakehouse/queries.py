@@ -294,13 +294,14 @@ def freshness_summary(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def flag_summary(con: Con, f: Filters) -> pd.DataFrame:
-    """The most common reasons for support: flag, flag_label, schools (most first)."""
+    """The most common concerns, the reasons a school needs support: flag, flag_label, schools
+    (most first). Themes are met by the county-wide offer and counted apart."""
     return _per_filtered_school(
         con,
         f,
         "g.flag, any_value(g.flag_label) AS flag_label, count(DISTINCT g.urn)::INTEGER AS schools",
         "gold.support_flags g",
-        "GROUP BY g.flag ORDER BY schools DESC, flag_label",
+        "AND g.kind = 'concern' GROUP BY g.flag ORDER BY schools DESC, flag_label",
     )
 
 

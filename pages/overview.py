@@ -83,20 +83,24 @@ with left:
         table = _schools_table(trend[trend["area"] == area], "round", "grade_label")
         app.numbers_expander("grades by round", table, "grades_by_round.csv", "trend")
 with right:
-    st.subheader("Most common reasons for support")
+    st.subheader("Most common concerns")
+    st.caption(
+        "The reasons schools need support. Themes, met by the county-wide offer, are "
+        "counted apart below."
+    )
     reasons = app.frame(queries.flag_summary, f)
     if reasons.empty:
-        st.success("No school matching these filters is flagged for support.")
+        st.success("No school matching these filters has a concern.")
     else:
         st.plotly_chart(
             sized(charts.count_bars(reasons, "flag_label", "schools")), key="overview_reasons"
         )
         app.numbers_expander(
-            "reasons for support",
-            reasons.rename(columns={"flag_label": "Reason", "schools": "Schools"})[
-                ["Reason", "Schools"]
+            "concerns",
+            reasons.rename(columns={"flag_label": "Concern", "schools": "Schools"})[
+                ["Concern", "Schools"]
             ],
-            "reasons_for_support.csv",
+            "concerns.csv",
             "reasons",
         )
 

@@ -94,3 +94,15 @@ def test_the_county_map_offers_need_support_shading_and_no_flagged_option(gold_d
     table = next(d.value for d in at.dataframe if "District" in d.value.columns)
     assert "Schools needing support (%)" in table.columns
     assert "flagged_pct" not in table.columns
+
+
+def test_the_overviews_reasons_chart_counts_concerns_only(any_db):
+    con = duckdb.connect(str(any_db), read_only=True)
+    try:
+        reasons = queries.flag_summary(con.cursor(), Filters())
+        kinds = dict(con.execute("SELECT DISTINCT flag, kind FROM gold.support_flags").fetchall())
+    finally:
+        con.close()
+    assert not reasons.empty
+    assert {kinds[f] for f in reasons["flag"]} == {"concern"}
+    assert "theme" in kinds.values()  # themes exist, and are left to the themes section
