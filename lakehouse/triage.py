@@ -883,8 +883,9 @@ def with_top_concerns(rows: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
 def district_support(con: Con, f: Filters) -> pd.DataFrame:
     """The districts within the filters (every district when none is chosen), with their
     shapes and counts in the round: district_code, district_name, geometry, schools,
-    expected (returns expected), received (on time or late), need_support (high or medium
-    priority: concerns), themes_only (low priority: met by the county-wide offer)."""
+    expected (returns expected), received (on time or late), need_support (gold's
+    needs_support: concerns), themes_only (flagged for themes only: met by the county-wide
+    offer)."""
     where, params = _where("gold.school_overview", f, alias="s")
     picked, picked_params = "TRUE", []
     if f.districts:
@@ -894,7 +895,7 @@ def district_support(con: Con, f: Filters) -> pd.DataFrame:
         con,
         f"""
         WITH schools_in_filter AS (
-            SELECT s.urn, s.district_code, s.priority, rs.status
+            SELECT s.urn, s.district_code, s.flag_count, s.needs_support, rs.status
             FROM gold.school_overview s
             LEFT JOIN gold.returns_status rs ON rs.urn = s.urn AND rs.round = ?
             WHERE {where}
@@ -903,9 +904,9 @@ def district_support(con: Con, f: Filters) -> pd.DataFrame:
                count(x.urn)::INTEGER AS schools,
                count(x.status)::INTEGER AS expected,
                count(x.urn) FILTER (WHERE x.status IN ('received', 'late'))::INTEGER AS received,
-               count(x.urn) FILTER (WHERE x.priority IN ('high', 'medium'))::INTEGER
-                   AS need_support,
-               count(x.urn) FILTER (WHERE x.priority = 'low')::INTEGER AS themes_only
+               count(x.urn) FILTER (WHERE x.needs_support)::INTEGER AS need_support,
+               count(x.urn) FILTER (WHERE x.flag_count > 0 AND NOT x.needs_support)::INTEGER
+                   AS themes_only
         FROM gold.district_shapes d
         LEFT JOIN schools_in_filter x USING (district_code)
         WHERE {picked}

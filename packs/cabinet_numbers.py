@@ -31,7 +31,8 @@ class CabinetNumbers:
     filters: Filters  # the round resolved: every figure is for ``filters.round``
     build: dict[str, str]  # gold.build_info: as_of, current_round, previous_round, built_at
     county_name: str  # seed report_text.csv county_name
-    returns: dict[str, Any]  # schools, expected, received, late, missing, awaiting, flagged
+    # schools, expected, received, late, missing, awaiting, flagged, need_support, themes_only
+    returns: dict[str, Any]
     county_returns: dict[str, Any]
     area_grades: pd.DataFrame  # area, grade (null: insufficient evidence), grade_label, schools
     county_area_grades: pd.DataFrame
@@ -39,7 +40,6 @@ class CabinetNumbers:
     filtering_grades: pd.DataFrame  # overall grade per filtering approach (code; 'Not known')
     districts: pd.DataFrame  # triage.district_support: the filtered districts and their shapes
     priorities: dict[str, int]  # flagged schools per priority code (every priority)
-    county_priorities: dict[str, int]
     reasons: pd.DataFrame  # flag, flag_label, kind, priority, schools (one row per pair)
     themes: pd.DataFrame  # triage.county_themes
     worklist: pd.DataFrame  # triage.worklist_summary: priority, label, schools, within_capacity
@@ -114,7 +114,6 @@ def load(
         filtering_grades=queries.grade_by(_cursor(db), f, "overall", "filtering"),
         districts=triage.district_support(_cursor(db), f),
         priorities=_by_priority(queries.priority_summary(_cursor(db), f)),
-        county_priorities=_by_priority(queries.priority_summary(_cursor(db), county)),
         reasons=reasons,
         themes=triage.county_themes(_cursor(db), f),
         worklist=triage.worklist_summary(_cursor(db), f),

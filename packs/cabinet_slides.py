@@ -26,6 +26,7 @@ import pandas as pd
 from pptx.util import Inches
 
 from lakehouse import methodology, seeds
+from lakehouse.filters import Filters
 from lakehouse.spec import labels as spec_labels
 from packs.cabinet_numbers import CabinetNumbers
 from packs.disclosure import Key, Publication, symbols_note, threshold
@@ -309,156 +310,209 @@ def _sum_or_bound(pub: Publication, total: Key, parts: Sequence[Key]) -> None:
 # ---------------------------------------------------------------- compose
 
 
-def compose(
-    numbers: CabinetNumbers, *, public: bool = False, name_schools: bool = False
-) -> CabinetPack:
-    """Every slide of the cabinet pack, worded from ``numbers`` (pure: no I/O, no drawing)."""
-    f = numbers.filters
-    below = threshold() if public else None
-    small_n = threshold()
-    claims = Claims.from_seeds()
-    pub = Publication(below)
-    grade_names = seeds.vocabulary("grade")
-    better = f"{grade_names[2]} or better"
-    worse = f"{grade_names[3]} or worse"
-    rnd = f.round or "no round"
-    as_of = council_date(numbers.build.get("as_of"), missing="unknown")
-    county = numbers.county_name
-    narrowed = numbers.narrowed
-    scope = ", ".join(f.districts) if f.districts else county
-    area_names = seeds.vocabulary("area")
-    setting_names = spec_labels("settings", "setting")
-    filtering_names = seeds.vocabulary("filtering")
-    priority_names = seeds.vocabulary("priority")
-    not_known = seeds.blank_label("not_known")
+@dataclass
+class Published:
+    """Every count the pack can show, each registered once under its key in ``pub``, and the
+    tables they make; ``pub`` has decided what a public pack suppresses."""
 
-    # ---- register every count the pack can show, then decide what to suppress
+    pub: Publication
+    schools: Key
+    received: Key
+    expected: Key
+    late: Key
+    missing: Key
+    priority: dict[str, Key]  # flagged schools per priority
+    need: Key  # high + medium: concerns
+    themes_only: Key  # low: themes only
+    graded: Key  # schools with an overall grade
+    areas: GradeTable
+    settings: GradeTable
+    filtering: GradeTable
+    history: GradeTable
+    districts: dict[str, dict[str, Key]]  # district code -> column -> key
+    concerns: dict[str, dict[str, Key]]  # concern flag -> high / medium / all -> key
+    concern_names: dict[str, str]
+    themes: pd.DataFrame
+    theme_keys: dict[str, Key]
+    returning: Key | None
+    capacity: dict[str, tuple[Key, Key]]  # priority -> (within, beyond)
+    impact: list[tuple[pd.Series, dict[str, Key]]]
+    county: dict[str, dict[str, Key]]  # area -> better / worse / graded, county-wide
+    county_schools: Key
+    county_need: Key
+
+
+@dataclass(frozen=True)
+class Words:
+    """What every slide's wording shares: the grade words, the round, the county, the rules."""
+
+    better: str
+    worse: str
+    rnd: str
+    as_of: str
+    county: str
+    scope: str  # the districts chosen, else the county
+    narrowed: bool
+    claims: Claims
+    small_n: int
+    note: str  # the public version's key to the symbols, or nothing
+
+
+def _register_returns(pub: Publication, numbers: CabinetNumbers) -> dict[str, Key]:
     r = numbers.returns
-    schools = pub.count(("schools",), r["schools"])
-    received = pub.count(("returns", "received"), r["received"])
-    expected = pub.count(("returns", "expected"), r["expected"])
-    late = pub.count(("returns", "late"), r["late"])
-    missing = pub.count(("returns", "missing"), r["missing"])
-    pub.bound(expected, [received, missing])
-    pub.bound(received, [late])
-    priority_keys = {p: pub.count(("priority", p), v) for p, v in numbers.priorities.items()}
-    need = pub.count(("need_support",), numbers.priorities["high"] + numbers.priorities["medium"])
-    pub.total(need, [priority_keys["high"], priority_keys["medium"]])
-    themes_only = priority_keys["low"]
+    keys = {
+        "schools": pub.count(("schools",), r["schools"]),
+        "received": pub.count(("returns", "received"), r["received"]),
+        "expected": pub.count(("returns", "expected"), r["expected"]),
+        "late": pub.count(("returns", "late"), r["late"]),
+        "missing": pub.count(("returns", "missing"), r["missing"]),
+    }
+    pub.bound(keys["expected"], [keys["received"], keys["missing"]])
+    pub.bound(keys["received"], [keys["late"]])
+    return keys
 
+
+def _register_areas(
+    pub: Publication, numbers: CabinetNumbers, received: Key
+) -> tuple[GradeTable, Key]:
+    """The five areas' grade table, and the schools graded overall."""
+    area_names = seeds.vocabulary("area")
     areas = list(area_names)
-    area_frame = numbers.area_grades
-    area_counts = _grade_counts(area_frame, "area")
-    area_totals = {a: sum(area_counts.get(a, {}).values()) for a in areas}
+    counts = _grade_counts(numbers.area_grades, "area")
+    totals = {a: sum(counts.get(a, {}).values()) for a in areas}
     # every current return has a row in every area: one total, the same number
-    same_total = len(set(area_totals.values())) == 1
-    area_table = GradeTable("area", areas, dict(area_names), {}, {})
+    same_total = len(set(totals.values())) == 1
+    table = GradeTable("area", areas, dict(area_names), {}, {})
     for a in areas:
-        row = area_counts.get(a, {})
+        row = counts.get(a, {})
         cells = [
             pub.count(_grade_key("area", a, g), row.get(g, 0))
             for g in (*seeds.order("grade"), None)
         ]
         # the returns received, when every one is in the grades (no filtering filter):
         # a reader sees the same number, so it is the same key
-        total_key = ("grade_total", "area", a)
+        total_key: Key = ("grade_total", "area", a)
         if same_total:
-            total_key = received if area_totals[a] == r["received"] else ("returns_graded",)
-        total = pub.count(total_key, area_totals[a])
-        pub.total(total, cells)
-        area_table.cells[a] = cells
-        area_table.totals[a] = total
-    overall_cells = area_table.cells["overall"]
-    graded = pub.count(("graded", "overall"), sum(pub.values[k] for k in overall_cells[:-1]))
-    pub.total(graded, overall_cells[:-1])
+            total_key = received if totals[a] == pub.values[received] else ("returns_graded",)
+        table.cells[a] = cells
+        table.totals[a] = pub.total(pub.count(total_key, totals[a]), cells)
+    overall = table.cells["overall"]
+    graded = pub.count(("graded", "overall"), sum(pub.values[k] for k in overall[:-1]))
+    pub.total(graded, overall[:-1])
+    return table, graded
 
+
+def _register_breakdowns(
+    pub: Publication, numbers: CabinetNumbers, areas: GradeTable, below: int | None
+) -> tuple[GradeTable, GradeTable, GradeTable]:
+    """The overall grade by type of school, by filtering approach and by round: the same
+    schools as the areas table's overall row, so their columns add up to it."""
+    setting_names = spec_labels("settings", "setting")
     setting_grades = numbers.setting_grades
     if below is not None:
         # small types of school are shown together, so their counts need not all be hidden
         setting_grades = collapse_small_groups(setting_grades, "group", below, OTHER_SETTINGS)
     setting_groups = list(dict.fromkeys(str(g) for g in setting_grades["group"]))
-    setting_table = register_grades(
+    settings = register_grades(
         pub, setting_grades, "group", "setting", setting_groups,
         {g: setting_names.get(g, g) for g in setting_groups},
     )  # fmt: skip
-    filtering_groups = [
-        g for g in seeds.order("filtering") if g in set(numbers.filtering_grades["group"])
-    ]
-    filtering_groups += [
-        str(g)
-        for g in dict.fromkeys(numbers.filtering_grades["group"])
-        if g not in filtering_groups
-    ]
-    filtering_table = register_grades(
+    present = list(dict.fromkeys(str(g) for g in numbers.filtering_grades["group"]))
+    filtering_groups = [g for g in seeds.order("filtering") if g in present]
+    filtering_groups += [g for g in present if g not in filtering_groups]
+    filtering = register_grades(
         pub, numbers.filtering_grades, "group", "filtering", filtering_groups,
-        {**{k: v for k, v in filtering_names.items()}, "Not known": not_known},
+        {**seeds.vocabulary("filtering"), "Not known": seeds.blank_label("not_known")},
     )  # fmt: skip
-    for table in (setting_table, filtering_table):
+    overall = areas.cells["overall"]
+    for table in (settings, filtering):
         if table.groups:
-            for c, key in enumerate(overall_cells):
+            for c, key in enumerate(overall):
                 _sum_or_bound(pub, key, [table.cells[g][c] for g in table.groups])
-            _sum_or_bound(
-                pub, area_table.totals["overall"], [table.totals[g] for g in table.groups]
-            )
-
+            _sum_or_bound(pub, areas.totals["overall"], [table.totals[g] for g in table.groups])
     history = numbers.overall_history
     rounds = sorted(str(x) for x in history["round"].unique())
-    current_row = {f.round: (overall_cells, area_table.totals["overall"])} if f.round else {}
-    history_table = register_grades(pub, history, "round", "round", rounds, keys_of=current_row)
+    rnd = numbers.filters.round
+    current = {rnd: (overall, areas.totals["overall"])} if rnd else {}
+    return (
+        settings,
+        filtering,
+        register_grades(pub, history, "round", "round", rounds, keys_of=current),
+    )
 
-    districts = numbers.districts
-    district_keys: dict[str, dict[str, Key]] = {}
-    for d in districts.itertuples(index=False):
+
+def _register_districts(
+    pub: Publication, numbers: CabinetNumbers, totals: dict[str, Key]
+) -> dict[str, dict[str, Key]]:
+    keys: dict[str, dict[str, Key]] = {}
+    for d in numbers.districts.itertuples(index=False):
         code = str(d.district_code)
-        district_keys[code] = {
+        keys[code] = {
             col: pub.count(("district", code, col), getattr(d, col))
             for col in ("schools", "received", "need_support", "themes_only")
         }
-    if district_keys:
-        for col, total in (("schools", schools), ("received", received), ("need_support", need)):
-            _sum_or_bound(pub, total, [k[col] for k in district_keys.values()])
-        _sum_or_bound(pub, themes_only, [k["themes_only"] for k in district_keys.values()])
+    if keys:
+        for col, total in totals.items():
+            _sum_or_bound(pub, total, [k[col] for k in keys.values()])
+    return keys
 
-    concern_rows = numbers.reasons[numbers.reasons["kind"] == "concern"]
-    concerns = list(dict.fromkeys(concern_rows["flag"]))
-    concern_names = {
-        str(fl): str(lbl)
-        for fl, lbl in zip(concern_rows["flag"], concern_rows["flag_label"], strict=True)
-    }
-    concern_keys: dict[str, dict[str, Key]] = {}
-    for fl in concerns:
-        part = concern_rows[concern_rows["flag"] == fl]
+
+def _register_concerns(
+    pub: Publication, numbers: CabinetNumbers, priority: dict[str, Key]
+) -> tuple[dict[str, dict[str, Key]], dict[str, str]]:
+    rows = numbers.reasons[numbers.reasons["kind"] == "concern"]
+    names = {str(f): str(lbl) for f, lbl in zip(rows["flag"], rows["flag_label"], strict=True)}
+    keys: dict[str, dict[str, Key]] = {}
+    for flag in names:
+        part = rows[rows["flag"] == flag]
         by_p = {str(p): int(v) for p, v in zip(part["priority"], part["schools"], strict=True)}
-        keys = {p: pub.count(("concern", fl, p), by_p.get(p, 0)) for p in ("high", "medium")}
-        keys["all"] = pub.count(("concern", fl, "all"), by_p.get("high", 0) + by_p.get("medium", 0))
-        pub.total(keys["all"], [keys["high"], keys["medium"]])
-        for p in ("high", "medium"):
-            pub.bound(priority_keys[p], [keys[p]])
-        concern_keys[fl] = keys
-
-    themes = numbers.themes[numbers.themes["Schools"] > 0].sort_values("Schools", ascending=False)
-    returning = None
-    theme_keys: dict[str, Key] = {}
-    if not themes.empty:
-        count_returning = int(themes["Returning schools"].iloc[0])
-        returning = (
-            area_table.totals["overall"]
-            if pub.values[area_table.totals["overall"]] == count_returning
-            else pub.count(("returning",), count_returning)
+        cells = {p: pub.count(("concern", flag, p), by_p.get(p, 0)) for p in ("high", "medium")}
+        cells["all"] = pub.count(
+            ("concern", flag, "all"), by_p.get("high", 0) + by_p.get("medium", 0)
         )
-        for t in themes.itertuples(index=False):
-            theme_keys[str(t.flag)] = pub.count(("theme", str(t.flag)), int(t.Schools))
-            pub.bound(returning, [theme_keys[str(t.flag)]])
+        pub.total(cells["all"], [cells["high"], cells["medium"]])
+        for p in ("high", "medium"):
+            pub.bound(priority[p], [cells[p]])
+        keys[flag] = cells
+    return keys, names
 
-    within_keys: dict[str, tuple[Key, Key]] = {}
+
+def _register_themes(
+    pub: Publication, numbers: CabinetNumbers, returns_graded: Key
+) -> tuple[pd.DataFrame, dict[str, Key], Key | None]:
+    themes = numbers.themes[numbers.themes["Schools"] > 0].sort_values("Schools", ascending=False)
+    if themes.empty:
+        return themes, {}, None
+    returning_n = int(themes["Returning schools"].iloc[0])
+    returning = (
+        returns_graded
+        if pub.values[returns_graded] == returning_n
+        else pub.count(("returning",), returning_n)
+    )
+    keys = {}
+    for flag, schools in zip(themes["flag"], themes["Schools"], strict=True):
+        keys[str(flag)] = pub.count(("theme", str(flag)), int(schools))
+        pub.bound(returning, [keys[str(flag)]])
+    return themes, keys, returning
+
+
+def _register_capacity(
+    pub: Publication, numbers: CabinetNumbers, priority: dict[str, Key]
+) -> dict[str, tuple[Key, Key]]:
+    keys = {}
     for w in numbers.worklist.itertuples(index=False):
         p = str(w.priority)
         within = pub.count(("within_capacity", p), int(w.within_capacity))
         beyond = pub.count(("beyond_capacity", p), int(w.schools) - int(w.within_capacity))
-        pub.total(priority_keys[p], [within, beyond])
-        within_keys[p] = (within, beyond)
+        pub.total(priority[p], [within, beyond])
+        keys[p] = (within, beyond)
+    return keys
 
-    impact_keys: list[tuple[pd.Series, dict[str, Key]]] = []
+
+def _register_impact(
+    pub: Publication, numbers: CabinetNumbers
+) -> list[tuple[pd.Series, dict[str, Key]]]:
+    out = []
     for _, row in numbers.impact.iterrows():
         base = ("impact", str(row["Round"]), str(row["Group"]))
         keys = {
@@ -466,185 +520,145 @@ def compose(
             for c in ("Schools", "Improved", "Same", "Declined")
         }
         pub.total(keys["Schools"], [keys["Improved"], keys["Same"], keys["Declined"]])
-        impact_keys.append((row, keys))
+        out.append((row, keys))
+    return out
 
-    # county figures, for comparison only: registered so small ones are never quoted
-    cr = numbers.county_returns
-    county_counts = _grade_counts(numbers.county_area_grades, "area")
-    county_keys: dict[str, dict[str, Key]] = {}
-    for a in areas:
-        row = county_counts.get(a, {})
-        graded_n = sum(v for g, v in row.items() if g is not None)
-        county_keys[a] = {
-            "better": pub.count(("county", a, "better"), row.get(1, 0) + row.get(2, 0)),
-            "worse": pub.count(("county", a, "worse"), graded_n - row.get(1, 0) - row.get(2, 0)),
-            "graded": pub.count(("county", a, "graded"), graded_n),
+
+def _register_county(pub: Publication, numbers: CabinetNumbers) -> dict[str, dict[str, Key]]:
+    """County-wide figures, for comparison only: registered so a small one is never quoted."""
+    counts = _grade_counts(numbers.county_area_grades, "area")
+    better_grades = seeds.order("grade")[:2]
+    keys: dict[str, dict[str, Key]] = {}
+    for a in seeds.vocabulary("area"):
+        row = counts.get(a, {})
+        graded = sum(v for g, v in row.items() if g is not None)
+        better = sum(row.get(g, 0) for g in better_grades)
+        keys[a] = {
+            "better": pub.count(("county", a, "better"), better),
+            "worse": pub.count(("county", a, "worse"), graded - better),
+            "graded": pub.count(("county", a, "graded"), graded),
         }
-    county_schools = pub.count(("county", "schools"), cr["schools"])
-    county_need = pub.count(
-        ("county", "need_support"),
-        numbers.county_priorities["high"] + numbers.county_priorities["medium"],
+    return keys
+
+
+def register(numbers: CabinetNumbers, below: int | None) -> Published:
+    """Every count the pack can show, with the sums that tie them, then suppression decided."""
+    pub = Publication(below)
+    returns = _register_returns(pub, numbers)
+    priority = {p: pub.count(("priority", p), v) for p, v in numbers.priorities.items()}
+    # gold's needs_support (concerns) and the rest of the flagged (themes only); by the
+    # priority rule these are the high and medium, and the low, priorities
+    need = pub.count(("need_support",), numbers.returns["need_support"])
+    _sum_or_bound(pub, need, [priority["high"], priority["medium"]])
+    themes_only = pub.count(("themes_only",), numbers.returns["themes_only"])
+    _sum_or_bound(pub, themes_only, [priority["low"]])
+    areas, graded = _register_areas(pub, numbers, returns["received"])
+    settings, filtering, history = _register_breakdowns(pub, numbers, areas, below)
+    districts = _register_districts(
+        pub, numbers,
+        {"schools": returns["schools"], "received": returns["received"],
+         "need_support": need, "themes_only": themes_only},
+    )  # fmt: skip
+    concerns, concern_names = _register_concerns(pub, numbers, priority)
+    themes, theme_keys, returning = _register_themes(pub, numbers, areas.totals["overall"])
+    published = Published(
+        pub=pub,
+        **returns,
+        priority=priority,
+        need=need,
+        themes_only=themes_only,
+        graded=graded,
+        areas=areas,
+        settings=settings,
+        filtering=filtering,
+        history=history,
+        districts=districts,
+        concerns=concerns,
+        concern_names=concern_names,
+        themes=themes,
+        theme_keys=theme_keys,
+        returning=returning,
+        capacity=_register_capacity(pub, numbers, priority),
+        impact=_register_impact(pub, numbers),
+        county=_register_county(pub, numbers),
+        county_schools=pub.count(("county", "schools"), numbers.county_returns["schools"]),
+        county_need=pub.count(("county", "need_support"), numbers.county_returns["need_support"]),
     )
-
     pub.protect()
+    return published
 
-    # ---- the slides
-    note = _public_note(below)
-    footer = f"E-safety returns {rnd} · data as of {as_of} · " + (
+
+def compose(
+    numbers: CabinetNumbers, *, public: bool = False, name_schools: bool = False
+) -> CabinetPack:
+    """Every slide of the cabinet pack, worded from ``numbers`` (pure: no I/O, no drawing)."""
+    f = numbers.filters
+    below = threshold() if public else None
+    grade_names = seeds.vocabulary("grade")
+    words = Words(
+        better=f"{grade_names[2]} or better",
+        worse=f"{grade_names[3]} or worse",
+        rnd=f.round or "no round",
+        as_of=council_date(numbers.build.get("as_of"), missing="unknown"),
+        county=numbers.county_name,
+        scope=", ".join(f.districts) if f.districts else numbers.county_name,
+        narrowed=numbers.narrowed,
+        claims=Claims.from_seeds(),
+        small_n=threshold(),
+        note=_public_note(below),
+    )
+    p = register(numbers, below)
+    pub = p.pub
+    footer = f"E-safety returns {words.rnd} · data as of {words.as_of} · " + (
         f"PUBLIC: counts under {below} and cells that would reveal them suppressed (c)"
         if public
         else "OFFICIAL-SENSITIVE: not for publication"
     )
     pack = CabinetPack(footer=footer, publication=pub)
     slides = pack.slides
-    slides.append(
-        TitleSlide(
-            "Online safety in our schools",
-            f"E-safety returns {rnd} · data as of {as_of}\n"
-            + " · ".join(f"{k}: {v}" for k, v in f.describe().items() if k != "Round")
-            + (
-                f"\nPublic version: counts of fewer than {below} schools, and cells that would "
-                "reveal them, are suppressed (c)"
-                if public
-                else ""
-            ),
-        )
-    )
-
-    # headline numbers
-    gob = area_table.good_or_better(pub, "overall", scope)
-    county_gob = Share(
-        county,
-        pub.share_value([county_keys["overall"]["better"]], [county_keys["overall"]["graded"]]),
-        pub.known(county_keys["overall"]["graded"]),
-    )
+    slides.append(title_slide(f, words, below))
+    county_gob = _county_share(p, "overall", "better", words.county)
     slides.append(
         headline_slide(
-            pub, received, expected, late, missing, schools, need, themes_only, graded,
-            gob, county_gob, better, rnd, narrowed, county, note,
+            pub, p.received, p.expected, p.late, p.missing, p.schools, p.need, p.themes_only,
+            p.graded, p.areas.good_or_better(pub, "overall", words.scope), county_gob,
+            words.better, words.rnd, words.narrowed, words.county, words.note,
         )
     )  # fmt: skip
-
-    # grade distribution, five areas: the weakest area is the message
-    weak = [area_table.worse_than_good(pub, a) for a in areas]
-    county_weak = {
-        area_names[a]: Share(
-            county,
-            pub.share_value([county_keys[a]["worse"]], [county_keys[a]["graded"]]),
-            pub.known(county_keys[a]["graded"]),
-        )
-        for a in areas
-    }
-    slides.append(
-        ChartSlide(
-            "areas",
-            areas_title(weak, county_weak, claims, worse, narrowed, county),
-            area_table.figure(pub),
-            area_table.table(pub, "Area"),
-            f"Schools at each grade in each area, round {rnd}. Bars show the share of schools; "
-            "the numbers on the bars are schools; n is the number of schools." + note,
-            empty="No school in these filters has a return this round, so there are no grades "
-            "to show.",
-        )
-    )
-
-    # setting comparison (never a comparison when the pack is about one setting)
-    if setting_table.groups:
-        shares = [setting_table.good_or_better(pub, g) for g in setting_table.groups]
-        if len(setting_table.groups) == 1:
-            only = shares[0]
-            title = f"{only.group} schools: {only.text} {better} overall" + with_county(
-                only, county_gob, county, True
-            )
-            if only.value is None:
-                title = f"{only.group} schools: overall effectiveness"
-        else:
-            title = best_and_worst_title(
-                shares, claims, f"{better} overall", "Overall effectiveness by type of school"
-            )
-        slides.append(
-            ChartSlide(
-                "setting",
-                title,
-                setting_table.figure(pub, small_n),
-                setting_table.table(pub, "Type of school"),
-                f"Overall effectiveness grade by type of school. Groups of fewer than {small_n} "
-                f"schools are marked: one school changes them a lot. A type of school is named "
-                f"best or worst only with {claims.min_group} or more graded schools and a gap of "
-                f"{claims.min_difference:g} points or more." + note,
-            )
-        )
-
-    # filtering approach: only when the pack covers both approaches
-    if not f.filtering and len(filtering_table.groups) > 1:
-        shares = [
-            filtering_table.good_or_better(pub, g)
-            for g in filtering_table.groups
-            if g in filtering_names
-        ]
-        slides.append(
-            ChartSlide(
-                "filtering",
-                filtering_title(shares, claims, better),
-                filtering_table.figure(pub, small_n),
-                filtering_table.table(pub, "Filtering"),
-                "Overall effectiveness grade by the school's approach to web filtering: locked "
-                "down blocks by default; managed lets staff and pupils reach more, with "
-                "supervision. The comparison uses the share graded "
-                f"{better}, over the whole grade mix." + note,
-            )
-        )
-
-    # districts: only the pack's own district(s)
+    slides.append(areas_slide(p, words))
+    if p.settings.groups:
+        slides.append(setting_slide(p, words, county_gob))
+    # filtering approach: only when the pack covers more than one approach
+    if not f.filtering and len(p.filtering.groups) > 1:
+        slides.append(filtering_slide(p, words))
     slides.append(
         district_slide(
-            pub, numbers, district_keys, county_schools, county_need, claims, narrowed, note
-        )
-    )
-
-    # schools needing support: concerns (high and medium priority)
-    slides.append(
-        support_slide(
-            pub, concerns, concern_names, concern_keys, need, priority_keys, themes_only,
-            priority_names, name_schools and not public, note,
+            pub, numbers, p.districts, p.county_schools, p.county_need, words.claims,
+            words.narrowed, words.note,
         )
     )  # fmt: skip
-
-    # county-wide themes: what the council does for every school at once
-    if theme_keys and returning is not None:
-        slides.append(themes_slide(pub, themes, theme_keys, returning, themes_only, note))
-
-    # the support worklist: how much of it the team can take on this round
-    if pub.values[need] or pub.values[themes_only]:
-        slides.append(
-            worklist_slide(pub, numbers, priority_keys, within_keys, priority_names, note)
+    slides.append(
+        support_slide(
+            pub, list(p.concerns), p.concern_names, p.concerns, p.need, p.priority,
+            p.themes_only, seeds.vocabulary("priority"), name_schools and not public, words.note,
         )
-
-    # impact of support: overall grades a round later, supported beside not
-    if impact_keys:
-        slides.append(impact_slide(pub, impact_keys, claims, note))
-
+    )  # fmt: skip
+    if p.theme_keys and p.returning is not None:
+        slides.append(
+            themes_slide(pub, p.themes, p.theme_keys, p.returning, p.themes_only, words.note)
+        )
+    if pub.values[p.need] or pub.values[p.themes_only]:
+        slides.append(
+            worklist_slide(
+                pub, numbers, p.priority, p.capacity, seeds.vocabulary("priority"), words.note
+            )
+        )
+    if p.impact:
+        slides.append(impact_slide(pub, p.impact, words.claims, words.note))
     # flagged schools, named only on request (never in a public pack)
     if name_schools and not public and numbers.named is not None:
         slides.append(named_slides(numbers.named))
-
-    # trends across rounds
-    slides.append(
-        ChartSlide(
-            "trend",
-            trend_title(
-                [history_table.good_or_better(pub, rd) for rd in history_table.groups],
-                claims,
-                better,
-            ),
-            history_table.figure(pub),
-            history_table.table(pub, "Round"),
-            "Overall effectiveness grades in every round with returns, for the same filters. "
-            "Schools joining or missing a round change the mix." + note,
-            empty="No round has returns for these filters.",
-        )
-    )
-
+    slides.append(trend_slide(p, words))
     slides.append(
         TextSlide(
             "methodology", "How the grades are worked out", methodology_lines(numbers.build, below)
@@ -662,6 +676,100 @@ def compose(
         )
     )
     return pack
+
+
+def _county_share(p: Published, area: str, part: str, county: str) -> Share:
+    keys = p.county[area]
+    return Share(
+        county, p.pub.share_value([keys[part]], [keys["graded"]]), p.pub.known(keys["graded"])
+    )
+
+
+def title_slide(f: Filters, words: Words, below: int | None) -> TitleSlide:
+    return TitleSlide(
+        "Online safety in our schools",
+        f"E-safety returns {words.rnd} · data as of {words.as_of}\n"
+        + " · ".join(f"{k}: {v}" for k, v in f.describe().items() if k != "Round")
+        + (
+            f"\nPublic version: counts of fewer than {below} schools, and cells that would "
+            "reveal them, are suppressed (c)"
+            if below is not None
+            else ""
+        ),
+    )
+
+
+def areas_slide(p: Published, words: Words) -> ChartSlide:
+    """Grade distribution in the five areas: the weakest area is the message."""
+    area_names = seeds.vocabulary("area")
+    weak = [p.areas.worse_than_good(p.pub, a) for a in area_names]
+    county_weak = {area_names[a]: _county_share(p, a, "worse", words.county) for a in area_names}
+    return ChartSlide(
+        "areas",
+        areas_title(weak, county_weak, words.claims, words.worse, words.narrowed, words.county),
+        p.areas.figure(p.pub),
+        p.areas.table(p.pub, "Area"),
+        f"Schools at each grade in each area, round {words.rnd}. Bars show the share of "
+        "schools; the numbers on the bars are schools; n is the number of schools." + words.note,
+        empty="No school in these filters has a return this round, so there are no grades to show.",
+    )
+
+
+def setting_slide(p: Published, words: Words, county_gob: Share) -> ChartSlide:
+    """Overall grade by type of school; a pack about one setting compares it with the county
+    only, never with other settings."""
+    shares = [p.settings.good_or_better(p.pub, g) for g in p.settings.groups]
+    if len(shares) == 1:
+        only = shares[0]
+        title = f"{only.group} schools: overall effectiveness"
+        if only.value is not None:
+            title = f"{only.group} schools: {only.text} {words.better} overall" + with_county(
+                only, county_gob, words.county, True
+            )
+    else:
+        title = best_and_worst_title(
+            shares, words.claims, f"{words.better} overall",
+            "Overall effectiveness by type of school",
+        )  # fmt: skip
+    claims = words.claims
+    return ChartSlide(
+        "setting",
+        title,
+        p.settings.figure(p.pub, words.small_n),
+        p.settings.table(p.pub, "Type of school"),
+        f"Overall effectiveness grade by type of school. Groups of fewer than {words.small_n} "
+        "schools are marked: one school changes them a lot. A type of school is named "
+        f"best or worst only with {claims.min_group} or more graded schools and a gap of "
+        f"{claims.min_difference:g} points or more." + words.note,
+    )
+
+
+def filtering_slide(p: Published, words: Words) -> ChartSlide:
+    names = seeds.vocabulary("filtering")
+    shares = [p.filtering.good_or_better(p.pub, g) for g in p.filtering.groups if g in names]
+    return ChartSlide(
+        "filtering",
+        filtering_title(shares, words.claims, words.better),
+        p.filtering.figure(p.pub, words.small_n),
+        p.filtering.table(p.pub, "Filtering"),
+        "Overall effectiveness grade by the school's approach to web filtering: locked "
+        "down blocks by default; managed lets staff and pupils reach more, with "
+        f"supervision. The comparison uses the share graded {words.better}, over the whole "
+        "grade mix." + words.note,
+    )
+
+
+def trend_slide(p: Published, words: Words) -> ChartSlide:
+    shares = [p.history.good_or_better(p.pub, rd) for rd in p.history.groups]
+    return ChartSlide(
+        "trend",
+        trend_title(shares, words.claims, words.better),
+        p.history.figure(p.pub),
+        p.history.table(p.pub, "Round"),
+        "Overall effectiveness grades in every round with returns, for the same filters. "
+        "Schools joining or missing a round change the mix." + words.note,
+        empty="No round has returns for these filters.",
+    )
 
 
 # ---------------------------------------------------------------- titles and slides
