@@ -110,3 +110,37 @@ def test_charts_are_drawn_from_the_suppressed_tables(reader, name):
                 assert value >= 0
         checked += 1
     assert checked >= 3
+
+
+def test_public_district_and_county_packs_render_to_page_images_kept_as_artifacts(
+    public_packs, tmp_path
+):
+    """test-artifacts/packs/public-<pack>-NN.png, for a person to look at."""
+    import os
+    import shutil
+    import subprocess
+
+    missing = [c for c in ("soffice", "pdftoppm") if shutil.which(c) is None]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"missing on CI: {', '.join(missing)}")
+        pytest.skip(f"not installed: {', '.join(missing)}")
+    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts" / "packs"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for name in ("county", "district-thanet"):
+        for old in artifacts.glob(f"public-{name}-*.png"):
+            old.unlink()
+        pptx = tmp_path / f"public-{name}.pptx"
+        pptx.write_bytes(public_packs[name])
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+             "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx)],
+            check=True, capture_output=True, timeout=240,
+        )  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", str(tmp_path / f"public-{name}.pdf"),
+             str(artifacts / f"public-{name}")],
+            check=True, timeout=120,
+        )  # fmt: skip
+        pages = list(artifacts.glob(f"public-{name}-*.png"))
+        assert len(pages) == len(Presentation(io.BytesIO(public_packs[name])).slides)
