@@ -1,6 +1,7 @@
 """Benchmark: the return ingest against a naive pandas + openpyxl reader.
 
     .venv/bin/python bench/ingest.py [--scales 600,24000] [--naive-sample 1000] [--repeat 3]
+                                     [--v2-share 0.88]
 
 For each scale it writes (once, cached in $TMPDIR/esafety-bench) the synthetic
 county with one round of returns, then in the same run over the same files,
@@ -137,13 +138,14 @@ def _child(target, *args) -> tuple:
     return result
 
 
-def _sample(schools: int, seed: int) -> Path:
-    from samplecounty.generate import write_sample
+def _sample(schools: int, seed: int, v2_share: float | None) -> Path:
+    from samplecounty.generate import V2_SHARE_LATEST, write_sample
 
-    out = CACHE / f"sample-{schools}-seed{seed}"
+    share = V2_SHARE_LATEST if v2_share is None else v2_share
+    out = CACHE / f"sample-{schools}-seed{seed}-v2share{share:g}"
     if not (out / "returns").is_dir():
         print(f"writing the {schools}-school sample to {out} ...", flush=True)
-        write_sample(out, schools=schools, rounds=1, seed=seed)
+        write_sample(out, schools=schools, rounds=1, seed=seed, v2_share=share)
     return out
 
 
@@ -162,12 +164,17 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3, help="measurements of each reader")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--v2-share", type=float, default=None,
+        help="share of returns on the version 2 template (default the sample county's; "
+        "0 for all version 1, as before return version 2)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     print(f"{os.cpu_count()} CPUs; load average (1/5/15 min) {_load()} at the start")
     rows = []
     for schools in (int(s) for s in args.scales.split(",")):
-        sample = _sample(schools, args.seed)
+        sample = _sample(schools, args.seed, args.v2_share)
         files = sorted(str(p) for p in (sample / "returns").rglob("*")
                        if p.suffix.lower() in WORKBOOKS)  # fmt: skip
         subset = files

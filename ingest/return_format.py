@@ -140,7 +140,7 @@ def render() -> str:
         ("key", "check", "standard", "answer", "date"),
         (
             (
-                r["check_key"],
+                f"`{r['check_key']}`",
                 r["label"],
                 r["standard"],
                 {"text": "text", "yesno": "Yes / No", "pass_fail": "Pass / Fail", "date": "-"}[

@@ -964,8 +964,12 @@ def write_sample(
     rounds: int = 3,
     seed: int = 2026,
     latest_round: str = "2026/27",
+    v2_share: float = V2_SHARE_LATEST,
 ) -> SampleManifest:
-    """Write register.csv, districts.geojson and returns/<YYYY-YY>/*.xlsx under out_dir."""
+    """Write register.csv, districts.geojson and returns/<YYYY-YY>/*.xlsx under out_dir.
+
+    ``v2_share`` of the latest round's returns use the version 2 template (0: all version 1).
+    """
     if rounds < 1:
         raise ValueError("a sample county needs at least one round")
     if (
@@ -1031,7 +1035,7 @@ def write_sample(
             completed = _completion(rng, round_name, latest)
             # the template version is drawn apart, so the version 1 answers draw as before
             v2 = random.Random(f"{seed}-{urn}-{round_name}")
-            use_v2 = latest and v2.random() < V2_SHARE_LATEST
+            use_v2 = latest and v2.random() < v2_share
             record = _make_return(rng, s, quality[urn], locked[urn], round_name, completed, labels,
                                   v2 if use_v2 else None)  # fmt: skip
             jobs.append((str(folder / f"{urn}.xlsx"), record))

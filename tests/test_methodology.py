@@ -30,6 +30,10 @@ def prose_claims(seeds_dir=None) -> list[str]:
     windows = {r["status"]: r["max_days"] for r in seeds["freshness_status"]}
     caps = sorted(seeds["policy_caps"], key=lambda r: int(r["min_policies"]))
     high = [r["label"].lower() for r in seeds["flags"] if r["forces_high_priority"] == "true"]
+    flag_weight = {r["flag"]: r["weight"] for r in seeds["flags"]}
+    expected_v2 = next(
+        r["expected_from_round"] for r in seeds["return_versions"] if r["version"] == "2"
+    )
     claims = [
         f"Fully in place earns {points['fully']} points, partly in place {points['partly']} and "
         f"not in place {points['not']}",
@@ -58,6 +62,13 @@ def prose_claims(seeds_dir=None) -> list[str]:
         f"has {rule['priority_high_concerns']} or more concerns",
         f"medium with {rule['priority_medium_concerns']} concern;",
         f"`casework_capacity` ({rule['casework_capacity']})",
+        # RETURN-v2.md: the standards' window, their two caps, the flags and the versions
+        f"no more than {rule['fm_window_days']} days before it",
+        f"(filtering) is\n  not met, provision is at best grade {rule['fm_filtering_cap_grade']}",
+        f"(annual review) is\n  not met, leadership is at best grade {rule['fm_review_cap_grade']}",
+        f"*DfE standard not met* (weight {flag_weight['fm_standard_not_met']})",
+        f"*DfE standard partly met* (weight {flag_weight['fm_standard_partly']})",
+        f"({expected_v2}\n  by default)",
     ]
     claims += [f"high if it has an {label}" for label in high]
     return claims

@@ -571,3 +571,20 @@ def test_the_grade_explanation_names_a_standards_cap_with_the_schools_own_shortf
     assert row["capped_by"] == "fm_review_not_met"
     assert "DfE filtering and monitoring standard 2" in row["cap_meaning"]
     assert row["cap_fact"] == "Not met: no review within a year"
+
+
+def test_the_return_format_document_covers_version_2_from_the_seeds():
+    from ingest.return_format import DOC
+
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert "### Version 2 (the DfE standards and KCSIE 2025)" in text
+    for check in spec.fm_checks():
+        assert check["label"] in text and f"`{check['check_key']}`" in text
+    for row in spec.indicators(2):
+        if row["version"] == "2":
+            assert row["statement"] in text
+    for row in spec.read_seed("synonyms"):
+        if row["kind"] in ("empty_role", "pass_fail", "return_version"):
+            assert f"`{row['text']}`" in text or row["text"] in text, row
+    for policy in spec.policies(2):
+        assert policy["label"] in text
