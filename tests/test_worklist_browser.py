@@ -235,3 +235,21 @@ def test_the_upload_result_names_each_files_school(
         assert name in result.first.inner_text()
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "upload_names_school.png"))
+
+
+def test_the_school_chosen_on_the_profile_is_kept_across_pages(
+    server: str, county: Path, page: Page
+) -> None:
+    school = worklist(county)[1]
+    page.set_viewport_size(WIDE)
+    page.goto(f"{server}/school_profile?urn={school['URN']}")
+    wait_ready(page)
+    page.locator("h2").filter(has_text=str(school["School"])).first.wait_for()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_role("link", name="Flagged schools").click()
+    wait_ready(page)
+    page.get_by_role("heading", name="Schools flagged for support").wait_for()
+    nav.get_by_role("link", name="School profile").click()
+    wait_ready(page)
+    page.locator("h2").filter(has_text=str(school["School"])).first.wait_for()
+    assert parse_qs(urlparse(page.url).query)["urn"] == [str(school["URN"])]
