@@ -667,11 +667,23 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
     return bytes(pdf.output())
 
 
-def board_actions(flags: pd.DataFrame) -> list[str]:
-    """What the governing board should do: each flag's suggested action once, concerns first,
-    a theme's marked as met by the county-wide offer."""
-    note = report_text("board_theme_note")
+def board_actions(flags: pd.DataFrame, support: pd.DataFrame | None = None) -> list[str]:
+    """What the governing board should do: the actions still open that the school agreed with
+    the council, then each flag's suggested action once, concerns first, a theme's marked as
+    met by the county-wide offer."""
     actions: list[str] = []
+    if support is not None and not support.empty:
+        open_labels = {
+            r["label"] for r in read_seed("action_statuses") if r["is_open"].lower() == "true"
+        }
+        agreed = report_text("board_agreed_note")
+        for _, a in support.iterrows():
+            action = str(a.get("action") or "").strip()
+            if action and a.get("status") in open_labels:
+                line = f"{action} {agreed.replace('{due}', _fmt_date(a.get('due_on')))}"
+                if line not in actions:
+                    actions.append(line)
+    note = report_text("board_theme_note")
     for _, f in flags.iterrows():
         action = str(f.get("suggested_action") or "").strip()
         if not action:
@@ -685,7 +697,7 @@ def board_actions(flags: pd.DataFrame) -> list[str]:
 def _board_summary(pdf: _ReportPDF, report: SchoolReport) -> None:
     """The report's opening: what the governing board should do, and whom to ask."""
     pdf.h2("What the governing board should do")
-    actions = board_actions(report.flags)
+    actions = board_actions(report.flags, report.support)
     if actions:
         pdf.para(report_text("board_lead"))
         pdf.bullets(actions)

@@ -221,3 +221,19 @@ def test_a_school_with_no_flags_is_told_so_in_the_summary(gold_reader):
     assert report.flags.empty
     text = " ".join(_pdf_text(governor.render_pdf(report)))
     assert _flat(report_text("board_none")) in text
+
+
+def test_the_boards_actions_start_with_those_agreed_with_the_council_still_open(gold_reader):
+    import pandas as pd
+
+    report = governor.load_school_report(gold_reader, 900004)
+    support = pd.DataFrame(
+        [
+            {"action": "Train the governors", "status": "Open", "due_on": "2027-01-31"},
+            {"action": "Write the policy", "status": "Done", "due_on": "2026-11-30"},
+        ]
+    )
+    actions = governor.board_actions(report.flags, support)
+    assert actions[0] == "Train the governors (agreed with the council, due 31 Jan 2027)"
+    assert not any("Write the policy" in a for a in actions)
+    assert actions[1:] == governor.board_actions(report.flags)
