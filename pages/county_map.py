@@ -11,7 +11,7 @@ import streamlit as st
 from lakehouse import queries
 from presentation import charts
 from presentation.formatting import MISSING
-from ui import app, url_state
+from ui import app
 from ui.projector import enlarge_text, presentation_enabled
 
 TITLE = "County map"
@@ -51,13 +51,6 @@ def _on_map_select() -> None:
         app.set_districts(sorted(set(chosen)))
 
 
-# map options start from the address bar and are written back, so a bookmark keeps them
-url_state.start_from_url("map_point_measure", "colour", list(point_options), "grade_overall")
-url_state.start_from_url(
-    "map_district_measure", "shade", list(district_options), next(iter(district_options))
-)
-url_state.start_from_url("map_view", "view", list(VIEWS), "schools")
-
 # presenting, the map comes first and its options fold away beneath it
 if presenting:
     map_area = st.container()
@@ -73,14 +66,16 @@ with options_area:
         list(point_options),
         format_func=point_options.get,
         key="map_point_measure",
+        bind="query-params",  # the map's options in the address bar: a bookmark keeps them
     )
     district_measure = c2.selectbox(
         "Shade districts by",
         list(district_options),
         format_func=district_options.get,
         key="map_district_measure",
+        bind="query-params",
     )
-    view = c3.radio("Show", list(VIEWS), format_func=VIEWS.get, key="map_view", horizontal=False)
+    view = c3.radio("Show", list(VIEWS), format_func=VIEWS.get, key="map_view", bind="query-params")
     current = f.districts[0] if len(f.districts) == 1 else ""
     if st.session_state.get("map_district") != current:
         st.session_state["map_district"] = current
@@ -92,10 +87,6 @@ with options_area:
         on_change=_choose_district,
         help="Sets the district filter for every page. You can also click a district's name.",
     )
-url_state.keep_in_url("colour", point_measure, "grade_overall")
-url_state.keep_in_url("shade", district_measure, next(iter(district_options)))
-url_state.keep_in_url("view", view, "schools")
-
 measure_label = district_options[district_measure]
 with map_area:
     if districts.empty and points.empty:

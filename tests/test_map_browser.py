@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import duckdb
 import pytest
@@ -125,15 +125,25 @@ def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
     assert _school_points(_map(page)) > 20
     page.get_by_text("Districts only").click()
     wait_ready(page)
-    assert _query(page).get("view") == ["districts"]
+    assert _query(page).get("map_view") == ["Districts only"]
     chart = _map(page)
     assert _school_points(chart) == 0
     assert len(_names_on_map(chart)) == len(district_names)
     SHOTS.mkdir(parents=True, exist_ok=True)
     chart.screenshot(path=str(SHOTS / "districts-only.png"))
     # a bookmark of the view, shading and colouring opens them again
-    shade, shade_label = list(queries.district_measures().items())[1]  # not the default
-    page.goto(f"{server}/county_map?view=districts&shade={shade}&colour=priority")
+    shade_label = list(queries.district_measures().values())[1]  # not the default
+    # Streamlit's bound widgets write the option as shown
+    page.goto(
+        f"{server}/county_map?"
+        + urlencode(
+            {
+                "map_view": "Districts only",
+                "map_district_measure": shade_label,
+                "map_point_measure": "Support priority",
+            }
+        )
+    )
     wait_ready(page)
     assert _school_points(_map(page)) == 0
     assert page.get_by_role("radio", name="Districts only").is_checked()
@@ -178,7 +188,7 @@ def test_presenting_puts_the_map_on_the_first_screen(
 
 
 def test_clicking_a_district_name_filters_every_page_to_it(server: str, page: Page) -> None:
-    page.goto(f"{server}/county_map?view=districts")
+    page.goto(f"{server}/county_map?map_view=Districts+only")
     wait_ready(page)
     chart = _map(page)
     label = chart.locator("g.annotation").first
