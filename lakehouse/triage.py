@@ -626,14 +626,19 @@ def contact_warning(chase: pd.DataFrame) -> str | None:
     if not no_email:
         return None
     total = len(chase)
-    first = (
-        f"None of the {total} schools on this list has an e-mail contact"
-        if no_email == total
-        else f"{no_email} of the {total} schools on this list have no e-mail contact"
-    )
-    phone = (
-        f"; {nothing} have no telephone number either" if nothing else "; they can be telephoned"
-    )
+    if total == 1:
+        first = "The school on this list has no e-mail contact"
+    elif no_email == total:
+        first = f"None of the {total} schools on this list has an e-mail contact"
+    else:
+        verb = "has" if no_email == 1 else "have"
+        first = f"{no_email} of the {total} schools on this list {verb} no e-mail contact"
+    if not nothing:
+        phone = "; they can be telephoned" if no_email > 1 else "; it can be telephoned"
+    elif total == 1:
+        phone = " and no telephone number"
+    else:
+        phone = f"; {nothing} {'has' if nothing == 1 else 'have'} no telephone number either"
     return (
         f"{first}{phone}. GIAS publishes no e-mail addresses: load the council's contact "
         "list with `python -m ingest contacts FILE.csv` (URN, role, name, e-mail, telephone)."

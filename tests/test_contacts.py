@@ -100,7 +100,7 @@ def test_the_chase_list_and_mail_merge_carry_the_contact_and_the_address(tmp_pat
     # Birch has only a caretaker with no e-mail: no To, and the warning counts it
     assert merge.loc[118003, "To"] == ""
     warning = triage.contact_warning(rows.reset_index())
-    assert warning and warning.startswith("1 of the 2 schools on this list have no e-mail")
+    assert warning and warning.startswith("1 of the 2 schools on this list has no e-mail")
 
 
 def test_a_register_without_contacts_and_no_contact_list_shows_the_warning(tmp_path):
@@ -114,7 +114,7 @@ def test_a_register_without_contacts_and_no_contact_list_shows_the_warning(tmp_p
     assert len(rows) == 1
     warning = triage.contact_warning(rows)
     assert warning is not None
-    assert warning.startswith("None of the 1 schools on this list has an e-mail contact")
+    assert warning.startswith("The school on this list has no e-mail contact and no telephone")
     assert "python -m ingest contacts" in warning
     assert triage.contact_coverage(lh.con) == {"schools": 2, "with_email": 0, "with_contact": 0}
 
@@ -178,3 +178,35 @@ def test_the_contacts_command_prints_each_problem_and_exits_0(tmp_path):
     )
     assert "list.csv row 5, column School URN: 'not-a-urn' is not a URN; row skipped" in lines
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_register_s_head_telephone_address_and_website_reach_the_mail_merge(tmp_path):
+    path = tmp_path / "edubasealldata.csv"
+    path.write_text(
+        "URN,EstablishmentName,EstablishmentStatus (name),HeadTitle (name),HeadFirstName,"
+        "HeadLastName,TelephoneNum,SchoolWebsite,Street,Locality,Address3,Town,County (name),"
+        "Postcode\n"
+        "118001,Oak Primary School,Open,Mrs,Jane,Smith,01632 960001,www.oak.example.sch.uk,"
+        "Church Road,Bearsted,,Maidstone,Kent,ME14 4AA\n"
+        "118002,Ash Primary School,Open,,,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    lh = Lakehouse()
+    load_register(lh.con, path)
+    lh.add_return(118002, completed_on=date(2026, 11, 2))
+    lh.build(as_of=AS_OF)
+    rows = triage.chase_list(lh.con, Filters(round="2026/27"))
+    assert list(rows["URN"]) == [118001]
+    merge = triage.mail_merge(rows).iloc[0]
+    assert (merge["Address1"], merge["Address2"], merge["Address3"]) == (
+        "Church Road",
+        "Bearsted",
+        "",
+    )
+    assert (merge["Town"], merge["County"], merge["Postcode"]) == ("Maidstone", "Kent", "ME14 4AA")
+    assert (merge["Salutation"], merge["Telephone"]) == ("Dear Mrs Smith", "01632 960001")
+    # GIAS has no e-mail: no To, and the chase screen says so
+    assert merge["To"] == ""
+    assert triage.contact_warning(rows).startswith(
+        "The school on this list has no e-mail contact; it can be telephoned."
+    )
