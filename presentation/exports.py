@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pandas as pd
@@ -133,6 +133,8 @@ def text_width_pt(text: str) -> float:
 
 def _lines(text: str, room: float, scale: float) -> int:
     """Lines ``text`` takes, wrapped at spaces in ``room`` points, each width times ``scale``."""
+    if "\n" not in text and len(text) * FONT_PT * scale <= room:
+        return 1  # fits even if every character were as wide as an em: nothing to measure
     space = text_width_pt(" ") * scale
     lines = 0
     for paragraph in str(text).split("\n"):
@@ -152,6 +154,7 @@ def _lines(text: str, room: float, scale: float) -> int:
     return max(lines, 1)
 
 
+@lru_cache(maxsize=65536)
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` characters wide (xlsxwriter's
     unit): the more of Excel's and LibreOffice's layouts."""
