@@ -15,6 +15,7 @@ from presentation.formatting import MISSING, council_date
 from ui import app, auth, safe
 from ui import casework as case_ui
 from ui import worklist as worklist_ui
+from ui.forms import OnceForm
 
 TITLE = "Schools flagged for support"
 ctx = app.page_context(TITLE)
@@ -210,7 +211,8 @@ else:
     if not auth.may("casework"):
         st.caption(f"Casework is for officers and admins (your role: {auth.current_user().role}).")
     else:
-        with st.form("caseload_form", clear_on_submit=True):
+        once = OnceForm("caseload_form")  # a double-click saves one change
+        with once.form():
             k1, k2 = st.columns([3, 1])
             # no default: saving without choosing must not change the first school's caseload
             school = k1.selectbox(
@@ -219,13 +221,18 @@ else:
                 format_func=lambda u: f"{names[u]} — URN {u}",
                 index=None,
                 placeholder="Choose a school",
-                key="caseload_school",
+                key=once.key("caseload_school"),
             )
-            change = k2.radio("Change", ["Add", "Remove"], horizontal=True, key="caseload_change")
+            change = k2.radio(
+                "Change", ["Add", "Remove"], horizontal=True, key=once.key("caseload_change")
+            )
             reason = st.text_input(
-                "Reason", max_chars=500, key="caseload_reason", placeholder="Why this change"
+                "Reason",
+                max_chars=500,
+                key=once.key("caseload_reason"),
+                placeholder="Why this change",
             )
-            if st.form_submit_button("Save caseload change"):
+            if once.submitted("Save caseload change"):
                 by = case_ui.writer()
                 try:
                     if school is None:
@@ -242,6 +249,7 @@ else:
                 except casework.CaseworkError as exc:
                     safe.error(exc)
                 else:
+                    once.saved()
                     auth.audit(
                         "casework",
                         change="caseload " + change.lower(),

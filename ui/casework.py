@@ -20,6 +20,7 @@ from lakehouse import casework, seeds, store, triage
 from presentation import exports
 from presentation.formatting import MISSING, STREAMLIT_DATE_FORMAT, council_date
 from ui import app, auth, safe
+from ui.forms import OnceForm
 
 
 @contextmanager
@@ -119,17 +120,20 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
         st.caption(f"Casework is for officers and admins (your role: {auth.current_user().role}).")
         return
     user = auth.current_user()
+    once = OnceForm("casework_add")  # a double-click saves one record
     with (
         st.expander("Add a support record", expanded=no_support),
-        st.form("casework_add", clear_on_submit=True),
+        once.form(),
     ):
         c1, c2, c3 = st.columns(3)
-        when = c1.date_input("Date", value=today, format="DD/MM/YYYY", key="cw_date")
-        kind = c2.selectbox("Type", list(types), format_func=types.get, key="cw_type")
-        officer = c3.text_input("Officer", value=user.name, max_chars=200, key="cw_officer")
-        notes = st.text_area("Notes", max_chars=casework.NOTES_MAX, key="cw_notes")
+        when = c1.date_input("Date", value=today, format="DD/MM/YYYY", key=once.key("cw_date"))
+        kind = c2.selectbox("Type", list(types), format_func=types.get, key=once.key("cw_type"))
+        officer = c3.text_input(
+            "Officer", value=user.name, max_chars=200, key=once.key("cw_officer")
+        )
+        notes = st.text_area("Notes", max_chars=casework.NOTES_MAX, key=once.key("cw_notes"))
         review = st.date_input(
-            "Next review (optional)", value=None, format="DD/MM/YYYY", key="cw_review"
+            "Next review (optional)", value=None, format="DD/MM/YYYY", key=once.key("cw_review")
         )
         st.markdown("**Agreed actions** (leave blank rows empty)")
         rows = []
@@ -137,17 +141,17 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
             a1, a2, a3 = st.columns([3, 2, 1])
             rows.append(
                 (
-                    a1.text_input(f"Action {i + 1}", max_chars=500, key=f"cw_action_{i}"),
-                    a2.text_input(f"Owner {i + 1}", max_chars=200, key=f"cw_owner_{i}"),
+                    a1.text_input(f"Action {i + 1}", max_chars=500, key=once.key(f"cw_action_{i}")),
+                    a2.text_input(f"Owner {i + 1}", max_chars=200, key=once.key(f"cw_owner_{i}")),
                     a3.date_input(
-                        f"Due {i + 1}", value=None, format="DD/MM/YYYY", key=f"cw_due_{i}"
+                        f"Due {i + 1}", value=None, format="DD/MM/YYYY", key=once.key(f"cw_due_{i}")
                     ),
                 )
             )
         to_caseload = st.checkbox(
-            f"Also add this school to the {round} caseload", key="cw_to_caseload"
+            f"Also add this school to the {round} caseload", key=once.key("cw_to_caseload")
         )
-        if st.form_submit_button("Save support record", type="primary"):
+        if once.submitted("Save support record", type="primary"):
             by = writer()
             try:
                 with connection() as con:
@@ -179,6 +183,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
             except casework.CaseworkError as exc:
                 safe.error(exc)
             else:
+                once.saved()
                 auth.audit("casework", change="support record", urn=int(urn), round=round or "")
                 st.session_state["casework_saved"] = (
                     f"Support record saved: {types[kind]} on {_day(when)}."
@@ -192,7 +197,8 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
 
 def _update_action_form(acts: pd.DataFrame, statuses: dict[str, str], today: date) -> None:
     """Mark an agreed action done (with the day it was completed), dropped or open again."""
-    with st.expander("Update an agreed action"), st.form("casework_update"):
+    once = OnceForm("casework_update")
+    with st.expander("Update an agreed action"), once.form():
         labels = {
             int(i): f"{a} — {o}" + (f", due {_day(d)}" if d else "")
             for i, a, o, d in zip(
@@ -206,24 +212,29 @@ def _update_action_form(acts: pd.DataFrame, statuses: dict[str, str], today: dat
             format_func=labels.get,
             index=None,
             placeholder="Choose an action",
-            key="cw_pick",
+            key=once.key("cw_pick"),
         )
         status = st.radio(
-            "Status", list(statuses), format_func=statuses.get, horizontal=True, key="cw_status"
+            "Status",
+            list(statuses),
+            format_func=statuses.get,
+            horizontal=True,
+            key=once.key("cw_status"),
         )
         done_on = st.date_input(
             "Completed on (when marking it done)",
             value=today,
             format="DD/MM/YYYY",
-            key="cw_completed_on",
+            key=once.key("cw_completed_on"),
         )
-        if st.form_submit_button("Save action status"):
+        if once.submitted("Save action status"):
             by = writer()
             if chosen is None:
                 st.error("Choose the action to update.")
                 return
             with connection() as con:
                 casework.set_action_status(con, int(chosen), status, by=by, completed_on=done_on)
+            once.saved()
             auth.audit("casework", change="action status", action_id=int(chosen), status=status)
             st.session_state["casework_saved"] = f"Action marked {statuses[status].lower()}."
             st.rerun()
@@ -234,7 +245,8 @@ def _undo_form(entries: pd.DataFrame) -> None:
     live = entries[(entries["entry"] != "") & ~entries["undone"]]
     if live.empty:
         return
-    with st.expander("Undo an entry"), st.form("casework_undo", clear_on_submit=True):
+    once = OnceForm("casework_undo")
+    with st.expander("Undo an entry"), once.form():
         st.caption(
             "The entry stays on record, marked undone, and the undo is logged with its reason."
         )
@@ -250,10 +262,10 @@ def _undo_form(entries: pd.DataFrame) -> None:
             format_func=labels.get,
             index=None,
             placeholder="Choose the entry to undo",
-            key="cw_undo_pick",
+            key=once.key("cw_undo_pick"),
         )
-        reason = st.text_input("Reason", max_chars=500, key="cw_undo_reason")
-        if st.form_submit_button("Undo this entry"):
+        reason = st.text_input("Reason", max_chars=500, key=once.key("cw_undo_reason"))
+        if once.submitted("Undo this entry"):
             by = writer()
             if chosen is None:
                 st.error("Choose the entry to undo.")
@@ -265,6 +277,7 @@ def _undo_form(entries: pd.DataFrame) -> None:
             except casework.CaseworkError as exc:
                 safe.error(exc)
             else:
+                once.saved()
                 st.session_state["casework_saved"] = f"Undone: {labels[chosen]}."
                 st.rerun()
 
@@ -390,21 +403,26 @@ def chase_section(ctx: app.PageContext) -> None:
         return
     names = dict(zip(chase["URN"], chase["School"], strict=True))
     methods = seeds.vocabulary("reminder_method")
-    with st.expander("Log a reminder"), st.form("reminder_form", clear_on_submit=True):
+    once = OnceForm("reminder_form")
+    with st.expander("Log a reminder"), once.form():
         schools = st.multiselect(
             "Schools reminded",
             list(names),
             format_func=lambda u: f"{names[u]} — URN {u}",
-            key="reminder_schools",
+            key=once.key("reminder_schools"),
             placeholder="Type a school's name or URN",
             # never "Select all" / "Select 2 matches": Enter took it and reminded every match
             select_all=False,
         )
         r1, r2 = st.columns(2)
-        when = r1.date_input("Date", value=date.today(), format="DD/MM/YYYY", key="reminder_date")
-        how = r2.selectbox("How", list(methods), format_func=methods.get, key="reminder_how")
-        note = st.text_input("Note (optional)", max_chars=500, key="reminder_note")
-        if st.form_submit_button("Save reminder"):
+        when = r1.date_input(
+            "Date", value=date.today(), format="DD/MM/YYYY", key=once.key("reminder_date")
+        )
+        how = r2.selectbox(
+            "How", list(methods), format_func=methods.get, key=once.key("reminder_how")
+        )
+        note = st.text_input("Note (optional)", max_chars=500, key=once.key("reminder_note"))
+        if once.submitted("Save reminder"):
             by = writer()
             if not schools:
                 st.error("Choose at least one school.")
@@ -414,6 +432,7 @@ def chase_section(ctx: app.PageContext) -> None:
                         casework.log_reminder(
                             con, int(urn), rnd or "", reminded_on=when, method=how, by=by, note=note
                         )
+                once.saved()
                 auth.audit(
                     "casework", change="reminder", urns=[int(u) for u in schools], method=how
                 )

@@ -1,0 +1,172 @@
+"""A double-click on each casework form saves one record and keeps what was typed (browser).
+
+Before ui/forms.py a double-click on *Save support record* saved the record and
+an empty one dated today, and on *Save caseload change* saved nothing and said
+"A reason is needed". Each test double-clicks the submit button and counts
+the rows in the store.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.test_casework_browser import wait_ready, worklist_top
+
+pytestmark = pytest.mark.browser
+
+SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_present() -> None:
+    require_chromium()
+
+
+@pytest.fixture(scope="module")
+def county(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("forms_county") / "esafety.duckdb"
+    shutil.copy(sample_db, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(county: Path) -> Iterator[str]:
+    with streamlit_server(county) as url:
+        yield url
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_viewport_size({"width": 1600, "height": 2000})
+    page.set_default_timeout(60_000)
+    return page
+
+
+def _rows(county: Path, sql: str, *params: object) -> list[tuple]:
+    con = sqlite3.connect(county.with_name(county.stem + ".store.sqlite"))
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def _open(page: Page, title: str) -> None:
+    """Unfold an expander (a click would fold one already open)."""
+    details = page.locator('[data-testid="stExpander"] details').filter(has_text=title).first
+    details.wait_for()
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    page.wait_for_timeout(300)
+
+
+def _add_record(page: Page, notes: str, action: str = "") -> None:
+    _open(page, "Add a support record")
+    page.get_by_label("Notes").fill(notes)
+    if action:
+        page.get_by_label("Action 1").fill(action)
+        page.get_by_label("Owner 1").fill("Head teacher")
+    page.get_by_role("button", name="Save support record").click()
+    wait_ready(page)
+    page.get_by_text("Support record saved").wait_for()
+
+
+def _double_click(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name).dblclick()
+    wait_ready(page)
+    page.wait_for_timeout(1500)  # a late second submission would have run by now
+    wait_ready(page)
+
+
+def test_a_double_click_on_save_support_record_saves_one_record(
+    server: str, county: Path, page: Page
+) -> None:
+    (urn, _), _ = worklist_top(county)
+    page.goto(f"{server}/school_profile?urn={urn}")
+    wait_ready(page)
+    _open(page, "Add a support record")
+    page.get_by_label("Notes").fill("Double-click visit note")
+    _double_click(page, "Save support record")
+    page.get_by_text("Support record saved").wait_for()
+    assert page.get_by_text("A reason is needed").count() == 0
+    rows = _rows(county, "SELECT notes FROM support_records WHERE urn = ?", urn)
+    assert rows == [("Double-click visit note",)]
+    assert page.get_by_label("Notes").input_value() == "", "the next record starts empty"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "forms-double-click-support-record.png"))
+
+
+def test_a_double_click_on_save_action_status_saves_one_change(
+    server: str, county: Path, page: Page
+) -> None:
+    (urn, _), _ = worklist_top(county)
+    page.goto(f"{server}/school_profile?urn={urn}")
+    wait_ready(page)
+    _add_record(page, "With an action", "Review the filtering logs")
+    _open(page, "Update an agreed action")
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Save action status")
+    form.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name="Review the filtering logs", exact=False).first.click()
+    form.get_by_text("Dropped", exact=True).click()
+    before = len(_rows(county, "SELECT * FROM action_events"))
+    _double_click(page, "Save action status")
+    page.get_by_text("Action marked").wait_for()
+    assert len(_rows(county, "SELECT * FROM action_events")) == before + 1
+
+
+def test_a_double_click_on_save_caseload_change_saves_one_change_with_its_reason(
+    server: str, county: Path, page: Page
+) -> None:
+    _, (urn, name) = worklist_top(county)
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Save caseload change")
+    form.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option", name=f"{name} — URN {urn}").click()
+    form.get_by_label("Reason").fill("Double-clicked reason")
+    _double_click(page, "Save caseload change")
+    page.get_by_text(f"{name} added to the").wait_for()
+    assert page.get_by_text("A reason is needed").count() == 0
+    rows = _rows(county, "SELECT reason FROM caseload_events WHERE urn = ?", urn)
+    assert rows == [("Double-clicked reason",)]
+
+
+def test_a_double_click_on_save_reminder_logs_one_reminder(
+    server: str, county: Path, page: Page
+) -> None:
+    page.goto(f"{server}/returns_quality")
+    wait_ready(page)
+    _open(page, "Log a reminder")
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Schools reminded")
+    form.get_by_role("combobox").first.click()
+    page.get_by_role("option").first.click(timeout=15_000)
+    page.keyboard.press("Escape")
+    form.get_by_label("Note (optional)").fill("Double-clicked reminder")
+    _double_click(page, "Save reminder")
+    page.get_by_text("Reminder logged for 1 school").wait_for()
+    rows = _rows(county, "SELECT note FROM reminders WHERE note = 'Double-clicked reminder'")
+    assert len(rows) == 1
+
+
+def test_a_double_click_on_undo_this_entry_undoes_once(
+    server: str, county: Path, page: Page
+) -> None:
+    (urn, _), _ = worklist_top(county)
+    page.goto(f"{server}/school_profile?urn={urn}")
+    wait_ready(page)
+    _add_record(page, "To be undone")
+    _open(page, "Undo an entry")
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Undo this entry")
+    form.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option").first.click()
+    form.get_by_label("Reason").fill("Entered on the wrong school")
+    before = len(_rows(county, "SELECT * FROM casework_undos"))
+    _double_click(page, "Undo this entry")
+    page.get_by_text("Undone:").first.wait_for()
+    assert len(_rows(county, "SELECT * FROM casework_undos")) == before + 1

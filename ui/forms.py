@@ -1,0 +1,66 @@
+"""Forms that save once, however often the button is clicked.
+
+A double-click on a Streamlit form's submit button sends two submissions. With
+``clear_on_submit`` the browser empties the fields after the first, so the
+second carried empty values: a second, empty record (*Save support record*),
+or, when the second interrupted the first run before it saved, nothing saved
+and "A reason is needed" (*Save caseload change*).
+
+Here a form is drawn in *generations*. Every widget key and the submit button
+carry the generation (the first one bare, so keys stay readable), which is the
+submission's one-time token. The browser keeps what was typed until the save
+succeeds (no ``clear_on_submit``); then :meth:`OnceForm.saved` marks the token
+used and moves to the next generation, whose widgets are new and empty. So:
+
+- a repeat that arrives before the first run saved replaces that run with the
+  same values and saves once;
+- a repeat that arrives after the save names the old generation's button,
+  which no longer exists: Streamlit ignores it, and the page shows the saved
+  message (with "already saved" if the same token comes again).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+ALREADY_SAVED = "Already saved: a repeated click was ignored."
+
+
+class OnceForm:
+    """One form's generations: ``key()`` for each widget, ``submitted()`` for the button."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._state: dict[str, Any] = st.session_state.setdefault(
+            f"_once_{name}", {"generation": 0, "used": set()}
+        )
+
+    @property
+    def token(self) -> str:
+        return f"{self.name}:{self._state['generation']}"
+
+    def key(self, widget: str) -> str:
+        """The widget's key in this generation (bare in the first, so tests can name it)."""
+        generation = self._state["generation"]
+        return widget if generation == 0 else f"{widget}~{generation}"
+
+    def form(self) -> Any:
+        """The ``st.form`` for this generation (never ``clear_on_submit``: see the module)."""
+        return st.form(self.key(self.name), clear_on_submit=False)
+
+    def submitted(self, label: str, **button: Any) -> bool:
+        """The submit button; True once per token."""
+        pressed = st.form_submit_button(label, key=self.key(f"{self.name}_submit"), **button)
+        if not pressed:
+            return False
+        if self.token in self._state["used"]:
+            st.info(ALREADY_SAVED)
+            return False
+        return True
+
+    def saved(self) -> None:
+        """Call straight after the write commits: the token is spent, the next form is empty."""
+        self._state["used"].add(self.token)
+        self._state["generation"] += 1
