@@ -24,11 +24,12 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from lakehouse import casework, explain, queries, store, triage
+from lakehouse import casework, explain, queries, standards, store, triage
 from lakehouse.filters import Filters
 from lakehouse.seeds import blank_label, grade_label, read_seed, report_text, vocabulary
 from packs import render
 from presentation import charts
+from presentation import standards as shown_standards
 from presentation.exports import MARKING
 from presentation.formatting import council_date, one_decimal, percent
 from presentation.palette import GRADE_COLOURS
@@ -68,6 +69,10 @@ class SchoolReport:
     statements_lost: pd.DataFrame = field(default_factory=pd.DataFrame)
     # category_label, school_count, county_mean, schools (n) for the report's round
     incidents_county: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the four DfE filtering and monitoring standards and the statements whose self-review
+    # and evidence disagree (lakehouse.standards, RETURN-v2.md): what governors review yearly
+    standards: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mismatches: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # ---------------------------------------------------------------- reading gold
@@ -151,6 +156,8 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
     explanations = explain.grade_explanations(_cursor(db), urn, rnd)
     lost = explain.statements_lost(_cursor(db), urn, rnd)
     incidents_county = explain.incident_comparison(_cursor(db), urn, rnd) if rnd else pd.DataFrame()
+    fm_standards = standards.school_standards(_cursor(db), urn, rnd)
+    fm_mismatches = standards.school_mismatches(_cursor(db), urn, rnd)
     if rnd:
         # policies and flags describe the school now (latest return, current round)
         training = training[training["round"] == rnd].reset_index(drop=True)
@@ -176,6 +183,8 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         explanations=explanations,
         statements_lost=lost,
         incidents_county=incidents_county,
+        standards=fm_standards,
+        mismatches=fm_mismatches,
     )
 
 
@@ -508,6 +517,8 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
 
     if s.get("has_return", True) and not report.explanations.empty:
         _grade_explanations(pdf, report)
+    if not report.standards.empty:
+        _fm_standards(pdf, report)
 
     # flags
     pdf.h2("Flags for support and suggested actions")
@@ -744,6 +755,39 @@ def _grade_explanations(pdf: _ReportPDF, report: SchoolReport) -> None:
         ),
         (42, 28, 110),
     )
+
+
+def _fm_standards(pdf: _ReportPDF, report: SchoolReport) -> None:
+    """The four DfE filtering and monitoring standards, their status and what fell short,
+    when the next annual review falls due, and where self-review and evidence disagree."""
+    pdf.h2("DfE filtering and monitoring standards")
+    rows = report.standards
+    if int(rows["return_version"].iloc[0]) < 2:
+        pdf.para(
+            "Not asked: this return is version 1, which has no filtering and monitoring "
+            "check, so each standard is unknown. The current return template asks it.",
+            size=9,
+        )
+        return
+    table = shown_standards.school_table(rows)
+    pdf.table_rows(
+        list(table.columns),
+        ([str(v) for v in r] for r in table.itertuples(index=False)),
+        (52, 26, 102),
+    )
+    due = shown_standards.next_review_sentence(rows)
+    if due:
+        pdf.para(due, size=9)
+    if not report.mismatches.empty:
+        label = str(report.mismatches["label"].iloc[0])
+        pdf.para(f"{label}:", size=9)
+        for r in report.mismatches.itertuples(index=False):
+            pdf.para(
+                # the statement in words, never its code: governors read this
+                f"\u201c{r.statement}\u201d is answered Fully in place, but "
+                f"the school's own check says: {r.shortfalls}.",
+                size=9,
+            )
 
 
 def _incidents(pdf: _ReportPDF, report: SchoolReport) -> None:

@@ -588,3 +588,67 @@ def test_the_return_format_document_covers_version_2_from_the_seeds():
             assert f"`{row['text']}`" in text or row["text"] in text, row
     for policy in spec.policies(2):
         assert policy["label"] in text
+
+
+def test_the_governor_report_shows_the_four_standards_and_when_the_review_falls_due(sample_db):
+    import io
+
+    from pypdf import PdfReader
+
+    from lakehouse.db import ReadOnlyDatabase
+    from packs import governor
+
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        (urn,) = con.execute(
+            "SELECT min(urn) FROM gold.fm_standards WHERE is_current_round AND status = 'not_met'"
+        ).fetchone()
+    finally:
+        con.close()
+    db = ReadOnlyDatabase(sample_db)
+    try:
+        pdf = governor.governor_report_pdf(db, int(urn), chart=False)
+    finally:
+        db.close()
+    text = " ".join(
+        " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    assert "DfE filtering and monitoring standards" in text
+    for standard in ("Roles and responsibilities", "Annual review", "Filtering", "Monitoring"):
+        assert standard in text
+    assert "Not met" in text
+    assert "annual review of filtering and monitoring" in text.lower() or (
+        "No review of filtering and monitoring" in text
+    )
+
+
+def test_exports_carry_the_standards_columns_of_each_school():
+    from lakehouse.filters import Filters
+    from lakehouse.standards import standards_wide
+    from presentation.standards import export_columns
+
+    lh = Lakehouse()
+    lh.school(1)
+    lh.school(2)
+    lh.add_return(1, version=2, checks={"fm_governor": ("no", None), "fm_review": (None, None)})
+    lh.add_return(2)
+    lh.build()
+    out = export_columns(standards_wide(lh.con, Filters(round="2026/27"))).set_index("URN")
+    assert list(out.columns) == [
+        "Return version",
+        "DfE standard 1: Roles and responsibilities",
+        "DfE standard 2: Annual review",
+        "DfE standard 3: Filtering",
+        "DfE standard 4: Monitoring",
+        "DfE standards: what fell short",
+        "Next filtering and monitoring review due",
+        "Self-review and evidence disagree",
+    ]
+    assert out.loc[1, "DfE standard 1: Roles and responsibilities"] == "Partly met"
+    assert out.loc[1, "DfE standard 2: Annual review"] == "Not met"
+    assert out.loc[1, "DfE standards: what fell short"] == (
+        "Roles and responsibilities: no governor responsible; "
+        "Annual review: no review within a year"
+    )
+    assert out.loc[2, "DfE standard 3: Filtering"] == "Unknown"
+    assert out.loc[2, "DfE standards: what fell short"] == ""

@@ -41,7 +41,7 @@ def profile_section(urn: int, round: str | None) -> None:
         st.warning(f"**{label}** on {len(mismatches)} statement(s):", icon=":material/rule:")
         for row in mismatches.itertuples(index=False):
             st.text(
-                f"{row.indicator_id}: \u201c{row.statement}\u201d is answered Fully in place, "
+                f"\u201c{row.statement}\u201d is answered Fully in place, "
                 f"but the school's own check says: {row.shortfalls}."
             )
 
