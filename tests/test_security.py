@@ -400,3 +400,82 @@ def test_the_admin_page_reports_the_first_broken_link(
     at = _as("ada@council.gov.uk", monkeypatch, "pages/admin.py")
     assert "The audit log has been tampered with." in _texts(at)
     assert "row 2 was changed after it was written (first broken link: row 2)." in _texts(at)
+
+
+def test_a_command_line_ingest_is_on_record_with_the_os_user(tmp_path: Path) -> None:
+    db = tmp_path / "county.duckdb"
+    run = subprocess.run(
+        [sys.executable, "-m", "ingest", "boundaries", str(tmp_path / "missing.geojson")]
+        + ["--db", str(db)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert run.returncode == 1
+    c = store.connect(db)
+    try:
+        row = c.execute("SELECT user, details FROM audit_log WHERE action = 'ingest'").fetchone()
+    finally:
+        c.close()
+    assert row["user"] == audit.os_user()
+    assert '"command": "ingest boundaries"' in row["details"] and '"exit_code": 1' in row["details"]
+
+
+def test_a_download_answers_404_to_a_role_that_may_not_export() -> None:
+    import asyncio
+
+    from ui.server import _downloads_for_exporters
+
+    def serve(may_export: bool, disposition: bytes) -> list[dict]:
+        sent: list[dict] = []
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        wrapped = _downloads_for_exporters(send, may_export)
+
+        async def respond() -> None:
+            await wrapped(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-disposition", disposition)],
+                }
+            )
+            await wrapped({"type": "http.response.body", "body": b"URN,School\n"})
+
+        asyncio.run(respond())
+        return sent
+
+    refused = serve(False, b'attachment; filename="mail-merge.csv"')
+    assert refused[0]["status"] == 404 and b"URN" not in b"".join(
+        m.get("body", b"") for m in refused
+    )
+    assert serve(True, b'attachment; filename="mail-merge.csv"')[0]["status"] == 200
+    assert serve(False, b"inline")[0]["status"] == 200, "images still show for viewers"
+
+
+def test_responses_carry_the_security_headers(gold_db: Path, tmp_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    from tests.conftest import streamlit_server
+
+    db = tmp_path / "county.duckdb"
+    db.write_bytes(gold_db.read_bytes())
+    with streamlit_server(
+        db, script="serve.py", extra_env={"ESAFETY_STORE": str(tmp_path / "s.sqlite")}
+    ) as url:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            headers = response.headers
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10)
+        assert refused.value.code == 404
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{url}/media/0123456789abcdef.csv", timeout=10)
+        assert missing.value.headers["Cache-Control"] == "no-store"
+        assert missing.value.headers["X-Content-Type-Options"] == "nosniff"
