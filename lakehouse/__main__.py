@@ -13,7 +13,6 @@ import sqlite3
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import duckdb
 
@@ -45,7 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--db", help="database file (default $ESAFETY_DB, else data/esafety.duckdb)")
     b.add_argument("--as-of", type=_as_of, help="date that drives policy freshness (default today)")
     b.add_argument("--round", type=_round, help="current round (default the latest with a return)")
-    d = sub.add_parser("docs", help="regenerate the seed tables in docs/methodology.md")
+    d = sub.add_parser(
+        "docs",
+        help="regenerate the seed tables of docs/methodology.md and the model tables of"
+        " docs/ARCHITECTURE.md",
+    )
     d.add_argument("--check", action="store_true", help="only report whether the document is stale")
     a = sub.add_parser("audit", help="check the audit log")
     a.add_argument("check", choices=["verify"], help="verify: recompute the hash chain")
@@ -125,23 +128,28 @@ def _audit_verify(db: str | None) -> int:
 
 
 def _docs(check: bool) -> int:
-    path: Path = METHODOLOGY
-    text = path.read_text(encoding="utf-8")
-    fresh = render_methodology(text)
-    if check:
-        if fresh != text:
+    """The generated parts of the docs: the seed tables of methodology.md (from the seeds)
+    and the model tables of ARCHITECTURE.md (from the models' contracts)."""
+    from lakehouse.contracts import ARCHITECTURE, render_architecture
+
+    stale = 0
+    for path, render, source in (
+        (METHODOLOGY, render_methodology, "the seeds"),
+        (ARCHITECTURE, render_architecture, "the models' contracts"),
+    ):
+        text = path.read_text(encoding="utf-8")
+        fresh = render(text)
+        if fresh == text:
+            print(f"{path} matches {source}")
+        elif check:
             print(
                 f"lakehouse: {path} is out of date; run python -m lakehouse docs", file=sys.stderr
             )
-            return 1
-        print(f"{path} matches the seeds")
-        return 0
-    if fresh != text:
-        path.write_text(fresh, encoding="utf-8")
-        print(f"updated the seed tables in {path}")
-    else:
-        print(f"{path} already matches the seeds")
-    return 0
+            stale = 1
+        else:
+            path.write_text(fresh, encoding="utf-8")
+            print(f"updated {path} from {source}")
+    return stale
 
 
 if __name__ == "__main__":

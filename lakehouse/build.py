@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from lakehouse.contracts import contracts, data_tests
 from lakehouse.db import ensure_bronze
 from lakehouse.errors import BuildError, DataTestFailure, SeedError
 from lakehouse.rounds import RoundError, parse_round
@@ -172,27 +174,33 @@ def build(
 
 
 def run_data_tests(con: duckdb.DuckDBPyConnection, tests_dir: Path = DATA_TESTS_DIR) -> list[str]:
-    """Run every data test; raise DataTestFailure naming each failing one with up to 5 rows."""
+    """Run every data test: the SQL files, then those each model's contract implies.
+
+    Raises DataTestFailure naming each failing test with up to 5 of its rows.
+    """
+    tests: list[tuple[str, str, list[Any]]] = [
+        (path.stem, path.read_text(encoding="utf-8").strip().rstrip(";"), [])
+        for path in sorted(tests_dir.glob("*.sql"))
+    ]
+    for contract in contracts().values():
+        tests += data_tests(contract)
     failures: list[str] = []
-    names: list[str] = []
-    for path in sorted(tests_dir.glob("*.sql")):
-        names.append(path.stem)
-        body = path.read_text(encoding="utf-8").strip().rstrip(";")
+    for name, body, params in tests:
         try:
-            cursor = con.execute(body)
+            cursor = con.execute(body, params)
             columns = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
         except duckdb.Error as exc:
-            failures.append(f"{path.stem}: could not run ({str(exc).splitlines()[0]})")
+            failures.append(f"{name}: could not run ({str(exc).splitlines()[0]})")
             continue
         if rows:
             shown = "; ".join(
                 ", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True)) for row in rows[:5]
             )
-            failures.append(f"{path.stem}: {len(rows)} offending row(s): {shown}")
+            failures.append(f"{name}: {len(rows)} offending row(s): {shown}")
     if failures:
         raise DataTestFailure("data tests failed: " + " | ".join(failures))
-    return names
+    return [name for name, _body, _params in tests]
 
 
 def _row_counts(con: duckdb.DuckDBPyConnection, models: list[Model]) -> dict[str, int]:

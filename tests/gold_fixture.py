@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from lakehouse.contracts import contracts
 from lakehouse.db import writing
+from lakehouse.seeds import read_seed
 
 AREAS = ["overall", "outcomes", "provision", "leadership", "training"]
 AREA_LABELS = {
@@ -72,24 +74,23 @@ CATEGORIES = [
     ("cyberbullying", "Cyberbullying"),
     ("other", "Other"),
 ]
-FLAG_TEXT = {
-    "inadequate_area": ("Area graded Inadequate", "Book a support visit this half-term"),
-    "training_gap": ("Training gap", "Offer places on the next staff training session"),
-    "policy_overdue": ("Policy review overdue", "Send the model policy and ask for a review date"),
-    "locked_down": ("Locked-down filtering", "Discuss a managed filtering approach"),
-    "no_return": ("No return", "Chase the return"),
-    "declining": ("Overall grade declined", "Discuss the decline at the next visit"),
-}
-# rules revision 1.1: kind and weight per flag, priority from concerns (lakehouse/seeds/flags.csv)
+# labels, actions, kinds, weights and order from the seeds, as the build joins them into gold
+_FLAGS = {r["flag"]: r for r in read_seed("flags")}
+_USED = (
+    "inadequate_area",
+    "training_gap",
+    "policy_overdue",
+    "locked_down",
+    "no_return",
+    "declining",
+)
+FLAG_TEXT = {k: (_FLAGS[k]["label"], _FLAGS[k]["suggested_action"]) for k in _USED}
 FLAG_KIND = {
-    "inadequate_area": ("concern", 5, 1),
-    "no_return": ("concern", 4, 2),
-    "declining": ("concern", 3, 3),
-    "training_gap": ("theme", 1, 6),
-    "policy_overdue": ("theme", 1, 7),
-    "locked_down": ("theme", 1, 8),
+    k: (_FLAGS[k]["kind"], int(_FLAGS[k]["weight"]), int(_FLAGS[k]["sort_order"])) for k in _USED
 }
-PRIORITY_LABELS = {"high": ("High", 1), "medium": ("Medium", 2), "low": ("Low", 3)}
+PRIORITY_LABELS = {
+    r["priority"]: (r["label"], int(r["sort_order"])) for r in read_seed("priorities")
+}
 THEMES = ("training_gap", "policy_overdue", "locked_down")
 
 
@@ -690,11 +691,25 @@ _CASTS = {
 }
 
 
+def _as_contracted(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The frame's columns in its contract's order; a column the contract lacks is a mistake."""
+    contract = contracts().get(table)
+    if table == "gold.build_info":  # written by the build itself, not a model
+        return df
+    if contract is None:
+        raise ValueError(f"gold_fixture writes {table}, which has no contract")
+    unknown = [c for c in df.columns if c not in contract.columns]
+    if unknown:
+        raise ValueError(f"gold_fixture: {table} has columns its contract lacks: {unknown}")
+    return df[[c for c in contract.columns if c in df.columns]]
+
+
 def build_gold_db(path: str | Path) -> Path:
     """Write the fixture's gold tables to a DuckDB file through the real writer."""
     path = Path(path)
     with writing(path) as con:
-        for name, df in frames().items():
+        for name, frame in frames().items():
+            df = _as_contracted(f"gold.{name}", frame)
             con.register("_frame", df)
             casts = dict(_CASTS.get(name, {}))
             # grades are integers 1-4; pandas turns a column with nulls into floats

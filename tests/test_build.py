@@ -19,178 +19,16 @@ from lakehouse.build import (
     discover_models,
     model_order,
 )
+from lakehouse.contracts import contracts
 from lakehouse.db import writing
 from lakehouse.seeds import SEEDS_DIR
 from tests.lakehouse_factory import Lakehouse
 
 URN = 100001
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-GOLD_TABLES = {
-    "area_scores": [
-        "urn",
-        "round",
-        "area",
-        "score_pct",
-        "grade",
-        "grade_label",
-        "capped_by",
-        "return_id",
-        "is_current_round",
-        "indicator_score_pct",
-        "grade_uncapped",
-        "insufficient_evidence",
-    ],
-    "policy_freshness": [
-        "urn",
-        "round",
-        "policy",
-        "last_reviewed",
-        "days_since_review",
-        "status",
-        "policy_label",
-        "return_id",
-    ],
-    "support_flags": [
-        "urn",
-        "round",
-        "flag",
-        "detail",
-        "priority",
-        "flag_label",
-        "reason",
-        "suggested_action",
-        "flag_count",
-    ],
-    "school_overview": [
-        "urn",
-        "name",
-        "setting",
-        "district",
-        "district_code",
-        "lat",
-        "lon",
-        "postcode",
-        "pupils",
-        "is_open",
-        "is_independent",
-        "expected_to_return",
-        "current_round",
-        "return_status",
-        "return_id",
-        "completed_on",
-        "filtering",
-        "grade_overall",
-        "grade_outcomes",
-        "grade_provision",
-        "grade_leadership",
-        "grade_training",
-        "score_overall",
-        "score_outcomes",
-        "score_provision",
-        "score_leadership",
-        "score_training",
-        "previous_grade_overall",
-        "flag_count",
-        "flags",
-        "priority",
-        "policies_overdue_or_missing",
-        "freshness_worst",
-        "min_staff_coverage_pct",
-    ],
-    "grade_distribution": [
-        "round",
-        "area",
-        "area_label",
-        "setting",
-        "district",
-        "filtering",
-        "grade",
-        "grade_label",
-        "schools",
-    ],
-    "school_rounds": [
-        "urn",
-        "round",
-        "return_id",
-        "completed_on",
-        "filtering",
-        "setting",
-        "district",
-        "grade_overall",
-        "score_training",
-    ],
-    "training_coverage": [
-        "urn",
-        "round",
-        "return_id",
-        "staff_group",
-        "staff_group_label",
-        "headcount",
-        "trained",
-        "coverage_pct",
-        "is_valid",
-    ],
-    "incident_counts": ["urn", "round", "return_id", "category", "category_label", "count"],
-    "indicator_responses": [
-        "urn",
-        "round",
-        "return_id",
-        "indicator_id",
-        "area",
-        "statement",
-        "response",
-        "response_label",
-    ],
-    "returns_status": ["urn", "round", "setting", "district", "status", "completed_on", "deadline"],
-    "files": ["file_name", "sha256", "status", "reason", "ingested_at", "warnings", "errors"],
-    "messages": ["sha256", "severity", "location", "message", "urn", "round"],
-    "district_shapes": ["district_code", "district_name", "geometry"],
-    "rounds": ["round", "returns", "is_current", "deadline"],
-    "build_info": ["key", "value"],
-}
-SILVER_TABLES = {
-    "schools": [
-        "urn",
-        "name",
-        "setting",
-        "district",
-        "lat",
-        "lon",
-        "is_open",
-        "district_code",
-        "phase",
-        "establishment_type",
-        "status",
-        "postcode",
-        "pupils",
-        "is_independent",
-        "expected_to_return",
-        "last_seen_in_register",
-    ],
-    "returns": [
-        "return_id",
-        "urn",
-        "round",
-        "completed_on",
-        "filtering",
-        "pupils_offsite",
-        "pupil_survey_pct",
-        "sha256",
-        "is_current",
-    ],
-    "responses": ["return_id", "indicator_id", "response"],
-    "policies": [
-        "return_id",
-        "policy",
-        "last_reviewed",
-        "approved_by_governors",
-        "pupils_consulted",
-        "families_consulted",
-    ],
-    "training": ["return_id", "staff_group", "headcount", "trained", "is_valid"],
-    "incidents": ["return_id", "category", "count"],
-    "districts": ["district_code", "district_name", "geometry"],
-}
+# every model's columns, from its contract (lakehouse/models/<layer>/<name>.yml)
+CONTRACTS = contracts()
+GOLD_TABLES = [t.split(".", 1)[1] for t in CONTRACTS if t.startswith("gold.")]
 
 
 def columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
@@ -227,10 +65,9 @@ def test_with_no_register_and_no_returns_every_table_is_built_empty():
 def test_every_contract_table_has_its_contract_columns():
     lh = small_county()
     lh.build()
-    for schema, tables in (("gold", GOLD_TABLES), ("silver", SILVER_TABLES)):
-        for table, wanted in tables.items():
-            have = columns(lh.con, schema, table)
-            assert set(wanted) <= set(have), f"{schema}.{table} lacks {set(wanted) - set(have)}"
+    for table, contract in CONTRACTS.items():
+        schema, name = table.split(".")
+        assert columns(lh.con, schema, name) == list(contract.columns), table
 
 
 def test_the_current_round_defaults_to_the_latest_with_a_return_and_can_be_chosen():

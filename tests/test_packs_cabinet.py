@@ -234,9 +234,7 @@ def test_the_named_schools_appendix_lists_schools_in_worklist_order_concerns_fir
     ]  # fmt: skip
     by_urn = {r[1]: r for r in rows}
     assert by_urn["900004"][3] == "High"
-    assert by_urn["900003"][4] == (
-        "Overall grade declined; Training gap; Policy review overdue; Locked-down filtering"
-    )
+    assert by_urn["900003"][4] == ("Declining; Training gap; Policy overdue; Locked-down filtering")
 
 
 @pytest.mark.slow
