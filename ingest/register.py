@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.sources import SourceError, SourceFile, run
+from ingest.values import strip_invisible
 from lakehouse.spec import normalise
 
 # bronze.register column -> GIAS header: the one list of GIAS headers (the sample county
@@ -240,11 +241,22 @@ def _parse(data: bytes, name: str) -> _Parsed:
             if not any(cell.strip() for cell in record):
                 continue
 
-            def cell(column: str, record: list[str] = record) -> str:
-                i = index.get(column)
-                return record[i].strip() if i is not None and i < len(record) else ""
-
             where = f"line {line}"
+
+            def cell(column: str, record: list[str] = record, where: str = where) -> str:
+                i = index.get(column)
+                raw = record[i] if i is not None and i < len(record) else ""
+                shown = strip_invisible(raw)
+                if shown != raw:  # drawn reversed or hidden on every page and pack otherwise
+                    warnings.append(
+                        (
+                            where,
+                            f"{name} {where}: {GIAS_COLUMNS[column]} had invisible or "
+                            "direction-changing characters; removed",
+                        )
+                    )
+                return shown.strip()
+
             urn_text = cell("urn")
             urn = _parse_urn(urn_text)
             if urn is None:

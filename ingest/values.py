@@ -48,12 +48,32 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Characters that change how text around them is drawn without being seen: bidirectional
+# embeddings, overrides and isolates (``Saint \u202eloohcS lliH\u202c`` draws as "Saint Hill
+# School") and zero-width spaces, joiners and the byte-order mark. No school name needs them.
+INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u200e\u200f\u061c\u2060\ufeff"
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    )
+)
+
+
+def strip_invisible(value: str) -> str:
+    """``value`` without bidirectional controls and zero-width characters."""
+    return value.translate(INVISIBLE)
+
+
 def text(value: object) -> str | None:
-    """A cell as trimmed text (None when blank); integral floats lose their ``.0``."""
+    """A cell as trimmed text (None when blank); integral floats lose their ``.0``.
+
+    Bidirectional controls and zero-width characters are removed (see INVISIBLE).
+    """
     if value is None:
         return None
     if isinstance(value, str):  # most cells: one strip, not three
-        return value.strip() or None
+        return strip_invisible(value).strip() or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():

@@ -479,3 +479,21 @@ def test_responses_carry_the_security_headers(gold_db: Path, tmp_path: Path) -> 
             urllib.request.urlopen(f"{url}/media/0123456789abcdef.csv", timeout=10)
         assert missing.value.headers["Cache-Control"] == "no-store"
         assert missing.value.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_bidi_and_zero_width_characters_are_stripped_at_ingest_with_a_message() -> None:
+    from ingest import register, values
+    from lakehouse import search
+
+    data = "URN,EstablishmentName,LA (name)\n123456,Saint \u202eloohcS lliH\u202c,Kent\n"
+    parsed = register._parse(data.encode(), "register.csv")
+    assert parsed.rows["name"] == ["Saint loohcS lliH"], "no longer drawn as 'Saint Hill School'"
+    assert parsed.warnings == [
+        (
+            "line 2",
+            "register.csv line 2: EstablishmentName had invisible or direction-changing "
+            "characters; removed",
+        )
+    ]
+    assert values.text(" Hex\u200btable\ufeff ") == "Hextable"
+    assert search.normalise("Hex\u200btable \u2066School\u2069") == ["hextable", "school"]
