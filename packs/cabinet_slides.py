@@ -277,11 +277,15 @@ OTHER_SETTINGS = "Other types of school"
 def collapse_small_groups(
     frame: pd.DataFrame, group_col: str, below: int, other: str
 ) -> pd.DataFrame:
-    """Groups of fewer than ``below`` schools merged into one ``other`` group (when there are
-    two or more of them): the public tables show more when small groups are pooled than when
-    each is suppressed with the cells that would reveal it."""
+    """Groups of fewer than ``below`` schools merged into one ``other`` group (a lone small
+    group with the next smallest): the public tables show more when small groups are pooled
+    than when each is suppressed with the cells that would reveal it."""
     sizes = frame.groupby(group_col)["schools"].sum()
     small = [g for g, v in sizes.items() if 0 < v < below]
+    if len(small) == 1 and len(sizes) > 2:
+        # one small group alone would still be small: it is pooled with the next smallest
+        others = sizes.drop(small[0])
+        small.append(others[others > 0].idxmin())
     if len(small) < 2:
         return frame
     out = frame.assign(**{group_col: frame[group_col].where(~frame[group_col].isin(small), other)})
@@ -959,6 +963,14 @@ def district_slide(
     fig = charts.district_map_static(
         shown.reset_index(drop=True), "need_pct", "Schools needing support", value_text=texts
     )
+    # on a wide slide the colour scale stands beside the county, which then has the slide's
+    # full height: the names (14 pt and up) crowd each other less on a bigger map
+    for trace in fig.data:
+        if trace.marker is not None and trace.marker.showscale:
+            trace.marker.colorbar.update(
+                orientation="v", x=1.0, xanchor="left", y=0.5, yanchor="middle", len=0.9,
+                title_side="top",
+            )  # fmt: skip
     chosen = bool(numbers.filters.districts)
     return ChartSlide(
         "districts",
