@@ -23,6 +23,9 @@ from packs.cabinet_slides import ChartSlide, compose
 from tests.conftest import build_sample_db, require_chromium
 from tests.pack_auditor import audit, disclosed
 
+# the 600-school county, seven packs and LibreOffice: `make test-fast` leaves these out
+pytestmark = pytest.mark.slow
+
 PACKS = {
     "county": Filters(),
     "district-thanet": Filters(districts=("Thanet",)),

@@ -69,6 +69,7 @@ def _numbers(pack) -> dict[str, str]:
     return {label: value for value, label in _slide(pack, "headline").numbers}
 
 
+@pytest.mark.slow  # loads the sample county
 def test_a_district_pack_names_no_other_district(reader, districts):
     county = seeds.report_text("county_name")
     for district in districts:
@@ -79,6 +80,7 @@ def test_a_district_pack_names_no_other_district(reader, districts):
         assert district in text and county in text
 
 
+@pytest.mark.slow  # loads the sample county
 def test_a_district_packs_county_comparison_is_the_countys_own_figure(reader, districts):
     county_name = seeds.report_text("county_name")
     whole = _numbers(compose(load(reader, Filters())))
@@ -92,6 +94,7 @@ def test_a_district_packs_county_comparison_is_the_countys_own_figure(reader, di
         assert [row[0] for row in table.rows] == [district]
 
 
+@pytest.mark.slow  # loads the sample county
 def test_a_district_packs_headline_compares_with_the_county_and_says_so(reader):
     county_name = seeds.report_text("county_name")
     whole = compose(load(reader, Filters()))
@@ -105,6 +108,7 @@ def test_a_district_packs_headline_compares_with_the_county_and_says_so(reader):
     assert f"{county_name} as a whole: {county_gob} {better}." in headline.note
 
 
+@pytest.mark.slow  # loads the sample county
 def test_a_pack_for_one_setting_does_not_compare_settings(reader):
     pack = compose(load(reader, Filters(settings=("Primary",))))
     setting = _slide(pack, "setting")
@@ -114,6 +118,7 @@ def test_a_pack_for_one_setting_does_not_compare_settings(reader):
     assert not any(getattr(s, "name", "") == "filtering" for s in one_approach.slides)
 
 
+@pytest.mark.slow  # loads the sample county
 def test_need_support_counts_concerns_only_and_theme_only_schools_separately(reader):
     with reader.cursor() as con:
         by_priority = dict(
@@ -156,6 +161,7 @@ def test_close_shares_read_as_about_the_same_and_need_the_whole_mix():
     assert best_and_worst_title(hidden, claims, "Good or better", "By type") == "By type"
 
 
+@pytest.mark.slow  # loads the sample county
 def test_headlines_of_the_sample_county_name_only_groups_of_the_minimum_size(reader):
     claims = Claims.from_seeds()
     for f in (Filters(), Filters(districts=("Thanet",)), Filters(filtering="managed")):
@@ -178,6 +184,7 @@ def test_the_worklist_slide_gives_capacity_in_high_priority_schools():
     )
 
 
+@pytest.mark.slow  # loads the sample county
 def test_the_worklist_slide_of_the_sample_county_reads_capacity_from_gold(reader):
     with reader.cursor() as con:
         high, within = con.execute(
@@ -193,6 +200,7 @@ def test_the_worklist_slide_of_the_sample_county_reads_capacity_from_gold(reader
         assert title.startswith(f"All {high} high-priority schools")
 
 
+@pytest.mark.slow  # loads the sample county
 def test_a_slide_with_no_data_says_so_in_a_sentence(reader):
     pack = compose(load(reader, Filters(districts=("Thanet",), settings=("Nursery",))))
     empty = [s for s in pack.slides if isinstance(s, ChartSlide) and s.figure is None]
