@@ -253,3 +253,41 @@ def test_the_school_chosen_on_the_profile_is_kept_across_pages(
     wait_ready(page)
     page.locator("h2").filter(has_text=str(school["School"])).first.wait_for()
     assert parse_qs(urlparse(page.url).query)["urn"] == [str(school["URN"])]
+
+
+def test_an_officer_undoes_a_support_record_and_the_timeline_keeps_both(
+    server: str, county: Path, page: Page
+) -> None:
+    from lakehouse import audit, store
+
+    school = worklist(county)[3]
+    notes = "Visit logged against the wrong school (browser test)"
+    page.set_viewport_size(WIDE)
+    page.goto(f"{server}/school_profile?urn={school['URN']}")
+    wait_ready(page)
+    page.get_by_label("Notes").fill(notes)
+    page.get_by_role("button", name="Save support record").click()
+    wait_ready(page)
+    page.get_by_text("Support record saved").wait_for()
+    page.get_by_text("Undo an entry").click()
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Undo this entry")
+    form.locator('[data-testid="stSelectbox"]').click()
+    page.get_by_role("option").filter(has_text="Visit by").first.click()
+    form.get_by_label("Reason").fill("Wrong school")
+    page.get_by_role("button", name="Undo this entry").click()
+    wait_ready(page)
+    page.get_by_text("Undone:").first.wait_for()
+    timeline = (
+        page.locator('[data-testid="stTable"]')
+        .filter(has_text="Case timeline")
+        .or_(page.locator('[data-testid="stTable"]').filter(has_text="Undone"))
+    )
+    text = timeline.first.inner_text()
+    assert "(undone)" in text and "Reason: Wrong school" in text and notes in text
+    con = store.connect(county)
+    try:
+        changes = [d for d in audit.events(con, action="casework")["details"]]
+    finally:
+        con.close()
+    assert any('"support record added"' in d for d in changes)
+    assert any('"undo"' in d and "Wrong school" in d for d in changes)
