@@ -497,3 +497,22 @@ def test_bidi_and_zero_width_characters_are_stripped_at_ingest_with_a_message() 
     ]
     assert values.text(" Hex\u200btable\ufeff ") == "Hextable"
     assert search.normalise("Hex\u200btable \u2066School\u2069") == ["hextable", "school"]
+
+
+def test_a_viewer_is_told_the_database_cannot_be_read_and_only_an_admin_sees_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_auth import _as, _texts
+
+    broken = tmp_path / "county.duckdb"
+    broken.write_bytes(b"this is not a database" * 100)
+    (tmp_path / "roles.csv").write_text(
+        "email,role\nada@council.gov.uk,admin\nvera@council.gov.uk,viewer\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("ESAFETY_ROLES", str(tmp_path / "roles.csv"))
+    monkeypatch.setenv("ESAFETY_STORE", str(tmp_path / "store.sqlite"))
+    monkeypatch.setenv("ESAFETY_DB", str(broken))
+    viewer = _texts(_as("vera@council.gov.uk", monkeypatch))
+    assert "The database cannot be read." in viewer and str(tmp_path) not in viewer
+    admin = _texts(_as("ada@council.gov.uk", monkeypatch))
+    assert f"Could not read {broken}" in admin

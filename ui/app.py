@@ -228,9 +228,18 @@ def database_state() -> tuple[str, str | None]:
 
 
 def show_empty_state(title: str) -> None:
-    """The 'no data yet' page: what happened and the command that fixes it."""
+    """The 'no data yet' page: what happened and the command that fixes it (admins only: a
+    reader is told whom to ask, never where the files are)."""
     st.title(title)
     state, reason = database_state()
+    if auth.current_user().role != "admin":
+        # where the files live is for the people who look after them, not every reader
+        if state == "error":
+            st.error("The database cannot be read.")
+        else:
+            st.info("**No data yet.**", icon="ℹ️")
+        st.markdown("Ask your council's e-safety lead (an admin of this dashboard).")
+        return
     if state == "error":
         st.error(md(reason))  # names the database file
         st.markdown("Rebuild it from the returns, or point `ESAFETY_DB` at another database.")
