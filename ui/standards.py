@@ -9,7 +9,7 @@ from lakehouse import spec
 from lakehouse import standards as reads
 from presentation import charts
 from presentation import standards as shown
-from presentation.formatting import percent_of
+from presentation.formatting import MISSING, percent_of
 from ui import app, safe
 from ui.projector import sized
 
@@ -78,7 +78,9 @@ def county_sections(ctx: app.PageContext) -> None:
     st.caption(shown.all_four_sentence(four))
     st.subheader("Each standard")
     st.plotly_chart(sized(charts.standards_chart(summary)), key="standards_chart")
-    st.dataframe(shown.summary_table(summary), hide_index=True, width="stretch")
+    st.dataframe(
+        shown.summary_table(summary), hide_index=True, width="stretch", placeholder=MISSING
+    )
 
     for by, heading in (("district", "District"), ("setting", "Setting")):
         st.subheader(f"By {heading.lower()}")
@@ -86,14 +88,14 @@ def county_sections(ctx: app.PageContext) -> None:
         if by == "setting":
             order = {s: i for i, s in enumerate(spec.setting_order(table[heading]))}
             table = table.sort_values(heading, key=lambda c: c.map(order), kind="stable")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", placeholder=MISSING)
         app.numbers_expander(
             f"standards by {heading.lower()}", table, f"standards_by_{by}.csv", f"std_{by}"
         )
 
     st.subheader("Trend across rounds")
     trend = shown.trend_table(app.frame(reads.standards_trend, f))
-    st.dataframe(trend, hide_index=True, width="stretch")
+    st.dataframe(trend, hide_index=True, width="stretch", placeholder=MISSING)
 
 
 def app_label_mismatch() -> str:
