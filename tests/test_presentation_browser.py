@@ -15,20 +15,14 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from ui.app import PAGE_SPECS
 
 pytestmark = pytest.mark.browser
 
 SHOTS = PROJECT_ROOT / "test-artifacts" / "presentation"
 SIZES = [(1400, 900), (1024, 768)]
-PAGE_TITLES = [
-    "Overview",
-    "County map",
-    "Setting comparison",
-    "Flagged schools",
-    "School profile",
-    "Returns and data quality",
-    "Meeting packs",
-]
+# every page in the app's navigation, in its order
+PAGE_TITLES = [title for _, title, _ in PAGE_SPECS]
 
 # For each word of an element's text: how many line boxes it is drawn on (1 when whole).
 WORD_LINES = """e => {
