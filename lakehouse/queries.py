@@ -414,41 +414,6 @@ def flag_choices(con: Con) -> dict[str, str]:
     )
 
 
-def flagged_schools(
-    con: Con, f: Filters, priorities: tuple[str, ...] = (), flags: tuple[str, ...] = ()
-) -> pd.DataFrame:
-    """One row per flagged school: reasons in plain English, priority, district, return date."""
-    where, params = _where("gold.school_overview", f, alias="s")
-    extra, extra_params = "", list[str]()
-    if priorities:
-        extra += f" AND s.priority IN ({', '.join('?' * len(priorities))})"
-        extra_params.extend(priorities)
-    if flags:
-        extra += (
-            f" AND s.urn IN (SELECT urn FROM gold.support_flags "
-            f"WHERE flag IN ({', '.join('?' * len(flags))}))"
-        )
-        extra_params.extend(flags)
-    return _df(
-        con,
-        f"""
-        SELECT s.urn AS "URN", s.name AS "School", s.priority AS "Priority",
-               s.flag_count AS "Flags",
-               string_agg(g.reason, '; ' ORDER BY g.flag) AS "Reasons",
-               string_agg(g.flag_label, '; ' ORDER BY g.flag) AS "Flag labels",
-               string_agg(g.suggested_action, '; ' ORDER BY g.flag) AS "Suggested actions",
-               s.setting AS "Setting", s.district AS "District",
-               s.completed_on AS "Return date", s.grade_overall AS "Overall grade"
-        FROM gold.school_overview s JOIN gold.support_flags g USING (urn)
-        WHERE {where}{extra}
-        GROUP BY s.urn, s.name, s.priority, s.priority_order, s.flag_count, s.setting,
-                 s.district, s.completed_on, s.grade_overall
-        ORDER BY s.priority_order NULLS LAST,  -- the order of seeds/priorities.csv
-                 s.flag_count DESC, s.name""",
-        [*params, *extra_params],
-    )
-
-
 # --- school profile ----------------------------------------------------------------
 
 
@@ -547,18 +512,6 @@ def school_history(con: Con, urn: int) -> pd.DataFrame:
     )
 
 
-def school_flags(con: Con, urn: int) -> pd.DataFrame:
-    """The school's flags with their plain-English reason and a suggested action."""
-    return _df(
-        con,
-        """
-        SELECT flag_label AS "Flag", reason AS "Reason", suggested_action AS "Suggested action",
-               priority AS "Priority", round AS "Round"
-        FROM gold.support_flags WHERE urn = ? ORDER BY flag""",
-        [urn],
-    )
-
-
 # --- returns and data quality --------------------------------------------------------
 
 
@@ -582,28 +535,6 @@ def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
         order = {g: i for i, g in enumerate(spec.setting_order(df["group"]))}
         df = df.sort_values("group", key=lambda g: g.map(order), ignore_index=True)
     return df
-
-
-def chase_list(con: Con, f: Filters) -> pd.DataFrame:
-    """Expected schools with no return in the round, to chase."""
-    rnd = f.round
-    where, params = _where("gold.returns_status", f, alias="rs")
-    return _df(
-        con,
-        f"""
-        SELECT rs.urn AS "URN", s.name AS "School", rs.setting AS "Setting",
-               rs.district AS "District", s.postcode AS "Postcode", rs.round AS "Round",
-               rs.deadline AS "Deadline",
-               coalesce(prev.status, 'no record') AS "Previous round"
-        FROM gold.returns_status rs
-        JOIN gold.school_overview s USING (urn)
-        LEFT JOIN gold.returns_status prev
-               ON prev.urn = rs.urn
-              AND prev.round = (SELECT max(round) FROM gold.rounds WHERE round < ?)
-        WHERE rs.status IN ('missing', 'awaiting') AND {where}
-        ORDER BY rs.district, s.name""",
-        [rnd, *params],
-    )
 
 
 def rejected_files(con: Con) -> pd.DataFrame:

@@ -18,26 +18,17 @@ import pandas as pd
 from lakehouse.casework import newest_first
 from lakehouse.dates import day_month_year
 from lakehouse.filters import Filters
-from lakehouse.queries import _where
+from lakehouse.queries import _where, build_info
 from lakehouse.seeds import blank_label, grade_label, read_seed, vocabulary
 
 Con = duckdb.DuckDBPyConnection
-
-PROFILE_PAGE = "school_profile"  # the profile's URL path (ui.app PAGE_SPECS)
-
 
 def _df(con: Con, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
 def _current_round(con: Con) -> str | None:
-    row = con.execute("SELECT value FROM gold.build_info WHERE key = 'current_round'").fetchone()
-    return row[0] if row and row[0] else None
-
-
-def profile_link(urn: int) -> str:
-    """The profile page of one school, relative to the app (what the worklist links to)."""
-    return f"{PROFILE_PAGE}?urn={int(urn)}"
+    return build_info(con).get("current_round") or None
 
 
 # --- the support worklist ------------------------------------------------------------------
@@ -95,7 +86,6 @@ def worklist(
         for none, g in zip(df.pop("_no_return"), df.pop("_grade"), strict=True)
     ]
     df.insert(list(df.columns).index("Overall score"), "Overall grade", grades)
-    df["Profile"] = [profile_link(u) for u in df["URN"]]
     return df
 
 
@@ -397,8 +387,8 @@ def casework_export(
 
 
 def _as_of(con: Con) -> date | None:
-    row = con.execute("SELECT value FROM gold.build_info WHERE key = 'as_of'").fetchone()
-    return date.fromisoformat(row[0]) if row and row[0] else None
+    value = build_info(con).get("as_of")
+    return date.fromisoformat(value) if value else None
 
 
 def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lakehouse import queries
+from lakehouse import queries, triage
 from lakehouse.filters import Filters
 from tests import gold_fixture
 
@@ -63,7 +63,7 @@ def test_an_earlier_round_shows_that_rounds_grades(con) -> None:
 def test_filter_values_are_bound_not_pasted_into_sql(con) -> None:
     hostile = "Eastvale') OR 1=1 --"
     assert queries.headline(con, _f(districts=(hostile,)))["schools"] == 0
-    assert queries.flagged_schools(con, _f(settings=("x' OR '1'='1",))).empty
+    assert triage.worklist(con, _f(settings=("x' OR '1'='1",))).empty
 
 
 def test_unknown_areas_and_groupings_are_refused(con) -> None:
@@ -82,20 +82,20 @@ def test_setting_comparison_groups_by_setting_with_counts(con) -> None:
 
 
 def test_flagged_schools_list_high_priority_first_with_plain_reasons(con) -> None:
-    rows = queries.flagged_schools(con, _f())
+    rows = triage.worklist(con, _f())
     order = {"high": 0, "medium": 1, "low": 2}
-    ranks = [order[p] for p in rows["Priority"]]
+    ranks = [order[p] for p in rows["priority_code"]]
     assert ranks == sorted(ranks)
     hazel = rows[rows["School"] == "Hazel High School"].iloc[0]
-    assert "No return" in hazel["Reasons"]
+    assert "No return" in hazel["Concerns"]
 
 
 def test_the_priority_and_reason_filters_narrow_the_flagged_list(con) -> None:
-    everyone = queries.flagged_schools(con, _f())
-    high = queries.flagged_schools(con, _f(), priorities=("high",))
-    locked = queries.flagged_schools(con, _f(), flags=("locked_down",))
+    everyone = triage.worklist(con, _f())
+    high = triage.worklist(con, _f(), priorities=("high",))
+    locked = triage.worklist(con, _f(), flags=("locked_down",))
     assert 0 < len(high) < len(everyone)
-    assert set(high["Priority"]) == {"high"}
+    assert set(high["priority_code"]) == {"high"}
     assert set(locked["School"]) == {
         "Cedar Primary School",
         "Fir Secondary School",
@@ -119,9 +119,9 @@ def test_a_school_profile_compares_its_scores_with_county_and_setting(con) -> No
 
 
 def test_the_chase_list_names_expected_schools_without_a_return(con) -> None:
-    chase = queries.chase_list(con, _f())
+    chase = triage.chase_list(con, _f())
     assert list(chase["School"]) == ["Hazel High School"]
-    assert chase.iloc[0]["Previous round"] == "missing"
+    assert chase.iloc[0]["Previous round"] == "Missing"
 
 
 def test_rejected_files_and_warnings_are_listed(con) -> None:
