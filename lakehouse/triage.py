@@ -23,6 +23,7 @@ from lakehouse.seeds import blank_label, grade_label, read_seed, vocabulary
 
 Con = duckdb.DuckDBPyConnection
 
+
 def _df(con: Con, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
@@ -283,7 +284,7 @@ def school_flags(con: Con, urn: int) -> pd.DataFrame:
         ORDER BY kind = 'theme', flag_order""",
         [int(urn)],
     )
-    df["Kind"] = df["Kind"].map({"concern": "Concern", "theme": "Theme"})
+    df["Kind"] = df["Kind"].map(vocabulary("flag_kind"))
     return df
 
 

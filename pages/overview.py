@@ -9,6 +9,7 @@ import streamlit as st
 
 from lakehouse import queries
 from presentation import charts
+from presentation.formatting import percent_of
 from ui import app
 from ui import casework as case_ui
 from ui.projector import sized
@@ -44,8 +45,8 @@ c2.metric(
     border=True,
     help="Expected returns are from open, non-independent schools in the register.",
 )
-pct = 100 * head["received"] / head["expected"] if head["expected"] else 0
-c3.metric("Received", f"{pct:.0f}%", border=True)
+# half up, one rule for every percentage the council reads (presentation.formatting)
+c3.metric("Received", percent_of(head["received"], head["expected"]), border=True)
 c4.metric("Received late", f"{head['late']:,}", border=True)
 c5.metric(
     "Need support",
