@@ -9,13 +9,6 @@ current_returns AS (
     CROSS JOIN silver.run_context AS ctx
     WHERE r.is_current AND r.round = ctx.current_round
 ),
-earlier AS (
-    SELECT a.urn, arg_max(a.grade, a.round) AS previous_grade_overall
-    FROM gold.area_scores AS a
-    CROSS JOIN silver.run_context AS ctx
-    WHERE a.area = 'overall' AND a.grade IS NOT NULL AND a.round < ctx.current_round
-    GROUP BY a.urn
-),
 flags AS (
     SELECT
         urn,
@@ -54,14 +47,8 @@ final AS (
         s.is_independent,
         s.expected_to_return,
         ctx.current_round,
-        CASE
-            WHEN c.return_id IS NOT NULL AND c.completed_on > rd.deadline THEN 'late'
-            WHEN c.return_id IS NOT NULL THEN 'received'
-            WHEN ctx.current_round IS NOT NULL AND s.expected_to_return
-                AND ctx.as_of <= rd.deadline THEN 'awaiting'
-            WHEN ctx.current_round IS NOT NULL AND s.expected_to_return THEN 'missing'
-            ELSE 'not_expected'
-        END AS return_status,
+        -- one definition of a return's status: gold.returns_status (not expected: no row)
+        coalesce(rs.status, 'not_expected') AS return_status,
         c.return_id,
         c.completed_on,
         c.filtering,
@@ -76,7 +63,7 @@ final AS (
         sr.score_provision,
         sr.score_leadership,
         sr.score_training,
-        e.previous_grade_overall,
+        e.grade AS previous_grade_overall,
         coalesce(f.flag_count, 0) AS flag_count,
         coalesce(f.flags, '') AS flags,
         f.priority,
@@ -109,9 +96,9 @@ final AS (
     FROM source AS s
     CROSS JOIN silver.run_context AS ctx
     LEFT JOIN current_returns AS c USING (urn)
-    LEFT JOIN gold.rounds AS rd ON rd.round = ctx.current_round
+    LEFT JOIN gold.returns_status AS rs ON rs.urn = s.urn AND rs.round = ctx.current_round
     LEFT JOIN gold.school_rounds AS sr ON sr.return_id = c.return_id
-    LEFT JOIN earlier AS e ON e.urn = s.urn
+    LEFT JOIN gold.previous_grades AS e ON e.urn = s.urn
     LEFT JOIN flags AS f ON f.urn = s.urn
     LEFT JOIN freshness AS fr ON fr.urn = s.urn
     LEFT JOIN silver.return_training AS t ON t.return_id = c.return_id

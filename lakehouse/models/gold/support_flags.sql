@@ -71,18 +71,6 @@ fm_standard_not_met AS (
     WHERE f.status = 'not_met'
     GROUP BY s.urn
 ),
-earlier AS (
-    -- the most recent earlier round in which the school had an overall grade
-    SELECT
-        a.urn,
-        arg_max(a.grade, a.round) AS grade,
-        arg_max(a.grade_label, a.round) AS grade_label,
-        max(a.round) AS round
-    FROM gold.area_scores AS a
-    CROSS JOIN silver.run_context AS ctx
-    WHERE a.area = 'overall' AND a.grade IS NOT NULL AND a.round < ctx.current_round
-    GROUP BY a.urn
-),
 declining AS (
     SELECT
         sc.urn,
@@ -90,53 +78,26 @@ declining AS (
         'Overall graded ' || sc.grade_label || ' in ' || sc.round || ', down from '
             || e.grade_label || ' in ' || e.round AS reason
     FROM scores AS sc
-    JOIN earlier AS e USING (urn)
+    JOIN gold.previous_grades AS e USING (urn)
     WHERE sc.area = 'overall' AND sc.grade > e.grade
 ),
-deadlines AS (
-    -- the round's return deadline, and the previous round's a year earlier
-    SELECT
-        ctx.as_of,
-        make_date(CAST(left(ctx.current_round, 4) AS INTEGER), rules.deadline_month,
-            rules.deadline_day) AS current_deadline,
-        make_date(CAST(left(ctx.current_round, 4) AS INTEGER) - 1, rules.deadline_month,
-            rules.deadline_day) AS previous_deadline
-    FROM silver.run_context AS ctx
-    CROSS JOIN silver.rules AS rules
-    WHERE ctx.current_round IS NOT NULL
-),
-previous_round_returns AS (
-    SELECT r.urn
-    FROM silver.returns AS r
-    CROSS JOIN silver.run_context AS ctx
-    WHERE r.is_current AND r.round = ctx.previous_round
-),
 no_return AS (
+    -- missing in the current round (gold.returns_status: its deadline has passed; before it
+    -- the school is awaiting its return, on the chase list), and also in the previous round
+    -- when that round was collected at all
     SELECT
-        s.urn,
+        cur.urn,
         'no_return' AS flag,
-        'No return for ' || ctx.current_round
-            || CASE WHEN two.urn IS NOT NULL THEN ' nor for ' || ctx.previous_round ELSE '' END
+        'No return for ' || cur.round
+            || CASE WHEN prev.status = 'missing' THEN ' nor for ' || prev.round ELSE '' END
             AS reason,
-        two.urn IS NOT NULL AS two_rounds_running
-    FROM silver.schools AS s
+        coalesce(prev.status = 'missing', false) AS two_rounds_running
+    FROM gold.returns_status AS cur
+    JOIN silver.schools AS s USING (urn)
     CROSS JOIN silver.run_context AS ctx
-    -- before the deadline the school is awaiting its return (chase list), not flagged
-    JOIN deadlines AS d ON d.as_of > d.current_deadline
-    LEFT JOIN (
-        -- "no return two rounds running" needs a previous round that was collected at all
-        SELECT s2.urn
-        FROM silver.schools AS s2
-        CROSS JOIN silver.run_context AS c2
-        CROSS JOIN deadlines AS d2
-        WHERE c2.previous_round IN (SELECT round FROM silver.returns WHERE is_current)
-            AND d2.as_of > d2.previous_deadline
-            AND s2.urn NOT IN (SELECT urn FROM previous_round_returns)
-    ) AS two ON two.urn = s.urn
-    WHERE ctx.current_round IS NOT NULL
-        AND s.is_open
-        AND s.expected_to_return
-        AND s.urn NOT IN (SELECT urn FROM source)
+    LEFT JOIN gold.returns_status AS prev
+        ON prev.urn = cur.urn AND prev.round = ctx.previous_round
+    WHERE cur.round = ctx.current_round AND cur.status = 'missing' AND s.is_open
 ),
 raised AS (
     SELECT urn, flag, reason, false AS two_rounds_running FROM inadequate_area
