@@ -39,7 +39,7 @@ from ingest.layout import (
 from ingest.limits import file_size_problem, limits
 from ingest.values import normalise
 from ingest.workbook import Sheet, Workbook, WorkbookError
-from lakehouse.seeds import read_seed, rule
+from lakehouse.seeds import SEEDS_ENV, read_seed, rule
 from lakehouse.spec import (
     fm_checks,
     incident_categories,
@@ -198,6 +198,44 @@ def _check_lookup() -> dict[str, str]:
     return table
 
 
+# Per-version plans, worked out once per seed folder (every file of a batch asks for them,
+# and the seeds do not change during a batch; a council's own folder gets its own plans).
+def _version_statements(version: int) -> tuple[list[str], frozenset[str]]:
+    return _statements_in(version, os.environ.get(SEEDS_ENV))
+
+
+@cache
+def _statements_in(version: int, _folder: str | None) -> tuple[list[str], frozenset[str]]:
+    ids = [r["indicator_id"] for r in indicators(version)]
+    return ids, frozenset(ids)
+
+
+def _version_policies(
+    version: int, round: str | None
+) -> tuple[list[str], frozenset[str], dict[str, str]]:
+    """(policies a return of ``version`` lists, those counted in ``round``, key -> label)."""
+    return _policies_in(version, round, os.environ.get(SEEDS_ENV))
+
+
+@cache
+def _policies_in(
+    version: int, round: str | None, _folder: str | None
+) -> tuple[list[str], frozenset[str], dict[str, str]]:
+    listed = policies(version)
+    counted = frozenset(r["policy"] for r in listed if policy_required(r, round))
+    return [r["policy"] for r in listed], counted, _labels(listed, "policy")
+
+
+def _check_plan() -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
+    return _checks_in(os.environ.get(SEEDS_ENV))
+
+
+@cache
+def _checks_in(_folder: str | None) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
+    checks = fm_checks()
+    return tuple(r["check_key"] for r in checks), {r["check_key"]: r for r in checks}
+
+
 def section_warning(section: str) -> str:
     """The one warning for a return that leaves out a whole section (seeds/return_sections.csv)."""
     for row in read_seed("return_sections"):
@@ -353,8 +391,7 @@ class _Reader:
 
     # -- Self-review ----------------------------------------------------
     def _self_review(self, sheet: Sheet | None) -> None:
-        ids = [r["indicator_id"] for r in indicators(self.out.return_version)]
-        wanted = set(ids)
+        ids, wanted = _version_statements(self.out.return_version)
         found: dict[str, ResponseRow] = {}
         table = None
         if sheet is None:
@@ -403,10 +440,7 @@ class _Reader:
 
     # -- Policies -------------------------------------------------------
     def _policies(self, sheet: Sheet | None) -> None:
-        listed = policies(self.out.return_version)
-        required = [r["policy"] for r in listed]
-        counted = {r["policy"] for r in listed if policy_required(r, self.out.round)}
-        labels = _labels(listed, "policy")
+        required, counted, labels = _version_policies(self.out.return_version, self.out.round)
         table = self._table(sheet, "Policies")
         lookup = _lookup("policies", "policy")
         found: dict[str, PolicyRow] = {}
@@ -446,7 +480,7 @@ class _Reader:
 
     # -- Filtering and monitoring (version 2) ----------------------------
     def _filtering_monitoring(self, sheet: Sheet | None) -> None:
-        checks = fm_checks()
+        keys, kinds = _check_plan()
         found: dict[str, FmCheckRow] = {}
         table = None
         if sheet is not None:
@@ -460,7 +494,6 @@ class _Reader:
                     " is unanswered",
                 )
         lookup = _check_lookup()
-        kinds = {r["check_key"]: r for r in checks}
         for row in table.rows() if table is not None else ():
             key = lookup.get(normalise(row.get("check")))
             if key is None:
@@ -470,9 +503,7 @@ class _Reader:
                           " the first row is used")  # fmt: skip
                 continue
             found[key] = self._check_row(kinds[key], row)
-        self.out.fm_checks = [
-            found.get(k) or FmCheckRow(k) for k in (r["check_key"] for r in checks)
-        ]
+        self.out.fm_checks = [found[k] if k in found else FmCheckRow(k) for k in keys]
 
     def _check_row(self, check: dict[str, str], row) -> FmCheckRow:
         key, label, kind = check["check_key"], check["label"], check["answer_kind"]
