@@ -306,3 +306,32 @@ class _store_locked:
     def __exit__(self, *exc: object) -> None:
         self.release.set()
         self.thread.join(10)
+
+
+def test_the_anonymous_websocket_names_no_script_path_and_no_version(
+    site: dict, context: BrowserContext
+) -> None:
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    sessions: list = []
+
+    def frames(ws) -> None:
+        def got(payload: bytes | str) -> None:
+            if isinstance(payload, bytes):
+                msg = ForwardMsg()
+                msg.ParseFromString(payload)
+                if msg.WhichOneof("type") == "new_session":
+                    sessions.append(msg.new_session)
+
+        ws.on("framereceived", got)
+
+    page = context.new_page()
+    page.on("websocket", frames)
+    page.goto(site["url"])
+    wait_ready(page)
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert sessions, "the sign-in page came over the websocket"
+    for new in sessions:
+        info = new.initialize.environment_info
+        assert new.main_script_path == "" and "serve.py" not in str(new)
+        assert (info.streamlit_version, info.python_version, info.server_os) == ("", "", "")

@@ -349,7 +349,7 @@ class SignedInOnly:
         if stale:  # Streamlit must not see a cookie whose session has ended
             scope = _without_auth_cookies(scope)
         if scope["type"] == "websocket":
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send if found else _told_nothing(send))
             return
         if path.startswith(GUARDED_PREFIXES):
             status = None
@@ -372,6 +372,26 @@ class SignedInOnly:
         if path.startswith(MEDIA):
             send = _downloads_for_exporters(send, _reaches(role, "officer"))
         await self.app(scope, receive, _with_headers(send, path, _cookie_deletions(stale)))
+
+
+def _told_nothing(send: Any) -> Any:
+    """``send`` for a websocket with no sign-in: Streamlit's session message loses the
+    script's path on the server and the Streamlit, Python and OS versions."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def wrapped(message: dict) -> None:
+        data = message.get("bytes") if message.get("type") == "websocket.send" else None
+        if data:
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            if msg.WhichOneof("type") == "new_session":
+                msg.new_session.main_script_path = ""
+                info = msg.new_session.initialize.environment_info
+                info.streamlit_version = info.python_version = info.server_os = ""
+                message = dict(message, bytes=msg.SerializeToString())
+        await send(message)
+
+    return wrapped
 
 
 def _with_headers(send: Any, path: str, extra: list[tuple[bytes, bytes]] | None = None) -> Any:
