@@ -292,7 +292,9 @@ def test_presentation_mode_hides_the_sidebar_and_enlarges_the_page(
     metric_px = page.locator('[data-testid="stMetricValue"] p').first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)"
     )
-    assert metric_px >= 56
+    # sized to its box (ui/projector.py), so "532 of 589" stays on one line: half again
+    # Streamlit's own 36 px on a 1920 px projector
+    assert metric_px >= 48
     page.wait_for_timeout(1000)  # let plotly finish drawing before the picture
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "presentation_overview.png"))
