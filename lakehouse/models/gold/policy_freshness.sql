@@ -15,7 +15,7 @@ WITH source AS (
 latest AS (
     SELECT urn, round, return_id FROM source WHERE recency = 1
 ),
-renamed AS (
+reviews AS (
     SELECT
         l.urn,
         l.round,
@@ -42,7 +42,7 @@ final AS (
         s.sort_order AS status_order,
         p.sort_order AS policy_order,
         r.is_required
-    FROM renamed AS r
+    FROM reviews AS r
     LEFT JOIN silver.freshness_windows AS w
         ON (w.after_days IS NULL OR r.days_since_review > w.after_days)
         AND (w.max_days IS NULL OR r.days_since_review <= w.max_days)

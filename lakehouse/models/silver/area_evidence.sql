@@ -21,7 +21,7 @@ grid AS (
 max_points AS (
     SELECT CAST(max(points) AS DOUBLE) AS max_points FROM seeds.response_labels
 ),
-renamed AS (
+area_points AS (
     SELECT
         return_id,
         area,
@@ -47,7 +47,7 @@ final AS (
             OR coalesce(r.scored, 0) = 0
             OR coalesce(r.scored_weight, 0) = 0 AS insufficient_evidence
     FROM grid AS g
-    LEFT JOIN renamed AS r USING (return_id, area)
+    LEFT JOIN area_points AS r USING (return_id, area)
     CROSS JOIN max_points AS m
     CROSS JOIN silver.rules AS rules
 )

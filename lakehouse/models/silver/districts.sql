@@ -9,7 +9,7 @@ latest_load AS (
     ORDER BY loaded_at DESC, source_sha256 DESC
     LIMIT 1
 ),
-renamed AS (
+latest_shapes AS (
     SELECT
         district_code,
         district_name,
@@ -19,6 +19,6 @@ renamed AS (
     WHERE source_sha256 = (SELECT source_sha256 FROM latest_load)
 ),
 final AS (
-    SELECT district_code, district_name, geometry FROM renamed WHERE n = 1
+    SELECT district_code, district_name, geometry FROM latest_shapes WHERE n = 1
 )
 SELECT * FROM final ORDER BY district_code;

@@ -4,7 +4,7 @@ WITH source AS (
     SELECT CAST(grade AS INTEGER) AS grade, label, CAST(min_score AS DOUBLE) AS min_score
     FROM seeds.grade_bands
 ),
-renamed AS (
+bands AS (
     SELECT
         grade,
         label AS grade_label,
@@ -12,8 +12,5 @@ renamed AS (
         -- the next better band starts where this one ends; the best band is open-ended
         lead(min_score) OVER (ORDER BY min_score) AS upper_score
     FROM source
-),
-final AS (
-    SELECT * FROM renamed
 )
-SELECT * FROM final ORDER BY grade;
+SELECT * FROM bands ORDER BY grade;

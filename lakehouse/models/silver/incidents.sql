@@ -3,13 +3,10 @@ CREATE OR REPLACE TABLE silver.incidents AS
 WITH source AS (
     SELECT * FROM bronze.incidents
 ),
-renamed AS (
+known_categories AS (
     SELECT r.return_id, s.category, s.count, s.location
     FROM source AS s
     JOIN silver.returns AS r USING (sha256)
     WHERE s.category IN (SELECT category FROM seeds.incident_categories)
-),
-final AS (
-    SELECT * FROM renamed
 )
-SELECT * FROM final;
+SELECT * FROM known_categories;

@@ -16,7 +16,7 @@ grid AS (
     JOIN seeds.policies AS p
         ON CAST(p.version AS INTEGER) <= r.return_version OR r.round >= p.required_from_round
 ),
-renamed AS (
+policy_rows AS (
     SELECT
         g.return_id,
         g.policy,
@@ -32,8 +32,5 @@ renamed AS (
         g.is_required
     FROM grid AS g
     LEFT JOIN source AS s ON s.sha256 = g.sha256 AND s.policy = g.policy
-),
-final AS (
-    SELECT * FROM renamed
 )
-SELECT * FROM final;
+SELECT * FROM policy_rows;

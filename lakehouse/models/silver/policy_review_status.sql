@@ -3,7 +3,7 @@ CREATE OR REPLACE TABLE silver.policy_review_status AS
 WITH source AS (
     SELECT return_id, policy, last_reviewed, completed_on, is_required FROM silver.policies
 ),
-renamed AS (
+with_days AS (
     SELECT *, date_diff('day', last_reviewed, completed_on) AS days_at_completion
     FROM source
 ),
@@ -16,7 +16,7 @@ final AS (
         r.is_required,
         CASE WHEN r.last_reviewed IS NULL THEN 'missing' ELSE w.status END
             AS status_at_completion
-    FROM renamed AS r
+    FROM with_days AS r
     LEFT JOIN silver.freshness_windows AS w
         ON (w.after_days IS NULL OR r.days_at_completion > w.after_days)
         AND (w.max_days IS NULL OR r.days_at_completion <= w.max_days)

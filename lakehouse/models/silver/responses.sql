@@ -5,7 +5,7 @@ CREATE OR REPLACE TABLE silver.responses AS
 WITH source AS (
     SELECT * FROM bronze.responses
 ),
-renamed AS (
+known_responses AS (
     -- only the known response keys count; anything else is unanswered
     SELECT
         r.return_id,
@@ -25,7 +25,7 @@ renamed AS (
     LEFT JOIN seeds.response_labels AS l ON l.response = s.response
 ),
 final AS (
-    SELECT * FROM renamed
+    SELECT * FROM known_responses
 )
 -- no ORDER BY: at national scale sorting 1.7M rows costs more than every reader saves
 SELECT * FROM final;

@@ -6,7 +6,7 @@ WITH source AS (
     JOIN seeds.staff_groups AS g USING (staff_group)
     WHERE t.is_valid AND t.headcount > 0
 ),
-renamed AS (
+group_coverage AS (
     SELECT
         s.*,
         100.0 * s.trained / s.headcount AS group_pct,
@@ -27,7 +27,7 @@ final AS (
             staff_group_label || ' ' || CAST(floor(group_pct + 0.5) AS INTEGER) || '% trained',
             ', ' ORDER BY sort_order
         ) FILTER (WHERE is_below) AS groups_below_text
-    FROM renamed
+    FROM group_coverage
     GROUP BY return_id
 )
 SELECT * FROM final ORDER BY return_id;

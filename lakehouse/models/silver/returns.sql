@@ -8,7 +8,7 @@ in_register AS (
     FROM source
     WHERE source.urn IN (SELECT urn FROM silver.schools)
 ),
-renamed AS (
+typed AS (
     SELECT
         left(sha256, 16) AS return_id,
         urn,
@@ -31,8 +31,5 @@ renamed AS (
             PARTITION BY urn, round ORDER BY completed_on DESC, ingested_at DESC, sha256 DESC
         ) = 1 AS is_current
     FROM in_register
-),
-final AS (
-    SELECT * FROM renamed
 )
-SELECT * FROM final ORDER BY urn, round, completed_on, ingested_at;
+SELECT * FROM typed ORDER BY urn, round, completed_on, ingested_at;

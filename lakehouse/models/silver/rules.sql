@@ -3,7 +3,7 @@ CREATE OR REPLACE TABLE silver.rules AS
 WITH source AS (
     SELECT rule, CAST(value AS DOUBLE) AS value FROM seeds.rules
 ),
-renamed AS (
+pivoted AS (
     SELECT
         max(value) FILTER (WHERE rule = 'min_answered_share') AS min_answered_share,
         max(value) FILTER (WHERE rule = 'outcomes_indicator_share') AS outcomes_indicator_share,
@@ -55,6 +55,6 @@ final AS (
         CAST(fm_window_days AS INTEGER) AS fm_window_days,
         CAST(fm_filtering_cap_grade AS INTEGER) AS fm_filtering_cap_grade,
         CAST(fm_review_cap_grade AS INTEGER) AS fm_review_cap_grade
-    FROM renamed
+    FROM pivoted
 )
 SELECT * FROM final;

@@ -3,7 +3,7 @@ CREATE OR REPLACE TABLE silver.run_context AS
 WITH source AS (
     SELECT as_of, requested_round FROM seeds.build_params
 ),
-renamed AS (
+chosen_round AS (
     SELECT
         as_of,
         coalesce(
@@ -21,6 +21,6 @@ final AS (
             CAST(left(current_round, 4) AS INTEGER) - 1,
             CAST(left(current_round, 4) AS INTEGER) % 100
         ) END AS previous_round
-    FROM renamed
+    FROM chosen_round
 )
 SELECT * FROM final;

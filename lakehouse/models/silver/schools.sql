@@ -33,7 +33,7 @@ independence AS (
         ON (r.field = 'type_group' AND l.type_group ILIKE r.pattern)
         OR (r.field = 'establishment_type' AND l.establishment_type ILIKE r.pattern)
 ),
-renamed AS (
+latest_rows AS (
     SELECT
         l.urn,
         l.name,
@@ -88,6 +88,6 @@ final AS (
         *,
         -- without a type column the register cannot show independence: all open are expected
         is_open AND (NOT has_type_column OR NOT is_independent) AS expected_to_return
-    FROM renamed
+    FROM latest_rows
 )
 SELECT * FROM final ORDER BY urn;

@@ -3,7 +3,7 @@ CREATE OR REPLACE TABLE silver.training AS
 WITH source AS (
     SELECT * FROM bronze.training
 ),
-renamed AS (
+with_return_id AS (
     SELECT
         r.return_id,
         s.staff_group,
@@ -19,6 +19,6 @@ final AS (
         *,
         -- trained above headcount is an error on the row: kept, flagged, not scored
         coalesce(trained <= headcount AND trained >= 0, false) AS is_valid
-    FROM renamed
+    FROM with_return_id
 )
 SELECT * FROM final;
