@@ -83,17 +83,14 @@ def standards_summary(con: Con, f: Filters) -> pd.DataFrame:
     )
 
 
-def standards_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
-    """Per ``by`` group (district or setting) and standard: met / partly / not met / unknown
-    counts, ``n`` (version 2 returns) and ``met_pct`` of n."""
-    if by not in STANDARDS_BY:
-        raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(STANDARDS_BY)}")
-    where, params = _where("gold.fm_standards", f)
+def _status_counts(con: Con, key: str, where: str, params: list[Any]) -> pd.DataFrame:
+    """Per ``key`` (a checked column expression, first column) and standard: the status
+    counts, ``n`` (version 2 returns) and ``met_pct`` of n. One SELECT for every grouping."""
     return _frame(
         con,
         f"""
         SELECT
-            coalesce({by}, ?) AS "group",
+            {key},
             standard,
             any_value(standard_label) AS standard_label,
             CAST(count(*) FILTER (WHERE status = 'met') AS INTEGER) AS met,
@@ -108,8 +105,19 @@ def standards_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
         GROUP BY 1, standard
         ORDER BY 1, standard
         """,
-        # the label is bound, not read from seeds.*: gold is all a reader may rely on
-        [blank_label("not_known"), *params],
+        params,
+    )
+
+
+def standards_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
+    """Per ``by`` group (district or setting) and standard: met / partly / not met / unknown
+    counts, ``n`` (version 2 returns) and ``met_pct`` of n."""
+    if by not in STANDARDS_BY:
+        raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(STANDARDS_BY)}")
+    where, params = _where("gold.fm_standards", f)
+    # the label is bound, not read from seeds.*: gold is all a reader may rely on
+    return _status_counts(
+        con, f'coalesce({by}, ?) AS "group"', where, [blank_label("not_known"), *params]
     )
 
 
@@ -117,27 +125,7 @@ def standards_trend(con: Con, f: Filters) -> pd.DataFrame:
     """Per round (every round, narrowed by district, setting and filtering) and standard:
     met / partly / not met / unknown counts, ``n`` and ``met_pct``."""
     where, params = _where("gold.fm_standards", f, skip=("round",))
-    return _frame(
-        con,
-        f"""
-        SELECT
-            round,
-            standard,
-            any_value(standard_label) AS standard_label,
-            CAST(count(*) FILTER (WHERE status = 'met') AS INTEGER) AS met,
-            CAST(count(*) FILTER (WHERE status = 'partly') AS INTEGER) AS partly,
-            CAST(count(*) FILTER (WHERE status = 'not_met') AS INTEGER) AS not_met,
-            CAST(count(*) FILTER (WHERE status = 'unknown') AS INTEGER) AS unknown,
-            CAST(count(*) FILTER (WHERE status <> 'unknown') AS INTEGER) AS n,
-            100.0 * count(*) FILTER (WHERE status = 'met')
-                / nullif(count(*) FILTER (WHERE status <> 'unknown'), 0) AS met_pct
-        FROM gold.fm_standards
-        WHERE {where}
-        GROUP BY round, standard
-        ORDER BY round, standard
-        """,
-        params,
-    )
+    return _status_counts(con, "round", where, params)
 
 
 def all_four(con: Con, f: Filters) -> dict[str, int]:
