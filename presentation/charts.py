@@ -245,10 +245,15 @@ def grade_table_bars(
 
 
 def grade_distribution_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Each area's grade distribution (df: area, area_label, grade, schools)."""
-    areas = seeds.vocabulary("area")
-    df = df.assign(area_label=df["area"].map(areas))
-    return stacked_grade_bars(df, "area_label", list(areas.values()), title, small_n=0)
+    """Each area's grade distribution (df: area, area_label, grade, schools).
+
+    The labels are gold's (the frame's ``area_label``); only their order is the seed's.
+    """
+    order = {a: i for i, a in enumerate(seeds.vocabulary("area"))}
+    labels = df.drop_duplicates("area").sort_values("area", key=lambda a: a.map(order))[
+        "area_label"
+    ]
+    return stacked_grade_bars(df, "area_label", list(labels), title, small_n=0)
 
 
 def grade_trend_chart(df: pd.DataFrame, area: str, title: str | None = None) -> go.Figure:

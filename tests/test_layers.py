@@ -11,6 +11,7 @@ two packages import each other, directly or round a loop.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -188,3 +189,19 @@ def test_the_checker_catches_a_cycle_and_a_wrong_way_import():
     # the checks themselves, on a made-up graph: a loop of three files is one group
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_lakehouse_holds_no_route_and_no_streamlit_column_configuration():
+    # the lakehouse returns data: which page a row opens and how a column is drawn are the
+    # UI's (ui/, pages/) and the presentation layer's
+    route = re.compile(
+        r"pages/\w+\.py|\b(?:school_profile|flagged_schools|county_map)\?|"
+        r"PROFILE_PAGE|switch_page|page_link"
+    )
+    config = re.compile(r"column_config|ColumnConfig|LinkColumn|ButtonColumn|NumberColumn")
+    found = []
+    for path in sorted((ROOT / "lakehouse").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if route.search(line) or config.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, found
