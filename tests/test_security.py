@@ -516,3 +516,50 @@ def test_a_viewer_is_told_the_database_cannot_be_read_and_only_an_admin_sees_its
     assert "The database cannot be read." in viewer and str(tmp_path) not in viewer
     admin = _texts(_as("ada@council.gov.uk", monkeypatch))
     assert f"Could not read {broken}" in admin
+
+
+class _Files:
+    """Stands in for Streamlit's in-memory upload store."""
+
+    def __init__(self) -> None:
+        self.file_storage: dict[str, dict[str, object]] = {}
+        self.freed: list[str] = []
+
+    def remove_session_files(self, session: str) -> None:
+        self.freed.append(session)
+        self.file_storage.pop(session, None)
+
+
+def test_uploads_are_bound_to_their_session_and_limited_per_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    import ui.server as server
+
+    files = _Files()
+    monkeypatch.setattr(server, "_uploaded_files", lambda: files)
+    monkeypatch.setattr(server, "_owners", {})
+    mine = SimpleNamespace(key="k-officer")
+    server.bind_streamlit_session("st-1", "k-officer")
+    server.bind_streamlit_session("st-2", "k-other-officer")
+    limits = sessions.limits()
+    url = "/_stcore/upload_file/st-1/file-a"
+
+    def refusal(path: str, size: int, role: str = "officer", who=mine) -> int | None:
+        return server._upload_refusal(path, "PUT", {"content-length": str(size)}, who, role)
+
+    assert refusal(url, 1000) is None
+    assert refusal(url, 1000, role="viewer") == 404
+    assert refusal(url, 1000, who=None) == 404
+    assert refusal("/_stcore/upload_file/st-2/file-a", 1000) == 404, "another sign-in's session"
+    assert refusal(url, limits.upload_bytes + 1) == 413
+    files.file_storage["st-1"] = {
+        f"f{i}": SimpleNamespace(data=b"x") for i in range(limits.upload_files)
+    }
+    assert refusal(url, 10) == 413, "one file more than a session may hold"
+    assert refusal("/_stcore/upload_file/st-1/f0", 10) is None, "replacing its own file"
+    assert server._upload_refusal(url, "PUT", {}, mine, "officer") == 411
+    server._free_uploads("k-officer")
+    assert files.freed == ["st-1"] and server._owner("st-1") is None
+    assert server._owner("st-2") == "k-other-officer"
