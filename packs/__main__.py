@@ -13,6 +13,7 @@ Exit 0 on success, 1 when the pack could not be made (one line on stderr),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -69,9 +70,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _write(path: Path, data: bytes) -> None:
+    """Write the pack owner-only (0600): it holds what the dashboard holds (docs/SECURITY.md)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+        fh.write(data)
+    os.chmod(tmp, 0o600)  # whatever the umask, and a leftover .part's old mode
     tmp.replace(path)
 
 

@@ -563,3 +563,11 @@ def test_uploads_are_bound_to_their_session_and_limited_per_session(
     server._free_uploads("k-officer")
     assert files.freed == ["st-1"] and server._owner("st-1") is None
     assert server._owner("st-2") == "k-other-officer"
+
+
+def test_a_pack_written_from_the_command_line_is_owner_only(tmp_path: Path) -> None:
+    from packs.__main__ import _write
+
+    out = tmp_path / "packs" / "cabinet.pdf"
+    _write(out, b"%PDF-1.7 a pack")
+    assert out.read_bytes() == b"%PDF-1.7 a pack" and _mode(out) == 0o600
