@@ -571,3 +571,20 @@ def test_a_pack_written_from_the_command_line_is_owner_only(tmp_path: Path) -> N
     out = tmp_path / "packs" / "cabinet.pdf"
     _write(out, b"%PDF-1.7 a pack")
     assert out.read_bytes() == b"%PDF-1.7 a pack" and _mode(out) == 0o600
+
+
+def test_form_submit_buttons_take_no_click_while_the_page_runs() -> None:
+    """The CSS keys on the attribute Streamlit's frontend sets on the running app."""
+    from ui.projector import base_css
+
+    bundle = "".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in (Path(__import__("streamlit").__file__).parent / "static" / "static" / "js").glob(
+            "index.*.js"
+        )
+    )
+    assert '"data-test-script-state"' in bundle and "RUNNING=`running`" in bundle
+    assert (
+        '.stApp[data-test-script-state="running"] [data-testid="stFormSubmitButton"] button'
+        in base_css()
+    )

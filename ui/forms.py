@@ -17,6 +17,9 @@ used and moves to the next generation, whose widgets are new and empty. So:
 - a repeat that arrives after the save names the old generation's button,
   which no longer exists: Streamlit ignores it, and the page shows the saved
   message (with "already saved" if the same token comes again).
+
+While the page runs, form submit buttons take no click at all (the CSS in
+``ui/projector.py``), so most repeats never leave the browser.
 """
 
 from __future__ import annotations

@@ -119,6 +119,12 @@ _BASE_CSS = """
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 
+/* a form saves once: while the page runs (a save in progress) its submit button takes no
+   click (ui/forms.py); Streamlit marks the running app on its root element */
+.stApp[data-test-script-state="running"] [data-testid="stFormSubmitButton"] button {
+    pointer-events: none !important; opacity: 0.6;
+}
+
 /* Print: A4 landscape, no sidebar, header or toolbars, nothing cut off at the right */
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
