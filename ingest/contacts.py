@@ -143,6 +143,9 @@ def _parse(data: bytes, name: str) -> tuple[dict[str, list], list[tuple[str, str
             "e-mail, telephone"
         )
     roles = role_codes()
+    other_label = next(
+        (r["label"] for r in read_seed("contact_roles") if r["role"] == "other"), "other"
+    )
     rows: dict[str, list] = {c: [] for c in ("urn", "role", "name", "email", "telephone", "row")}
     warnings: list[tuple[str, str]] = []
     skipped = problems = 0
@@ -179,10 +182,11 @@ def _parse(data: bytes, name: str) -> tuple[dict[str, list], list[tuple[str, str
                     (
                         f"{where}, {heading('role')}",
                         f"{name} {where}, column {heading('role')}: role {role_text!r} is not "
-                        "one the council lists (seeds/contact_roles.csv); kept as written",
+                        "one the council lists (seeds/contact_roles.csv); kept as "
+                        f"{other_label}",
                     )
                 )
-                role = role_text
+                role = "other"
             email = cell("email").lower() or None
             if email and not _EMAIL.match(email):
                 warnings.append(

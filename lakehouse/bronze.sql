@@ -161,7 +161,7 @@ ALTER TABLE bronze.register ADD COLUMN IF NOT EXISTS county VARCHAR;
 -- values already cleaned by the loader (role as its seed code, e-mail lower-cased)
 CREATE TABLE IF NOT EXISTS bronze.contacts (
     urn           INTEGER NOT NULL,
-    role          VARCHAR,   -- seeds/contact_roles.csv code, or the text as written
+    role          VARCHAR,   -- seeds/contact_roles.csv code ('other' for a role it lacks)
     name          VARCHAR,
     email         VARCHAR,
     telephone     VARCHAR,

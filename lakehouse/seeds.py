@@ -429,6 +429,8 @@ def _check_consistency(seeds: dict[str, list[dict[str, str]]]) -> None:
         ("return_statuses", "status", REQUIRED_RETURN_STATUSES),
         ("blank_labels", "blank", REQUIRED_BLANKS),
         ("caps", "cap", REQUIRED_CAPS),
+        # a contact list's unlisted roles are kept as 'other'; 'head' greets by default
+        ("contact_roles", "role", ("other", "head")),
         ("report_text", "key", REQUIRED_REPORT_TEXT),
         ("fm_statuses", "status", REQUIRED_FM_STATUSES),
         ("fm_checks", "check_key", REQUIRED_FM_CHECKS),

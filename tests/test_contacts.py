@@ -72,6 +72,7 @@ def test_a_contact_list_with_its_own_headers_loads_and_reports_each_bad_row(tmp_
         in messages
     )
     assert any("row 6, column Position: role 'Caretaker'" in m for m in messages)
+    assert people.set_index("Name").loc["Bob Stone", "Role"] == "Other contact"
     assert any("row 6, column Phone: '12' is not a telephone number" in m for m in messages)
     assert any("row 7: URN 118003 has no name, e-mail or telephone" in m for m in messages)
     files = lh.con.execute(
