@@ -361,6 +361,13 @@ class _Reader:
             raise _Rejected(f"no valid {label}: {completed:%d/%m/%Y} is before 2000 ({ref})", ref)
         o.completed_on = completed
 
+        for key in ("school_name", "completed_by"):
+            raw, ref = cell(key)
+            if isinstance(raw, str) and v.strip_invisible(raw) != raw:  # drawn reversed/hidden
+                self.warn(
+                    ref,
+                    f"{labels.get(key, key)}: invisible or direction-changing characters removed",
+                )
         o.school_name = v.text(cell("school_name")[0])
         o.completed_by = v.text(cell("completed_by")[0])
 

@@ -588,3 +588,20 @@ def test_form_submit_buttons_take_no_click_while_the_page_runs() -> None:
         '.stApp[data-test-script-state="running"] [data-testid="stFormSubmitButton"] button'
         in base_css()
     )
+
+
+def test_a_returns_school_name_loses_its_bidi_controls_with_a_message(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ingest.reader import read_return
+    from tests.returns_factory import good_return, set_field, write_workbook
+
+    sheets = good_return()
+    set_field(sheets, "School name", "Saint \u202eloohcS lliH\u202c")
+    result = read_return(
+        write_workbook(tmp_path / "r.xlsx", sheets), {118234}, dt.date(2027, 1, 15)
+    )
+    assert result.school_name == "Saint loohcS lliH"
+    assert any(
+        "invisible or direction-changing characters removed" in m.message for m in result.messages
+    )
