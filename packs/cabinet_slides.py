@@ -990,7 +990,8 @@ def district_slide(
             else ""
         )
         + note,
-        chart_width=Inches(6.4) if not chosen or len(districts) > 1 else Inches(5.5),
+        # a district pack's few rows go under its map, which then has the slide's width
+        chart_width=None if chosen and len(districts) <= 3 else Inches(6.4),
     )
 
 
@@ -1190,7 +1191,9 @@ def impact_slide(
         title,
         charts.count_bars(
             frame, "Group", "Improved", text=[pub.show(k["Improved"]) for _, k in latest]
-        ),
+        )
+        if frame["Improved"].any()
+        else None,
         Table(
             ["Rounds", "Group", "Schools", "Improved", "Same", "Declined", "Improved %"],
             rows,
@@ -1199,6 +1202,8 @@ def impact_slide(
         "Schools with support recorded in a round beside schools flagged in it with none "
         "recorded; overall grade in the next round. Small groups say little; this is not "
         "proof that support caused a change." + note,
+        empty=f"Nothing to draw: the schools improving from {latest_round} to the next round "
+        "are none or suppressed (c) in each group; the table has each group's numbers.",
         # below the chart: the groups' names with their n need the slide's width
     )
 

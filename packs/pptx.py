@@ -373,15 +373,18 @@ class Deck:
         else:
             table_w = CONTENT_WIDTH
             table_h = table_height(table, table_w) if rows else 0
-            # each bar needs about half an inch for a 16 pt label, plus legend and axis
-            needed = Inches(1.4) + Inches(0.5) * max(len(rows), 1)
+            # each bar needs about half an inch for a 16 pt label, plus legend and axis; a
+            # sentence in place of the chart needs room for two lines
+            needed = (
+                Inches(1.4) + Inches(0.5) * max(len(rows), 1) if fig is not None else Inches(1.2)
+            )
             own_slide = bool(rows) and room - table_h < needed
             chart_h = room if own_slide or not rows else int(room - table_h - Inches(0.05))
         if fig is not None:
             self.chart(s, fig, MARGIN, CONTENT_TOP, box_w, chart_h)
         else:
             # no data: a sentence saying so, never an empty squashed chart
-            self.text(s, empty, MARGIN, CONTENT_TOP + Inches(0.4), box_w, Inches(1.5), size=20)
+            self.text(s, empty, MARGIN, CONTENT_TOP, box_w, Inches(1.1), size=20)
         if not rows or table is None:
             return
         if own_slide:
