@@ -386,7 +386,11 @@ def _register_areas(
     totals = {a: sum(counts.get(a, {}).values()) for a in areas}
     # every current return has a row in every area: one total, the same number
     same_total = len(set(totals.values())) == 1
-    table = GradeTable("area", areas, dict(area_names), {}, {})
+    # gold's labels; the seed's order (and its label for an area with no rows at all)
+    frame = numbers.area_grades
+    labels = dict(zip(frame["area"], frame["area_label"], strict=True)) if len(frame) else {}
+    names = {a: str(labels.get(a) or area_names[a]) for a in areas}
+    table = GradeTable("area", areas, names, {}, {})
     for a in areas:
         row = counts.get(a, {})
         cells = [
@@ -705,9 +709,10 @@ def title_slide(f: Filters, words: Words, below: int | None) -> TitleSlide:
 
 def areas_slide(p: Published, words: Words) -> ChartSlide:
     """Grade distribution in the five areas: the weakest area is the message."""
-    area_names = seeds.vocabulary("area")
-    weak = [p.areas.worse_than_good(p.pub, a) for a in area_names]
-    county_weak = {area_names[a]: _county_share(p, a, "worse", words.county) for a in area_names}
+    weak = [p.areas.worse_than_good(p.pub, a) for a in p.areas.groups]
+    county_weak = {
+        p.areas.names[a]: _county_share(p, a, "worse", words.county) for a in p.areas.groups
+    }
     return ChartSlide(
         "areas",
         areas_title(weak, county_weak, words.claims, words.worse, words.narrowed, words.county),
