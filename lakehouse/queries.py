@@ -442,26 +442,38 @@ def school(con: Con, urn: int) -> dict[str, Any] | None:
     return None if df.empty else {str(k): v for k, v in df.iloc[0].items()}
 
 
-def _area_comparison(con: Con, urn: int, source: str, source_params: list[Any]) -> pd.DataFrame:
-    """One row per area comparing the school with every row of ``source`` (a literal)."""
-    parts, params = [], []
-    labels = area_labels()
-    for a in AREAS:
-        parts.append(f"""
-            SELECT ? AS area, ? AS area_label, ? AS sort_order,
-                   max(score_{a}) FILTER (WHERE urn = ?) AS school_score,
-                   max(grade_{a}) FILTER (WHERE urn = ?) AS school_grade,
-                   avg(score_{a}) AS county_mean,
-                   avg(score_{a}) FILTER (WHERE setting = (SELECT setting FROM gold.school_overview
-                                                          WHERE urn = ?)) AS setting_mean
-            FROM {source}""")
-        params.extend([a, labels[a], AREAS.index(a), urn, urn, urn, *source_params])
-    return _df(con, " UNION ALL ".join(parts) + " ORDER BY sort_order", params)
+def _area_comparison(con: Con, urn: int, round_sql: str, params: list[Any]) -> pd.DataFrame:
+    """One row per area comparing the school with every current return of one round.
+
+    Read long from gold.area_scores (one row per return and area, with gold's labels);
+    ``round_sql`` is a literal expression for the round, its values in ``params``.
+    """
+    return _df(
+        con,
+        f"""
+        WITH scores AS (
+            SELECT a.urn, a.area, a.area_label, a.area_order, a.score_pct, a.grade, s.setting
+            FROM gold.area_scores AS a
+            JOIN gold.school_overview AS s USING (urn)
+            WHERE a.round = ({round_sql})
+        )
+        SELECT area, any_value(area_label) AS area_label, any_value(area_order) AS sort_order,
+               max(score_pct) FILTER (WHERE urn = ?) AS school_score,
+               max(grade) FILTER (WHERE urn = ?) AS school_grade,
+               avg(score_pct) AS county_mean,
+               avg(score_pct) FILTER (
+                   WHERE setting = (SELECT setting FROM gold.school_overview WHERE urn = ?)
+               ) AS setting_mean
+        FROM scores
+        GROUP BY area
+        ORDER BY sort_order""",
+        [*params, urn, urn, urn],
+    )
 
 
 def school_area_comparison(con: Con, urn: int) -> pd.DataFrame:
     """Per area: the school's score and grade against the county and its setting (current round)."""
-    return _area_comparison(con, urn, "gold.school_overview", [])
+    return _area_comparison(con, urn, "SELECT round FROM gold.rounds WHERE is_current", [])
 
 
 def school_policies(con: Con, urn: int) -> pd.DataFrame:
@@ -600,8 +612,8 @@ def return_messages(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def school_area_comparison_in_round(con: Con, urn: int, round: str) -> pd.DataFrame:
-    """As ``school_area_comparison`` for any round, from gold.school_rounds (governor --round)."""
-    return _area_comparison(con, urn, "gold.school_rounds WHERE round = ?", [round])
+    """As ``school_area_comparison`` for any round (governor --round)."""
+    return _area_comparison(con, urn, "?", [round])
 
 
 def flag_priority_summary(con: Con, f: Filters) -> pd.DataFrame:

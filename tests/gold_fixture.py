@@ -18,13 +18,9 @@ from lakehouse.db import writing
 from lakehouse.seeds import read_seed
 
 AREAS = ["overall", "outcomes", "provision", "leadership", "training"]
-AREA_LABELS = {
-    "overall": "Overall effectiveness",
-    "outcomes": "Outcomes for pupils",
-    "provision": "E-safety provision",
-    "leadership": "Leadership and management",
-    "training": "Training for all staff",
-}
+AREA_LABELS = {r["area"]: r["label"] for r in read_seed("areas")}
+AREA_ORDER = {r["area"]: int(r["sort_order"]) for r in read_seed("areas")}
+CAP_LABELS = {r["cap"]: r["label"] for r in read_seed("caps")}
 GRADE_LABELS = {1: "Outstanding", 2: "Good", 3: "Satisfactory", 4: "Inadequate"}
 ROUNDS = ["2025/26", "2026/27"]
 CURRENT = "2026/27"
@@ -172,6 +168,7 @@ def frames() -> dict[str, pd.DataFrame]:
             for a, ga in zip(AREAS, g, strict=False):
                 row[f"grade_{a}"] = ga
                 row[f"score_{a}"] = _score(ga)
+                capped = a == "provision" and filtering == "locked_down"
                 area_scores.append(
                     {
                         "urn": urn,
@@ -180,14 +177,16 @@ def frames() -> dict[str, pd.DataFrame]:
                         "score_pct": _score(ga),
                         "grade": ga,
                         "grade_label": GRADE_LABELS[ga],
-                        "capped_by": "locked_down"
-                        if a == "provision" and filtering == "locked_down"
-                        else None,
+                        "capped_by": "locked_down" if capped else None,
+                        "capped_by_label": CAP_LABELS["locked_down"] if capped else None,
                         "return_id": return_id,
                         "is_current_round": rnd == CURRENT,
                         "indicator_score_pct": _score(ga),
                         "grade_uncapped": ga,
                         "insufficient_evidence": False,
+                        "cap_grade": 2 if capped else None,
+                        "area_label": AREA_LABELS[a],
+                        "area_order": AREA_ORDER[a],
                     }
                 )
             school_rounds.append(row)
