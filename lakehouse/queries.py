@@ -481,8 +481,7 @@ def school_policies(con: Con, urn: int) -> pd.DataFrame:
     return _df(
         con,
         """
-        SELECT policy_label AS "Policy", last_reviewed AS "Last reviewed",
-               days_since_review AS "Days since review", status, round AS "Round"
+        SELECT policy_label, last_reviewed, days_since_review, status, round
         FROM gold.policy_freshness WHERE urn = ? ORDER BY policy""",
         [urn],
     )
@@ -493,8 +492,7 @@ def school_training(con: Con, urn: int) -> pd.DataFrame:
     return _df(
         con,
         """
-        SELECT staff_group_label AS "Staff group", headcount AS "Headcount", trained AS "Trained",
-               coverage_pct AS "Coverage (%)", is_valid AS "Valid", round AS "Round"
+        SELECT staff_group_label, headcount, trained, coverage_pct, is_valid, round
         FROM gold.training_coverage WHERE urn = ?
         ORDER BY round DESC, staff_group""",
         [urn],
@@ -506,7 +504,7 @@ def school_incidents(con: Con, urn: int) -> pd.DataFrame:
     return _df(
         con,
         """
-        SELECT round AS "Round", category_label AS "Category", count AS "Incidents"
+        SELECT round, category_label, count
         FROM gold.incident_counts WHERE urn = ? ORDER BY round DESC, category""",
         [urn],
     )

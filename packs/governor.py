@@ -87,33 +87,12 @@ def _cursor(db: object):
     raise TypeError("db must be a ReadOnlyDatabase, a DuckDB connection or a cursor factory")
 
 
-# the report's sections read through the pages' own queries: each query and the report's
-# names for its display headers (flags: concerns first, then themes, each in the seed's order)
+# the report's sections read through the pages' own queries, under gold's names (the flags'
+# display headers renamed back: concerns first, then themes, each in the seed's order)
 _SECTIONS: tuple[tuple[Callable[..., pd.DataFrame], dict[str, str]], ...] = (
-    (
-        queries.school_policies,
-        {
-            "Policy": "policy_label",
-            "Last reviewed": "last_reviewed",
-            "Days since review": "days_since_review",
-            "Round": "round",
-        },
-    ),
-    (
-        queries.school_training,
-        {
-            "Staff group": "staff_group_label",
-            "Headcount": "headcount",
-            "Trained": "trained",
-            "Coverage (%)": "coverage_pct",
-            "Valid": "is_valid",
-            "Round": "round",
-        },
-    ),
-    (
-        queries.school_incidents,
-        {"Round": "round", "Category": "category_label", "Incidents": "count"},
-    ),
+    (queries.school_policies, {}),
+    (queries.school_training, {}),
+    (queries.school_incidents, {}),
     (
         triage.school_flags,
         {

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries, seeds, triage
-from presentation import charts
+from presentation import charts, tables
 from presentation.formatting import MISSING, council_date, number
 from ui import app, safe
 from ui import casework as case_ui
@@ -164,6 +164,7 @@ with left:
         "No policy records: the school has no return loaded.",
     )
     if policies is not None:
+        policies = policies.rename(columns=tables.POLICY_HEADERS)
         # a static table: every column in full at any width (Freshness was cut off)
         st.table(
             pd.DataFrame(
@@ -184,6 +185,7 @@ with right:
         "No training figures: the school has no return loaded.",
     )
     if training is not None:
+        training = training.rename(columns=tables.TRAINING_HEADERS)
         latest = training[training["Round"] == training["Round"].max()]
         st.plotly_chart(sized(charts.coverage_chart(latest)), key="profile_training")
         app.numbers_expander("training coverage", latest, f"training_{urn}.csv", "training")
@@ -192,6 +194,7 @@ left, right = st.columns(2)
 with left:
     incidents = _section("Incidents", queries.school_incidents, "No incident figures.")
     if incidents is not None:
+        incidents = incidents.rename(columns=tables.INCIDENT_HEADERS)
         st.dataframe(
             incidents.pivot_table(
                 index="Category", columns="Round", values="Incidents", aggfunc="sum"

@@ -50,3 +50,22 @@ def grade_counts(
         better,
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+# Display headers of the profile's reads: lakehouse returns gold's snake_case names, the
+# page shows these (the governor report reads the same frames under their gold names).
+POLICY_HEADERS = {
+    "policy_label": "Policy",
+    "last_reviewed": "Last reviewed",
+    "days_since_review": "Days since review",
+    "round": "Round",
+}
+TRAINING_HEADERS = {
+    "staff_group_label": "Staff group",
+    "headcount": "Headcount",
+    "trained": "Trained",
+    "coverage_pct": "Coverage (%)",
+    "is_valid": "Valid",
+    "round": "Round",
+}
+INCIDENT_HEADERS = {"round": "Round", "category_label": "Category", "count": "Incidents"}
