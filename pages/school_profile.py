@@ -78,7 +78,9 @@ if not school.get("is_open", True):
 governor_report_button(int(urn), school["current_round"], name=str(school["name"]))
 
 status = seeds.vocabulary("return_status").get(school["return_status"], "–")
-m1, m2, m3, m4 = st.columns(4)
+# two by two: four across broke "Inadequate" and "Received on time" inside words at 1024 px
+m1, m2 = st.columns(2)
+m3, m4 = st.columns(2)
 # a return that left out a whole section: said beside every grade built on it
 left_out = app.frame(triage.school_incomplete, int(urn)).get(school["current_round"], [])
 incomplete = " (incomplete return)" if left_out and school["return_id"] else ""
