@@ -367,6 +367,7 @@ def _record(
                 outcome.reason = rejection
                 rows.message(sha, name, "error", None, rejection, at)
         else:
+            assert read is not None  # a file whose bytes were hashed was read (_scan_all)
             rejection, outcome.urn, outcome.round = read.rejection, read.urn, read.round
             first[sha] = (name, rejection, outcome.urn, outcome.round)
             if rejection is None:

@@ -19,11 +19,11 @@ import hashlib
 import os
 import signal
 import stat
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ingest import values as v
 from ingest.layout import (
@@ -435,7 +435,8 @@ class _Reader:
         # one warning for a section left (mostly) blank, not one per statement
         unanswered = sum(1 for r in self.out.responses if r.response is None)
         if (
-            table is not None
+            sheet is not None
+            and table is not None
             and ids
             and unanswered > rule("incomplete_unanswered_share") * len(ids)
         ):
@@ -474,7 +475,8 @@ class _Reader:
                 if problem:
                     self.warn(row.ref(col), f"{labels[key]}: {problem}")
                 flags.append(value)
-            found[key] = PolicyRow(key, reviewed, v.text(raw), *flags, ref)
+            approved, pupils, families = flags
+            found[key] = PolicyRow(key, reviewed, v.text(raw), approved, pupils, families, ref)
         if table is not None and not found:
             # a whole section left out: one warning, not one per policy
             self.warn(None, f"Policies: {section_warning('policies')}")
@@ -641,8 +643,9 @@ def read_return(path: Path, register_urns: Collection[int] | None, today: dt.dat
             file_name=path.name, rejection=reason, messages=[Message("error", None, reason)]
         )
     if path.suffix.lower() not in WORKBOOK_EXTENSIONS:
-        out = ReturnRead(file_name=path.name, rejection=not_a_workbook_reason(path))
-        out.messages = [Message("error", None, out.rejection)]
+        reason = not_a_workbook_reason(path)
+        out = ReturnRead(file_name=path.name, rejection=reason)
+        out.messages = [Message("error", None, reason)]
         out.sha256 = hashlib.sha256(data).hexdigest()
         out.size_bytes = len(data)
         return out
@@ -760,8 +763,8 @@ class CompactRead(NamedTuple):
     warnings: int
     errors: int
     messages: tuple[tuple[str, str | None, str], ...]  # (severity, location, text)
-    returns: dict[str, object] | None
-    children: dict[str, dict[str, list]] | None
+    returns: Mapping[str, object] | None
+    children: Mapping[str, Mapping[str, list[Any]]] | None
 
 
 class Scanned(NamedTuple):
@@ -847,7 +850,7 @@ def compact(r: ReturnRead) -> CompactRead:
         "return_version": r.return_version,
         "fm_sheet": r.fm_sheet,
     }
-    children = {
+    children: dict[str, dict[str, list[Any]]] = {
         "responses": {
             "sha256": [sha] * len(res),
             "indicator_id": [x.indicator_id for x in res],

@@ -88,7 +88,7 @@ def _show(value: object) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
-def parse_urn(value: object) -> Parsed:
+def parse_urn(value: object) -> tuple[int | None, str | None]:
     """A 6-digit URN from ``118234``, ``118234.0``, ``"URN 118234"`` or ``" 118 234 "``."""
     if is_blank(value):
         return None, "URN is blank"
@@ -107,7 +107,7 @@ def parse_urn(value: object) -> Parsed:
     return None, f"'{_show(value)}' is not a 6-digit URN"
 
 
-def parse_round(value: object) -> Parsed:
+def parse_round(value: object) -> tuple[str | None, str | None]:
     """A collection round as ``YYYY/YY`` (the project's one parser, :mod:`lakehouse.rounds`)."""
     if is_blank(value):
         return None, "collection round is blank"
@@ -148,7 +148,7 @@ def _parse_date_text(raw: str) -> dt.date | None:
     return None
 
 
-def parse_date(value: object) -> Parsed:
+def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     """A date from a real date, an Excel serial, ``03/09/2026``, ``3 Sept 2026``, ``Sep 2026``...
 
     Blank, ``never`` and ``N/A`` read as ``None`` with no problem: "not reviewed".
@@ -183,7 +183,7 @@ def _yesno() -> dict[str, bool]:
     return {k: v == "true" for k, v in synonyms("yesno").items()}
 
 
-def parse_yes_no(value: object) -> Parsed:
+def parse_yes_no(value: object) -> tuple[bool | None, str | None]:
     """True/False from Yes/No/Y/N/TRUE/FALSE/1/0 or a real boolean; blank is None."""
     if is_blank(value):
         return None, None
@@ -197,7 +197,7 @@ def parse_yes_no(value: object) -> Parsed:
     return found, None
 
 
-def parse_percentage(value: object) -> Parsed:
+def parse_percentage(value: object) -> tuple[float | None, str | None]:
     """A percentage 0-100 from ``80``, ``80%`` or ``0.8`` (1 or less is a fraction)."""
     if is_blank(value):
         return None, None
@@ -222,7 +222,7 @@ def parse_percentage(value: object) -> Parsed:
     return round(number, 6), None
 
 
-def parse_count(value: object) -> Parsed:
+def parse_count(value: object) -> tuple[int | None, str | None]:
     """A whole number of zero or more from ``12``, ``12.0``, ``"12"`` or ``"1,200"``."""
     if is_blank(value):
         return None, None
@@ -253,7 +253,7 @@ def _vocabulary(kind: str) -> dict[str, str]:
     return table
 
 
-def parse_response(value: object) -> Parsed:
+def parse_response(value: object) -> tuple[str | None, str | None]:
     """``fully`` / ``partly`` / ``not`` / ``na`` via the response synonyms; blank is None."""
     if is_blank(value):
         return None, None
@@ -267,7 +267,7 @@ def parse_response(value: object) -> Parsed:
     return found, None
 
 
-def parse_filtering(value: object) -> Parsed:
+def parse_filtering(value: object) -> tuple[str | None, str | None]:
     """``managed`` or ``locked_down`` via the filtering synonyms."""
     if is_blank(value):
         return None, "filtering approach is blank"
