@@ -79,6 +79,27 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+def _record(args: argparse.Namespace, what: str, size: int) -> None:
+    """An export from the command line is on the audit record, with the OS user, before the
+    file is written: as in the app, no record, no file (OSError stops the run)."""
+    import sqlite3
+
+    from lakehouse import audit
+
+    try:
+        audit.record(
+            audit.os_user(),
+            "export",
+            args.db,
+            what=what,
+            file_name=args.out.name,
+            command=f"packs {args.command}",
+            bytes=size,
+        )
+    except sqlite3.Error as exc:
+        raise OSError(f"the audit log cannot be written ({exc}); nothing was written") from None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Parse arguments, build the pack, write it; returns the exit code."""
     args = _parser().parse_args(argv)
@@ -105,6 +126,7 @@ def run(argv: list[str] | None = None) -> int:
         else:
             data = governor.governor_report_pdf(db, args.urn, args.round)
             what = f"governor report for URN {args.urn}"
+        _record(args, what, len(data))
         _write(args.out, data)
     except (cabinet.PackError, governor.ReportError, render.RenderError) as exc:
         print(f"error: {exc}", file=sys.stderr)

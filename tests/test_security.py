@@ -605,3 +605,28 @@ def test_a_returns_school_name_loses_its_bidi_controls_with_a_message(tmp_path: 
     assert any(
         "invisible or direction-changing characters removed" in m.message for m in result.messages
     )
+
+
+def test_a_pack_from_the_command_line_is_on_record_before_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from packs.__main__ import _record
+
+    db = tmp_path / "county.duckdb"
+    args = argparse.Namespace(db=str(db), out=tmp_path / "cabinet.pptx", command="cabinet")
+    _record(args, "cabinet pack", 1234)
+    c = store.connect(db)
+    try:
+        row = c.execute("SELECT user, details FROM audit_log WHERE action = 'export'").fetchone()
+        assert row["user"] == audit.os_user() and '"what": "cabinet pack"' in row["details"]
+        monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 100)
+        c.execute("BEGIN IMMEDIATE")  # the store locked: the pack must not be written
+        try:
+            with pytest.raises(OSError, match="audit log cannot be written"):
+                _record(args, "cabinet pack", 1234)
+        finally:
+            c.execute("ROLLBACK")
+    finally:
+        c.close()
