@@ -58,35 +58,10 @@ _FILTER_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
-COMPARE_BY: dict[str, str] = {
-    "setting": "Setting",
-    "district": "District",
-    "filtering": "Filtering",
-}
-RETURNS_BY: dict[str, str] = {"district": "District", "setting": "Setting"}
-
-
-def point_measures() -> dict[str, str]:
-    """What a school's point on the map can be coloured by: column -> caption."""
-    labels = area_labels()
-    return {
-        **{f"grade_{a}": f"{labels[a]} grade" for a in AREAS},
-        "priority": "Support priority",
-        "freshness_worst": "Policy freshness (worst policy)",
-        "filtering": "Filtering approach",
-        "return_status": "Return status",
-    }
-
-
-def district_measures() -> dict[str, str]:
-    """What a district can be shaded by: column of ``district_summary`` -> caption."""
-    labels = area_labels()
-    return {
-        "received_pct": "Returns received (%)",
-        "need_support_pct": "Schools needing support (%)",
-        **{f"mean_score_{a}": f"Mean {labels[a].lower()} score" for a in AREAS},
-        "schools": "Schools",
-    }
+# the groupings a comparison may use (identifiers: allow-lists); their headings are
+# presentation.measures'
+COMPARE_BY: tuple[str, ...] = ("setting", "district", "filtering")
+RETURNS_BY: tuple[str, ...] = ("district", "setting")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries
-from presentation import charts
+from presentation import charts, measures
 from presentation.formatting import MISSING
 from ui import app
 from ui.projector import enlarge_text, presentation_enabled
@@ -23,8 +23,8 @@ presenting = presentation_enabled()
 districts = app.frame(queries.district_summary, f)
 points = app.frame(queries.school_points, f)
 names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
-point_options = queries.point_measures()
-district_options = queries.district_measures()
+point_options = measures.point_measures()
+district_options = measures.district_measures()
 VIEWS = {"schools": "Districts and schools", "districts": "Districts only"}
 
 

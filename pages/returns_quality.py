@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries, seeds
-from presentation import charts, exports
+from presentation import charts, exports, measures
 from presentation.formatting import MISSING, council_date
 from ui import app, auth, safe
 from ui import casework as case_ui
@@ -43,7 +43,7 @@ for column, by, heading in ((left, "district", "By district"), (right, "setting"
         st.plotly_chart(sized(charts.returns_chart(df)), key=f"returns_{by}")
         app.numbers_expander(
             f"returns {heading.lower()}",
-            df.rename(columns={"group": queries.RETURNS_BY[by]}),
+            df.rename(columns={"group": measures.RETURNS_BY[by]}),
             f"returns_by_{by}.csv",
             f"returns_{by}",
         )

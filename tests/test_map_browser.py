@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Locator, Page
 
-from lakehouse import queries
+from presentation import measures
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -132,7 +132,7 @@ def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
     SHOTS.mkdir(parents=True, exist_ok=True)
     chart.screenshot(path=str(SHOTS / "districts-only.png"))
     # a bookmark of the view, shading and colouring opens them again
-    shade_label = list(queries.district_measures().values())[1]  # not the default
+    shade_label = list(measures.district_measures().values())[1]  # not the default
     # Streamlit's bound widgets write the option as shown
     page.goto(
         f"{server}/county_map?"

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from lakehouse import queries
 from lakehouse.filters import Filters
+from presentation import measures as captions
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
@@ -59,7 +60,7 @@ def test_the_overview_shows_need_support_and_themes_only_apart(gold_db, monkeypa
 
 @pytest.mark.parametrize("district", [None, "Eastvale"])
 def test_the_map_shades_districts_by_the_schools_that_need_support(gold_db, district):
-    measures = queries.district_measures()
+    measures = captions.district_measures()
     assert measures["need_support_pct"] == "Schools needing support (%)"
     assert not any("flagged" in label.lower() for label in measures.values())
     con = duckdb.connect(str(gold_db), read_only=True)
