@@ -446,18 +446,20 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     return df
 
 
+# status and reminders before the contact columns: wide contact cells would push them
+# off the screen, and the officer reads where a school stands first
 CHASE_COLUMNS = [
     "URN",
     "School",
-    "Contact",
-    "E-mail",
-    "Head",
-    "Telephone",
     "Status",
     "Days to deadline",
     "Last reminded",
     "Reminded how",
     "Reminders",
+    "Contact",
+    "E-mail",
+    "Telephone",
+    "Head",
     "Trust",
     "Setting",
     "District",
