@@ -445,7 +445,10 @@ def test_a_download_answers_404_to_a_role_that_may_not_export() -> None:
             )
             await wrapped({"type": "http.response.body", "body": b"URN,School\n"})
 
-        asyncio.run(respond())
+        # its own thread: a browser test in the same session keeps an event loop running here
+        worker = threading.Thread(target=lambda: asyncio.run(respond()))
+        worker.start()
+        worker.join(30)
         return sent
 
     refused = serve(False, b'attachment; filename="mail-merge.csv"')

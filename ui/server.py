@@ -45,6 +45,7 @@ GUARD_ENV = "ESAFETY_HTTP_GUARD"
 MEDIA = "/media/"
 UPLOAD = "/_stcore/upload_file/"
 CLOSED = ("/_stcore/metrics",)
+PUBLIC = ("/static/", "/_stcore/health", "/_stcore/host-config", "/favicon")
 # paths below the app root that hand out or take in data without a script run
 GUARDED_PREFIXES = (MEDIA, UPLOAD.rstrip("/"), "/_stcore/agent")
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
@@ -320,7 +321,8 @@ class SignedInOnly:
         if scope["type"] == "http" and path.startswith(CLOSED):
             await _respond(scope, receive, send, 404, "Not found")
             return
-        if not _sign_in_configured():
+        # the app's own scripts, styles and health answer everyone: no session to look up
+        if not _sign_in_configured() or (scope["type"] == "http" and path.startswith(PUBLIC)):
             await self.app(scope, receive, _with_headers(send, path))
             return
         try:
