@@ -21,29 +21,20 @@ from pypdf import PdfReader
 
 from presentation import palette
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from ui.app import PAGE_SPECS
 
 pytestmark = pytest.mark.browser
 
 SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-TITLES = [
-    "Overview",
-    "County map",
-    "Setting comparison",
-    "Flagged schools",
-    "School profile",
-    "Returns and data quality",
-    "Meeting packs",
-    "Admin",  # the local user (no sign-in configured) is an admin: roles and the audit log
-]
-# URL path -> the page's heading
+# the navigation's titles, in order; the local user (no sign-in configured) is an admin, so
+# the Admin page (roles and the audit log) follows the app's own pages
+TITLES = [title for _, title, _ in PAGE_SPECS] + ["Admin"]
+# a page whose heading says more than its navigation title
+HEADINGS = {"Flagged schools": "Schools flagged for support"}
+# URL path -> the page's heading, in navigation order (the first page is the default, at "/")
 PAGES = {
-    "": "Overview",
-    "county_map": "County map",
-    "setting_comparison": "Setting comparison",
-    "flagged_schools": "Schools flagged for support",
-    "school_profile": "School profile",
-    "returns_quality": "Returns and data quality",
-    "packs": "Meeting packs",
+    ("" if i == 0 else Path(path).stem): HEADINGS.get(title, title)
+    for i, (path, title, _) in enumerate(PAGE_SPECS)
 }
 VIEWPORT = {"width": 1600, "height": 1800}
 
