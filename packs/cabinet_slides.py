@@ -174,7 +174,10 @@ def best_and_worst_title(
 
 def _lower(name: str) -> str:
     """'special' in a sentence, but 'PRU' stays an acronym."""
-    return name if name.isupper() else name[:1].lower() + name[1:]
+    first = name.split(" ", 1)[0]
+    # a word capitalised only as a sentence starts ("Policy") is lowered; an acronym or a
+    # name with capitals inside ("PRU", "DfE") keeps its case
+    return name[:1].lower() + name[1:] if first[1:] == first[1:].lower() else name
 
 
 def with_county(own: Share, county: Share, county_name: str, narrowed: bool) -> str:
@@ -871,12 +874,12 @@ def filtering_title(shares: Sequence[Share], claims: Claims, better: str) -> str
     a, b = sorted(big, key=lambda s: -(s.value or 0))[:2]
     if not claims.differ(a.value or 0, b.value or 0):
         return (
-            f"{a.group} and {b.group.lower()} filtering: about the same, {a.text} and {b.text} "
+            f"{a.group} and {_lower(b.group)} filtering: about the same, {a.text} and {b.text} "
             f"{better} overall"
         )
     return (
         f"{a.group} schools do better: {a.text} {better} overall, against {b.text} "
-        f"{b.group.lower()}"
+        f"{_lower(b.group)}"
     )
 
 
@@ -1031,7 +1034,7 @@ def support_slide(
         if shown and pub.values[concern_keys[shown[0]]["all"]]:
             top = shown[0]
             title += (
-                f"; the commonest concern: {concern_names[top].lower()} "
+                f"; the commonest concern: {_lower(concern_names[top])} "
                 f"({pub.show(concern_keys[top]['all'])} schools)"
             )
     plotted = [fl for fl in ordered if pub.values[concern_keys[fl]["all"]]]
@@ -1056,8 +1059,8 @@ def support_slide(
             (3.2, 1.1, 1.3, 1.2),
         ),
         "Need support: schools with concerns, particular to the school "
-        f"({priority_names['high'].lower()} "
-        f"{pub.show(priority_keys['high'])}, {priority_names['medium'].lower()} "
+        f"({_lower(priority_names['high'])} "
+        f"{pub.show(priority_keys['high'])}, {_lower(priority_names['medium'])} "
         f"{pub.show(priority_keys['medium'])}). A further {pub.show(themes_only)} schools have "
         "themes only, which the county-wide offer covers. A school can have several concerns; "
         "the table counts it once per concern."
@@ -1085,7 +1088,7 @@ def themes_slide(
     if shown and not pub.is_hidden(returning):
         top = shown[0]
         title = (
-            f"The commonest county-wide theme: {str(top['Theme']).lower()}, in "
+            f"The commonest county-wide theme: {_lower(str(top['Theme']))}, in "
             f"{pub.share([theme_keys[str(top['flag'])]], [returning])} of schools that returned"
         )
     return ChartSlide(
