@@ -38,3 +38,12 @@ def one(con: Con, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
     if not found:
         raise LookupError(f"no row from: {' '.join(sql.split())[:120]}")
     return found[0]
+
+
+def cursor_of(db: object) -> Con:
+    """A fresh cursor from a ReadOnlyDatabase, a DuckDB connection or a cursor factory."""
+    if hasattr(db, "cursor"):
+        return db.cursor()
+    if callable(db):
+        return db()
+    raise TypeError("db must be a ReadOnlyDatabase, a DuckDB connection or a cursor factory")

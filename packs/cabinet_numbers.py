@@ -14,6 +14,7 @@ import pandas as pd
 
 from lakehouse import casework, queries, seeds, triage
 from lakehouse.filters import Filters
+from lakehouse.sql import cursor_of as _cursor
 
 
 class PackError(RuntimeError):
@@ -57,14 +58,6 @@ class CabinetNumbers:
         """True when the pack is about part of the county, so comparisons with it make sense."""
         f = self.filters
         return bool(f.districts or f.settings or f.filtering)
-
-
-def _cursor(db: object):
-    if hasattr(db, "cursor"):
-        return db.cursor()  # type: ignore[attr-defined]
-    if callable(db):
-        return db()
-    raise TypeError("db must be a ReadOnlyDatabase, a DuckDB connection or a cursor factory")
 
 
 def _by_priority(frame: pd.DataFrame) -> dict[str, int]:

@@ -27,6 +27,7 @@ from fpdf.enums import XPos, YPos
 from lakehouse import casework, explain, queries, standards, store, triage
 from lakehouse.filters import Filters
 from lakehouse.seeds import blank_label, grade_label, read_seed, report_text, vocabulary
+from lakehouse.sql import cursor_of as _cursor
 from packs import render
 from presentation import charts
 from presentation import standards as shown_standards
@@ -76,15 +77,6 @@ class SchoolReport:
 
 
 # ---------------------------------------------------------------- reading gold
-
-
-def _cursor(db: object):
-    """A fresh cursor from a ReadOnlyDatabase, a DuckDB connection or a cursor factory."""
-    if hasattr(db, "cursor"):
-        return db.cursor()  # type: ignore[attr-defined]
-    if callable(db):
-        return db()
-    raise TypeError("db must be a ReadOnlyDatabase, a DuckDB connection or a cursor factory")
 
 
 # the report's sections read through the pages' own queries, under gold's names (the flags'
