@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
 
@@ -155,8 +156,13 @@ def _download_everything(page: Page) -> int:
         button = buttons.nth(i)
         if not button.is_visible() or button.is_disabled():
             continue  # in a tab not shown, or waiting for a choice
-        with page.expect_download(timeout=120_000):
-            button.click()
+        try:
+            with page.expect_download(timeout=60_000):
+                button.click()
+        except PlaywrightTimeout:  # a click lost while the machine is busy: once more
+            wait_ready(page)
+            with page.expect_download(timeout=120_000):
+                button.click()
         wait_ready(page)  # the click reruns the page: the next button must be the new one
         clicked += 1
     return clicked
