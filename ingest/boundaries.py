@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.sources import SourceError, SourceFile
+from lakehouse.geometry import rings, signed_area
 
 _CODE = re.compile(r"^lad\d\dcd$", re.IGNORECASE)
 _NAME = re.compile(r"^lad\d\dnm$", re.IGNORECASE)
@@ -163,12 +164,6 @@ def _pick(keys: set[str], pattern: re.Pattern[str], fallback: str) -> str | None
     return None
 
 
-def _rings(geometry: dict) -> list[list]:
-    if geometry.get("type") == "Polygon":
-        return list(geometry.get("coordinates") or [])
-    return [ring for polygon in geometry.get("coordinates") or [] for ring in polygon]
-
-
 def _looks_like_bng(doc: dict, features: list) -> bool:
     crs = json.dumps(doc.get("crs") or "")
     if "27700" in crs:
@@ -176,7 +171,7 @@ def _looks_like_bng(doc: dict, features: list) -> bool:
     for feature in features[:5]:
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         if isinstance(geometry, dict):
-            for ring in _rings(geometry)[:1]:
+            for ring in rings(geometry)[:1]:
                 for point in ring[:10]:
                     if max(abs(float(point[0])), abs(float(point[1]))) > _DEGREES_LIMIT:
                         return True
@@ -193,7 +188,7 @@ def _convert_bng(features: list) -> None:
     for feature in features:
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
-            for ring in _rings(geometry):
+            for ring in rings(geometry):
                 points.extend(ring)
     if not points:
         return
@@ -201,14 +196,6 @@ def _convert_bng(features: list) -> None:
     lon, lat = _transformer().transform(xy[:, 0], xy[:, 1])
     for point, x, y in zip(points, lon, lat, strict=True):
         point[:] = [round(float(x), 6), round(float(y), 6)]
-
-
-def signed_area(ring: list) -> float:
-    """Shoelace area in the lon/lat plane: positive anticlockwise, negative clockwise."""
-    total = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
-        total += float(x1) * float(y2) - float(x2) * float(y1)
-    return total / 2.0
 
 
 def _wind(ring: list, clockwise: bool) -> list:

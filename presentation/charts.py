@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lakehouse import seeds
+from lakehouse.geometry import centroid, outer_rings, signed_area
 from presentation import palette
 from presentation.formatting import round_half_up
 
@@ -537,7 +538,7 @@ def _plane_scale(districts: pd.DataFrame) -> float:
     lats = [
         y
         for g in districts["geometry"]
-        for ring in _rings(json.loads(g) if isinstance(g, str) else g)
+        for ring in outer_rings(json.loads(g) if isinstance(g, str) else g)
         for _, y in ring
     ]
     return math.cos(math.radians(sum(lats) / len(lats))) if lats else 1.0
@@ -572,7 +573,7 @@ def _district_layer(
         )
         chosen = str(d.get("district_code", "")) in selected_codes
         best: tuple[float, float, float] | None = None  # area, x, y of the largest ring
-        for ring in _rings(shape):
+        for ring in outer_rings(shape):
             xs = [x * k for x, _ in ring]
             ys = [y for _, y in ring]
             fig.add_trace(
@@ -589,8 +590,9 @@ def _district_layer(
                     showlegend=False,
                 )
             )
-            if best is None or _ring_area(xs, ys) > best[0]:
-                best = (_ring_area(xs, ys), *_centroid(xs, ys))
+            area = abs(signed_area(list(zip(xs, ys, strict=True))))
+            if best is None or area > best[0]:
+                best = (area, *centroid(list(zip(xs, ys, strict=True))))
         x, y = (best[1], best[2]) if best is not None else (float("nan"), float("nan"))
         points.append((x, y))
         if best is not None:
@@ -777,14 +779,6 @@ def county_map(
     return fig
 
 
-def _rings(geometry: Any) -> list[list[tuple[float, float]]]:
-    """The outer rings of a Polygon or MultiPolygon as (lon, lat) lists."""
-    kind = geometry.get("type")
-    coords = geometry.get("coordinates", [])
-    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
-    return [[(float(x), float(y)) for x, y, *_ in poly[0]] for poly in polygons if poly]
-
-
 def _fitted(values: pd.Series) -> tuple[float, float]:
     known = [float(v) for v in values if not pd.isna(v)]
     return _nice_range(known) if known else (0.0, 1.0)
@@ -857,23 +851,6 @@ def _spread_labels(
             break
     for a, y in zip(anns, ys, strict=True):
         a.y = y
-
-
-def _ring_area(xs: Sequence[float], ys: Sequence[float]) -> float:
-    return abs(sum(xs[i] * ys[i + 1] - xs[i + 1] * ys[i] for i in range(len(xs) - 1))) / 2
-
-
-def _centroid(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
-    """The area centroid of a closed ring (the mean of its vertices drifts to busy coasts)."""
-    a = cx = cy = 0.0
-    for i in range(len(xs) - 1):
-        cross = xs[i] * ys[i + 1] - xs[i + 1] * ys[i]
-        a += cross
-        cx += (xs[i] + xs[i + 1]) * cross
-        cy += (ys[i] + ys[i + 1]) * cross
-    if a == 0:
-        return sum(xs) / len(xs), sum(ys) / len(ys)
-    return cx / (3 * a), cy / (3 * a)
 
 
 def _sample_scale(name: str, t: float) -> str:

@@ -24,7 +24,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.boundaries import rewind, signed_area
+from ingest.boundaries import rewind
+from lakehouse.geometry import signed_area
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "kent_districts.geojson"
 NOT_KENT = {"E06000035"}  # Medway: a unitary council of its own

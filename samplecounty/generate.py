@@ -23,7 +23,6 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ingest.boundaries import signed_area
 from ingest.layout import (
     FILTERING_MONITORING,
     HEADERS,
@@ -37,6 +36,7 @@ from ingest.layout import (
 from ingest.register import GIAS_COLUMNS
 from ingest.template import ordered, synonym_display, yes_no_choices
 from lakehouse import spec
+from lakehouse.geometry import bounds, point_in_polygon, signed_area
 from samplecounty import contacts, kent
 from samplecounty.boundaries import kent_districts
 
@@ -217,38 +217,6 @@ def district_polygons() -> list[tuple[str, str, dict]]:
     return [(code, name, shapes[code]) for code, name, *_rest in kent.DISTRICTS]
 
 
-def point_in_polygon(lon: float, lat: float, geometry: dict) -> bool:
-    """Even-odd test against a GeoJSON Polygon or MultiPolygon (holes respected)."""
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
-    for rings in polygons:
-        inside = False
-        for ring in rings:
-            if _in_ring(lon, lat, ring):
-                inside = not inside
-        if inside:
-            return True
-    return False
-
-
-def _in_ring(x: float, y: float, ring: list) -> bool:
-    inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
-        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-            inside = not inside
-    return inside
-
-
-def _bounds(geometry: dict) -> tuple[float, float, float, float]:
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
-    xs = [p[0] for rings in polygons for p in rings[0]]
-    ys = [p[1] for rings in polygons for p in rings[0]]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
 # ---------------------------------------------------------------- register
 
 
@@ -373,7 +341,7 @@ def _place(rng: random.Random, schools: list[dict], polygons: list) -> None:
         lons, lats = [], []
         for i in pending:
             geometry = polygons[schools[i]["district"]][2]
-            x0, y0, x1, y1 = _bounds(geometry)
+            x0, y0, x1, y1 = bounds(geometry)
             while True:
                 lon, lat = rng.uniform(x0, x1), rng.uniform(y0, y1)
                 if point_in_polygon(lon, lat, geometry):
