@@ -528,8 +528,7 @@ def rejected_files(con: Con) -> pd.DataFrame:
     df = _df(
         con,
         """
-        SELECT f.file_name AS "File", f.urn AS "URN", s.name AS _name, f.reason AS "Reason",
-               f.kind AS "Kind", f.ingested_at AS "Received", f.batch_id AS "Batch"
+        SELECT f.file_name, f.urn, s.name AS _name, f.reason, f.kind, f.ingested_at, f.batch_id
         FROM gold.files f LEFT JOIN gold.school_overview s ON s.urn = f.urn
         WHERE f.status = 'rejected' ORDER BY f.ingested_at DESC, f.file_name""",
     )
@@ -537,9 +536,9 @@ def rejected_files(con: Con) -> pd.DataFrame:
         n
         if isinstance(n, str) and n
         else (f"URN {int(u)} (not in the register)" if pd.notna(u) else "Not known (unread)")
-        for u, n in zip(df["URN"], df.pop("_name"), strict=True)
+        for u, n in zip(df["urn"], df.pop("_name"), strict=True)
     ]
-    df.insert(1, "School", school)
+    df.insert(1, "school", school)
     return df
 
 
@@ -557,8 +556,7 @@ def return_warnings(con: Con, f: Filters) -> pd.DataFrame:
         con,
         f,
         """
-        SELECT fl.urn AS "URN", s.name AS "School", fl.round AS "Round", fl.file_name AS "File",
-               fl.warnings AS "Warnings", fl.errors AS "Errors"
+        SELECT fl.urn, s.name AS school, fl.round, fl.file_name, fl.warnings, fl.errors
         FROM gold.files fl JOIN gold.school_overview s ON s.urn = fl.urn
         WHERE fl.status = 'loaded' AND fl.round = ? AND (fl.warnings > 0 OR fl.errors > 0)
           AND {where}
@@ -573,12 +571,11 @@ def return_messages(con: Con, f: Filters) -> pd.DataFrame:
         con,
         f,
         """
-        SELECT m.urn AS "URN", s.name AS "School", m.file_name AS "File",
-               m.severity AS "Severity", m.location AS "Cell", m.message AS "Message"
+        SELECT m.urn, s.name AS school, m.file_name, m.severity, m.location, m.message
         FROM gold.messages m JOIN gold.school_overview s ON s.urn = m.urn
         WHERE m.round = ? AND {where}
         ORDER BY m.severity, s.name, m.location""",
-    ).pipe(lambda df: df.assign(Message=[spec.quote_statements(m) for m in df["Message"]]))
+    ).pipe(lambda df: df.assign(message=[spec.quote_statements(m) for m in df["message"]]))
 
 
 # --- packs -------------------------------------------------------------------------

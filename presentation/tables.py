@@ -69,3 +69,29 @@ TRAINING_HEADERS = {
     "round": "Round",
 }
 INCIDENT_HEADERS = {"round": "Round", "category_label": "Category", "count": "Incidents"}
+# the returns page's file tables
+REJECTED_HEADERS = {
+    "file_name": "File",
+    "school": "School",
+    "urn": "URN",
+    "reason": "Reason",
+    "kind": "Kind",
+    "ingested_at": "Received",
+    "batch_id": "Batch",
+}
+WARNING_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "round": "Round",
+    "file_name": "File",
+    "warnings": "Warnings",
+    "errors": "Errors",
+}
+MESSAGE_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "file_name": "File",
+    "severity": "Severity",
+    "location": "Cell",
+    "message": "Message",
+}

@@ -126,10 +126,10 @@ def test_the_chase_list_names_expected_schools_without_a_return(con) -> None:
 
 
 def test_rejected_files_and_warnings_are_listed(con) -> None:
-    assert list(queries.rejected_files(con)["File"]) == ["scan.pdf"]
+    assert list(queries.rejected_files(con)["file_name"]) == ["scan.pdf"]
     warnings = queries.return_warnings(con, _f())
-    assert (warnings["Warnings"] > 0).all() and len(warnings) > 0
-    assert set(queries.return_messages(con, _f())["Cell"]) == {"Self-review!C7"}
+    assert (warnings["warnings"] > 0).all() and len(warnings) > 0
+    assert set(queries.return_messages(con, _f())["location"]) == {"Self-review!C7"}
 
 
 def test_the_district_summary_keeps_every_district_for_clicking(con) -> None:

@@ -23,17 +23,17 @@ def test_a_message_quotes_the_statement_beside_its_code_once():
 def test_rejected_files_name_their_school_or_say_why_they_cannot(sample_db: Path):
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
-        rejected = queries.rejected_files(con).set_index("File")
+        rejected = queries.rejected_files(con).set_index("file_name")
         messages = queries.return_messages(
             con, Filters(round=con.execute("SELECT max(round) FROM gold.rounds").fetchone()[0])
         )
     finally:
         con.close()
-    assert rejected.loc["bad-urn-not-in-register.xlsx", "School"] == (
+    assert rejected.loc["bad-urn-not-in-register.xlsx", "school"] == (
         "URN 999999 (not in the register)"
     )
-    assert rejected.loc["bad-corrupt.xlsx", "School"] == "Not known (unread)"
-    named = rejected.loc["bad-completed-in-future.xlsx", "School"]
+    assert rejected.loc["bad-corrupt.xlsx", "school"] == "Not known (unread)"
+    named = rejected.loc["bad-completed-in-future.xlsx", "school"]
     assert named and not named.startswith("URN") and "None" not in named
-    coded = [m for m in messages["Message"] if m.startswith("PRO3")]
+    coded = [m for m in messages["message"] if m.startswith("PRO3")]
     assert coded and all(m.startswith('PRO3 ("') for m in coded)
