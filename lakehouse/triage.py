@@ -272,19 +272,18 @@ def worklist_summary(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def school_flags(con: Con, urn: int) -> pd.DataFrame:
-    """One school's flags, concerns first: Kind, Flag, Reason, Suggested action, Weight, Priority
-    (label), Support score, Round."""
+    """One school's flags, concerns first: kind and kind_label, flag_label, reason,
+    suggested_action, weight, priority and priority_label, support_score, round."""
     df = _df(
         con,
         """
-        SELECT kind AS "Kind", flag_label AS "Flag", reason AS "Reason",
-               suggested_action AS "Suggested action", weight AS "Weight",
-               priority_label AS "Priority", support_score AS "Support score", round AS "Round"
+        SELECT kind, flag_label, reason, suggested_action, weight, priority, priority_label,
+               support_score, round
         FROM gold.support_flags WHERE urn = ?
         ORDER BY kind = 'theme', flag_order""",
         [int(urn)],
     )
-    df["Kind"] = df["Kind"].map(vocabulary("flag_kind"))
+    df.insert(1, "kind_label", df["kind"].map(vocabulary("flag_kind")))
     return df
 
 

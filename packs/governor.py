@@ -60,7 +60,7 @@ class SchoolReport:
     policies: pd.DataFrame  # policy_label, last_reviewed, days_since_review, status
     training: pd.DataFrame  # staff_group_label, headcount, trained, coverage_pct, is_valid
     incidents: pd.DataFrame  # category_label, count
-    flags: pd.DataFrame  # kind (Concern/Theme), flag_label, reason, suggested_action, priority
+    flags: pd.DataFrame  # triage.school_flags: kind, kind_label, flag_label, reason, ...
     history: pd.DataFrame  # round, completed_on, filtering, grade_<area> for five areas
     # support records and agreed actions from the casework store (lakehouse.casework)
     support: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -79,23 +79,13 @@ class SchoolReport:
 # ---------------------------------------------------------------- reading gold
 
 
-# the report's sections read through the pages' own queries, under gold's names (the flags'
-# display headers renamed back: concerns first, then themes, each in the seed's order)
+# the report's sections read through the pages' own queries, under gold's names (flags:
+# concerns first, then themes, each in the seed's order)
 _SECTIONS: tuple[tuple[Callable[..., pd.DataFrame], dict[str, str]], ...] = (
     (queries.school_policies, {}),
     (queries.school_training, {}),
     (queries.school_incidents, {}),
-    (
-        triage.school_flags,
-        {
-            "Kind": "kind",
-            "Flag": "flag_label",
-            "Reason": "reason",
-            "Suggested action": "suggested_action",
-            "Priority": "priority",
-            "Round": "round",
-        },
-    ),
+    (triage.school_flags, {}),
 )
 
 
@@ -497,8 +487,8 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         pdf.para("No flags were raised for this school in the current round.")
     else:
         priority = (
-            str(report.flags["priority"].dropna().iloc[0])
-            if report.flags["priority"].notna().any()
+            str(report.flags["priority_label"].dropna().iloc[0])
+            if report.flags["priority_label"].notna().any()
             else ""
         )
         if priority:
@@ -511,7 +501,7 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
             ["Kind", "Flag", "Why", "Suggested action"],
             (
                 [
-                    str(f.get("kind") or ""),
+                    str(f.get("kind_label") or ""),
                     str(f["flag_label"]),
                     str(f.get("reason") or ""),
                     str(f.get("suggested_action") or ""),
@@ -670,7 +660,7 @@ def board_actions(flags: pd.DataFrame, support: pd.DataFrame | None = None) -> l
         action = str(f.get("suggested_action") or "").strip()
         if not action:
             continue
-        line = f"{action} {note}" if f.get("kind") == "Theme" else action
+        line = f"{action} {note}" if f.get("kind") == "theme" else action
         if line not in actions:
             actions.append(line)
     return actions

@@ -64,8 +64,8 @@ def test_the_school_profile_shows_each_flag_reason_and_action_in_full_as_text(
     assert not at.exception
     texts = [t.value for t in at.text]
     for _, f in flags.iterrows():
-        assert f"Reason: {f['Reason']}" in texts
-        assert f"Suggested action: {f['Suggested action']}" in texts
+        assert f"Reason: {f['reason']}" in texts
+        assert f"Suggested action: {f['suggested_action']}" in texts
     # no flag table to cut them off, and the policy table is a static one, every column whole
     assert _column_widths(at, "Reason") == []
     assert any("Freshness" in tbl.value.columns for tbl in at.table)

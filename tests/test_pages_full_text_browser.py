@@ -54,6 +54,6 @@ def test_selecting_a_worklist_row_shows_its_whole_reason_text(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "worklist_selected_row.png"), full_page=True)
     for flag in first["flags"]:
-        assert f"Reason: {flag['Reason']}" in texts, texts
-        assert f"Suggested action: {flag['Suggested action']}" in texts
+        assert f"Reason: {flag['reason']}" in texts, texts
+        assert f"Suggested action: {flag['suggested_action']}" in texts
     assert page.locator(".st-key-worklist_detail").filter(has_text=str(first["School"])).count()

@@ -115,8 +115,8 @@ def test_the_full_concerns_of_a_flagged_school_read_on_the_worklist_and_its_prof
         path=str(SHOTS / f"worklist_detail_{size}.png")
     )
     for f in school["flags"]:
-        assert f"Reason: {f['Reason']}" in shown, f["Reason"]
-        assert f"Suggested action: {f['Suggested action']}" in shown
+        assert f"Reason: {f['reason']}" in shown, f["reason"]
+        assert f"Suggested action: {f['suggested_action']}" in shown
     # each line is whole on screen: wrapped inside the panel, never wider than it
     panel = page.locator(".st-key-worklist_detail").bounding_box()
     for line in page.locator('.st-key-worklist_detail [data-testid="stText"]').all():
@@ -130,8 +130,8 @@ def test_the_full_concerns_of_a_flagged_school_read_on_the_worklist_and_its_prof
     page.locator("h2").filter(has_text=str(school["School"])).first.wait_for()
     shown = texts(page)
     for f in school["flags"]:
-        assert f"Reason: {f['Reason']}" in shown
-        assert f"Suggested action: {f['Suggested action']}" in shown
+        assert f"Reason: {f['reason']}" in shown
+        assert f"Suggested action: {f['suggested_action']}" in shown
     page.screenshot(path=str(SHOTS / f"profile_flags_{size}.png"), full_page=True)
     # the policy table's Freshness column is whole: a static table, wrapped
     freshness = page.locator('[data-testid="stTable"] th').filter(has_text="Freshness")

@@ -89,10 +89,10 @@ def flag_list(flags: pd.DataFrame) -> None:
     """
     for _, f in flags.iterrows():
         with st.container(border=True):
-            st.markdown(f"**{safe.md(f['Kind'])}: {safe.md(f['Flag'])}**")
-            st.text(f"Reason: {f['Reason']}")
-            if isinstance(f["Suggested action"], str) and f["Suggested action"]:
-                st.text(f"Suggested action: {f['Suggested action']}")
+            st.markdown(f"**{safe.md(f['kind_label'])}: {safe.md(f['flag_label'])}**")
+            st.text(f"Reason: {f['reason']}")
+            if isinstance(f["suggested_action"], str) and f["suggested_action"]:
+                st.text(f"Suggested action: {f['suggested_action']}")
 
 
 def detail(row: pd.Series, flags: pd.DataFrame) -> None:
