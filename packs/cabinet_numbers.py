@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from lakehouse import casework, queries, seeds, triage
+from lakehouse import casework, queries, seeds, standards, triage
 from lakehouse.filters import Filters
 from lakehouse.sql import cursor_of as _cursor
 
@@ -48,6 +48,10 @@ class CabinetNumbers:
     impact: pd.DataFrame  # triage.impact
     overall_history: pd.DataFrame  # round, grade, grade_label, schools (overall, every round)
     named: pd.DataFrame | None  # worklist rows with flag_names; None unless schools are named
+    # lakehouse.standards: the DfE standards per standard x status, and the all-four counts
+    # (version_2, all_met, version_1, ...); both narrowed by the pack's filters
+    standards: pd.DataFrame
+    standards_all_four: dict[str, int]
 
     @property
     def districts_chosen(self) -> bool:
@@ -114,4 +118,6 @@ def load(
         impact=triage.impact(_cursor(db), f, supported),
         overall_history=trend[trend["area"] == "overall"].reset_index(drop=True),
         named=named,
+        standards=standards.standards_summary(_cursor(db), f),
+        standards_all_four=standards.all_four(_cursor(db), f),
     )

@@ -27,6 +27,7 @@ from pptx.util import Inches
 
 from lakehouse import methodology, seeds
 from lakehouse.filters import Filters
+from lakehouse.spec import fm_standards as spec_fm_standards
 from lakehouse.spec import labels as spec_labels
 from packs.cabinet_numbers import CabinetNumbers
 from packs.disclosure import Key, Publication, symbols_note, threshold
@@ -347,6 +348,7 @@ class Published:
     county: dict[str, dict[str, Key]]  # area -> better / worse / graded, county-wide
     county_schools: Key
     county_need: Key
+    standards: StandardsKeys
 
 
 @dataclass(frozen=True)
@@ -552,6 +554,64 @@ def _register_county(pub: Publication, numbers: CabinetNumbers) -> dict[str, dic
     return keys
 
 
+FM_STATUSES = ("met", "partly", "not_met")  # the table's columns: unknown is version 1
+
+
+@dataclass(frozen=True)
+class StandardsKeys:
+    """The DfE standards table (standard x met / partly / not met, n) and the all-four counts,
+    registered in the publication."""
+
+    standards: list[int]  # standard codes in order
+    names: dict[int, str]  # standard -> gold's label
+    status_names: list[str]  # the labels of FM_STATUSES
+    cells: dict[int, list[Key]]  # standard -> key per status of FM_STATUSES
+    totals: dict[int, Key]  # standard -> its n (version 2 returns)
+    version_2: Key
+    version_1: Key
+    all_met: Key
+
+
+def _register_standards(pub: Publication, numbers: CabinetNumbers, received: Key) -> StandardsKeys:
+    """The standards' cells add to each standard's n (the version 2 returns, one key when the
+    number is the same); the returns meeting all four are no more than those meeting any one."""
+    four = numbers.standards_all_four
+    v2 = pub.count(("standards", "version_2"), four["version_2"])
+    v1 = pub.count(("standards", "version_1"), four["version_1"])
+    all_met = pub.count(("standards", "all_met"), four["all_met"])
+    pub.bound(v2, [all_met])
+    if pub.values[v1] + pub.values[v2] <= pub.values[received]:
+        # every current return is version 1 or 2: a reader may add them to the returns in
+        _sum_or_bound(pub, received, [v1, v2])
+    frame = numbers.standards
+    spec_names = {int(r["standard"]): r["label"] for r in spec_fm_standards()}
+    names = {
+        int(k): str(v) for k, v in zip(frame["standard"], frame["standard_label"], strict=True)
+    }
+    names = {**spec_names, **names} if names else {}
+    status_labels = {r["status"]: r["label"] for r in seeds.read_seed("fm_statuses")}
+    status_labels.update(zip(frame["status"], frame["status_label"], strict=True))
+    counts = {
+        (int(st), str(status)): int(n)
+        for st, status, n in zip(frame["standard"], frame["status"], frame["schools"], strict=True)
+    }
+    standards = sorted(names)
+    cells: dict[int, list[Key]] = {}
+    totals: dict[int, Key] = {}
+    for st in standards:
+        cells[st] = [
+            pub.count(("standard", st, status), counts.get((st, status), 0))
+            for status in FM_STATUSES
+        ]
+        n = sum(pub.values[k] for k in cells[st])
+        totals[st] = v2 if n == pub.values[v2] else pub.count(("standard_n", st), n)
+        pub.total(totals[st], cells[st])
+        pub.bound(cells[st][0], [all_met])
+    return StandardsKeys(
+        standards, names, [status_labels[s] for s in FM_STATUSES], cells, totals, v2, v1, all_met
+    )
+
+
 def register(numbers: CabinetNumbers, below: int | None) -> Published:
     """Every count the pack can show, with the sums that tie them, then suppression decided."""
     pub = Publication(below)
@@ -594,6 +654,7 @@ def register(numbers: CabinetNumbers, below: int | None) -> Published:
         county=_register_county(pub, numbers),
         county_schools=pub.count(("county", "schools"), numbers.county_returns["schools"]),
         county_need=pub.count(("county", "need_support"), numbers.county_returns["need_support"]),
+        standards=_register_standards(pub, numbers, returns["received"]),
     )
     pub.protect()
     return published
@@ -648,6 +709,7 @@ def compose(
             words.narrowed, words.note,
         )
     )  # fmt: skip
+    slides.append(standards_slide(p, words))
     slides.append(
         support_slide(
             pub, list(p.concerns), p.concern_names, p.concerns, p.need, p.priority,
@@ -1102,6 +1164,68 @@ def themes_slide(
         f"{pub.show(themes_only)} schools have themes only. Share is of the "
         f"{pub.show(returning)} schools that returned this round." + note,
         chart_width=Inches(5.2),
+    )
+
+
+def standards_title(all_met: str, version_2: str, share: str, scope: str) -> str:
+    """'147 of 473 version 2 returns meet all four DfE standards (31%)'; a suppressed count
+    leaves the figures out rather than show c in a headline."""
+    if version_2 == "0":
+        return f"{scope}: no version 2 return, so no DfE standards check this round"
+    if "c" in (all_met, version_2, share):
+        return "The DfE filtering and monitoring standards in version 2 returns"
+    noun = "return meets" if version_2 == "1" else "returns meet"
+    return f"{all_met} of {version_2} version 2 {noun} all four DfE standards ({share})"
+
+
+def standards_slide(p: Published, words: Words) -> ChartSlide | TextSlide:
+    """The DfE filtering and monitoring standards: met / partly / not met per standard, of the
+    version 2 returns only (version 1 returns were not asked)."""
+    pub, k = p.pub, p.standards
+    # the singular only for a shown 1: "c version 1 return was" would give the count away
+    if not pub.is_hidden(k.version_1) and pub.values[k.version_1] == 0:
+        version_1 = "Every return in these filters is version 2."
+    else:
+        one = not pub.is_hidden(k.version_1) and pub.values[k.version_1] == 1
+        version_1 = (
+            f"{pub.show(k.version_1)} version 1 "
+            + ("return was" if one else "returns were")
+            + " not asked the DfE standards check."
+        )
+    title = standards_title(
+        pub.show(k.all_met), pub.show(k.version_2), pub.share([k.all_met], [k.version_2]),
+        words.scope,
+    )  # fmt: skip
+    if not pub.values[k.version_2]:
+        return TextSlide(
+            "standards",
+            title,
+            [
+                f"No school in these filters sent a version 2 return in round {words.rnd}, so "
+                "none has answered the DfE filtering and monitoring standards check.",
+                *([version_1] if pub.values[k.version_1] else []),
+            ],
+        )
+    rows = [
+        [k.names[st], *[pub.show(c) for c in k.cells[st]], pub.show(k.totals[st])]
+        for st in k.standards
+    ]
+    met = [k.cells[st][0] for st in k.standards]
+    frame = pd.DataFrame(
+        {
+            "Standard": [k.names[st] for st in k.standards],
+            "Schools": [pub.known(c) or 0 for c in met],
+        }
+    )
+    return ChartSlide(
+        "standards",
+        title,
+        charts.count_bars(frame, "Standard", "Schools", text=[pub.show(c) for c in met]),
+        Table(["Standard", *k.status_names, "n"], rows, (2.6, 1.0, 1.2, 1.0, 0.9)),
+        f"The four DfE filtering and monitoring standards, as each school's own standards "
+        f"check in its version 2 return shows them, round {words.rnd}; the bars are the "
+        f"schools meeting each standard. n: version 2 returns. {version_1}" + words.note,
+        chart_width=Inches(5.6),
     )
 
 

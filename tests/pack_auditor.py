@@ -357,6 +357,40 @@ def audit(data: bytes) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
             r.equal(cells[0], cells[1:])
             if re.fullmatch(PCT, row[6]):
                 r.percent(float(row[6][:-1]), cells[1], cells[0])
+    # DfE standards: each standard's cells add to its n, which is the version 2 returns (the
+    # title's "of N"); the returns meeting all four are within each standard's met; returns
+    # in are at least the version 1 and version 2 returns together
+    if "standards" in tables:
+        header, *rows = tables["standards"]
+        per_standard = []
+        for row in rows:
+            cells = [
+                Expr.of(r.term(v, f"standards: {row[0]} / {h}"))
+                for v, h in zip(row[1:], header[1:], strict=True)
+            ]
+            r.equal(cells[-1], cells[:-1])
+            per_standard.append(cells)
+        cap = "\n".join(texts.get("standards", []))
+        m = re.search(r"(\d+|c) version 1 returns? (?:was|were) not asked", cap)
+        version_1 = Expr.of(r.term(m.group(1), "standards: version 1")) if m else None
+        if "Every return in these filters is version 2." in cap:
+            version_1 = Expr({}, 0.0)
+        t = titles.get("standards", "")
+        m = re.match(
+            rf"(\d+) of (\d+) version 2 returns? meets? all four DfE standards \({PCT}\)", t
+        )
+        all_met = version_2 = None
+        if m:
+            all_met = Expr.of(r.term(m.group(1), "standards: all four"))
+            version_2 = Expr.of(r.term(m.group(2), "standards: version 2"))
+            r.percent(float(m.group(3)), all_met, version_2)
+        for cells in per_standard:
+            if version_2 is not None:
+                r.equal(version_2, [cells[-1]])
+            if all_met is not None:
+                r.equal(cells[0], [all_met], at_most=True)
+        if per_standard and received is not None and version_1 is not None:
+            r.equal(received, [version_1, per_standard[0][-1]], at_most=True)
     return r.ranges(), r.where
 
 

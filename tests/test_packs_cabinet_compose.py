@@ -23,6 +23,7 @@ from packs.cabinet_slides import (
     compose,
     filtering_title,
 )
+from packs.disclosure import threshold
 from presentation.formatting import percent_of
 
 
@@ -207,3 +208,79 @@ def test_a_slide_with_no_data_says_so_in_a_sentence(reader):
     assert empty
     for s in empty:
         assert s.empty.endswith(".") and len(s.empty.split()) >= 5
+
+
+@pytest.mark.slow  # loads the sample county
+def test_the_standards_slide_agrees_with_lakehouse_standards_on_the_sample_county(reader):
+    from lakehouse import standards
+
+    for f in (Filters(), Filters(districts=("Thanet",))):
+        pack = compose(load(reader, f))
+        slide = _slide(pack, "standards")
+        with reader.cursor() as con:
+            resolved = load(reader, f).filters
+            four = standards.all_four(con, resolved)
+            summary = standards.standards_summary(con, resolved)
+        v2, met, v1 = four["version_2"], four["all_met"], four["version_1"]
+        assert v2 > 0, "the sample county's latest round is mostly version 2"
+        assert isinstance(slide, ChartSlide)
+        assert slide.title == (
+            f"{met} of {v2} version 2 returns meet all four DfE standards ({percent_of(met, v2)})"
+        )
+        assert slide.table.header == ["Standard", "Met", "Partly met", "Not met", "n"]
+        expected = []
+        for (_, label), part in summary.groupby(["standard", "standard_label"], sort=True):
+            by = dict(zip(part["status"], part["schools"], strict=True))
+            cells = [int(by.get(s, 0)) for s in ("met", "partly", "not_met")]
+            expected.append([label, *map(str, cells), str(int(part["n"].iloc[0]))])
+        assert slide.table.rows == expected
+        assert all(row[-1] == str(v2) for row in slide.table.rows)
+        if v1 > 1:
+            assert f"{v1} version 1 returns were not asked" in slide.caption
+        elif v1 == 0:
+            assert "Every return in these filters is version 2." in slide.caption
+
+
+def test_the_standards_title_leaves_out_a_suppressed_figure_and_says_when_none_was_asked():
+    from packs.cabinet_slides import standards_title
+
+    assert standards_title("147", "473", "31%", "Kent") == (
+        "147 of 473 version 2 returns meet all four DfE standards (31%)"
+    )
+    for hidden in (("c", "473", "c"), ("147", "c", "c"), ("3", "8", "c")):
+        title = standards_title(*hidden, "Kent")
+        assert "c" not in title.split() and "%" not in title
+    assert "no version 2 return" in standards_title("0", "0", "z", "Thanet")
+
+
+@pytest.mark.slow  # loads the sample county
+def test_a_round_with_no_version_2_return_has_a_standards_slide_that_says_so(reader):
+    with reader.cursor() as con:
+        rounds = [
+            r[0]
+            for r in con.execute(
+                "SELECT round FROM gold.school_rounds GROUP BY round "
+                "HAVING count(*) FILTER (WHERE return_version >= 2) = 0 ORDER BY round"
+            ).fetchall()
+        ]
+    assert rounds, "the sample county's earlier rounds are version 1"
+    slide = _slide(compose(load(reader, Filters(round=rounds[0]))), "standards")
+    assert isinstance(slide, TextSlide)
+    assert "no version 2 return" in slide.title
+    assert slide.lines[0].startswith("No school in these filters sent a version 2 return")
+    assert slide.lines[0].endswith(".")
+
+
+@pytest.mark.slow  # loads the sample county
+def test_the_public_standards_slide_shows_c_for_every_suppressed_count(reader):
+    pack = compose(load(reader, Filters(districts=("Thanet",))), public=True)
+    pub = pack.publication
+    slide = _slide(pack, "standards")
+    if isinstance(slide, TextSlide):
+        return
+    small = threshold()
+    for row in slide.table.rows:
+        for cell in row[1:]:
+            assert cell == "c" or not 0 < int(cell) < small, row
+    if "c" in (pub.show(("standards", "all_met")), pub.show(("standards", "version_2"))):
+        assert "%" not in slide.title
