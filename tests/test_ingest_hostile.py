@@ -33,35 +33,51 @@ URN = 118234
 SELF_REVIEW_PART = "xl/worksheets/sheet2.xml"  # write_workbook's second sheet
 
 
+# Linux starts a forked child's peak memory at its parent's resident size, and exec keeps
+# it: a child of this pytest process (hundreds of MB by the end of a full run) would report
+# at least that much. So a small launcher forks the command and reports its peak and CPU.
+_MEASURED = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def ingest(*args: object, timeout: float = 120) -> tuple[subprocess.CompletedProcess, int]:
     """``python -m ingest`` with its exit code, output and its own peak resident memory (MiB).
 
     The result's ``cpu_seconds`` attribute is the command's own CPU time (user + system):
     unlike wall time, it does not grow when other work shares the machine.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        report = Path(scratch) / "usage"
+        command = [sys.executable, "-m", "ingest", *map(str, args)]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ingest", *map(str, args)],
+            [sys.executable, "-c", _MEASURED, str(report), *command],
             cwd=REPO, stdout=out, stderr=err, env={**os.environ, "ESAFETY_DEBUG": ""},
+            start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while True:  # wait4, not wait: it gives this child's own rusage
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                pytest.fail(f"python -m ingest {args} did not finish in {timeout} s")
-            time.sleep(0.02)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            pytest.fail(f"python -m ingest {args} did not finish in {timeout} s")
         out.seek(0)
         err.seek(0)
         done = subprocess.CompletedProcess(
-            proc.args, proc.returncode, out.read().decode(), err.read().decode()
+            command, proc.returncode, out.read().decode(), err.read().decode()
         )
-    done.cpu_seconds = usage.ru_utime + usage.ru_stime
-    return done, usage.ru_maxrss // 1024
+        maxrss_kib, cpu_seconds = report.read_text().split()
+    done.cpu_seconds = float(cpu_seconds)
+    return done, int(maxrss_kib) // 1024
 
 
 @pytest.fixture
