@@ -12,7 +12,7 @@ from presentation import exports
 from presentation import standards as standards_shown
 from presentation.capacity import capacity_sentence
 from presentation.formatting import MISSING, council_date
-from ui import app, auth, safe
+from ui import app, auth, forms, safe
 from ui import casework as case_ui
 from ui import worklist as worklist_ui
 from ui.forms import OnceForm
@@ -206,7 +206,7 @@ else:
 
     # --- the caseload: which schools the team takes on this round, and why -----------------
     st.subheader("Caseload")
-    if saved := st.session_state.pop("caseload_saved", None):
+    if saved := forms.confirmation("caseload_saved"):
         st.success(safe.md(saved))  # it names the school: shown as typed
     if not auth.may("casework"):
         st.caption(f"Casework is for officers and admins (your role: {auth.current_user().role}).")
@@ -258,8 +258,9 @@ else:
                     )
                     verb = "added to" if change == "Add" else "taken off"
                     # shown after the rerun that brings the table above up to date
-                    st.session_state["caseload_saved"] = (
-                        f"{names[school]} {verb} the {round_of_flags} caseload."
+                    forms.confirm(
+                        "caseload_saved",
+                        f"{names[school]} {verb} the {round_of_flags} caseload.",
                     )
                     st.rerun()
     held = case_ui.caseload(round_of_flags)

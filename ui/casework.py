@@ -19,7 +19,7 @@ import streamlit as st
 from lakehouse import casework, seeds, store, triage
 from presentation import exports
 from presentation.formatting import MISSING, STREAMLIT_DATE_FORMAT, council_date
-from ui import app, auth, safe
+from ui import app, auth, forms, safe
 from ui.forms import OnceForm
 
 
@@ -82,7 +82,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
     line = triage.case_timeline(entries, app.frame(triage.school_returns, int(urn)))
     types = seeds.vocabulary("support_type")
     statuses = seeds.vocabulary("action_status")
-    if saved := st.session_state.pop("casework_saved", None):
+    if saved := forms.confirmation("casework_saved"):
         st.success(safe.md(saved))
     no_support = not (entries["entry"] == "record").any()
     if no_support:
@@ -185,9 +185,10 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
             else:
                 once.saved()
                 auth.audit("casework", change="support record", urn=int(urn), round=round or "")
-                st.session_state["casework_saved"] = (
+                forms.confirm(
+                    "casework_saved",
                     f"Support record saved: {types[kind]} on {_day(when)}."
-                    + (f" Added to the {round} caseload." if to_caseload else "")
+                    + (f" Added to the {round} caseload." if to_caseload else ""),
                 )
                 st.rerun()
     if not acts.empty:
@@ -236,7 +237,7 @@ def _update_action_form(acts: pd.DataFrame, statuses: dict[str, str], today: dat
                 casework.set_action_status(con, int(chosen), status, by=by, completed_on=done_on)
             once.saved()
             auth.audit("casework", change="action status", action_id=int(chosen), status=status)
-            st.session_state["casework_saved"] = f"Action marked {statuses[status].lower()}."
+            forms.confirm("casework_saved", f"Action marked {statuses[status].lower()}.")
             st.rerun()
 
 
@@ -278,7 +279,7 @@ def _undo_form(entries: pd.DataFrame) -> None:
                 safe.error(exc)
             else:
                 once.saved()
-                st.session_state["casework_saved"] = f"Undone: {labels[chosen]}."
+                forms.confirm("casework_saved", f"Undone: {labels[chosen]}.")
                 st.rerun()
 
 
@@ -303,7 +304,7 @@ def chase_section(ctx: app.PageContext) -> None:
     with connection() as con:
         reminded = casework.last_reminded(con, rnd or "")
     chase = triage.with_reminders(chase, reminded)
-    if saved := st.session_state.pop("reminder_saved", None):
+    if saved := forms.confirmation("reminder_saved"):
         st.success(saved)
     if chase.empty:
         st.success("Every expected school in these filters has sent its return.")
@@ -436,10 +437,11 @@ def chase_section(ctx: app.PageContext) -> None:
                 auth.audit(
                     "casework", change="reminder", urns=[int(u) for u in schools], method=how
                 )
-                st.session_state["reminder_saved"] = (
+                forms.confirm(
+                    "reminder_saved",
                     f"Reminder logged for {len(schools)} school"
                     + ("" if len(schools) == 1 else "s")
-                    + "."
+                    + ".",
                 )
                 st.rerun()
 

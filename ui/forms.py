@@ -24,6 +24,7 @@ While the page runs, form submit buttons take no click at all (the CSS in
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import streamlit as st
@@ -67,3 +68,26 @@ class OnceForm:
         """Call straight after the write commits: the token is spent, the next form is empty."""
         self._state["used"].add(self.token)
         self._state["generation"] += 1
+
+
+# How long a form's "saved" message outlives its save. A repeated click's submission can
+# arrive after the save's own rerun has shown the message; popping it then would leave
+# the page with no confirmation at all, and the officer would type it all again.
+CONFIRMATION_SECONDS = 20.0
+
+
+def confirm(key: str, text: str) -> None:
+    """Hold ``text`` as the confirmation of a save, for :func:`confirmation` to show."""
+    st.session_state[key] = (time.monotonic(), text)
+
+
+def confirmation(key: str) -> str | None:
+    """The save's confirmation while it is fresh (every run for a few seconds), else None."""
+    held = st.session_state.get(key)
+    if held is None:
+        return None
+    saved_at, text = held
+    if time.monotonic() - saved_at > CONFIRMATION_SECONDS:
+        del st.session_state[key]
+        return None
+    return str(text)
