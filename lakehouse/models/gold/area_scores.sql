@@ -107,15 +107,15 @@ graded AS (
     LEFT JOIN silver.grade_bands AS g
         ON b.score_pct >= g.min_score AND (g.upper_score IS NULL OR b.score_pct < g.upper_score)
 ),
-four AS (
+area_results_by_return AS (
     SELECT
         return_id,
-        max(score_pct) FILTER (WHERE area = 'outcomes') AS s_outcomes,
-        max(score_pct) FILTER (WHERE area = 'provision') AS s_provision,
-        max(score_pct) FILTER (WHERE area = 'leadership') AS s_leadership,
-        max(score_pct) FILTER (WHERE area = 'training') AS s_training,
-        max(grade) FILTER (WHERE area = 'leadership') AS g_leadership,
-        max(grade) AS g_worst
+        max(score_pct) FILTER (WHERE area = 'outcomes') AS outcomes_score,
+        max(score_pct) FILTER (WHERE area = 'provision') AS provision_score,
+        max(score_pct) FILTER (WHERE area = 'leadership') AS leadership_score,
+        max(score_pct) FILTER (WHERE area = 'training') AS training_score,
+        max(grade) FILTER (WHERE area = 'leadership') AS leadership_grade,
+        max(grade) AS worst_area_grade
     FROM graded
     GROUP BY return_id
 ),
@@ -126,19 +126,21 @@ overall_scored AS (
         s.round,
         s.area,
         s.indicator_score_pct,
-        f.g_leadership,
-        f.g_worst,
+        f.leadership_grade,
+        f.worst_area_grade,
         CASE WHEN NOT s.insufficient_evidence
-                AND f.s_outcomes IS NOT NULL AND f.s_provision IS NOT NULL
-                AND f.s_leadership IS NOT NULL AND f.s_training IS NOT NULL
+                AND f.outcomes_score IS NOT NULL AND f.provision_score IS NOT NULL
+                AND f.leadership_score IS NOT NULL AND f.training_score IS NOT NULL
             THEN rules.overall_areas_share
-                    * (f.s_outcomes + f.s_provision + f.s_leadership + f.s_training) / 4
+                    * (f.outcomes_score + f.provision_score + f.leadership_score
+                        + f.training_score) / 4
                 + rules.overall_ovr_share * s.indicator_score_pct
         END AS score_pct,
-        CASE WHEN f.g_worst >= rules.inadequate_grade THEN rules.inadequate_area_cap_grade END
+        CASE WHEN f.worst_area_grade >= rules.inadequate_grade
+            THEN rules.inadequate_area_cap_grade END
             AS inadequate_cap
     FROM source AS s
-    JOIN four AS f USING (return_id)
+    JOIN area_results_by_return AS f USING (return_id)
     CROSS JOIN silver.rules AS rules
     WHERE s.area = 'overall'
 ),
@@ -147,7 +149,7 @@ overall_graded AS (
         o.*,
         g.grade AS grade_uncapped,
         CASE WHEN g.grade IS NOT NULL THEN
-            greatest(g.grade, coalesce(o.g_leadership, 0), coalesce(o.inadequate_cap, 0))
+            greatest(g.grade, coalesce(o.leadership_grade, 0), coalesce(o.inadequate_cap, 0))
         END AS grade
     FROM overall_scored AS o
     LEFT JOIN silver.grade_bands AS g
@@ -166,10 +168,10 @@ unioned AS (
             -- insufficient evidence: no grade, so nothing capped it
             WHEN grade IS NULL THEN NULL
             WHEN grade = grade_uncapped THEN NULL
-            WHEN grade = g_leadership THEN 'leadership'
+            WHEN grade = leadership_grade THEN 'leadership'
             ELSE 'inadequate_area'
         END,
-        CAST(nullif(greatest(coalesce(g_leadership, 0), coalesce(inadequate_cap, 0)), 0)
+        CAST(nullif(greatest(coalesce(leadership_grade, 0), coalesce(inadequate_cap, 0)), 0)
             AS INTEGER)
     FROM overall_graded
 ),
