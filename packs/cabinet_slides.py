@@ -33,6 +33,7 @@ from packs.cabinet_numbers import CabinetNumbers
 from packs.disclosure import Key, Publication, symbols_note, threshold
 from packs.pptx import Table
 from presentation import charts, palette
+from presentation.capacity import Count, CountText, capacity_sentence
 from presentation.formatting import council_date, percent
 
 SOURCES = (
@@ -1229,14 +1230,24 @@ def standards_slide(p: Published, words: Words) -> ChartSlide | TextSlide:
     )
 
 
-def capacity_sentence(high: str, within: str, beyond: str, capacity: int, high_name: str) -> str:
-    """'30 of 55 high-priority schools within capacity; 25 beyond it'."""
-    p = high_name.lower()
-    if "c" in (high, within, beyond):
-        return f"The support team can take on {capacity} schools this round, {p} priority first"
-    if beyond == "0":
-        return f"All {high} {p}-priority schools within this round's capacity of {capacity}"
-    return f"{within} of {high} {p}-priority schools within capacity; {beyond} beyond it"
+def capacity_count(
+    pub: Publication, priority_keys: dict[str, Key], within_keys: dict[str, tuple[Key, Key]]
+) -> CountText:
+    """The capacity sentence's numbers as the publication shows them: None for a suppressed
+    one (the sentence then leaves its figures out, as a headline must)."""
+
+    def text(c: Count) -> str | None:
+        if c.priority is None:
+            # every priority together: a reader adds the shown rows of the table anyway
+            parts = list(priority_keys.values())
+            return None if any(pub.is_hidden(k) for k in parts) else str(c.value)
+        within, beyond = within_keys[c.priority]
+        key = {"schools": priority_keys[c.priority], "within": within, "beyond": beyond}[c.measure]
+        if pub.values[key] != c.value:
+            raise ValueError(f"{key!r} is {pub.values[key]}, the sentence has {c.value}")
+        return None if pub.is_hidden(key) else pub.show(key)
+
+    return text
 
 
 def worklist_slide(
@@ -1244,10 +1255,13 @@ def worklist_slide(
     within_keys: dict[str, tuple[Key, Key]], priority_names: dict[str, str], note: str,
 ) -> ChartSlide:  # fmt: skip
     order = list(within_keys)
-    high_within, high_beyond = within_keys["high"]
+    county = numbers.county_name
+    # a filtered pack's schools are ranked in the county's worklist, against the county
+    # team's capacity: the title names both, never the county's figure as the part's own
+    scope = ", ".join(numbers.filters.districts) or _scope_of_settings(numbers.filters)
     title = capacity_sentence(
-        pub.show(priority_keys["high"]), pub.show(high_within), pub.show(high_beyond),
-        numbers.capacity, priority_names["high"],
+        numbers.worklist, capacity_count(pub, priority_keys, within_keys),
+        scope=scope if numbers.narrowed else None, capacity=numbers.capacity, county=county,
     )  # fmt: skip
     rows = [
         [
@@ -1264,6 +1278,15 @@ def worklist_slide(
             "Schools": [pub.known(priority_keys[p]) or 0 for p in order],
         }
     )
+    reach = (
+        f"The support team's capacity ({numbers.capacity} schools, a rule in the seeds) is "
+        f"counted down the whole of {county}'s worklist: within capacity means among the "
+        f"first {numbers.capacity} flagged schools in {county}, wherever they are, so these "
+        "schools' share of it depends on the rest of the county."
+        if numbers.narrowed
+        else f"The team's capacity ({numbers.capacity} schools, a rule in the seeds) marks "
+        "how far down it reaches this round."
+    )
     return ChartSlide(
         "worklist",
         title,
@@ -1275,11 +1298,21 @@ def worklist_slide(
             rows,
             (1.4, 1.2, 1.4, 1.4),
         ),
-        f"The worklist orders flagged schools by priority, then by the weight of their flags, "
-        f"then by overall score; the team's capacity ({numbers.capacity} schools, a rule in the "
-        "seeds, counted over the whole county) marks how far down it reaches this round." + note,
+        "The worklist orders flagged schools by priority, then by the weight of their flags, "
+        "then by overall score. " + reach + note,
         chart_width=Inches(6.2),
     )
+
+
+def _scope_of_settings(f: Filters) -> str:
+    """'Special schools' or 'Schools with managed filtering': what a pack without a district
+    filter is about, for a sentence that starts with it."""
+    names = spec_labels("settings", "setting")
+    if f.settings:
+        return " and ".join(names.get(s, s) for s in f.settings) + " schools"
+    if f.filtering:
+        return f"Schools with {_lower(seeds.vocabulary('filtering')[f.filtering])} filtering"
+    return ""
 
 
 def impact_slide(

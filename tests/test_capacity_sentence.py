@@ -6,7 +6,7 @@ import pandas as pd
 
 from lakehouse import triage
 from lakehouse.filters import Filters
-from presentation.capacity import capacity_sentence, capacity_split
+from presentation.capacity import Count, capacity_sentence, capacity_split
 from tests.test_triage import county
 
 
@@ -51,12 +51,49 @@ def test_every_flagged_school_within_capacity_and_none_flagged_read_plainly():
     assert capacity_sentence(summary(("High", 0, 0))) == "No school is flagged for support"
 
 
-def test_a_public_pack_writes_each_number_its_own_way():
+def test_an_output_writes_each_number_its_own_way_knowing_which_count_it_is():
     s = summary(("High", 55, 30), ("Medium", 4, 0))
-    said = capacity_sentence(s, count=lambda n: "fewer than 5" if n < 5 else str(n))
-    assert said == "30 of 55 high-priority schools within capacity; 25 beyond it"
-    said = capacity_sentence(summary(("High", 7, 3)), count=lambda n: "<5" if n < 5 else str(n))
-    assert said == "<5 of 7 high-priority schools within capacity; <5 beyond it"
+    told: list[Count] = []
+
+    def spelled(c: Count) -> str:
+        told.append(c)
+        return f"{c.value:,} ({c.measure})"
+
+    said = capacity_sentence(s, count=spelled)
+    assert said == (
+        "30 (within) of 55 (schools) high-priority schools within capacity; 25 (beyond) beyond it"
+    )
+    assert {(c.measure, c.priority) for c in told} == {
+        ("within", "high"), ("schools", "high"), ("beyond", "high"),
+    }  # fmt: skip
+
+
+def test_a_number_an_output_may_not_publish_leaves_the_figures_out_of_the_sentence():
+    s = summary(("High", 7, 3), ("Medium", 14, 0))
+
+    def suppressed(c: Count) -> str | None:
+        return None if c.value < 5 else str(c.value)
+
+    said = capacity_sentence(s, count=suppressed, capacity=30)
+    assert said == "The support team can take on 30 schools this round, high priority first"
+    assert not {"3", "4", "7"} & set(said.split())
+    scoped = capacity_sentence(s, count=suppressed, scope="Thanet", capacity=30, county="Kent")
+    assert scoped == (
+        "The county support team can take on 30 schools across Kent this round, high priority first"
+    )
+
+
+def test_a_part_of_the_county_says_the_capacity_is_the_county_teams():
+    s = summary(("High", 7, 4), ("Medium", 14, 0))
+    assert capacity_sentence(s, scope="Thanet", capacity=30, county="Kent") == (
+        "Thanet: 4 of 7 high-priority schools within the county team's capacity of 30; 3 beyond it"
+    )
+    assert capacity_sentence(summary(("High", 1, 0)), scope="Dover", capacity=30) == (
+        "Dover: no high-priority school within the county team's capacity of 30; 1 beyond it"
+    )
+    assert capacity_sentence(summary(("High", 0, 0)), scope="Dover", capacity=30) == (
+        "Dover: no school is flagged for support"
+    )
 
 
 def test_the_sentence_reads_the_worklist_summary_of_a_built_county():

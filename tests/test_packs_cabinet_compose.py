@@ -19,7 +19,6 @@ from packs.cabinet_slides import (
     Share,
     TextSlide,
     best_and_worst_title,
-    capacity_sentence,
     compose,
     filtering_title,
 )
@@ -178,11 +177,43 @@ def test_headlines_of_the_sample_county_name_only_groups_of_the_minimum_size(rea
             )
 
 
-def test_the_worklist_slide_gives_capacity_in_high_priority_schools():
-    assert (
-        capacity_sentence("55", "30", "25", 30, "High")
-        == "30 of 55 high-priority schools within capacity; 25 beyond it"
-    )
+@pytest.mark.slow  # loads the sample county
+def test_the_worklist_slide_says_the_capacity_sentence_the_worklist_page_says(reader):
+    from presentation.capacity import capacity_sentence
+
+    numbers = load(reader, Filters())
+    # the page's own sentence, from the same summary: one function writes both
+    said = capacity_sentence(numbers.worklist)
+    assert _slide(compose(numbers), "worklist").title == said
+    assert said[0].isdigit() or said.startswith("All ")
+
+
+@pytest.mark.slow  # loads the sample county
+@pytest.mark.parametrize("public", [False, True])
+def test_a_district_pack_never_states_the_county_capacity_as_the_districts_own(
+    reader, districts, public
+):
+    capacity = int(seeds.rule("casework_capacity"))
+    county = seeds.report_text("county_name")
+    for district in districts:
+        numbers = load(reader, Filters(districts=(district,)))
+        pack = compose(numbers, public=public)
+        if not any(getattr(s, "name", "") == "worklist" for s in pack.slides):
+            continue
+        slide = _slide(pack, "worklist")
+        # either the district's own schools against the county team's capacity, or the
+        # county team's capacity named as the county's
+        assert slide.title.startswith(f"{district}: ") or slide.title == (
+            f"The county support team can take on {capacity} schools across {county} this "
+            "round, high priority first"
+        ), slide.title
+        if slide.title.startswith(f"{district}: ") and "flagged" not in slide.title:
+            assert f"the county team's capacity of {capacity}" in slide.title
+        assert f"counted down the whole of {county}'s worklist" in slide.caption
+        # the title's counts are the table's: a c in the table keeps its number out
+        row = next(r for r in slide.table.rows if r[0] == "High")
+        if "c" in row[1:]:
+            assert not slide.title.startswith(f"{district}: ")
 
 
 @pytest.mark.slow  # loads the sample county
@@ -198,7 +229,7 @@ def test_the_worklist_slide_of_the_sample_county_reads_capacity_from_gold(reader
             f"{high - within} beyond it"
         )
     else:
-        assert title.startswith(f"All {high} high-priority schools")
+        assert title.startswith(f"All {high} high-priority")
 
 
 @pytest.mark.slow  # loads the sample county
