@@ -189,6 +189,35 @@ def with_county(own: Share, county: Share, county_name: str, narrowed: bool) -> 
     return f" ({county_name} {county.text})"
 
 
+def all_suppressed(below: int) -> str:
+    """What a public chart slide says instead of a chart whose every figure is suppressed."""
+    return (
+        "Nothing to draw: every figure this chart would show is suppressed (c), being a count "
+        f"of fewer than {below} schools or one that would let such a count be worked out. "
+        "The table gives what can be published."
+    )
+
+
+def suppressed_or(pub: Publication, keys: Sequence[Key], empty: str) -> str:
+    """The sentence a chart slide shows when it has no chart: the suppression's when counts
+    are there but hidden, else ``empty`` (there is nothing to count)."""
+    if pub.below is not None and any(pub.values[k] and pub.is_hidden(k) for k in keys):
+        return all_suppressed(pub.below)
+    return empty
+
+
+def count_bars_shown(
+    pub: Publication, keys: Sequence[Key], frame: pd.DataFrame, label: str, value: str
+):
+    """``charts.count_bars`` of published counts (a suppressed one at zero, marked c), or
+    None when every count with schools in it is suppressed: bars of c at zero say nothing."""
+    if any(pub.values[k] and pub.is_hidden(k) for k in keys) and not any(
+        pub.known(k) for k in keys
+    ):
+        return None
+    return charts.count_bars(frame, label, value, text=[pub.show(k) for k in keys])
+
+
 # ---------------------------------------------------------------- keys of the publication
 
 
@@ -223,8 +252,18 @@ class GradeTable:
         ]
         return Table([first, *seeds.grade_labels(), "Total"], rows, GRADE_COLUMN_WEIGHTS)
 
+    def keys(self) -> list[Key]:
+        return [k for g in self.groups for k in (*self.cells[g], self.totals[g])]
+
     def figure(self, pub: Publication, small_n: int = 0):
-        if not self.groups or not any(pub.values[self.totals[g]] for g in self.groups):
+        """The chart, or None when it would draw nothing: no schools, or every group's
+        total or every shown cell suppressed (a frame of n=c or all-grey bars says nothing
+        the table does not; the slide says so in a sentence, :func:`suppressed_or`)."""
+        drawable = any(
+            pub.known(self.totals[g]) and any(pub.known(k) for k in self.cells[g])
+            for g in self.groups
+        )
+        if not drawable:
             return None
         colours = [palette.grade_colour(g) for g in (*seeds.order("grade"), None)]
         return charts.grade_table_bars(
@@ -786,7 +825,11 @@ def areas_slide(p: Published, words: Words) -> ChartSlide:
         p.areas.table(p.pub, "Area"),
         f"Schools at each grade in each area, round {words.rnd}. Bars show the share of "
         "schools; the numbers on the bars are schools; n is the number of schools." + words.note,
-        empty="No school in these filters has a return this round, so there are no grades to show.",
+        empty=suppressed_or(
+            p.pub,
+            p.areas.keys(),
+            "No school in these filters has a return this round, so there are no grades to show.",
+        ),
     )
 
 
@@ -796,9 +839,13 @@ def setting_slide(p: Published, words: Words, county_gob: Share) -> ChartSlide:
     shares = [p.settings.good_or_better(p.pub, g) for g in p.settings.groups]
     if len(shares) == 1:
         only = shares[0]
-        title = f"{only.group} schools: overall effectiveness"
+        # "Primary schools", but "Other types of school" as it is
+        group = (
+            only.group if only.group.endswith(("school", "schools")) else f"{only.group} schools"
+        )
+        title = f"{group}: overall effectiveness"
         if only.value is not None:
-            title = f"{only.group} schools: {only.text} {words.better} overall" + with_county(
+            title = f"{group}: {only.text} {words.better} overall" + with_county(
                 only, county_gob, words.county, True
             )
     else:
@@ -816,6 +863,7 @@ def setting_slide(p: Published, words: Words, county_gob: Share) -> ChartSlide:
         "schools are marked: one school changes them a lot. A type of school is named "
         f"best or worst only with {claims.min_group} or more graded schools and a gap of "
         f"{claims.min_difference:g} points or more." + words.note,
+        empty=suppressed_or(p.pub, p.settings.keys(), "No school in these filters is graded."),
     )
 
 
@@ -831,6 +879,7 @@ def filtering_slide(p: Published, words: Words) -> ChartSlide:
         "down blocks by default; managed lets staff and pupils reach more, with "
         f"supervision. The comparison uses the share graded {words.better}, over the whole "
         "grade mix." + words.note,
+        empty=suppressed_or(p.pub, p.filtering.keys(), "No school in these filters is graded."),
     )
 
 
@@ -843,7 +892,7 @@ def trend_slide(p: Published, words: Words) -> ChartSlide:
         p.history.table(p.pub, "Round"),
         "Overall effectiveness grades in every round with returns, for the same filters. "
         "Schools joining or missing a round change the mix." + words.note,
-        empty="No round has returns for these filters.",
+        empty=suppressed_or(p.pub, p.history.keys(), "No round has returns for these filters."),
     )
 
 
@@ -1031,17 +1080,21 @@ def district_slide(
         county, pub.share_value([county_need], [county_schools]), pub.known(county_schools)
     )
     shown = districts.assign(need_pct=[float("nan") if v is None else v for v in values])
-    fig = charts.district_map_static(
-        shown.reset_index(drop=True), "need_pct", "Schools needing support", value_text=texts
-    )
-    # on a wide slide the colour scale stands beside the county, which then has the slide's
-    # full height: the names (14 pt and up) crowd each other less on a bigger map
-    for trace in fig.data:
-        if trace.marker is not None and trace.marker.showscale:
-            trace.marker.colorbar.update(
-                orientation="v", x=1.0, xanchor="left", y=0.5, yanchor="middle", len=0.9,
-                title_side="top",
-            )  # fmt: skip
+    shaded = [k for d in district_keys.values() for k in (d["need_support"], d["schools"])]
+    fig = None
+    # every district's share suppressed: an all-grey map shades nothing, so a sentence
+    if any(v is not None for v in values) or not any(pub.is_hidden(k) for k in shaded):
+        fig = charts.district_map_static(
+            shown.reset_index(drop=True), "need_pct", "Schools needing support", value_text=texts
+        )
+        # on a wide slide the colour scale stands beside the county, which then has the
+        # slide's full height: the names (14 pt and up) crowd each other less on a bigger map
+        for trace in fig.data:
+            if trace.marker is not None and trace.marker.showscale:
+                trace.marker.colorbar.update(
+                    orientation="v", x=1.0, xanchor="left", y=0.5, yanchor="middle", len=0.9,
+                    title_side="top",
+                )  # fmt: skip
     chosen = bool(numbers.filters.districts)
     return ChartSlide(
         "districts",
@@ -1061,6 +1114,7 @@ def district_slide(
             else ""
         )
         + note,
+        empty=suppressed_or(pub, shaded, "No school in these districts this round."),
         # a district pack's few rows go under its map, which then has the slide's width
         chart_width=None if chosen and len(districts) <= 3 else Inches(6.4),
     )
@@ -1100,18 +1154,18 @@ def support_slide(
                 f"; the commonest concern: {_lower(concern_names[top])} "
                 f"({pub.show(concern_keys[top]['all'])} schools)"
             )
-    plotted = [fl for fl in ordered if pub.values[concern_keys[fl]["all"]]]
+    plotted = [concern_keys[fl]["all"] for fl in ordered if pub.values[concern_keys[fl]["all"]]]
     fig = None
     if plotted:
         frame = pd.DataFrame(
             {
-                "concern": [concern_names[fl] for fl in plotted],
-                "schools": [pub.known(concern_keys[fl]["all"]) or 0 for fl in plotted],
+                "concern": [
+                    concern_names[fl] for fl in ordered if pub.values[concern_keys[fl]["all"]]
+                ],
+                "schools": [pub.known(k) or 0 for k in plotted],
             }
         )
-        fig = charts.count_bars(
-            frame, "concern", "schools", text=[pub.show(concern_keys[fl]["all"]) for fl in plotted]
-        )
+        fig = count_bars_shown(pub, plotted, frame, "concern", "schools")
     return ChartSlide(
         "support",
         title,
@@ -1129,7 +1183,7 @@ def support_slide(
         "the table counts it once per concern."
         + ("" if named else " No school is named in this pack.")
         + note,
-        empty="No school in these filters has a concern this round.",
+        empty=suppressed_or(pub, plotted, "No school in these filters has a concern this round."),
         chart_width=Inches(6.4),
     )
 
@@ -1138,14 +1192,14 @@ def themes_slide(
     pub: Publication, themes: pd.DataFrame, theme_keys: dict[str, Key], returning: Key,
     themes_only: Key, note: str,
 ) -> ChartSlide:  # fmt: skip
-    rows, labels, values, texts = [], [], [], []
+    rows, labels, values, keys = [], [], [], []
     for _, t in themes.iterrows():
         k = theme_keys[str(t["flag"])]
         action = str(t["County-wide action"] or "")
         rows.append([str(t["Theme"]), pub.show(k), pub.share([k], [returning]), action])
         labels.append(str(t["Theme"]))
         values.append(pub.known(k) or 0)
-        texts.append(pub.show(k))
+        keys.append(k)
     shown = [t for _, t in themes.iterrows() if not pub.is_hidden(theme_keys[str(t["flag"])])]
     title = "County-wide themes this round"
     if shown and not pub.is_hidden(returning):
@@ -1157,13 +1211,14 @@ def themes_slide(
     return ChartSlide(
         "themes",
         title,
-        charts.count_bars(
-            pd.DataFrame({"Theme": labels, "Schools": values}), "Theme", "Schools", text=texts
+        count_bars_shown(
+            pub, keys, pd.DataFrame({"Theme": labels, "Schools": values}), "Theme", "Schools"
         ),
         Table(["Theme", "Schools", "Share", "County-wide action"], rows, (2.0, 1.1, 1.0, 3.6)),
         "Themes are met by the council's county-wide offer rather than a visit to each school; "
         f"{pub.show(themes_only)} schools have themes only. Share is of the "
         f"{pub.show(returning)} schools that returned this round." + note,
+        empty=suppressed_or(pub, keys, "No school in these filters has a theme this round."),
         chart_width=Inches(5.2),
     )
 
@@ -1221,11 +1276,12 @@ def standards_slide(p: Published, words: Words) -> ChartSlide | TextSlide:
     return ChartSlide(
         "standards",
         title,
-        charts.count_bars(frame, "Standard", "Schools", text=[pub.show(c) for c in met]),
+        count_bars_shown(pub, met, frame, "Standard", "Schools"),
         Table(["Standard", *k.status_names, "n"], rows, (2.6, 1.0, 1.2, 1.0, 0.9)),
         f"The four DfE filtering and monitoring standards, as each school's own standards "
         f"check in its version 2 return shows them, round {words.rnd}; the bars are the "
         f"schools meeting each standard. n: version 2 returns. {version_1}" + words.note,
+        empty=suppressed_or(pub, met, "No version 2 return meets any of the standards."),
         chart_width=Inches(5.6),
     )
 
@@ -1290,9 +1346,7 @@ def worklist_slide(
     return ChartSlide(
         "worklist",
         title,
-        charts.count_bars(
-            frame, "Priority", "Schools", text=[pub.show(priority_keys[p]) for p in order]
-        ),
+        count_bars_shown(pub, [priority_keys[p] for p in order], frame, "Priority", "Schools"),
         Table(
             ["Priority", "Flagged", "Within capacity", "Beyond capacity"],
             rows,
@@ -1300,6 +1354,9 @@ def worklist_slide(
         ),
         "The worklist orders flagged schools by priority, then by the weight of their flags, "
         "then by overall score. " + reach + note,
+        empty=suppressed_or(
+            pub, [priority_keys[p] for p in order], "No school in these filters is flagged."
+        ),
         chart_width=Inches(6.2),
     )
 

@@ -36,6 +36,8 @@ TABLE_PT = 14
 # Chart images are laid out at one pixel per point of their box on the slide, so a
 # 16 px label in the figure is a 16 pt label on the slide; drawn 3x for a crisp projector.
 CHART_PT = 16
+# the sentence a chart slide shows when it has no chart
+EMPTY_PT = 20
 IMAGE_SCALE = 3.0
 
 MARGIN = Inches(0.4)
@@ -374,17 +376,21 @@ class Deck:
             table_w = CONTENT_WIDTH
             table_h = table_height(table, table_w) if rows else 0
             # each bar needs about half an inch for a 16 pt label, plus legend and axis; a
-            # sentence in place of the chart needs room for two lines
+            # sentence in place of the chart needs room for its lines
             needed = (
-                Inches(1.4) + Inches(0.5) * max(len(rows), 1) if fig is not None else Inches(1.2)
+                Inches(1.4) + Inches(0.5) * max(len(rows), 1)
+                if fig is not None
+                else _sentence_height(empty, box_w) + Inches(0.1)
             )
             own_slide = bool(rows) and room - table_h < needed
             chart_h = room if own_slide or not rows else int(room - table_h - Inches(0.05))
         if fig is not None:
             self.chart(s, fig, MARGIN, CONTENT_TOP, box_w, chart_h)
         else:
-            # no data: a sentence saying so, never an empty squashed chart
-            self.text(s, empty, MARGIN, CONTENT_TOP, box_w, Inches(1.1), size=20)
+            # no data, or all of it suppressed: a sentence saying so, never an empty frame
+            self.text(
+                s, empty, MARGIN, CONTENT_TOP, box_w, _sentence_height(empty, box_w), size=EMPTY_PT
+            )
         if not rows or table is None:
             return
         if own_slide:
@@ -394,12 +400,20 @@ class Deck:
         elif beside:
             self.table(s, table, table_left, CONTENT_TOP, table_w)
         else:
-            self.table(s, table, MARGIN, int(CONTENT_TOP + chart_h + Inches(0.05)), table_w)
+            # under the sentence when there is no chart, not where a chart would have ended
+            above = chart_h if fig is not None else _sentence_height(empty, box_w)
+            self.table(s, table, MARGIN, int(CONTENT_TOP + above + Inches(0.05)), table_w)
 
     def save(self) -> bytes:
         buf = io.BytesIO()
         self.prs.save(buf)
         return buf.getvalue()
+
+
+def _sentence_height(text: str, width: int) -> int:
+    """The height of the sentence a chart slide shows in place of its chart, in EMU."""
+    lines = wrapped_lines(text, emu_pt(width) - 14, EMPTY_PT)
+    return int(Pt(EMPTY_PT * 1.25 * lines + 12))
 
 
 def _lower_first(text: str) -> str:

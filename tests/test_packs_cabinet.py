@@ -265,3 +265,59 @@ def test_bar_numbers_are_never_shrunk_under_14_points_or_turned():
     fig = for_slide(go.Figure(go.Bar(x=[1, 99], y=["a", "b"], text=["1", "99"], orientation="h")))
     assert fig.layout.uniformtext.minsize >= 14 and fig.layout.uniformtext.mode == "hide"
     assert all(t.textangle == 0 and t.textfont.size >= 14 for t in fig.data)
+
+
+# the chart slides of a public pack of one small district of the gold fixture: every count
+# on them is under the threshold or would reveal one, so none may draw a chart
+ALL_SUPPRESSED_SLIDES = ("areas", "setting", "filtering", "districts", "worklist", "trend")
+
+
+@pytest.mark.slow
+def test_a_public_slide_whose_figures_are_all_suppressed_says_so_instead_of_an_empty_chart(
+    gold_reader, tmp_path
+):
+    import subprocess
+    from pathlib import Path
+
+    from packs.disclosure import threshold
+    from tests.test_packs_render import _need
+
+    require_chromium()
+    data = cabinet_pack_pptx(gold_reader, Filters(districts=("Northdown",)), public=True)
+    slides = _slides(data)
+    for name in ALL_SUPPRESSED_SLIDES:
+        slide = _named(slides, name)
+        text = _texts(slide)
+        assert "Nothing to draw: every figure this chart would show is suppressed (c)" in text, name
+        assert f"a count of fewer than {threshold()} schools" in text, name
+        assert not [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE], name
+        # the table is still there, all its suppressed cells marked c
+        assert "c" in [c for row in _numbers(slides, name) for c in row], name
+    # the same pack for the whole fixture county still draws the charts it can
+    county = _slides(cabinet_pack_pptx(gold_reader, Filters(), public=True))
+    pictures = [
+        s.name for s in county if any(p.shape_type == MSO_SHAPE_TYPE.PICTURE for p in s.shapes)
+    ]
+    assert {"areas", "support", "trend"} <= set(pictures)
+
+    # page images for a person to look at: the sentence where the chart would be
+    _need("soffice", "pdftoppm")
+    out = Path(__file__).resolve().parents[1] / "test-artifacts" / "packs-suppressed"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    pptx = tmp_path / "northdown-public.pptx"
+    pptx.write_bytes(data)
+    subprocess.run(
+        [
+            "soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+            "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx),
+        ],
+        check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", str(tmp_path / "northdown-public.pdf"),
+         str(out / "northdown-public")],
+        check=True, timeout=120,
+    )  # fmt: skip
+    assert len(list(out.glob("northdown-public-*.png"))) >= len(ALL_SUPPRESSED_SLIDES)
