@@ -106,7 +106,7 @@ with map_area:
                 district_measure_label=measure_label,
                 point_measure_label=point_options[point_measure],
                 selected_codes=[c for c, n in names.items() if n in f.districts],
-                height=600 if presenting else 620,
+                height=800 if presenting else 620,
                 show_points=view == "schools",
             )
             if presenting:

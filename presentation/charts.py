@@ -637,6 +637,8 @@ def _colour_bar(
                     "xanchor": "left" if above else "center",
                     "y": 1.0 if above else -0.02,
                     "yanchor": "bottom" if above else "top",
+                    # no padding above the scale at the head of a map: height is the map's
+                    "ypad": 0 if above else 10,
                 },
             },
             hoverinfo="skip",
@@ -756,17 +758,22 @@ def county_map(
             )
     # little room at the sides: the county should fill the width, names may reach the edge
     _fit_county(fig, names_tall=max((height - 80) / 20, 10), pad=0.04)
+    # a county wider than its chart is tall leaves room over: below it, not between the
+    # colour scale and the county, so the county starts on the first screen
+    fig.update_yaxes(constraintoward="top")
     _layout(fig)
     fig.update_layout(
         height=height,
-        margin={"l": 0, "r": 0, "t": 70, "b": 10},
+        # the colour scale above and the legend below push these out as far as they need
+        margin={"l": 0, "r": 0, "t": 10, "b": 10},
         # the legend sits under the map so it never hides schools
         legend={
             "title": {"text": point_measure_label, "side": "top"},
             "orientation": "h",
-            # two to a row: one to a row took a third of the chart's height
-            "entrywidth": 0.5,
-            "entrywidthmode": "fraction",
+            # as many to a row as fit (two at 600 px, three at 870): one to a row, plotly's
+            # own choice, took a third of the chart's height
+            "entrywidth": 220,
+            "entrywidthmode": "pixels",
             "yanchor": "top",
             "y": 0,
             "xanchor": "left",

@@ -117,6 +117,29 @@ def test_the_county_fills_at_least_80_percent_of_the_map_column_at_1400px(
     )
 
 
+def test_presenting_at_1400x900_the_county_fills_at_least_90_percent_of_the_map_column(
+    server: str, page: Page
+) -> None:
+    page.goto(f"{server}/county_map?present=1")
+    wait_ready(page)
+    chart = _map(page)
+    column = chart.locator("xpath=ancestor::*[@data-testid='stColumn'][1]").bounding_box()
+    box = chart.bounding_box()
+    # the drawn county: the union of every filled district outline
+    county = chart.locator(".scatterlayer path.js-fill").evaluate_all(
+        "els => { const r = els.map(e => e.getBoundingClientRect()).filter(b => b.width > 0);"
+        " return [Math.min(...r.map(b => b.left)), Math.max(...r.map(b => b.right))]; }"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "presenting-map-column-1400x900.png"))
+    assert column and box
+    assert box["width"] >= 0.99 * column["width"], "the chart is narrower than its column"
+    width = county[1] - county[0]
+    assert width >= 0.9 * column["width"], (
+        f"the county is {width:.0f} px wide in a {column['width']:.0f} px column"
+    )
+
+
 def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
     server: str, page: Page, district_names: list[str]
 ) -> None:
