@@ -74,6 +74,14 @@ def _school_points(chart: Locator) -> int:
     )
 
 
+def _county_span(chart: Locator) -> list[float]:
+    """Left and right of the drawn county: the union of every filled district outline."""
+    return chart.locator(".scatterlayer path.js-fill").evaluate_all(
+        "els => { const r = els.map(e => e.getBoundingClientRect()).filter(b => b.width > 0);"
+        " return [Math.min(...r.map(b => b.left)), Math.max(...r.map(b => b.right))]; }"
+    )
+
+
 def _query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
@@ -105,11 +113,7 @@ def test_the_county_fills_at_least_80_percent_of_the_map_column_at_1400px(
     wait_ready(page)
     chart = _map(page)
     column = chart.locator("xpath=ancestor::*[@data-testid='stColumn'][1]").bounding_box()
-    # the drawn districts: every filled outline on the chart
-    county = chart.locator(".scatterlayer path.js-fill").evaluate_all(
-        "els => { const r = els.map(e => e.getBoundingClientRect()).filter(b => b.width > 0);"
-        " return [Math.min(...r.map(b => b.left)), Math.max(...r.map(b => b.right))]; }"
-    )
+    county = _county_span(chart)
     assert column
     width = county[1] - county[0]
     assert width >= 0.8 * column["width"], (
@@ -125,11 +129,7 @@ def test_presenting_at_1400x900_the_county_fills_at_least_90_percent_of_the_map_
     chart = _map(page)
     column = chart.locator("xpath=ancestor::*[@data-testid='stColumn'][1]").bounding_box()
     box = chart.bounding_box()
-    # the drawn county: the union of every filled district outline
-    county = chart.locator(".scatterlayer path.js-fill").evaluate_all(
-        "els => { const r = els.map(e => e.getBoundingClientRect()).filter(b => b.width > 0);"
-        " return [Math.min(...r.map(b => b.left)), Math.max(...r.map(b => b.right))]; }"
-    )
+    county = _county_span(chart)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "presenting-map-column-1400x900.png"))
     assert column and box
