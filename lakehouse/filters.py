@@ -88,14 +88,3 @@ class Filters:
             districts=tuple(d for d in self.districts if d in districts),
             settings=tuple(s for s in self.settings if s in settings),
         )
-
-    def describe(self) -> dict[str, str]:
-        """Plain-English summary, for export sheets and captions."""
-        return {
-            "Round": self.round or "Current round",
-            "Districts": ", ".join(self.districts) or "All districts",
-            "Settings": ", ".join(self.settings) or "All settings",
-            "Filtering approach": seeds.vocabulary("filtering").get(
-                self.filtering or "", seeds.blank_label("any_filtering")
-            ),
-        }

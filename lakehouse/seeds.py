@@ -254,6 +254,8 @@ REQUIRED_REPORT_TEXT = (
     "board_lead",
     "board_theme_note",
     "county_name",
+    "impact_supported",
+    "impact_flagged_unsupported",
 )
 
 # Column checks per seed: 'text' non-blank, 'number', 'int', 'int?' (blank allowed), 'bool'.

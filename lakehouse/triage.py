@@ -19,7 +19,7 @@ from lakehouse.casework import newest_first
 from lakehouse.dates import day_month_year
 from lakehouse.filters import Filters
 from lakehouse.queries import _where, build_info
-from lakehouse.seeds import blank_label, grade_label, read_seed, vocabulary
+from lakehouse.seeds import grade_label, read_seed, report_text, vocabulary
 
 Con = duckdb.DuckDBPyConnection
 
@@ -40,10 +40,12 @@ def worklist(
 ) -> pd.DataFrame:
     """Flagged schools in worklist order (priority, support score, overall score).
 
-    Concerns and themes in plain English, concerns first; ``Within capacity``
-    marks the schools the team can take on this round (rule casework_capacity,
-    counted over the whole county, so a filter never changes who is in it).
-    Column ``priority_code`` keeps the code (for colours); ``Priority`` is the label.
+    Columns: support_rank, urn, school, priority_label, support_score, concerns,
+    themes, suggested_actions, grade_overall_label, score_overall, setting, district,
+    completed_on, within_capacity, priority (the code, for colours). Concerns and
+    themes in plain English, concerns first; ``within_capacity`` marks the schools the
+    team can take on this round (rule casework_capacity, counted over the whole county,
+    so a filter never changes who is in it).
     """
     where, params = _where("gold.school_overview", f, alias="s")
     extra, extra_params = "", list[str]()
@@ -56,7 +58,7 @@ def worklist(
             f"WHERE flag IN ({', '.join('?' * len(flags))}))"
         )
         extra_params.extend(flags)
-    df = _df(
+    return _df(
         con,
         f"""
         WITH reasons AS (
@@ -68,60 +70,52 @@ def worklist(
                    string_agg(suggested_action, '; ' ORDER BY flag_order) AS actions
             FROM gold.support_flags GROUP BY urn
         )
-        SELECT s.support_rank AS "Rank", s.urn AS "URN", s.name AS "School",
-               s.priority_label AS "Priority", s.support_score AS "Support score",
-               coalesce(r.concerns, '') AS "Concerns", coalesce(r.themes, '') AS "Themes",
-               r.actions AS "Suggested actions", s.return_id IS NULL AS _no_return,
-               s.grade_overall AS _grade, round(s.score_overall, 1) AS "Overall score",
-               s.setting AS "Setting", s.district AS "District",
-               s.completed_on AS "Return date", s.within_capacity AS "Within capacity",
-               s.priority AS priority_code
+        SELECT s.support_rank, s.urn, s.name AS school, s.priority_label, s.support_score,
+               coalesce(r.concerns, '') AS concerns, coalesce(r.themes, '') AS themes,
+               r.actions AS suggested_actions, s.grade_overall_label,
+               round(s.score_overall, 1) AS score_overall, s.setting, s.district,
+               s.completed_on, s.within_capacity, s.priority
         FROM gold.school_overview s
         JOIN reasons r USING (urn)
         WHERE s.flag_count > 0 AND {where}{extra}
         ORDER BY s.support_rank""",
         [*params, *extra_params],
     )
-    grades = [
-        blank_label("no_return") if none else grade_label(None if pd.isna(g) else int(g))
-        for none, g in zip(df.pop("_no_return"), df.pop("_grade"), strict=True)
-    ]
-    df.insert(list(df.columns).index("Overall score"), "Overall grade", grades)
-    return df
 
 
 def with_casework(
     rows: pd.DataFrame, summary: pd.DataFrame, caseload: pd.DataFrame
 ) -> pd.DataFrame:
-    """The worklist with what the store says: in the caseload, supported on, next action due.
+    """The worklist with what the store says: in_caseload, caseload_reason, supported_on,
+    next_action_due, overdue_actions.
 
     ``summary`` is :func:`lakehouse.casework.summary`, ``caseload`` :func:`casework.caseload`.
     """
     out = rows.copy()
     by_urn = summary.set_index("urn") if not summary.empty else None
     in_case = dict(zip(caseload["urn"], caseload["reason"], strict=True))
-    out["In caseload"] = [u in in_case for u in out["URN"]]
-    out["Caseload reason"] = [in_case.get(u, "") for u in out["URN"]]
+    out["in_caseload"] = [u in in_case for u in out["urn"]]
+    out["caseload_reason"] = [in_case.get(u, "") for u in out["urn"]]
 
     def pick(column: str, default: Any) -> list[Any]:
         if by_urn is None:
             return [default] * len(out)
-        return [by_urn.at[u, column] if u in by_urn.index else default for u in out["URN"]]
+        return [by_urn.at[u, column] if u in by_urn.index else default for u in out["urn"]]
 
-    out["Supported on"] = pick("supported_on", None)
-    out["Next action due"] = pick("next_action_due", None)
-    out["Overdue actions"] = [int(v or 0) for v in pick("overdue_actions", 0)]
+    out["supported_on"] = pick("supported_on", None)
+    out["next_action_due"] = pick("next_action_due", None)
+    out["overdue_actions"] = [int(v or 0) for v in pick("overdue_actions", 0)]
     return out
 
 
 def casework_note(row: pd.Series) -> str:
     """'supported on 3 Dec 2026; next action due 10 Jan 2027; 1 overdue' for one worklist row."""
     bits = []
-    if row.get("Supported on"):
-        bits.append(f"supported on {_day(row['Supported on'])}")
-    if row.get("Next action due"):
-        bits.append(f"next action due {_day(row['Next action due'])}")
-    overdue = int(row.get("Overdue actions") or 0)
+    if row.get("supported_on"):
+        bits.append(f"supported on {_day(row['supported_on'])}")
+    if row.get("next_action_due"):
+        bits.append(f"next action due {_day(row['next_action_due'])}")
+    overdue = int(row.get("overdue_actions") or 0)
     if overdue:
         bits.append(f"{overdue} overdue action" + ("" if overdue == 1 else "s"))
     return "; ".join(bits)
@@ -189,8 +183,8 @@ def theme_trend(con: Con, f: Filters) -> pd.DataFrame:
 def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     """One row per theme for ``round`` (default the current): share, trend and county action.
 
-    Columns: flag, Theme, Schools, Returning schools, Share (%), Trend (shares by
-    round, oldest first, e.g. '52% → 61% → 63%'), County-wide action.
+    Columns: flag, flag_label, schools, returning (returning schools), share_pct, trend
+    (shares by round, oldest first, e.g. '52% → 61% → 63%'), county_action.
     """
     rnd = round or f.round or _current_round(con)
     trend = theme_trend(con, f)
@@ -203,27 +197,27 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
         rows.append(
             {
                 "flag": flag,
-                "Theme": g["flag_label"].iloc[0],
-                "Schools": schools,
-                "Returning schools": returning,
-                "Share (%)": _tenths(100 * schools / returning) if returning else None,
-                "Trend": " → ".join(
+                "flag_label": g["flag_label"].iloc[0],
+                "schools": schools,
+                "returning": returning,
+                "share_pct": _tenths(100 * schools / returning) if returning else None,
+                "trend": " → ".join(
                     f"{when}: {_pct(share)}"
                     for when, share in zip(g["round"], g["share_pct"], strict=True)
                 ),
-                "County-wide action": g["county_action"].iloc[0],
+                "county_action": g["county_action"].iloc[0],
             }
         )
     return pd.DataFrame(
         rows,
         columns=[
             "flag",
-            "Theme",
-            "Schools",
-            "Returning schools",
-            "Share (%)",
-            "Trend",
-            "County-wide action",
+            "flag_label",
+            "schools",
+            "returning",
+            "share_pct",
+            "trend",
+            "county_action",
         ],
     )
 
@@ -297,42 +291,21 @@ def school_directory(con: Con, f: Filters) -> pd.DataFrame:
     )
 
 
-# the worklist's columns on screen and in the export's full detail, in order
-WORKLIST_COLUMNS = [
-    "URN",
-    "School",
-    "Priority",
-    "Support score",
-    "Rank",
-    "Within capacity",
-    "In caseload",
-    "Casework",
-    "Concerns",
-    "Themes",
-    "Suggested actions",
-    "Overall grade",
-    "Overall score",
-    "Setting",
-    "District",
-    "Return date",
-]
-
-
-CASEWORK_EXPORT_COLUMNS = [
-    "URN",
-    "School",
-    "District",
-    "Setting",
-    "Round",
-    "Supported on",
-    "Type",
-    "Officer",
-    "Notes",
-    "Next review",
-    "Action",
-    "Owner",
-    "Due",
-    "Action status",
+CASEWORK_EXPORT = [
+    "urn",
+    "school",
+    "district",
+    "setting",
+    "round",
+    "supported_on",
+    "type_label",
+    "officer",
+    "notes",
+    "next_review",
+    "action",
+    "owner",
+    "due_on",
+    "action_status_label",
 ]
 
 
@@ -341,10 +314,12 @@ def casework_export(
 ) -> pd.DataFrame:
     """One row per agreed action (a record with none: one row), schools within ``directory``.
 
-    ``records``/``actions`` from :mod:`lakehouse.casework`; labels from the seeds.
+    Columns: urn, school, district, setting, round, supported_on, type_label, officer,
+    notes, next_review, action, owner, due_on, action_status_label. ``records``/``actions``
+    from :mod:`lakehouse.casework`; labels from the seeds.
     """
     if records.empty:
-        return pd.DataFrame(columns=CASEWORK_EXPORT_COLUMNS)
+        return pd.DataFrame(columns=CASEWORK_EXPORT)
     names = directory.set_index("urn")
     types = vocabulary("support_type")
     statuses = vocabulary("action_status")
@@ -355,32 +330,34 @@ def casework_export(
         if r.urn not in names.index:
             continue
         base = {
-            "URN": int(r.urn),
-            "School": names.at[r.urn, "name"],
-            "District": names.at[r.urn, "district"],
-            "Setting": names.at[r.urn, "setting"],
-            "Round": r.round,
-            "Supported on": r.supported_on,
-            "Type": types.get(r.type, r.type),
-            "Officer": r.officer,
-            "Notes": r.notes,
-            "Next review": r.next_review,
+            "urn": int(r.urn),
+            "school": names.at[r.urn, "name"],
+            "district": names.at[r.urn, "district"],
+            "setting": names.at[r.urn, "setting"],
+            "round": r.round,
+            "supported_on": r.supported_on,
+            "type_label": types.get(r.type, r.type),
+            "officer": r.officer,
+            "notes": r.notes,
+            "next_review": r.next_review,
         }
         acts = by_record.get(r.id)
         if acts is None or acts.empty:
-            rows.append({**base, "Action": "", "Owner": "", "Due": None, "Action status": ""})
+            rows.append(
+                {**base, "action": "", "owner": "", "due_on": None, "action_status_label": ""}
+            )
             continue
         for a in acts.itertuples(index=False):
             rows.append(
                 {
                     **base,
-                    "Action": a.action,
-                    "Owner": a.owner,
-                    "Due": a.due_on,
-                    "Action status": statuses.get(a.status, a.status),
+                    "action": a.action,
+                    "owner": a.owner,
+                    "due_on": a.due_on,
+                    "action_status_label": statuses.get(a.status, a.status),
                 }
             )
-    return pd.DataFrame(rows, columns=CASEWORK_EXPORT_COLUMNS)
+    return pd.DataFrame(rows, columns=CASEWORK_EXPORT)
 
 
 # --- chasing returns ---------------------------------------------------------------------------
@@ -394,11 +371,14 @@ def _as_of(con: Con) -> date | None:
 def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     """Expected schools with no return in the round: contacts, status and days to the deadline.
 
-    Status is *Awaiting return* before the deadline and *Missing* after it. Days to
-    the deadline count from the build's as-of date (negative once it has passed).
-    Contact columns are blank when the register extract did not carry them. *Contact*
-    and *E-mail* are the person a chase goes to (gold.school_contacts: the council's
-    contact list, an e-mail first); *Telephone* is theirs, else the register's.
+    Columns: urn, school, setting, district, contact, email, head, telephone, website,
+    trust, postcode, round, status, status_label, deadline, days_to_deadline,
+    previous_status_label, then the mail merge's name and address parts and has_email,
+    has_contact. The status is *Awaiting return* before the deadline and *Missing* after
+    it. Days to the deadline count from the build's as-of date (negative once it has
+    passed). Contact columns are blank when the register extract did not carry them.
+    ``contact`` and ``email`` are the person a chase goes to (gold.school_contacts: the
+    council's contact list, an e-mail first); ``telephone`` is theirs, else the register's.
     """
     rnd = round or f.round or _current_round(con)
     where, params = _where("gold.returns_status", f.with_(round=rnd), alias="rs")
@@ -406,16 +386,11 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     df = _df(
         con,
         f"""
-        SELECT rs.urn AS "URN", s.name AS "School", rs.setting AS "Setting",
-               rs.district AS "District",
+        SELECT rs.urn, s.name AS school, rs.setting, rs.district,
                CASE WHEN c.contact_name IS NOT NULL
-                    THEN c.contact_name || ' (' || c.contact_role_label || ')' END AS "Contact",
-               c.email AS "E-mail",
-               s.head_name AS "Head", c.telephone AS "Telephone",
-               s.website AS "Website", s.trust AS "Trust", s.postcode AS "Postcode",
-               rs.round AS "Round", rs.status AS status_code,
-               rs.deadline AS "Deadline",
-               coalesce(prev.status, 'no record') AS previous_status,
+                    THEN c.contact_name || ' (' || c.contact_role_label || ')' END AS contact,
+               c.email, s.head_name AS head, c.telephone, s.website, s.trust, s.postcode,
+               rs.round, rs.status, rs.deadline, prev.status AS previous_status,
                s.head_title, s.head_first_name, s.head_last_name,
                c.salutation, c.street, c.locality, c.address3, c.town, c.county,
                c.has_email, c.has_contact
@@ -431,46 +406,26 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     )
     statuses = vocabulary("return_status")
     df.insert(
-        list(df.columns).index("Deadline"), "Status", df["status_code"].map(statuses).fillna("")
+        list(df.columns).index("deadline"), "status_label", df["status"].map(statuses).fillna("")
     )
-    df["Days to deadline"] = [
+    df["previous_status_label"] = [
+        statuses.get(s, "No record") for s in df.pop("previous_status").fillna("no record")
+    ]
+    days = [
         (d.date() if hasattr(d, "date") else d) - as_of if as_of and d is not None else None
-        for d in df["Deadline"]
+        for d in df["deadline"]
     ]
-    df["Days to deadline"] = [v.days if v is not None else None for v in df["Days to deadline"]]
-    df["Previous round"] = [
-        statuses.get(s, "No record") if s != "no record" else "No record"
-        for s in df.pop("previous_status")
-    ]
+    df.insert(
+        list(df.columns).index("deadline") + 1,
+        "days_to_deadline",
+        [v.days if v is not None else None for v in days],
+    )
     return df
 
 
-# status and reminders before the contact columns: wide contact cells would push them
-# off the screen, and the officer reads where a school stands first
-CHASE_COLUMNS = [
-    "URN",
-    "School",
-    "Status",
-    "Days to deadline",
-    "Last reminded",
-    "Reminded how",
-    "Reminders",
-    "Contact",
-    "E-mail",
-    "Telephone",
-    "Head",
-    "Trust",
-    "Setting",
-    "District",
-    "Deadline",
-    "Previous round",
-    "Website",
-    "Postcode",
-]
-
-
 def with_reminders(chase: pd.DataFrame, reminded: pd.DataFrame) -> pd.DataFrame:
-    """The chase list with when each school was last reminded (:func:`casework.last_reminded`)."""
+    """The chase list with when each school was last reminded (:func:`casework.last_reminded`):
+    last_reminded, reminded_how_label, reminders."""
     out = chase.copy()
     by_urn = reminded.set_index("urn") if not reminded.empty else None
     methods = vocabulary("reminder_method")
@@ -478,111 +433,34 @@ def with_reminders(chase: pd.DataFrame, reminded: pd.DataFrame) -> pd.DataFrame:
     def pick(column: str, default: Any) -> list[Any]:
         if by_urn is None:
             return [default] * len(out)
-        return [by_urn.at[u, column] if u in by_urn.index else default for u in out["URN"]]
+        return [by_urn.at[u, column] if u in by_urn.index else default for u in out["urn"]]
 
-    out["Last reminded"] = pick("last_reminded", None)
-    out["Reminded how"] = [methods.get(m, m) if m else "" for m in pick("reminded_how", "")]
-    out["Reminders"] = [int(n) for n in pick("reminders", 0)]
+    out["last_reminded"] = pick("last_reminded", None)
+    out["reminded_how_label"] = [methods.get(m, m) if m else "" for m in pick("reminded_how", "")]
+    out["reminders"] = [int(n) for n in pick("reminders", 0)]
     return out
 
 
-MAIL_MERGE_COLUMNS = [
-    "To",
-    "Salutation",
-    "ContactName",
-    "ContactRole",
-    "Title",
-    "FirstName",
-    "LastName",
-    "School",
-    "URN",
-    "Telephone",
-    "Address1",
-    "Address2",
-    "Address3",
-    "Town",
-    "County",
-    "Postcode",
-    "Trust",
-    "District",
-    "Round",
-    "Deadline",
-    "DaysToDeadline",
-    "Status",
-    "LastReminded",
-]
-
-
-def mail_merge(chase: pd.DataFrame) -> pd.DataFrame:
-    """One row per school for an Outlook/Word mail merge: single-word headers, dates as words.
-
-    *To* is the contact's e-mail address and *Salutation* the greeting ("Dear Mrs Smith",
-    else the role's from seeds/contact_roles.csv); the postal address is the register's.
-    """
-
-    def words(d: Any) -> str:
-        if d is None or (not isinstance(d, date) and pd.isna(d)):
-            return ""
-        d = d.date() if hasattr(d, "date") and not isinstance(d, date) else d
-        d = d.date() if isinstance(d, pd.Timestamp) else d
-        return f"{d.day} {d:%B %Y}"
-
-    last = chase["Last reminded"] if "Last reminded" in chase else [None] * len(chase)
-
-    def text(column: str) -> pd.Series:
-        return chase[column].fillna("") if column in chase else pd.Series([""] * len(chase))
-
-    contact = text("Contact")
-    return pd.DataFrame(
-        {
-            # the e-mail address Outlook sends to; blank where the school has none
-            "To": text("E-mail"),
-            "Salutation": text("salutation"),
-            "ContactName": [c.rsplit(" (", 1)[0] if c else "" for c in contact],
-            "ContactRole": [c.rsplit(" (", 1)[1].rstrip(")") if " (" in c else "" for c in contact],
-            "Title": chase["head_title"].fillna(""),
-            "FirstName": chase["head_first_name"].fillna(""),
-            "LastName": chase["head_last_name"].fillna(""),
-            "School": chase["School"],
-            "URN": chase["URN"],
-            "Telephone": chase["Telephone"].fillna(""),
-            "Address1": text("street"),
-            "Address2": text("locality"),
-            "Address3": text("address3"),
-            "Town": text("town"),
-            "County": text("county"),
-            "Postcode": text("Postcode"),
-            "Trust": chase["Trust"].fillna(""),
-            "District": chase["District"].fillna(""),
-            "Round": chase["Round"],
-            "Deadline": [words(d) for d in chase["Deadline"]],
-            "DaysToDeadline": chase["Days to deadline"],
-            "Status": chase["Status"],
-            "LastReminded": [words(d) for d in last],
-        },
-        columns=MAIL_MERGE_COLUMNS,
-    )
-
-
 def contact_list(con: Con) -> pd.DataFrame:
-    """The council's latest contact list as loaded, each person with the school it names."""
+    """The council's latest contact list as loaded, each person with the school it names:
+    urn, school, district, role_label, name, email, telephone, is_chase_contact,
+    in_register, is_open, source_file, source_row."""
     return _df(
         con,
         """
-        SELECT urn AS "URN", school AS "School", district AS "District",
-               role_label AS "Role", name AS "Name", email AS "E-mail",
-               telephone AS "Telephone", is_chase_contact AS "Chased",
-               in_register, is_open, source_file, source_row AS "Row"
+        SELECT urn, school, district, role_label, name, email, telephone, is_chase_contact,
+               in_register, is_open, source_file, source_row
         FROM gold.contact_list""",
     )
 
 
 def contact_problems(con: Con) -> pd.DataFrame:
-    """What the latest contact list load reported: each problem naming its row and column."""
+    """What the latest contact list load reported: each problem naming its row and column
+    (location, message)."""
     return _df(
         con,
         """
-        SELECT m.location AS "Where", m.message AS "Problem"
+        SELECT m.location, m.message
         FROM gold.messages m
         WHERE m.sha256 = (
             SELECT sha256 FROM bronze.files
@@ -639,38 +517,41 @@ def contact_warning(chase: pd.DataFrame) -> str | None:
 
 def return_rates(con: Con, f: Filters) -> pd.DataFrame:
     """Per round, as councils report them: expected, received by the deadline (on time),
-    received late, still awaiting, missing, and the on-time and received-in-all rates (%)."""
+    received late, still awaiting, missing, and the on-time and received-in-all rates (%):
+    round, deadline, expected, on_time, late, awaiting, missing, on_time_pct, received_pct."""
     where, params = _where("gold.returns_status", f, skip=("round",))
     df = _df(
         con,
         f"""
-        SELECT round AS "Round", any_value(deadline) AS "Deadline",
-               count(*)::INTEGER AS "Expected",
-               count(*) FILTER (WHERE status = 'received')::INTEGER
-                   AS "On time",
-               count(*) FILTER (WHERE status = 'late')::INTEGER
-                   AS "Late",
-               count(*) FILTER (WHERE status = 'awaiting')::INTEGER
-                   AS "Awaiting",
-               count(*) FILTER (WHERE status = 'missing')::INTEGER
-                   AS "Missing"
+        SELECT round, any_value(deadline) AS deadline, count(*)::INTEGER AS expected,
+               count(*) FILTER (WHERE status = 'received')::INTEGER AS on_time,
+               count(*) FILTER (WHERE status = 'late')::INTEGER AS late,
+               count(*) FILTER (WHERE status = 'awaiting')::INTEGER AS awaiting,
+               count(*) FILTER (WHERE status = 'missing')::INTEGER AS missing
         FROM gold.returns_status WHERE {where}
         GROUP BY round ORDER BY round""",
         params,
     )
-    expected = df["Expected"].where(df["Expected"] > 0)
-    df["On time (%)"] = [
+    expected = df["expected"].where(df["expected"] > 0)
+    df["on_time_pct"] = [
         _tenths(100 * n / e) if pd.notna(e) else None
-        for n, e in zip(df["On time"], expected, strict=True)
+        for n, e in zip(df["on_time"], expected, strict=True)
     ]
-    df["Received in all (%)"] = [
+    df["received_pct"] = [
         _tenths(100 * (n + late) / e) if pd.notna(e) else None
-        for n, late, e in zip(df["On time"], df["Late"], expected, strict=True)
+        for n, late, e in zip(df["on_time"], df["late"], expected, strict=True)
     ]
     return df
 
 
 # --- impact ------------------------------------------------------------------------------------
+
+
+# the groups impact compares: code -> its label's row in seeds/report_text.csv
+IMPACT_GROUPS = {
+    "supported": "impact_supported",
+    "flagged_unsupported": "impact_flagged_unsupported",
+}
 
 
 def impact(
@@ -684,8 +565,9 @@ def impact(
     ``supported`` holds (urn, round) pairs from :func:`lakehouse.casework.supported_rounds`.
     Flagged in a round means: any flag, in the current round; an inadequate area or a county
     theme, in earlier rounds (the flags a return shows on its own). A school counts once per
-    round pair, when it has an overall grade in both. Columns: Round, Next round, Group,
-    Schools, Improved, Same, Declined, Improved (%).
+    round pair, when it has an overall grade in both. Columns: round, next_round, group
+    (``supported`` or ``flagged_unsupported``), group_label (seeds/report_text.csv),
+    schools, improved, same, declined, improved_pct.
     """
     where, params = _where("gold.school_rounds", f, alias="sr", skip=("round",))
     grades = _df(
@@ -712,41 +594,43 @@ def impact(
         nxt = f"{int(rnd[:4]) + 1}/{(int(rnd[:4]) + 2) % 100:02d}"
         if nxt not in rounds:
             continue
-        groups: dict[str, list[int]] = {"Support recorded": [], "Flagged, no support recorded": []}
+        groups: dict[str, list[int]] = {group: [] for group in IMPACT_GROUPS}
         for (urn, r), grade in by_school.items():
             if r != rnd or (urn, nxt) not in by_school:
                 continue
             change = by_school[(urn, nxt)] - grade  # grades run 1 (best) to 4
             if (urn, rnd) in helped:
-                groups["Support recorded"].append(change)
+                groups["supported"].append(change)
             elif (urn, rnd) in flagged:
-                groups["Flagged, no support recorded"].append(change)
+                groups["flagged_unsupported"].append(change)
         for group, changes in groups.items():
             n = len(changes)
             better = sum(c < 0 for c in changes)
             rows.append(
                 {
-                    "Round": rnd,
-                    "Next round": nxt,
-                    "Group": group,
-                    "Schools": n,
-                    "Improved": better,
-                    "Same": sum(c == 0 for c in changes),
-                    "Declined": sum(c > 0 for c in changes),
-                    "Improved (%)": _tenths(100 * better / n) if n else None,
+                    "round": rnd,
+                    "next_round": nxt,
+                    "group": group,
+                    "group_label": report_text(IMPACT_GROUPS[group]),
+                    "schools": n,
+                    "improved": better,
+                    "same": sum(c == 0 for c in changes),
+                    "declined": sum(c > 0 for c in changes),
+                    "improved_pct": _tenths(100 * better / n) if n else None,
                 }
             )
     return pd.DataFrame(
         rows,
         columns=[
-            "Round",
-            "Next round",
-            "Group",
-            "Schools",
-            "Improved",
-            "Same",
-            "Declined",
-            "Improved (%)",
+            "round",
+            "next_round",
+            "group",
+            "group_label",
+            "schools",
+            "improved",
+            "same",
+            "declined",
+            "improved_pct",
         ],
     )
 
@@ -756,16 +640,16 @@ def impact(
 
 def incomplete_returns(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     """Current returns in the round that left out a whole section, for follow-up:
-    URN, School, District, Setting, Completed on, Sections missing (one row per return)."""
+    urn, school, district, setting, completed_on, sections_missing (one row per return)."""
     rnd = round or f.round or _current_round(con)
     where, params = _where("gold.school_overview", f, alias="s", skip=("filtering",))
     return _df(
         con,
         f"""
-        SELECT i.urn AS "URN", s.name AS "School", s.district AS "District",
-               s.setting AS "Setting", any_value(i.completed_on) AS "Completed on",
+        SELECT i.urn, s.name AS school, s.district, s.setting,
+               any_value(i.completed_on) AS completed_on,
                string_agg(i.section_label || ' (' || i.detail || ')', '; '
-                          ORDER BY i.section_order) AS "Sections missing"
+                          ORDER BY i.section_order) AS sections_missing
         FROM gold.incomplete_returns i JOIN gold.school_overview s USING (urn)
         WHERE i.round = ? AND {where}
         GROUP BY i.urn, s.name, s.district, s.setting
@@ -860,7 +744,7 @@ def top_concerns(con: Con) -> pd.DataFrame:
 
 
 def with_top_concerns(rows: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
-    """The worklist with ``needs_support``, ``Top concern`` and ``Top action`` (from
+    """The worklist with ``needs_support``, ``top_concern`` and ``top_action`` (from
     :func:`top_concerns`) for the export's print-ready sheet."""
     by_urn = (
         top.set_index("urn")
@@ -868,9 +752,9 @@ def with_top_concerns(rows: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
         else pd.DataFrame(columns=["top_concern", "top_action"])
     )
     out = rows.copy()
-    out["needs_support"] = [u in by_urn.index for u in out["URN"]]
-    out["Top concern"] = out["URN"].map(by_urn["top_concern"]).fillna("")
-    out["Top action"] = out["URN"].map(by_urn["top_action"]).fillna("")
+    out["needs_support"] = [u in by_urn.index for u in out["urn"]]
+    out["top_concern"] = out["urn"].map(by_urn["top_concern"]).fillna("")
+    out["top_action"] = out["urn"].map(by_urn["top_action"]).fillna("")
     return out
 
 

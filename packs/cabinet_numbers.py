@@ -98,7 +98,7 @@ def load(
         # the worklist's order (priority, support score, overall score), as the team works it
         named = triage.worklist(_cursor(db), f)
         names = triage.flag_names(_cursor(db), f)
-        named = named.merge(names, left_on="URN", right_on="urn", how="left")
+        named = named.merge(names, on="urn", how="left")
     return CabinetNumbers(
         filters=f,
         build=queries.build_info(_cursor(db)),

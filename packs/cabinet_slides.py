@@ -32,7 +32,7 @@ from lakehouse.spec import labels as spec_labels
 from packs.cabinet_numbers import CabinetNumbers
 from packs.disclosure import Key, Publication, symbols_note, threshold
 from packs.pptx import Table
-from presentation import charts, palette
+from presentation import charts, headers, palette
 from presentation.capacity import Count, CountText, capacity_sentence
 from presentation.formatting import council_date, percent
 
@@ -533,17 +533,17 @@ def _register_concerns(
 def _register_themes(
     pub: Publication, numbers: CabinetNumbers, returns_graded: Key
 ) -> tuple[pd.DataFrame, dict[str, Key], Key | None]:
-    themes = numbers.themes[numbers.themes["Schools"] > 0].sort_values("Schools", ascending=False)
+    themes = numbers.themes[numbers.themes["schools"] > 0].sort_values("schools", ascending=False)
     if themes.empty:
         return themes, {}, None
-    returning_n = int(themes["Returning schools"].iloc[0])
+    returning_n = int(themes["returning"].iloc[0])
     returning = (
         returns_graded
         if pub.values[returns_graded] == returning_n
         else pub.count(("returning",), returning_n)
     )
     keys = {}
-    for flag, schools in zip(themes["flag"], themes["Schools"], strict=True):
+    for flag, schools in zip(themes["flag"], themes["schools"], strict=True):
         keys[str(flag)] = pub.count(("theme", str(flag)), int(schools))
         pub.bound(returning, [keys[str(flag)]])
     return themes, keys, returning
@@ -567,12 +567,10 @@ def _register_impact(
 ) -> list[tuple[pd.Series, dict[str, Key]]]:
     out = []
     for _, row in numbers.impact.iterrows():
-        base = ("impact", str(row["Round"]), str(row["Group"]))
-        keys = {
-            c: pub.count((*base, c), int(row[c]))
-            for c in ("Schools", "Improved", "Same", "Declined")
-        }
-        pub.total(keys["Schools"], [keys["Improved"], keys["Same"], keys["Declined"]])
+        base = ("impact", str(row["round"]), str(row["group"]))
+        counts = ("schools", "improved", "same", "declined")
+        keys = {c: pub.count((*base, c), int(row[c])) for c in counts}
+        pub.total(keys["schools"], [keys["improved"], keys["same"], keys["declined"]])
         out.append((row, keys))
     return out
 
@@ -802,7 +800,7 @@ def title_slide(f: Filters, words: Words, below: int | None) -> TitleSlide:
     return TitleSlide(
         "Online safety in our schools",
         f"E-safety returns {words.rnd} · data as of {words.as_of}\n"
-        + " · ".join(f"{k}: {v}" for k, v in f.describe().items() if k != "Round")
+        + " · ".join(f"{k}: {v}" for k, v in headers.filter_summary(f).items() if k != "Round")
         + (
             f"\nPublic version: counts of fewer than {below} schools, and cells that would "
             "reveal them, are suppressed (c)"
@@ -1195,9 +1193,9 @@ def themes_slide(
     rows, labels, values, keys = [], [], [], []
     for _, t in themes.iterrows():
         k = theme_keys[str(t["flag"])]
-        action = str(t["County-wide action"] or "")
-        rows.append([str(t["Theme"]), pub.show(k), pub.share([k], [returning]), action])
-        labels.append(str(t["Theme"]))
+        action = str(t["county_action"] or "")
+        rows.append([str(t["flag_label"]), pub.show(k), pub.share([k], [returning]), action])
+        labels.append(str(t["flag_label"]))
         values.append(pub.known(k) or 0)
         keys.append(k)
     shown = [t for _, t in themes.iterrows() if not pub.is_hidden(theme_keys[str(t["flag"])])]
@@ -1205,7 +1203,7 @@ def themes_slide(
     if shown and not pub.is_hidden(returning):
         top = shown[0]
         title = (
-            f"The commonest county-wide theme: {_lower(str(top['Theme']))}, in "
+            f"The commonest county-wide theme: {_lower(str(top['flag_label']))}, in "
             f"{pub.share([theme_keys[str(top['flag'])]], [returning])} of schools that returned"
         )
     return ChartSlide(
@@ -1376,43 +1374,43 @@ def impact_slide(
     pub: Publication, impact_keys: list[tuple[pd.Series, dict[str, Key]]], claims: Claims, note: str
 ) -> ChartSlide:
     rows = []
-    latest_round = max(str(r["Round"]) for r, _ in impact_keys)
+    latest_round = max(str(r["round"]) for r, _ in impact_keys)
     helped = None
     for r, k in impact_keys:
-        improved = pub.share([k["Improved"]], [k["Schools"]]) if pub.values[k["Schools"]] else "z"
+        improved = pub.share([k["improved"]], [k["schools"]]) if pub.values[k["schools"]] else "z"
         rows.append(
             [
-                f"{r['Round']} to {r['Next round']}", str(r["Group"]), pub.show(k["Schools"]),
-                pub.show(k["Improved"]), pub.show(k["Same"]), pub.show(k["Declined"]), improved,
+                f"{r['round']} to {r['next_round']}", str(r["group_label"]), pub.show(k["schools"]),
+                pub.show(k["improved"]), pub.show(k["same"]), pub.show(k["declined"]), improved,
             ]
         )  # fmt: skip
-        if str(r["Round"]) == latest_round and r["Group"] == "Support recorded":
+        if str(r["round"]) == latest_round and r["group"] == "supported":
             helped = (r, k)
     title = "Overall grades a round after support"
     if helped is not None:
         r, k = helped
-        n_helped = pub.known(k["Schools"])
-        if not pub.values[k["Schools"]]:
-            title = f"No support was recorded in {r['Round']} to follow into {r['Next round']}"
-        elif n_helped is not None and pub.share_value([k["Improved"]], [k["Schools"]]) is not None:
+        n_helped = pub.known(k["schools"])
+        if not pub.values[k["schools"]]:
+            title = f"No support was recorded in {r['round']} to follow into {r['next_round']}"
+        elif n_helped is not None and pub.share_value([k["improved"]], [k["schools"]]) is not None:
             # one group's own share, not a comparison: its n is in the table and the caption
             # warns that small groups say little
             title = (
-                f"A round after support, {pub.share([k['Improved']], [k['Schools']])} of "
+                f"A round after support, {pub.share([k['improved']], [k['schools']])} of "
                 "supported schools had a better overall grade"
             )
-    latest = [(r, k) for r, k in impact_keys if str(r["Round"]) == latest_round]
+    latest = [(r, k) for r, k in impact_keys if str(r["round"]) == latest_round]
     frame = pd.DataFrame(
         {
-            "Group": [f"{r['Group']} (n={pub.show(k['Schools'])})" for r, k in latest],
-            "Improved": [pub.known(k["Improved"]) or 0 for _, k in latest],
+            "Group": [f"{r['group_label']} (n={pub.show(k['schools'])})" for r, k in latest],
+            "Improved": [pub.known(k["improved"]) or 0 for _, k in latest],
         }
     )
     return ChartSlide(
         "impact",
         title,
         charts.count_bars(
-            frame, "Group", "Improved", text=[pub.show(k["Improved"]) for _, k in latest]
+            frame, "Group", "Improved", text=[pub.show(k["improved"]) for _, k in latest]
         )
         if frame["Improved"].any()
         else None,
@@ -1442,10 +1440,10 @@ def named_slides(named: pd.DataFrame) -> TextSlide | TableSlides:
             ["School", "URN", "District", "Priority", "Reasons for support"],
             [
                 [
-                    str(r["School"]),
-                    str(r["URN"]),
-                    str(r["District"] or ""),
-                    str(r["Priority"] or ""),
+                    str(r["school"]),
+                    str(r["urn"]),
+                    str(r["district"] or ""),
+                    str(r["priority_label"] or ""),
                     str(r["flag_names"] or ""),
                 ]
                 for _, r in named.iterrows()

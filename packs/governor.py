@@ -832,7 +832,7 @@ def governor_reports_zip(
     """A zip of governor reports: ``urns``, or every flagged school when None."""
     if urns is None:
         flagged = triage.worklist(_cursor(db), Filters())  # the team's order
-        targets = [int(u) for u in flagged["URN"]]
+        targets = [int(u) for u in flagged["urn"]]
     else:
         targets = [int(u) for u in urns]
     buf = io.BytesIO()

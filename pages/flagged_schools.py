@@ -8,7 +8,7 @@ import streamlit as st
 
 from lakehouse import casework, queries, seeds, triage
 from lakehouse import standards as standards_reads
-from presentation import exports
+from presentation import exports, headers
 from presentation import standards as standards_shown
 from presentation.capacity import capacity_sentence
 from presentation.formatting import MISSING, council_date
@@ -63,22 +63,22 @@ only_caseload = c3.toggle("Caseload only", key="caseload_only", bind="query-para
 rows = app.frame(triage.worklist, f, tuple(priorities or ()), tuple(flags or ()))
 rows = triage.with_casework(rows, case_ui.summary(), case_ui.caseload(round_of_flags))
 if only_caseload:
-    rows = rows[rows["In caseload"]].reset_index(drop=True)
-rows["Casework"] = [triage.casework_note(r) for _, r in rows.iterrows()]
+    rows = rows[rows["in_caseload"]].reset_index(drop=True)
+rows["casework"] = [triage.casework_note(r) for _, r in rows.iterrows()]
 
-counts = rows["priority_code"].value_counts() if not rows.empty else {}
+counts = rows["priority"].value_counts() if not rows.empty else {}
 metrics = st.columns(5)
 metrics[0].metric("Schools shown", f"{len(rows):,}", border=True)
 for col, key in zip(metrics[1:4], seeds.order("priority"), strict=True):
     col.metric(
         f"{seeds.vocabulary('priority')[key]} priority", f"{int(counts.get(key, 0)):,}", border=True
     )
-metrics[4].metric("In caseload", f"{int(rows['In caseload'].sum()):,}", border=True)
+metrics[4].metric("In caseload", f"{int(rows['in_caseload'].sum()):,}", border=True)
 # the whole county's split (the sidebar filters apply; the priority pills do not)
 within_sentence = capacity_sentence(app.frame(triage.worklist_summary, f))
 st.markdown(f"**{within_sentence}.**")
 
-COLUMNS = triage.WORKLIST_COLUMNS
+COLUMNS = headers.WORKLIST_COLUMNS
 
 if rows.empty:
     st.success("No flagged school matches these filters.")
@@ -87,8 +87,8 @@ else:
         "**Profile** opens the school on that row. Tick a row to read its concerns, themes "
         "and actions in full below the table."
     )
-    within = rows[rows["Within capacity"]]
-    beyond = rows[~rows["Within capacity"]]
+    within = rows[rows["within_capacity"]]
+    beyond = rows[~rows["within_capacity"]]
     for part, key in ((within, "worklist_within"), (beyond, "worklist_beyond")):
         if key == "worklist_beyond":
             worklist_ui.cutoff_line(capacity, within_sentence)
@@ -101,11 +101,16 @@ else:
             continue
         # the line between the two tables says what the greyed tick used to
         shown_columns = [c for c in COLUMNS if c != "Within capacity"]
-        row = worklist_ui.table(part, shown_columns, key, height=min(460, 38 + 35 * len(part)))
+        row = worklist_ui.table(
+            headers.renamed(part, headers.WORKLIST_HEADERS),
+            shown_columns,
+            key,
+            height=min(460, 38 + 35 * len(part)),
+        )
         if row is not None:
             worklist_ui.detail(row, app.frame(triage.school_flags, int(row["URN"])))
 
-    names = dict(zip(rows["URN"], rows["School"], strict=True))
+    names = dict(zip(rows["urn"], rows["school"], strict=True))
 
     filter_notes = {
         "Filter: Priority": ", ".join(seeds.vocabulary("priority")[p] for p in priorities or ())
@@ -115,17 +120,19 @@ else:
         "Round of flags": round_of_flags or "",
         "Capacity this round": str(capacity),
     }
-    export = triage.with_top_concerns(rows, app.frame(triage.top_concerns))
+    export = headers.renamed(
+        triage.with_top_concerns(rows, app.frame(triage.top_concerns)), headers.WORKLIST_HEADERS
+    )
     # the DfE standards columns of each school's current return (RETURN-v2.md)
     standards_columns = standards_shown.export_columns(
         app.frame(standards_reads.standards_wide, f.with_(round=round_of_flags or f.round))
     )
     export = export.merge(standards_columns, on="URN", how="left")
     export_columns = COLUMNS + [c for c in standards_columns.columns if c != "URN"]
-    described = {**f.describe(), **filter_notes}
+    described = {**headers.filter_summary(f), **filter_notes}
     # the page header of every printed sheet: the filters that chose these rows
     header_filters = {
-        **f.describe(),
+        **headers.filter_summary(f),
         **{
             k.removeprefix("Filter: "): v
             for k, v in filter_notes.items()
@@ -136,7 +143,7 @@ else:
     def _workbook() -> bytes:
         # built on click, not on every rerun: thousands of rows take a while to write
         about = exports.about_sheet(
-            f.describe(),
+            headers.filter_summary(f),
             ctx.info,
             source=f"E-safety returns database {app.get_db().path.name}",
             rows=len(export),
@@ -177,9 +184,9 @@ else:
             return triage.casework_export(casework.records(con), casework.actions(con), directory)
 
     def _casework_workbook() -> bytes:
-        table = _casework_rows()
+        table = headers.table(_casework_rows(), headers.CASEWORK_EXPORT_HEADERS)
         about = exports.about_sheet(
-            f.describe(),
+            headers.filter_summary(f),
             ctx.info,
             source=f"Casework store beside {app.get_db().path.name}",
             rows=len(table),
@@ -191,7 +198,7 @@ else:
         "Download casework as Excel",
         _casework_workbook,
         what="casework",
-        filters=f.describe(),
+        filters=headers.filter_summary(f),
         file_name=exports.export_filename(
             "casework",
             [

@@ -9,6 +9,7 @@ from packs.cabinet import PackError, cabinet_pack_pptx
 from packs.disclosure import threshold
 from packs.governor import ReportError
 from packs.render import RenderError
+from presentation import headers
 from ui import app, auth, safe
 from ui.reports import governor_zip
 
@@ -60,7 +61,7 @@ if made and made[0] == pack_key:
         "Download cabinet pack",
         made[1],
         what="cabinet pack" + (" (public)" if public else ""),
-        filters=f.describe(),
+        filters=headers.filter_summary(f),
         file_name=f"cabinet-pack-{round_part}{'-public' if public else ''}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="download_cabinet_pack",
@@ -86,8 +87,8 @@ chosen = st.pills(
     bind="query-params",
 )
 targets = app.frame(triage.worklist, f, tuple(chosen or ()))
-names = dict(zip(targets["URN"], targets["School"], strict=True))
-counts = targets["priority_code"].value_counts()
+names = dict(zip(targets["urn"], targets["school"], strict=True))
+counts = targets["priority"].value_counts()
 if not chosen:
     st.caption("Choose at least one priority.")
 elif targets.empty:
@@ -116,7 +117,7 @@ if (
         bar.progress(done / total, text=safe.md(f"{done:,} of {total:,}: {names[urn]}"))
 
     try:
-        zipped = governor_zip(db, [int(u) for u in targets["URN"]], _moved)
+        zipped = governor_zip(db, [int(u) for u in targets["urn"]], _moved)
     except (ReportError, RenderError) as exc:
         bar.empty()
         safe.error(exc)
@@ -132,7 +133,7 @@ if made_zip and made_zip[0] == zip_key:
         made_zip[1],
         what=f"governor reports ({', '.join(priority_labels[p] for p in chosen or ())})",
         rows=made_zip[2],
-        filters=f.describe(),
+        filters=headers.filter_summary(f),
         file_name=f"governor-reports-{current_round.replace('/', '-')}-{picked}.zip",
         mime="application/zip",
         key="download_governor_zip",

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries, seeds
-from presentation import charts, exports, measures, tables
+from presentation import charts, exports, headers, measures, tables
 from presentation.formatting import MISSING, council_date
 from ui import app, auth, safe
 from ui import casework as case_ui
@@ -114,7 +114,7 @@ with right:
                 lambda: exports.csv_bytes(messages),
                 what="return messages",
                 rows=len(messages),
-                filters=f.describe(),
+                filters=headers.filter_summary(f),
                 file_name="return_messages.csv",
                 mime="text/csv",
                 key="messages_csv",

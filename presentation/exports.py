@@ -358,8 +358,9 @@ def worklist_workbook(
     """The flagged-schools export: a print-ready sheet of the schools that need support, the
     full detail of every row after it, and the 'About' sheet.
 
-    ``rows`` is the worklist in its order with ``needs_support`` (a concern: high or medium
-    priority), ``priority_code``, ``Top concern`` and ``Top action`` beside
+    ``rows`` is the worklist in its order under its display headers
+    (``presentation.headers.WORKLIST_HEADERS``) with ``needs_support`` (a concern: high or
+    medium priority), ``priority`` (the code), ``Top concern`` and ``Top action`` beside
     ``detail_columns``. Schools with themes only are counted under the first sheet's table
     and listed on the full detail, never among the schools that need support. The filters
     head every printed page.
@@ -378,7 +379,7 @@ def worklist_workbook(
             "URN": need["URN"],
             "School": need["School"],
             "District": need["District"],
-            "Priority": need["priority_code"],
+            "Priority": need["priority"],
             "Top concern": need["Top concern"],
             "Suggested action": need["Top action"],
         }
@@ -410,7 +411,7 @@ def worklist_workbook(
     detail = wb.add_worksheet(DETAIL_SHEET)
     columns = list(detail_columns)
     frame = (
-        rows[columns].assign(Priority=rows["priority_code"])
+        rows[columns].assign(Priority=rows["priority"])
         if "Priority" in columns
         else (rows[columns])
     )
@@ -487,3 +488,83 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 (with BOM, so Excel reads accents) CSV of a table, formula-safe."""
     return csv_safe(df).to_csv(index=False).encode("utf-8-sig")
+
+
+# an export format: Outlook's and Word's mail merge read these single-word headers
+MAIL_MERGE_COLUMNS = [
+    "To",
+    "Salutation",
+    "ContactName",
+    "ContactRole",
+    "Title",
+    "FirstName",
+    "LastName",
+    "School",
+    "URN",
+    "Telephone",
+    "Address1",
+    "Address2",
+    "Address3",
+    "Town",
+    "County",
+    "Postcode",
+    "Trust",
+    "District",
+    "Round",
+    "Deadline",
+    "DaysToDeadline",
+    "Status",
+    "LastReminded",
+]
+
+
+def mail_merge(chase: pd.DataFrame) -> pd.DataFrame:
+    """One row per school for an Outlook/Word mail merge: single-word headers, dates as words.
+
+    ``chase`` is :func:`lakehouse.triage.chase_list` (with ``with_reminders``). *To* is the
+    contact's e-mail address and *Salutation* the greeting ("Dear Mrs Smith", else the
+    role's from seeds/contact_roles.csv); the postal address is the register's.
+    """
+
+    def words(d: Any) -> str:
+        if d is None or (not isinstance(d, date) and pd.isna(d)):
+            return ""
+        d = d.date() if hasattr(d, "date") and not isinstance(d, date) else d
+        d = d.date() if isinstance(d, pd.Timestamp) else d
+        return f"{d.day} {d:%B %Y}"
+
+    last = chase["last_reminded"] if "last_reminded" in chase else [None] * len(chase)
+
+    def text(column: str) -> pd.Series:
+        return chase[column].fillna("") if column in chase else pd.Series([""] * len(chase))
+
+    contact = text("contact")
+    return pd.DataFrame(
+        {
+            # the e-mail address Outlook sends to; blank where the school has none
+            "To": text("email"),
+            "Salutation": text("salutation"),
+            "ContactName": [c.rsplit(" (", 1)[0] if c else "" for c in contact],
+            "ContactRole": [c.rsplit(" (", 1)[1].rstrip(")") if " (" in c else "" for c in contact],
+            "Title": chase["head_title"].fillna(""),
+            "FirstName": chase["head_first_name"].fillna(""),
+            "LastName": chase["head_last_name"].fillna(""),
+            "School": chase["school"],
+            "URN": chase["urn"],
+            "Telephone": chase["telephone"].fillna(""),
+            "Address1": text("street"),
+            "Address2": text("locality"),
+            "Address3": text("address3"),
+            "Town": text("town"),
+            "County": text("county"),
+            "Postcode": text("postcode"),
+            "Trust": chase["trust"].fillna(""),
+            "District": chase["district"].fillna(""),
+            "Round": chase["round"],
+            "Deadline": [words(d) for d in chase["deadline"]],
+            "DaysToDeadline": chase["days_to_deadline"],
+            "Status": chase["status_label"],
+            "LastReminded": [words(d) for d in last],
+        },
+        columns=MAIL_MERGE_COLUMNS,
+    )

@@ -399,6 +399,12 @@ def frames() -> dict[str, pd.DataFrame]:
         srow.update(
             {
                 "previous_grade_overall": prev[0] if prev else None,
+                # as gold words it: the grade, else why there is none
+                "grade_overall_label": (
+                    GRADE_LABELS.get(grades[0] if grades else None, "Insufficient evidence")
+                    if cur
+                    else "No return"
+                ),
                 "flag_count": len(keys),
                 "flags": ",".join(keys),
                 "priority": priority,

@@ -159,9 +159,9 @@ def test_notes_that_look_like_formulas_stay_text_in_the_casework_export(con):
     rows = triage.casework_export(
         casework.records(con), casework.actions(con), triage.school_directory(lh.con, _all())
     )
-    assert len(rows) == 2 and set(rows["School"]) == {"Oak Primary"}
-    assert rows["Notes"].iloc[0] == '=HYPERLINK("http://evil")'
-    assert list(rows["Type"]) == ["Visit", "Visit"]
+    assert len(rows) == 2 and set(rows["school"]) == {"Oak Primary"}
+    assert rows["notes"].iloc[0] == '=HYPERLINK("http://evil")'
+    assert list(rows["type_label"]) == ["Visit", "Visit"]
 
 
 def _all():

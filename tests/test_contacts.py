@@ -16,6 +16,7 @@ from ingest.contacts import ContactsError, load_contacts
 from ingest.register import load_register
 from lakehouse import triage
 from lakehouse.filters import Filters
+from presentation import exports
 from tests.conftest import PROJECT_ROOT
 from tests.lakehouse_factory import Lakehouse
 from tests.test_triage_chase import AS_OF, full_gias_extract
@@ -56,11 +57,11 @@ def county_with_contacts(tmp_path: Path, contacts: str | None) -> Lakehouse:
 def test_a_contact_list_with_its_own_headers_loads_and_reports_each_bad_row(tmp_path):
     lh = county_with_contacts(tmp_path, MESSY_LIST)
     people = triage.contact_list(lh.con)
-    assert sorted(people["Name"]) == ["Bob Stone", "Mr Tom Okafor", "Mrs Jane Smith", "Sam Patel"]
-    jane = people.set_index("Name").loc["Mrs Jane Smith"]
-    assert (jane["Role"], jane["E-mail"]) == ("Head teacher", "head@oak.example.sch.uk")
-    assert people.set_index("Name").loc["Sam Patel", "Role"] == "E-safety lead"
-    assert people.set_index("Name").loc["Mr Tom Okafor", "Role"] == "Head teacher"
+    assert sorted(people["name"]) == ["Bob Stone", "Mr Tom Okafor", "Mrs Jane Smith", "Sam Patel"]
+    jane = people.set_index("name").loc["Mrs Jane Smith"]
+    assert (jane["role_label"], jane["email"]) == ("Head teacher", "head@oak.example.sch.uk")
+    assert people.set_index("name").loc["Sam Patel", "role_label"] == "E-safety lead"
+    assert people.set_index("name").loc["Mr Tom Okafor", "role_label"] == "Head teacher"
     messages = [m for (m,) in lh.con.execute("SELECT message FROM bronze.messages").fetchall()]
     # each names the file, the row and the column
     assert (
@@ -72,7 +73,7 @@ def test_a_contact_list_with_its_own_headers_loads_and_reports_each_bad_row(tmp_
         in messages
     )
     assert any("row 6, column Position: role 'Caretaker'" in m for m in messages)
-    assert people.set_index("Name").loc["Bob Stone", "Role"] == "Other contact"
+    assert people.set_index("name").loc["Bob Stone", "role_label"] == "Other contact"
     assert any("row 6, column Phone: '12' is not a telephone number" in m for m in messages)
     assert any("row 7: URN 118003 has no name, e-mail or telephone" in m for m in messages)
     files = lh.con.execute(
@@ -83,17 +84,17 @@ def test_a_contact_list_with_its_own_headers_loads_and_reports_each_bad_row(tmp_
 
 def test_the_chase_list_and_mail_merge_carry_the_contact_and_the_address(tmp_path):
     lh = county_with_contacts(tmp_path, MESSY_LIST)
-    rows = triage.chase_list(lh.con, Filters(round="2026/27")).set_index("URN")
+    rows = triage.chase_list(lh.con, Filters(round="2026/27")).set_index("urn")
     oak = rows.loc[118001]
     # the e-safety lead first (seeds/contact_roles.csv chase_order), with an e-mail
-    assert (oak["Contact"], oak["E-mail"]) == (
+    assert (oak["contact"], oak["email"]) == (
         "Sam Patel (E-safety lead)",
         "s.patel@oak.example.sch.uk",
     )
     # no number of their own: the school's from the register
-    assert oak["Telephone"] == "01622 000001"
-    merge = triage.mail_merge(rows.reset_index())
-    assert list(merge.columns) == triage.MAIL_MERGE_COLUMNS
+    assert oak["telephone"] == "01622 000001"
+    merge = exports.mail_merge(rows.reset_index())
+    assert list(merge.columns) == exports.MAIL_MERGE_COLUMNS
     merge = merge.set_index("URN")
     assert merge.loc[118001, "To"] == "s.patel@oak.example.sch.uk"
     assert merge.loc[118001, "Salutation"] == "Dear Sam Patel"
@@ -136,12 +137,12 @@ def test_the_sample_county_chase_list_and_mail_merge_have_an_e_mail_for_every_li
 ):
     with duckdb.connect(str(sample_db), read_only=True) as con:
         rows = triage.chase_list(con, Filters())
-        listed = set(triage.contact_list(con).dropna(subset=["E-mail"])["URN"])
+        listed = set(triage.contact_list(con).dropna(subset=["email"])["urn"])
         cover = triage.contact_coverage(con)
     assert 0 < cover["with_email"] < cover["schools"]  # most, not all, schools listed
-    merge = triage.mail_merge(rows)
+    merge = exports.mail_merge(rows)
     assert not rows.empty
-    for urn, email, to in zip(rows["URN"], rows["E-mail"], merge["To"], strict=True):
+    for urn, email, to in zip(rows["urn"], rows["email"], merge["To"], strict=True):
         if urn in listed:
             assert email and email.endswith(".example.sch.uk") and to == email
         else:
@@ -197,8 +198,8 @@ def test_the_register_s_head_telephone_address_and_website_reach_the_mail_merge(
     lh.add_return(118002, completed_on=date(2026, 11, 2))
     lh.build(as_of=AS_OF)
     rows = triage.chase_list(lh.con, Filters(round="2026/27"))
-    assert list(rows["URN"]) == [118001]
-    merge = triage.mail_merge(rows).iloc[0]
+    assert list(rows["urn"]) == [118001]
+    merge = exports.mail_merge(rows).iloc[0]
     assert (merge["Address1"], merge["Address2"], merge["Address3"]) == (
         "Church Road",
         "Bearsted",

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 
 from lakehouse.filters import Filters
-from presentation import exports, palette
+from presentation import exports, headers, palette
 
 
 def _rows() -> pd.DataFrame:
@@ -30,9 +30,8 @@ def _open(data: bytes) -> openpyxl.Workbook:
 
 def _about() -> dict[str, str]:
     info = {"as_of": "2027-03-01", "current_round": "2026/27", "built_at": "2027-03-01T08:00"}
-    return exports.about_sheet(
-        Filters(districts=("Eastvale",)).describe(), info, "E-safety returns database", 4
-    )
+    filters = headers.filter_summary(Filters(districts=("Eastvale",)))
+    return exports.about_sheet(filters, info, "E-safety returns database", 4)
 
 
 def test_school_text_that_looks_like_a_formula_stays_text() -> None:

@@ -21,7 +21,7 @@ from ui.reports import governor_zip
 def _flagged(db: Path, *priorities: str) -> list[int]:
     reader = ReadOnlyDatabase(db)
     try:
-        return [int(u) for u in triage.worklist(reader.cursor(), Filters(), priorities)["URN"]]
+        return [int(u) for u in triage.worklist(reader.cursor(), Filters(), priorities)["urn"]]
     finally:
         reader.close()
 

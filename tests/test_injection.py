@@ -42,7 +42,7 @@ def hostile_db(gold_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     db.write_bytes(gold_db.read_bytes())
     con = connect_readonly(db)
     current = queries.filter_options(con.cursor()).current_round
-    chased = int(triage.chase_list(con.cursor(), Filters(round=current))["URN"].iloc[0])
+    chased = int(triage.chase_list(con.cursor(), Filters(round=current))["urn"].iloc[0])
     con.close()
     with writing(db) as w:
         w.execute("UPDATE gold.school_overview SET name = ? WHERE urn = 900004", [HOSTILE_NAME])

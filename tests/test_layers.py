@@ -205,3 +205,87 @@ def test_the_lakehouse_holds_no_route_and_no_streamlit_column_configuration():
             if route.search(line) or config.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, found
+
+
+# A display header: what a person reads above a column ("Overall grade", "Share (%)", "URN").
+# The lakehouse names columns in snake_case, as gold does; presentation/ and ui/ put the
+# headers on.
+_HEADER = re.compile(r"^[A-Z]|[ ()%]")
+_SQL_ALIAS = re.compile(r"\bAS\s+\"([^\"]*)\"", re.IGNORECASE)
+# strings that look like headers but are not one, each with the reason
+_NOT_HEADERS: dict[tuple[str, str], str] = {}
+
+
+def _display_headers(path: Path) -> list[str]:
+    """Every SQL alias, frame column or dict key in ``path`` that is a display header."""
+    text = path.read_text(encoding="utf-8")
+    found = [
+        f'{number}: AS "{alias}"'
+        for number, line in enumerate(text.splitlines(), start=1)
+        for alias in _SQL_ALIAS.findall(line)
+        if _HEADER.search(alias)
+    ]
+
+    def header(node: ast.AST | None) -> str | None:
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and _HEADER.search(node.value)
+        ):
+            return node.value
+        return None
+
+    def strings(node: ast.AST | None) -> list[ast.AST]:
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return list(node.elts)
+        if isinstance(node, ast.Dict):
+            return [*(k for k in node.keys if k is not None), *node.values]
+        return []
+
+    for node in ast.walk(ast.parse(text, filename=str(path))):
+        named: list[ast.AST] = []
+        if isinstance(node, ast.Dict):  # {"Overall grade": ...}
+            named = [k for k in node.keys if k is not None]
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            named = [node.slice]  # df["Share (%)"] = ...
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("insert", "assign") and len(node.args) > 1:
+                named = [node.args[1]]  # df.insert(0, "Rank", ...)
+            for keyword in node.keywords:  # DataFrame(columns=[...]), rename(columns={...})
+                if keyword.arg == "columns":
+                    named += strings(keyword.value)
+        elif isinstance(node, ast.Assign) and any(  # WORKLIST_COLUMNS = ["URN", ...]
+            isinstance(t, ast.Name) and t.id.endswith(("COLUMNS", "HEADERS")) for t in node.targets
+        ):
+            named = strings(node.value)
+        for item in named:
+            value = header(item)
+            if value is not None and (path.name, value) not in _NOT_HEADERS:
+                found.append(f"{getattr(item, 'lineno', '?')}: {value!r}")
+    return found
+
+
+def test_the_lakehouse_returns_no_display_headers():
+    # the lakehouse returns snake_case frames carrying gold's labels; a header such as
+    # "Overall grade" or "Share (%)" belongs to presentation/ (and column configuration to ui/)
+    found = [
+        f"{path.relative_to(ROOT)}:{where}"
+        for path in sorted((ROOT / "lakehouse").rglob("*.py"))
+        for where in _display_headers(path)
+    ]
+    assert not found, found
+
+
+def test_the_header_check_catches_an_alias_a_key_and_a_column_list(tmp_path):
+    sample = tmp_path / "reads.py"
+    sample.write_text(
+        "SQL = '''SELECT urn AS \"URN\", name AS school FROM gold.x'''\n"
+        'ROW = {"Overall grade": 1, "urn": 2}\n'
+        'WORKLIST_COLUMNS = ["urn", "Share (%)"]\n'
+        'def f(df):\n    df["Days to deadline"] = 1\n    df["days"] = 2\n',
+        encoding="utf-8",
+    )
+    found = [f.split(": ", 1)[1] for f in _display_headers(sample)]
+    assert sorted(found) == sorted(
+        ['AS "URN"', "'Overall grade'", "'Share (%)'", "'Days to deadline'"]
+    )

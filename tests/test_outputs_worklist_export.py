@@ -19,10 +19,10 @@ import pytest
 
 from lakehouse import triage
 from lakehouse.filters import Filters
-from presentation import exports
+from presentation import exports, headers
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "print"
-DETAIL = triage.WORKLIST_COLUMNS
+DETAIL = headers.WORKLIST_COLUMNS
 WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
 )
@@ -41,12 +41,12 @@ def worklist_rows(db: Path) -> pd.DataFrame:
         pd.DataFrame(columns=["urn", "supported_on", "next_action_due"]),
         pd.DataFrame(columns=["urn", "reason"]),
     )
-    rows["Casework"] = [triage.casework_note(r) for _, r in rows.iterrows()]
-    return triage.with_top_concerns(rows, top)
+    rows["casework"] = [triage.casework_note(r) for _, r in rows.iterrows()]
+    return headers.renamed(triage.with_top_concerns(rows, top), headers.WORKLIST_HEADERS)
 
 
 def workbook(rows: pd.DataFrame) -> bytes:
-    filters = {**Filters().describe(), "Priority": "Any"}
+    filters = {**headers.filter_summary(Filters()), "Priority": "Any"}
     about = exports.about_sheet(
         filters, {"as_of": "2026-12-01", "current_round": "2026/27"}, "test", len(rows)
     )

@@ -26,10 +26,12 @@ def _first_worklist_row(gold_db: Path) -> dict:
     from lakehouse import triage
     from lakehouse.db import ReadOnlyDatabase
     from lakehouse.filters import Filters
+    from presentation import headers
 
     db = ReadOnlyDatabase(gold_db)
     try:
-        first = triage.worklist(db.cursor(), Filters()).iloc[0].to_dict()
+        rows = headers.renamed(triage.worklist(db.cursor(), Filters()), headers.WORKLIST_HEADERS)
+        first = rows.iloc[0].to_dict()
         first["flags"] = triage.school_flags(db.cursor(), int(first["URN"])).to_dict("records")
         return first
     finally:

@@ -85,10 +85,10 @@ def test_setting_comparison_groups_by_setting_with_counts(con) -> None:
 def test_flagged_schools_list_high_priority_first_with_plain_reasons(con) -> None:
     rows = triage.worklist(con, _f())
     order = {"high": 0, "medium": 1, "low": 2}
-    ranks = [order[p] for p in rows["priority_code"]]
+    ranks = [order[p] for p in rows["priority"]]
     assert ranks == sorted(ranks)
-    hazel = rows[rows["School"] == "Hazel High School"].iloc[0]
-    assert "No return" in hazel["Concerns"]
+    hazel = rows[rows["school"] == "Hazel High School"].iloc[0]
+    assert "No return" in hazel["concerns"]
 
 
 def test_the_priority_and_reason_filters_narrow_the_flagged_list(con) -> None:
@@ -96,8 +96,8 @@ def test_the_priority_and_reason_filters_narrow_the_flagged_list(con) -> None:
     high = triage.worklist(con, _f(), priorities=("high",))
     locked = triage.worklist(con, _f(), flags=("locked_down",))
     assert 0 < len(high) < len(everyone)
-    assert set(high["priority_code"]) == {"high"}
-    assert set(locked["School"]) == {
+    assert set(high["priority"]) == {"high"}
+    assert set(locked["school"]) == {
         "Cedar Primary School",
         "Fir Secondary School",
         "Juniper Pupil Referral Unit",
@@ -121,8 +121,8 @@ def test_a_school_profile_compares_its_scores_with_county_and_setting(con) -> No
 
 def test_the_chase_list_names_expected_schools_without_a_return(con) -> None:
     chase = triage.chase_list(con, _f())
-    assert list(chase["School"]) == ["Hazel High School"]
-    assert chase.iloc[0]["Previous round"] == "Missing"
+    assert list(chase["school"]) == ["Hazel High School"]
+    assert chase.iloc[0]["previous_status_label"] == "Missing"
 
 
 def test_rejected_files_and_warnings_are_listed(con) -> None:

@@ -32,22 +32,22 @@ def county() -> Lakehouse:
 
 def test_the_worklist_runs_by_priority_then_support_score_then_lowest_overall_score():
     rows = triage.worklist(county().con, Filters())
-    assert list(rows["URN"]) == [INADEQUATE, WEAK, STRONG, THEMES_ONLY]
-    assert list(rows["Priority"]) == ["High", "Medium", "Medium", "Low"]
-    assert list(rows["Rank"]) == [1, 2, 3, 4]
-    assert rows["Overall score"].iloc[1] < rows["Overall score"].iloc[2]
+    assert list(rows["urn"]) == [INADEQUATE, WEAK, STRONG, THEMES_ONLY]
+    assert list(rows["priority_label"]) == ["High", "Medium", "Medium", "Low"]
+    assert list(rows["support_rank"]) == [1, 2, 3, 4]
+    assert rows["score_overall"].iloc[1] < rows["score_overall"].iloc[2]
 
 
 def test_concerns_come_before_themes_in_plain_english_with_no_indicator_codes():
-    rows = triage.worklist(county().con, Filters()).set_index("URN")
+    rows = triage.worklist(county().con, Filters()).set_index("urn")
     weak = rows.loc[WEAK]
-    assert weak["Concerns"] == (
+    assert weak["concerns"] == (
         'Incidents not logged: "Online-safety incidents are logged, recorded and reviewed for '
         'patterns": Not in place'
     )
-    assert weak["Themes"] == "Locked-down filtering: Filtering approach is Locked down"
-    assert rows.loc[THEMES_ONLY, "Concerns"] == ""
-    for text in rows["Concerns"].tolist() + rows["Themes"].tolist():
+    assert weak["themes"] == "Locked-down filtering: Filtering approach is Locked down"
+    assert rows.loc[THEMES_ONLY, "concerns"] == ""
+    for text in rows["concerns"].tolist() + rows["themes"].tolist():
         assert "LEA4" not in text and "PRO4" not in text
 
 
@@ -57,7 +57,7 @@ def test_every_row_links_to_its_school_profile():
 
     rows = triage.worklist(county().con, Filters())
     assert worklist.PROFILE_PAGE in [path for path, *_ in app.PAGE_SPECS]
-    assert rows["URN"].notna().all() and rows["URN"].is_unique
+    assert rows["urn"].notna().all() and rows["urn"].is_unique
     assert "Profile" not in rows
 
 
@@ -71,15 +71,15 @@ def test_the_capacity_rule_marks_the_schools_the_team_can_take_on(tmp_path):
     lh = county()
     lh.build(seeds_dir=seeds)
     rows = triage.worklist(lh.con, Filters())
-    assert list(rows["Within capacity"]) == [True, True, False, False]
+    assert list(rows["within_capacity"]) == [True, True, False, False]
     # with the default of 30 everyone here is within capacity
-    assert triage.worklist(county().con, Filters())["Within capacity"].all()
+    assert triage.worklist(county().con, Filters())["within_capacity"].all()
 
 
 def test_priority_and_reason_filters_narrow_the_worklist():
     con = county().con
-    assert list(triage.worklist(con, Filters(), priorities=("medium",))["URN"]) == [WEAK, STRONG]
-    assert list(triage.worklist(con, Filters(), flags=("training_gap",))["URN"]) == [THEMES_ONLY]
+    assert list(triage.worklist(con, Filters(), priorities=("medium",))["urn"]) == [WEAK, STRONG]
+    assert list(triage.worklist(con, Filters(), flags=("training_gap",))["urn"]) == [THEMES_ONLY]
 
 
 def test_the_worklist_shows_casework_beside_each_school():
@@ -98,9 +98,9 @@ def test_the_worklist_shows_casework_beside_each_school():
         ]
     )
     caseload = pd.DataFrame([{"urn": WEAK, "reason": "Head asked for help", "since": "", "by": ""}])
-    out = triage.with_casework(rows, summary, caseload).set_index("URN")
-    assert out.loc[WEAK, "In caseload"] and not out.loc[STRONG, "In caseload"]
-    assert out.loc[WEAK, "Caseload reason"] == "Head asked for help"
+    out = triage.with_casework(rows, summary, caseload).set_index("urn")
+    assert out.loc[WEAK, "in_caseload"] and not out.loc[STRONG, "in_caseload"]
+    assert out.loc[WEAK, "caseload_reason"] == "Head asked for help"
     assert triage.casework_note(out.loc[WEAK]) == (
         "supported on 3 Nov 2026; next action due 10 Nov 2026; 1 overdue action"
     )
@@ -117,11 +117,11 @@ def test_county_themes_give_each_theme_its_share_of_returning_schools_and_action
         "fm_standard_partly",
         "old_template",
     ]
-    assert list(themes.loc[["fm_standard_partly", "old_template"], "Schools"]) == [0, 0]
+    assert list(themes.loc[["fm_standard_partly", "old_template"], "schools"]) == [0, 0]
     locked = themes.loc["locked_down"]
-    assert (locked["Schools"], locked["Returning schools"], locked["Share (%)"]) == (3, 5, 60.0)
-    assert locked["County-wide action"].startswith("Run a county briefing on managed filtering")
-    assert locked["Trend"] == "2026/27: 60%"
+    assert (locked["schools"], locked["returning"], locked["share_pct"]) == (3, 5, 60.0)
+    assert locked["county_action"].startswith("Run a county briefing on managed filtering")
+    assert locked["trend"] == "2026/27: 60%"
 
 
 def test_the_theme_trend_runs_across_rounds():
@@ -133,7 +133,7 @@ def test_the_theme_trend_runs_across_rounds():
     lh.add_return(STRONG)
     lh.build()
     themes = triage.county_themes(lh.con, Filters()).set_index("flag")
-    assert themes.loc["locked_down", "Trend"] == "2025/26: 100% → 2026/27: 50%"
+    assert themes.loc["locked_down", "trend"] == "2025/26: 100% → 2026/27: 50%"
     trend = triage.theme_trend(lh.con, Filters())
     locked = trend[trend["flag"] == "locked_down"]
     assert list(locked["schools"]) == [2, 1] and list(locked["returning"]) == [2, 2]
@@ -161,11 +161,13 @@ def test_impact_compares_supported_schools_with_flagged_schools_without_support_
     lh.add_return(unhelped, responses=weak, filtering="locked_down")  # the same
     lh.add_return(unflagged)
     lh.build()
-    moved = triage.impact(lh.con, Filters(), ((helped, "2025/26"),)).set_index("Group")
-    assert moved.loc["Support recorded", ["Schools", "Improved", "Same"]].tolist() == [1, 1, 0]
-    assert moved.loc["Flagged, no support recorded", ["Schools", "Same"]].tolist() == [1, 1]
-    assert moved.loc["Support recorded", "Improved (%)"] == 100.0
-    assert set(moved["Round"]) == {"2025/26"} and set(moved["Next round"]) == {"2026/27"}
+    moved = triage.impact(lh.con, Filters(), ((helped, "2025/26"),)).set_index("group")
+    assert moved.loc["supported", ["schools", "improved", "same"]].tolist() == [1, 1, 0]
+    assert moved.loc["flagged_unsupported", ["schools", "same"]].tolist() == [1, 1]
+    assert moved.loc["supported", "improved_pct"] == 100.0
+    assert set(moved["round"]) == {"2025/26"} and set(moved["next_round"]) == {"2026/27"}
+    # the groups' names are the council's wording, from seeds/report_text.csv
+    assert moved["group_label"].tolist() == ["Support recorded", "Flagged, no support recorded"]
 
 
 def test_impact_is_empty_until_a_round_with_support_has_a_later_round():

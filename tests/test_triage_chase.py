@@ -15,7 +15,7 @@ import pytest
 from ingest.register import load_register
 from lakehouse import casework, store, triage
 from lakehouse.filters import Filters
-from presentation import exports
+from presentation import exports, headers
 from tests.lakehouse_factory import Lakehouse
 
 AS_OF = date(2026, 12, 1)  # a month before the 31 December deadline
@@ -89,17 +89,17 @@ def test_the_chase_list_shows_head_phone_trust_days_to_deadline_and_last_reminde
     casework.log_reminder(
         con, 118001, "2026/27", reminded_on=date(2026, 11, 25), method="phone", by="olly"
     )
-    rows = chase(lh, con).set_index("URN")
+    rows = chase(lh, con).set_index("urn")
     con.close()
     assert list(rows.index) == [118003, 118001]  # by district, then name
     oak = rows.loc[118001]
-    assert (oak["Head"], oak["Telephone"], oak["Trust"]) == (
+    assert (oak["head"], oak["telephone"], oak["trust"]) == (
         "Mrs Jane Smith",
         "01622 000001",
         "Weald Learning Trust",
     )
-    assert (oak["Status"], oak["Days to deadline"]) == ("Awaiting return", 30)
-    assert (oak["Last reminded"], oak["Reminded how"], oak["Reminders"]) == (
+    assert (oak["status_label"], oak["days_to_deadline"]) == ("Awaiting return", 30)
+    assert (oak["last_reminded"], oak["reminded_how_label"], oak["reminders"]) == (
         date(2026, 11, 25),
         "Phone call",
         1,
@@ -114,7 +114,8 @@ def test_the_chase_list_shows_head_phone_trust_days_to_deadline_and_last_reminde
 
 def test_the_chase_list_export_and_mail_merge_carry_the_contact_columns(tmp_path):
     rows = chase(county(full_gias_extract(tmp_path), returned=118002))
-    book = exports.table_workbook(rows[triage.CHASE_COLUMNS], {"Round chased": "2026/27"})
+    shown = headers.table(rows, headers.CHASE_HEADERS)
+    book = exports.table_workbook(shown, {"Round chased": "2026/27"})
     ws = openpyxl.load_workbook(io.BytesIO(book))["Data"]
     header = [c.value for c in ws[1]]
     for column in ("Head", "Telephone", "Trust", "Days to deadline", "Last reminded"):
@@ -122,13 +123,13 @@ def test_the_chase_list_export_and_mail_merge_carry_the_contact_columns(tmp_path
     values = dict(zip(header, [c.value for c in ws[3]], strict=True))
     assert (values["Head"], values["Trust"]) == ("Mrs Jane Smith", "Weald Learning Trust")
 
-    merge = triage.mail_merge(rows)
-    assert list(merge.columns) == triage.MAIL_MERGE_COLUMNS
+    merge = exports.mail_merge(rows)
+    assert list(merge.columns) == exports.MAIL_MERGE_COLUMNS
     oak = merge[merge["URN"] == 118001].iloc[0]
     assert (oak["Title"], oak["FirstName"], oak["LastName"]) == ("Mrs", "Jane", "Smith")
     assert (oak["Deadline"], oak["DaysToDeadline"]) == ("31 December 2026", 30)
     text = exports.csv_bytes(merge).decode("utf-8-sig")
-    assert text.splitlines()[0] == ",".join(triage.MAIL_MERGE_COLUMNS)
+    assert text.splitlines()[0] == ",".join(exports.MAIL_MERGE_COLUMNS)
 
 
 def test_the_chase_list_still_works_with_the_six_column_kent_extract():
@@ -140,12 +141,13 @@ def test_the_chase_list_still_works_with_the_six_column_kent_extract():
         first = next(csv.DictReader(fh))
     lh = county(SHARED_GIAS, returned=int(first["URN"]))
     rows = chase(lh)
-    assert len(rows) > 100 and int(first["URN"]) not in set(rows["URN"])
-    assert rows["Head"].isna().all() and rows["Telephone"].isna().all()
-    book = exports.table_workbook(rows[triage.CHASE_COLUMNS], {"Round chased": "2026/27"})
+    assert len(rows) > 100 and int(first["URN"]) not in set(rows["urn"])
+    assert rows["head"].isna().all() and rows["telephone"].isna().all()
+    shown = headers.table(rows, headers.CHASE_HEADERS)
+    book = exports.table_workbook(shown, {"Round chased": "2026/27"})
     ws = openpyxl.load_workbook(io.BytesIO(book))["Data"]
     assert ws.max_row == len(rows) + 1
-    merge = triage.mail_merge(rows)
+    merge = exports.mail_merge(rows)
     assert (merge["FirstName"] == "").all() and merge["School"].notna().all()
 
 
@@ -157,8 +159,8 @@ def test_return_rates_per_round_count_on_time_late_awaiting_and_missing():
     lh.add_return(2, round="2025/26", completed_on=date(2026, 1, 20))  # late
     lh.add_return(1, completed_on=date(2026, 11, 1))
     lh.build(as_of=AS_OF)
-    rates = triage.return_rates(lh.con, Filters()).set_index("Round")
+    rates = triage.return_rates(lh.con, Filters()).set_index("round")
     last, now = rates.loc["2025/26"], rates.loc["2026/27"]
-    assert (last["Expected"], last["On time"], last["Late"], last["Missing"]) == (4, 1, 1, 2)
-    assert (last["On time (%)"], last["Received in all (%)"]) == (25.0, 50.0)
-    assert (now["On time"], now["Awaiting"], now["Missing"]) == (1, 3, 0)
+    assert (last["expected"], last["on_time"], last["late"], last["missing"]) == (4, 1, 1, 2)
+    assert (last["on_time_pct"], last["received_pct"]) == (25.0, 50.0)
+    assert (now["on_time"], now["awaiting"], now["missing"]) == (1, 3, 0)

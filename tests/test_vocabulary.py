@@ -26,7 +26,7 @@ from lakehouse import queries, seeds, spec
 from lakehouse.db import ReadOnlyDatabase, writing
 from lakehouse.filters import Filters
 from packs import cabinet, governor
-from presentation import exports
+from presentation import exports, headers
 from tests.conftest import require_chromium
 from tests.lakehouse_factory import Lakehouse
 
@@ -135,7 +135,7 @@ def test_the_excel_export_shows_the_renamed_labels(renamed):
         history = queries.school_history(db.cursor(), LOCKED)
         info = queries.build_info(db.cursor())
     about = exports.about_sheet(
-        Filters(filtering="locked_down").describe(), info, "test", len(history)
+        headers.filter_summary(Filters(filtering="locked_down")), info, "test", len(history)
     )
     data = exports.table_workbook(
         history, about, "History", grade_columns=["grade_provision"], priority_columns=[]

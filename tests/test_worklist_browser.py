@@ -52,10 +52,14 @@ def worklist(db: Path) -> list[dict]:
     from lakehouse import triage
     from lakehouse.db import ReadOnlyDatabase
     from lakehouse.filters import Filters
+    from presentation import headers
 
     reader = ReadOnlyDatabase(db)
     try:
-        rows = triage.worklist(reader.cursor(), Filters()).to_dict("records")
+        # under the headers the page shows
+        rows = headers.renamed(
+            triage.worklist(reader.cursor(), Filters()), headers.WORKLIST_HEADERS
+        ).to_dict("records")
         for r in rows:
             r["flags"] = triage.school_flags(reader.cursor(), int(r["URN"])).to_dict("records")
         return rows
@@ -153,7 +157,7 @@ def test_the_capacity_cut_off_is_a_line_with_the_sentence(
 
     summary = (
         pd.DataFrame(rows)
-        .groupby("priority_code", sort=False)
+        .groupby("priority", sort=False)
         .agg(schools=("URN", "size"), within_capacity=("Within capacity", "sum"))
     )
     order = ["high", "medium", "low"]

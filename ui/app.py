@@ -24,6 +24,7 @@ import streamlit as st
 from lakehouse import explain, queries, seeds, standards, triage
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import QP_KEYS, Filters
+from presentation import headers
 from presentation.exports import csv_bytes
 from presentation.formatting import MISSING, council_date
 from presentation.standards import version_note
@@ -378,7 +379,7 @@ def page_context(title: str) -> PageContext:
 def page_header(title: str, ctx: PageContext, note: str | None = None) -> None:
     """Title and one caption line saying what the page is showing."""
     st.title(title)
-    f = ctx.filters.describe()
+    f = headers.filter_summary(ctx.filters)
     bits = [f"Round **{ctx.round}**" + ("" if ctx.is_current_round else " (not the current round)")]
     if ctx.info.get("as_of"):
         bits.append(f"as of {council_date(ctx.info['as_of'])}")  # 1 Dec 2026, as everywhere
@@ -405,5 +406,5 @@ def numbers_expander(label: str, df: Any, file_name: str, key: str) -> None:
             key=f"csv_{key}",
             what=f"numbers: {label}",
             rows=len(df),
-            filters=shown.describe() if shown is not None else None,
+            filters=headers.filter_summary(shown) if shown is not None else None,
         )

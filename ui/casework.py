@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import casework, seeds, store, triage
-from presentation import exports
+from presentation import exports, headers
 from presentation.formatting import MISSING, STREAMLIT_DATE_FORMAT, council_date
 from ui import app, auth, forms, safe
 from ui.forms import OnceForm
@@ -290,7 +290,7 @@ def chase_section(ctx: app.PageContext) -> None:
     st.subheader("Return rates by round")
     rates = app.frame(triage.return_rates, f)
     st.dataframe(
-        rates,
+        headers.table(rates, headers.RETURN_RATE_HEADERS),
         hide_index=True,
         width="stretch",
         column_config={"Deadline": st.column_config.DateColumn(format=STREAMLIT_DATE_FORMAT)},
@@ -313,7 +313,7 @@ def chase_section(ctx: app.PageContext) -> None:
     # no council contact list leaves every school without one)
     if warning := triage.contact_warning(chase):
         st.warning(warning, icon=":material/contact_mail:")
-    shown = chase[triage.CHASE_COLUMNS]
+    shown = headers.table(chase, headers.CHASE_HEADERS)
     contact = ["Contact", "E-mail", "Head", "Telephone", "Trust", "Website", "Postcode"]
     contact.append("Reminded how")
     # a register without contact columns: blank cells, not the word None
@@ -352,7 +352,7 @@ def chase_section(ctx: app.PageContext) -> None:
 
     def _chase_workbook() -> bytes:
         about = exports.about_sheet(
-            f.describe(),
+            headers.filter_summary(f),
             ctx.info,
             source=f"E-safety returns database {app.get_db().path.name} and its casework store",
             rows=len(shown),
@@ -368,7 +368,7 @@ def chase_section(ctx: app.PageContext) -> None:
             _chase_workbook,
             what="chase list",
             rows=len(shown),
-            filters=f.describe(),
+            filters=headers.filter_summary(f),
             file_name=f"chase_list_{stamp}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="chase_excel",
@@ -380,7 +380,7 @@ def chase_section(ctx: app.PageContext) -> None:
             lambda: exports.csv_bytes(shown),
             what="chase list",
             rows=len(shown),
-            filters=f.describe(),
+            filters=headers.filter_summary(f),
             file_name=f"chase_list_{stamp}.csv",
             mime="text/csv",
             key="chase_csv",
@@ -388,10 +388,10 @@ def chase_section(ctx: app.PageContext) -> None:
     with c3:
         auth.download(
             "Mail merge (CSV for Outlook or Word)",
-            lambda: exports.csv_bytes(triage.mail_merge(chase)),
+            lambda: exports.csv_bytes(exports.mail_merge(chase)),
             what="chase mail merge",
             rows=len(chase),
-            filters=f.describe(),
+            filters=headers.filter_summary(f),
             file_name=f"chase_mail_merge_{stamp}.csv",
             mime="text/csv",
             key="chase_mail_merge",
@@ -402,7 +402,7 @@ def chase_section(ctx: app.PageContext) -> None:
             f"Logging reminders is for officers and admins (your role: {auth.current_user().role})."
         )
         return
-    names = dict(zip(chase["URN"], chase["School"], strict=True))
+    names = dict(zip(chase["urn"], chase["school"], strict=True))
     methods = seeds.vocabulary("reminder_method")
     once = OnceForm("reminder_form")
     with st.expander("Log a reminder"), once.form():
@@ -454,11 +454,11 @@ def themes_section(ctx: app.PageContext) -> None:
         "a case for each school. Share of the schools that made a return in the round."
     )
     themes = app.frame(triage.county_themes, ctx.filters, ctx.round)
-    if themes.empty or not themes["Returning schools"].any():
+    if themes.empty or not themes["returning"].any():
         st.info("No returns in this round match these filters.")
         return
     st.dataframe(
-        themes.drop(columns=["flag"]),
+        headers.table(themes, headers.THEME_HEADERS),
         hide_index=True,
         width="stretch",
         column_config={
@@ -492,7 +492,13 @@ def impact_section(ctx: app.PageContext) -> None:
             "shows once the next round's returns are in."
         )
         return
-    st.dataframe(moved, hide_index=True, width="stretch", key="impact_table", placeholder=MISSING)
+    st.dataframe(
+        headers.table(moved, headers.IMPACT_HEADERS),
+        hide_index=True,
+        width="stretch",
+        key="impact_table",
+        placeholder=MISSING,
+    )
 
 
 def incomplete_section(ctx: app.PageContext) -> None:
@@ -507,7 +513,7 @@ def incomplete_section(ctx: app.PageContext) -> None:
         "ask the school to complete and resend it."
     )
     st.dataframe(
-        rows,
+        headers.table(rows, headers.INCOMPLETE_HEADERS),
         hide_index=True,
         width="stretch",
         column_config={

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lakehouse import triage
+from presentation import headers
 from presentation.formatting import MISSING
 from ui import app
 from ui.safe import md
@@ -32,7 +33,12 @@ def contacts_section() -> None:
     if not problems.empty:
         # each problem names the file, row and column, as the loader wrote it
         with st.expander(f"Problems in the latest contact list ({len(problems)})"):
-            st.dataframe(problems, hide_index=True, width="stretch", key="contact_problems")
+            st.dataframe(
+                headers.table(problems, headers.CONTACT_PROBLEM_HEADERS),
+                hide_index=True,
+                width="stretch",
+                key="contact_problems",
+            )
     if people.empty:
         st.caption("No council contact list is loaded.")
         return
@@ -43,7 +49,7 @@ def contacts_section() -> None:
         "*Chased* marks the one each chase goes to (an e-mail first, then by role)."
         + (f" {unknown} name a URN that is not in the register." if unknown else "")
     )
-    shown = people.drop(columns=["in_register", "is_open", "source_file"])
+    shown = headers.table(people, headers.CONTACT_HEADERS)
     # a blank, not the word None, where a person has no e-mail or telephone
     text = ["School", "District", "Role", "Name", "E-mail", "Telephone"]
     shown[text] = shown[text].fillna("")

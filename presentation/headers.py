@@ -1,0 +1,185 @@
+"""Display headers of the lakehouse's frames, and the order pages and exports show them in.
+
+The lakehouse returns snake_case columns carrying gold's labels (``priority_label``,
+``grade_overall_label``); a person reads the headers below. Each map runs in the order
+the table shows its columns; ``table`` picks and renames them, ``renamed`` renames and
+keeps every other column (codes a page still needs: ``priority``, ``needs_support``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from lakehouse import seeds
+from lakehouse.filters import Filters
+
+
+def renamed(df: pd.DataFrame, headers: Mapping[str, str]) -> pd.DataFrame:
+    """``df`` with its mapped columns under their display headers, the rest as they are."""
+    return df.rename(columns=dict(headers))
+
+
+def table(df: pd.DataFrame, headers: Mapping[str, str]) -> pd.DataFrame:
+    """Only the mapped columns, in the map's order, under their display headers."""
+    return df[list(headers)].rename(columns=dict(headers))
+
+
+def filter_summary(f: Filters) -> dict[str, str]:
+    """The filters in plain English, for export sheets, captions and pack footers."""
+    return {
+        "Round": f.round or "Current round",
+        "Districts": ", ".join(f.districts) or "All districts",
+        "Settings": ", ".join(f.settings) or "All settings",
+        "Filtering approach": seeds.vocabulary("filtering").get(
+            f.filtering or "", seeds.blank_label("any_filtering")
+        ),
+    }
+
+
+# the support worklist (lakehouse.triage.worklist, with_casework, with_top_concerns)
+WORKLIST_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "priority_label": "Priority",
+    "support_score": "Support score",
+    "support_rank": "Rank",
+    "within_capacity": "Within capacity",
+    "in_caseload": "In caseload",
+    "casework": "Casework",
+    "concerns": "Concerns",
+    "themes": "Themes",
+    "suggested_actions": "Suggested actions",
+    "grade_overall_label": "Overall grade",
+    "score_overall": "Overall score",
+    "setting": "Setting",
+    "district": "District",
+    "completed_on": "Return date",
+    "caseload_reason": "Caseload reason",
+    "supported_on": "Supported on",
+    "next_action_due": "Next action due",
+    "overdue_actions": "Overdue actions",
+    "top_concern": "Top concern",
+    "top_action": "Top action",
+}
+# the worklist's columns on screen and in the export's full detail, in order
+WORKLIST_COLUMNS = [
+    "URN",
+    "School",
+    "Priority",
+    "Support score",
+    "Rank",
+    "Within capacity",
+    "In caseload",
+    "Casework",
+    "Concerns",
+    "Themes",
+    "Suggested actions",
+    "Overall grade",
+    "Overall score",
+    "Setting",
+    "District",
+    "Return date",
+]
+
+# every support record and agreed action (lakehouse.triage.casework_export)
+CASEWORK_EXPORT_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "district": "District",
+    "setting": "Setting",
+    "round": "Round",
+    "supported_on": "Supported on",
+    "type_label": "Type",
+    "officer": "Officer",
+    "notes": "Notes",
+    "next_review": "Next review",
+    "action": "Action",
+    "owner": "Owner",
+    "due_on": "Due",
+    "action_status_label": "Action status",
+}
+
+# the chase list (lakehouse.triage.chase_list with_reminders): status and reminders before
+# the contact columns: wide contact cells would push them off the screen, and the officer
+# reads where a school stands first
+CHASE_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "status_label": "Status",
+    "days_to_deadline": "Days to deadline",
+    "last_reminded": "Last reminded",
+    "reminded_how_label": "Reminded how",
+    "reminders": "Reminders",
+    "contact": "Contact",
+    "email": "E-mail",
+    "telephone": "Telephone",
+    "head": "Head",
+    "trust": "Trust",
+    "setting": "Setting",
+    "district": "District",
+    "deadline": "Deadline",
+    "previous_status_label": "Previous round",
+    "website": "Website",
+    "postcode": "Postcode",
+}
+
+# the council's contact list as loaded (lakehouse.triage.contact_list)
+CONTACT_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "district": "District",
+    "role_label": "Role",
+    "name": "Name",
+    "email": "E-mail",
+    "telephone": "Telephone",
+    "is_chase_contact": "Chased",
+    "source_row": "Row",
+}
+CONTACT_PROBLEM_HEADERS = {"location": "Where", "message": "Problem"}
+
+# county themes (lakehouse.triage.county_themes)
+THEME_HEADERS = {
+    "flag_label": "Theme",
+    "schools": "Schools",
+    "returning": "Returning schools",
+    "share_pct": "Share (%)",
+    "trend": "Trend",
+    "county_action": "County-wide action",
+}
+
+# return rates per round (lakehouse.triage.return_rates)
+RETURN_RATE_HEADERS = {
+    "round": "Round",
+    "deadline": "Deadline",
+    "expected": "Expected",
+    "on_time": "On time",
+    "late": "Late",
+    "awaiting": "Awaiting",
+    "missing": "Missing",
+    "on_time_pct": "On time (%)",
+    "received_pct": "Received in all (%)",
+}
+
+# the impact of support (lakehouse.triage.impact)
+IMPACT_HEADERS = {
+    "round": "Round",
+    "next_round": "Next round",
+    "group_label": "Group",
+    "schools": "Schools",
+    "improved": "Improved",
+    "same": "Same",
+    "declined": "Declined",
+    "improved_pct": "Improved (%)",
+}
+
+# returns that left out a whole section (lakehouse.triage.incomplete_returns)
+INCOMPLETE_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "district": "District",
+    "setting": "Setting",
+    "completed_on": "Completed on",
+    "sections_missing": "Sections missing",
+}
