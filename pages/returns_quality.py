@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries, seeds
-from presentation import charts, exports, headers, measures, tables
+from presentation import charts, exports, headers, measures
 from presentation.formatting import MISSING, council_date
 from ui import app, auth, safe
 from ui import casework as case_ui
@@ -54,7 +54,7 @@ contacts_section()
 case_ui.incomplete_section(ctx)
 
 st.subheader("Rejected files")
-rejected = app.frame(queries.rejected_files).rename(columns=tables.REJECTED_HEADERS)
+rejected = app.frame(queries.rejected_files).rename(columns=headers.REJECTED_HEADERS)
 if rejected.empty:
     st.success("No file has been rejected.")
 else:
@@ -75,7 +75,7 @@ else:
 left, right = st.columns([1, 2])
 with left:
     st.subheader("Warnings per return")
-    warnings = app.frame(queries.return_warnings, f).rename(columns=tables.WARNING_HEADERS)
+    warnings = app.frame(queries.return_warnings, f).rename(columns=headers.WARNING_HEADERS)
     if warnings.empty:
         st.success("No warnings or errors inside the returns in these filters.")
     else:
@@ -89,7 +89,7 @@ with left:
 with right:
     if not warnings.empty:
         with st.expander("Every warning and error, cell by cell", expanded=True):
-            messages = app.frame(queries.return_messages, f).rename(columns=tables.MESSAGE_HEADERS)
+            messages = app.frame(queries.return_messages, f).rename(columns=headers.MESSAGE_HEADERS)
             messages = messages.reset_index(drop=True)
             picked_message = st.dataframe(
                 messages,

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import queries, seeds, triage
-from presentation import charts, tables
+from presentation import charts, headers
 from presentation.formatting import MISSING, council_date, number
 from ui import app, safe
 from ui import casework as case_ui
@@ -166,7 +166,7 @@ with left:
         "No policy records: the school has no return loaded.",
     )
     if policies is not None:
-        policies = policies.rename(columns=tables.POLICY_HEADERS)
+        policies = policies.rename(columns=headers.POLICY_HEADERS)
         # a static table: every column in full at any width (Freshness was cut off)
         st.table(
             pd.DataFrame(
@@ -187,7 +187,7 @@ with right:
         "No training figures: the school has no return loaded.",
     )
     if training is not None:
-        training = training.rename(columns=tables.TRAINING_HEADERS)
+        training = training.rename(columns=headers.TRAINING_HEADERS)
         latest = training[training["Round"] == training["Round"].max()]
         st.plotly_chart(sized(charts.coverage_chart(latest)), key="profile_training")
         app.numbers_expander("training coverage", latest, f"training_{urn}.csv", "training")
@@ -196,7 +196,7 @@ left, right = st.columns(2)
 with left:
     incidents = _section("Incidents", queries.school_incidents, "No incident figures.")
     if incidents is not None:
-        incidents = incidents.rename(columns=tables.INCIDENT_HEADERS)
+        incidents = incidents.rename(columns=headers.INCIDENT_HEADERS)
         st.dataframe(
             incidents.pivot_table(
                 index="Category", columns="Round", values="Incidents", aggfunc="sum"

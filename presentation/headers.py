@@ -183,3 +183,48 @@ INCOMPLETE_HEADERS = {
     "completed_on": "Completed on",
     "sections_missing": "Sections missing",
 }
+
+
+# the profile's reads (lakehouse.queries.school_policies, school_training,
+# school_incidents); the governor report reads the same frames under their gold names
+POLICY_HEADERS = {
+    "policy_label": "Policy",
+    "last_reviewed": "Last reviewed",
+    "days_since_review": "Days since review",
+    "round": "Round",
+}
+TRAINING_HEADERS = {
+    "staff_group_label": "Staff group",
+    "headcount": "Headcount",
+    "trained": "Trained",
+    "coverage_pct": "Coverage (%)",
+    "is_valid": "Valid",
+    "round": "Round",
+}
+INCIDENT_HEADERS = {"round": "Round", "category_label": "Category", "count": "Incidents"}
+# the returns page's file tables
+REJECTED_HEADERS = {
+    "file_name": "File",
+    "school": "School",
+    "urn": "URN",
+    "reason": "Reason",
+    "kind": "Kind",
+    "ingested_at": "Received",
+    "batch_id": "Batch",
+}
+WARNING_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "round": "Round",
+    "file_name": "File",
+    "warnings": "Warnings",
+    "errors": "Errors",
+}
+MESSAGE_HEADERS = {
+    "urn": "URN",
+    "school": "School",
+    "file_name": "File",
+    "severity": "Severity",
+    "location": "Cell",
+    "message": "Message",
+}
