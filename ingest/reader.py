@@ -19,9 +19,9 @@ import hashlib
 import os
 import signal
 import stat
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,7 +38,7 @@ from ingest.layout import (
 )
 from ingest.limits import file_size_problem, limits
 from ingest.values import normalise
-from ingest.workbook import Sheet, Workbook, WorkbookError
+from ingest.workbook import Sheet, Table, Workbook, WorkbookError
 from lakehouse.seeds import SEEDS_ENV, read_seed, rule
 from lakehouse.spec import (
     fm_checks,
@@ -164,15 +164,8 @@ def _aliases(*texts: str) -> set[str]:
     return out
 
 
-@cache
-def _lookup(seed: str, key: str) -> dict[str, str]:
-    """Normalised label or key -> key, for a vocabulary seed."""
-    rows = {
-        "school_fields": lambda: school_fields(None),
-        "policies": lambda: policies(None),
-        "staff_groups": staff_groups,
-        "incident_categories": incident_categories,
-    }[seed]()
+def _lookup(rows: tuple[dict[str, str], ...], key: str) -> dict[str, str]:
+    """Normalised label or key -> key, for a vocabulary seed's rows."""
     table: dict[str, str] = {}
     for r in rows:
         for alias in _aliases(r["label"], r[key]):
@@ -180,60 +173,98 @@ def _lookup(seed: str, key: str) -> dict[str, str]:
     return table
 
 
-@cache
-def _indicator_lookups() -> tuple[dict[str, str], dict[str, str]]:
-    every = indicators(None)
-    by_id = {normalise(r["indicator_id"]): r["indicator_id"] for r in every}
-    by_statement = {normalise(r["statement"]): r["indicator_id"] for r in every}
-    return by_id, by_statement
+def _labels(seed_rows: tuple[dict[str, str], ...], key: str) -> dict[str, str]:
+    return {r[key]: r["label"] for r in seed_rows}
+
+
+class _Vocabulary(NamedTuple):
+    """One table's rows: cell text -> key, key -> label, keys in the seed's order."""
+
+    lookup: dict[str, str]
+    labels: dict[str, str]
+    order: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rows: tuple[dict[str, str], ...], key: str) -> _Vocabulary:
+        return cls(_lookup(rows, key), _labels(rows, key), tuple(r[key] for r in rows))
+
+
+# (policies a return lists, those counted in its round, key -> label)
+_PolicyPlan = tuple[list[str], frozenset[str], dict[str, str]]
+
+
+class _Plan:
+    """What the seeds say about reading a return, worked out once per seed folder.
+
+    Every file of a batch asks for the same vocabularies and rules, and the seeds do
+    not change during a batch; a council's own folder (``$ESAFETY_SEEDS``) gets its
+    own plan.
+    """
+
+    def __init__(self) -> None:
+        self.fields = _lookup(school_fields(None), "field")
+        self.field_labels = _labels(school_fields(), "field")
+        every = indicators(None)
+        self.by_id = {normalise(r["indicator_id"]): r["indicator_id"] for r in every}
+        self.by_statement = {normalise(r["statement"]): r["indicator_id"] for r in every}
+        self.policy_lookup = _lookup(policies(None), "policy")
+        checks = fm_checks()
+        self.check_lookup = _lookup(checks, "check_key")
+        self.check_keys = tuple(r["check_key"] for r in checks)
+        self.checks = {r["check_key"]: r for r in checks}
+        self.staff = _Vocabulary.of(staff_groups(), "staff_group")
+        self.incidents = _Vocabulary.of(incident_categories(), "category")
+        self.unanswered_share = rule("incomplete_unanswered_share")
+        self._statements: dict[int, tuple[list[str], frozenset[str]]] = {}
+        self._policies: dict[tuple[int, str | None], _PolicyPlan] = {}
+
+    def statements(self, version: int) -> tuple[list[str], frozenset[str]]:
+        """(the statements a return of ``version`` answers, in order; the same as a set)."""
+        if version not in self._statements:
+            ids = [r["indicator_id"] for r in indicators(version)]
+            self._statements[version] = ids, frozenset(ids)
+        return self._statements[version]
+
+    def policies(self, version: int, round: str | None) -> _PolicyPlan:
+        """(policies a return of ``version`` lists, those counted in ``round``, key -> label)."""
+        key = (version, round)
+        if key not in self._policies:
+            listed = policies(version)
+            counted = frozenset(r["policy"] for r in listed if policy_required(r, round))
+            self._policies[key] = [r["policy"] for r in listed], counted, _labels(listed, "policy")
+        return self._policies[key]
+
+
+_Parse = Callable[[object], tuple[Any, str | None]]
+
+
+def _remembering(parse: _Parse) -> _Parse:
+    """``parse`` with its answers kept: the cells of thousands of returns hold the same few
+    values ('Fully in place', 'Yes', a date), and a parser's answer depends on the value
+    alone (``typed``: ``1``, ``1.0`` and ``True`` stay apart)."""
+    remembered = lru_cache(maxsize=4096, typed=True)(parse)
+
+    def call(value: object) -> tuple[Any, str | None]:
+        try:
+            return remembered(value)
+        except TypeError:  # an unhashable value: calamine never gives one
+            return parse(value)
+
+    return call
+
+
+_parse_response = _remembering(v.parse_response)
+_parse_yes_no = _remembering(v.parse_yes_no)
+_parse_date = _remembering(v.parse_date)
 
 
 @cache
-def _check_lookup() -> dict[str, str]:
-    """Normalised check key or wording -> check key (the Check column holds either)."""
-    table: dict[str, str] = {}
-    for r in fm_checks():
-        for alias in _aliases(r["label"], r["check_key"]):
-            table.setdefault(alias, r["check_key"])
-    return table
+def _plan_in(_folder: str | None) -> _Plan:
+    return _Plan()
 
 
-# Per-version plans, worked out once per seed folder (every file of a batch asks for them,
-# and the seeds do not change during a batch; a council's own folder gets its own plans).
-def _version_statements(version: int) -> tuple[list[str], frozenset[str]]:
-    return _statements_in(version, os.environ.get(SEEDS_ENV))
-
-
-@cache
-def _statements_in(version: int, _folder: str | None) -> tuple[list[str], frozenset[str]]:
-    ids = [r["indicator_id"] for r in indicators(version)]
-    return ids, frozenset(ids)
-
-
-def _version_policies(
-    version: int, round: str | None
-) -> tuple[list[str], frozenset[str], dict[str, str]]:
-    """(policies a return of ``version`` lists, those counted in ``round``, key -> label)."""
-    return _policies_in(version, round, os.environ.get(SEEDS_ENV))
-
-
-@cache
-def _policies_in(
-    version: int, round: str | None, _folder: str | None
-) -> tuple[list[str], frozenset[str], dict[str, str]]:
-    listed = policies(version)
-    counted = frozenset(r["policy"] for r in listed if policy_required(r, round))
-    return [r["policy"] for r in listed], counted, _labels(listed, "policy")
-
-
-def _check_plan() -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
-    return _checks_in(os.environ.get(SEEDS_ENV))
-
-
-@cache
-def _checks_in(_folder: str | None) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
-    checks = fm_checks()
-    return tuple(r["check_key"] for r in checks), {r["check_key"]: r for r in checks}
+def _plan() -> _Plan:
+    return _plan_in(os.environ.get(SEEDS_ENV))
 
 
 def section_warning(section: str) -> str:
@@ -244,15 +275,12 @@ def section_warning(section: str) -> str:
     raise KeyError(section)
 
 
-def _labels(seed_rows: tuple[dict[str, str], ...], key: str) -> dict[str, str]:
-    return {r[key]: r["label"] for r in seed_rows}
-
-
 class _Reader:
     def __init__(self, file_name: str, register_urns: Collection[int] | None, today: dt.date):
         self.out = ReturnRead(file_name=file_name)
         self.register_urns = register_urns
         self.today = today
+        self.plan = _plan()
         self._version_cell: tuple[object, str | None] = (None, None)
 
     def warn(self, location: str | None, message: str) -> None:
@@ -294,14 +322,14 @@ class _Reader:
     # -- School ---------------------------------------------------------
     def _school_cells(self, sheet: Sheet) -> dict[str, tuple[object, str]]:
         """Field key -> (value, ref of the value cell); the first row for a field wins."""
-        fields = _lookup("school_fields", "field")
+        fields = self.plan.fields
         table = sheet.find_table(COLUMNS[SCHOOL], REQUIRED_COLUMNS[SCHOOL])
         cells: dict[str, tuple[object, str]] = {}
         if table is not None:
-            for row in table.rows():
-                key = fields.get(normalise(row.get("field")))
+            for r, (field_cell, value) in table.records(("field", "value")):
+                key = fields.get(normalise(field_cell))
                 if key and key not in cells:
-                    cells[key] = (row.get("value"), row.ref("value") or "")
+                    cells[key] = (value, table.ref("value", r) or "")
             return cells
         # No Field/Value header: read label/value pairs wherever a known label sits.
         for r, line in enumerate(sheet.rows):
@@ -318,7 +346,7 @@ class _Reader:
             found = ", ".join(book.sheet_names) or "none"
             raise _Rejected(f"has no School sheet (sheets found: {found})")
         cells = self._school_cells(sheet)
-        labels = _labels(school_fields(), "field")
+        labels = self.plan.field_labels
         o = self.out
 
         def cell(key: str) -> tuple[object, str]:
@@ -398,7 +426,7 @@ class _Reader:
 
     # -- Self-review ----------------------------------------------------
     def _self_review(self, sheet: Sheet | None) -> None:
-        ids, wanted = _version_statements(self.out.return_version)
+        ids, wanted = self.plan.statements(self.out.return_version)
         found: dict[str, ResponseRow] = {}
         table = None
         if sheet is None:
@@ -413,24 +441,22 @@ class _Reader:
                     f"{sheet.name}: no header row with Indicator ID or Statement and Response:"
                     " every indicator is unanswered",
                 )
-        by_id, by_statement = _indicator_lookups()
-        for row in table.rows() if table is not None else ():
-            indicator = by_id.get(normalise(row.get("indicator_id"))) or by_statement.get(
-                normalise(row.get("statement"))
-            )
-            if indicator not in wanted:
-                continue  # notes, totals, unknown rows and another version's rows are ignored
-            ref = row.ref("response")
-            if indicator in found:
-                self.warn(ref, f"{indicator} appears more than once; the first row is used")
-                continue
-            raw = row.get("response")
-            response, problem = v.parse_response(raw)
-            if problem:
-                self.warn(ref, f"{indicator}: {problem}; counted as unanswered")
-            found[indicator] = ResponseRow(
-                indicator, response, v.text(raw), v.text(row.get("evidence")), ref
-            )
+        by_id, by_statement = self.plan.by_id, self.plan.by_statement
+        columns = ("indicator_id", "statement", "response", "evidence")
+        text, parse = v.text, _parse_response
+        if table is not None:
+            for r, (given_id, statement, raw, evidence) in table.records(columns):
+                indicator = by_id.get(normalise(given_id)) or by_statement.get(normalise(statement))
+                if indicator not in wanted:
+                    continue  # notes, totals, unknown rows and another version's rows are ignored
+                ref = table.ref("response", r)
+                if indicator in found:
+                    self.warn(ref, f"{indicator} appears more than once; the first row is used")
+                    continue
+                response, problem = parse(raw)
+                if problem:
+                    self.warn(ref, f"{indicator}: {problem}; counted as unanswered")
+                found[indicator] = ResponseRow(indicator, response, text(raw), text(evidence), ref)
         self.out.responses = [found.get(i) or ResponseRow(i, None, None, None, None) for i in ids]
         # one warning for a section left (mostly) blank, not one per statement
         unanswered = sum(1 for r in self.out.responses if r.response is None)
@@ -438,7 +464,7 @@ class _Reader:
             sheet is not None
             and table is not None
             and ids
-            and unanswered > rule("incomplete_unanswered_share") * len(ids)
+            and unanswered > self.plan.unanswered_share * len(ids)
         ):
             self.warn(
                 None,
@@ -448,35 +474,38 @@ class _Reader:
 
     # -- Policies -------------------------------------------------------
     def _policies(self, sheet: Sheet | None) -> None:
-        required, counted, labels = _version_policies(self.out.return_version, self.out.round)
+        required, counted, labels = self.plan.policies(self.out.return_version, self.out.round)
         table = self._table(sheet, "Policies")
-        lookup = _lookup("policies", "policy")
+        lookup = self.plan.policy_lookup
         found: dict[str, PolicyRow] = {}
         completed = self.out.completed_on
-        for row in table.rows() if table is not None else ():
-            key = lookup.get(normalise(row.get("policy")))
-            if key is None or key in found or key not in labels:
-                continue
-            ref = row.ref("last_reviewed")
-            raw = row.get("last_reviewed")
-            reviewed, problem = v.parse_date(raw)
-            if problem:
-                self.warn(ref, f"{labels[key]}: {problem}; treated as not reviewed")
-            elif reviewed is not None and completed and reviewed > completed:
-                self.error(
-                    ref,
-                    f"{labels[key]}: last reviewed {reviewed:%d/%m/%Y} is after the date "
-                    f"completed ({completed:%d/%m/%Y}); treated as blank",
-                )
-                reviewed = None
-            flags = []
-            for col in ("approved_by_governors", "pupils_consulted", "families_consulted"):
-                value, problem = v.parse_yes_no(row.get(col))
+        flag_columns = ("approved_by_governors", "pupils_consulted", "families_consulted")
+        if table is not None:
+            for r, (policy, raw, *answers) in table.records(
+                ("policy", "last_reviewed", *flag_columns)
+            ):
+                key = lookup.get(normalise(policy))
+                if key is None or key in found or key not in labels:
+                    continue
+                ref = table.ref("last_reviewed", r)
+                reviewed, problem = _parse_date(raw)
                 if problem:
-                    self.warn(row.ref(col), f"{labels[key]}: {problem}")
-                flags.append(value)
-            approved, pupils, families = flags
-            found[key] = PolicyRow(key, reviewed, v.text(raw), approved, pupils, families, ref)
+                    self.warn(ref, f"{labels[key]}: {problem}; treated as not reviewed")
+                elif reviewed is not None and completed and reviewed > completed:
+                    self.error(
+                        ref,
+                        f"{labels[key]}: last reviewed {reviewed:%d/%m/%Y} is after the date "
+                        f"completed ({completed:%d/%m/%Y}); treated as blank",
+                    )
+                    reviewed = None
+                flags = []
+                for col, answer in zip(flag_columns, answers, strict=True):
+                    value, problem = _parse_yes_no(answer)
+                    if problem:
+                        self.warn(table.ref(col, r), f"{labels[key]}: {problem}")
+                    flags.append(value)
+                approved, pupils, families = flags
+                found[key] = PolicyRow(key, reviewed, v.text(raw), approved, pupils, families, ref)
         if table is not None and not found:
             # a whole section left out: one warning, not one per policy
             self.warn(None, f"Policies: {section_warning('policies')}")
@@ -489,7 +518,7 @@ class _Reader:
 
     # -- Filtering and monitoring (version 2) ----------------------------
     def _filtering_monitoring(self, sheet: Sheet | None) -> None:
-        keys, kinds = _check_plan()
+        keys, kinds = self.plan.check_keys, self.plan.checks
         found: dict[str, FmCheckRow] = {}
         table = None
         if sheet is not None:
@@ -502,27 +531,40 @@ class _Reader:
                     f"{sheet.name}: no header row with Check and Answer: every standards check"
                     " is unanswered",
                 )
-        lookup = _check_lookup()
-        for row in table.rows() if table is not None else ():
-            key = lookup.get(normalise(row.get("check")))
-            if key is None:
-                continue  # notes and unknown rows are ignored
-            if key in found:
-                self.warn(row.ref("answer"), f"{kinds[key]['label']} appears more than once;"
-                          " the first row is used")  # fmt: skip
-                continue
-            found[key] = self._check_row(kinds[key], row)
+        lookup = self.plan.check_lookup
+        columns = ("check", "answer", "date", "notes")
+        if table is not None:
+            for r, (check, *cells) in table.records(columns):
+                key = lookup.get(normalise(check))
+                if key is None:
+                    continue  # notes and unknown rows are ignored
+                if key in found:
+                    label = kinds[key]["label"]
+                    self.warn(
+                        table.ref("answer", r),
+                        f"{label} appears more than once; the first row is used",
+                    )
+                    continue
+                found[key] = self._check_row(kinds[key], table, r, *cells)
         self.out.fm_checks = [found[k] if k in found else FmCheckRow(k) for k in keys]
 
-    def _check_row(self, check: dict[str, str], row) -> FmCheckRow:
+    def _check_row(
+        self,
+        check: dict[str, str],
+        table: Table,
+        r: int,
+        raw: object,
+        date_raw: object,
+        notes: object,
+    ) -> FmCheckRow:
         key, label, kind = check["check_key"], check["label"], check["answer_kind"]
-        raw, ref = row.get("answer"), row.ref("answer")
-        out = FmCheckRow(key, raw_answer=v.text(raw), notes=v.text(row.get("notes")), location=ref)
-        date_raw, date_ref = row.get("date"), row.ref("date")
+        ref = table.ref("answer", r)
+        out = FmCheckRow(key, raw_answer=v.text(raw), notes=v.text(notes), location=ref)
+        date_ref = table.ref("date", r)
         if kind == "text":
             out.answer = None if v.says_nothing(raw) else v.text(raw)
         elif kind in ("yesno", "pass_fail"):
-            parse = v.parse_yes_no if kind == "yesno" else v.parse_pass_fail
+            parse = _parse_yes_no if kind == "yesno" else v.parse_pass_fail
             value, problem = parse(raw)
             if problem:
                 self.warn(ref, f"{label}: {problem}; counted as unanswered")
@@ -533,7 +575,7 @@ class _Reader:
             date_raw, date_ref = raw, ref
         if check["has_date"] == "true" and not v.is_blank(date_raw):
             out.raw_date, out.date_location = v.text(date_raw), date_ref
-            when, problem = v.parse_date(date_raw)
+            when, problem = _parse_date(date_raw)
             completed = self.out.completed_on
             if problem:
                 self.warn(date_ref, f"{label}: {problem}; treated as blank")
@@ -550,49 +592,49 @@ class _Reader:
     # -- Training -------------------------------------------------------
     def _training(self, sheet: Sheet | None) -> None:
         table = self._table(sheet, "Training")
-        lookup = _lookup("staff_groups", "staff_group")
-        labels = _labels(staff_groups(), "staff_group")
+        lookup, labels, order = self.plan.staff
         found: dict[str, TrainingRow] = {}
-        for row in table.rows() if table is not None else ():
-            key = lookup.get(normalise(row.get("staff_group")))
-            if key is None or key in found:
-                continue
-            headcount, problem = v.parse_count(row.get("headcount"))
-            if problem:
-                self.warn(row.ref("headcount"), f"{labels[key]} headcount: {problem}")
-            trained, problem = v.parse_count(row.get("trained"))
-            if problem:
-                self.warn(row.ref("trained"), f"{labels[key]} trained: {problem}")
-            if headcount is not None and trained is not None and trained > headcount:
-                self.error(
-                    row.ref("trained"),
-                    f"{labels[key]}: {trained} trained is more than the headcount of "
-                    f"{headcount}; the row is kept but not scored",
-                )
-            found[key] = TrainingRow(key, headcount, trained, row.ref("staff_group"))
+        columns = ("staff_group", "headcount", "trained")
+        if table is not None:
+            for r, (group, headcount_raw, trained_raw) in table.records(columns):
+                key = lookup.get(normalise(group))
+                if key is None or key in found:
+                    continue
+                headcount, problem = v.parse_count(headcount_raw)
+                if problem:
+                    self.warn(table.ref("headcount", r), f"{labels[key]} headcount: {problem}")
+                trained, problem = v.parse_count(trained_raw)
+                if problem:
+                    self.warn(table.ref("trained", r), f"{labels[key]} trained: {problem}")
+                if headcount is not None and trained is not None and trained > headcount:
+                    self.error(
+                        table.ref("trained", r),
+                        f"{labels[key]}: {trained} trained is more than the headcount of "
+                        f"{headcount}; the row is kept but not scored",
+                    )
+                found[key] = TrainingRow(key, headcount, trained, table.ref("staff_group", r))
         if table is not None and not found:
             self.warn(None, f"Training: {section_warning('training')}")
-        order = [r["staff_group"] for r in staff_groups()]
         self.out.training = [found[k] for k in order if k in found]
 
     # -- Incidents ------------------------------------------------------
     def _incidents(self, sheet: Sheet | None) -> None:
         table = self._table(sheet, "Incidents")
-        lookup = _lookup("incident_categories", "category")
-        labels = _labels(incident_categories(), "category")
+        lookup, labels, order = self.plan.incidents
         found: dict[str, IncidentRow] = {}
-        for row in table.rows() if table is not None else ():
-            key = lookup.get(normalise(row.get("category")))
-            if key is None or key in found:
-                continue
-            count, problem = v.parse_count(row.get("count"))
-            if problem:
-                self.warn(row.ref("count"), f"{labels[key]}: {problem}")
-            found[key] = IncidentRow(key, count, row.ref("count"))
-        order = [r["category"] for r in incident_categories()]
+        if table is not None:
+            for r, (category, raw) in table.records(("category", "count")):
+                key = lookup.get(normalise(category))
+                if key is None or key in found:
+                    continue
+                count, problem = v.parse_count(raw)
+                ref = table.ref("count", r)
+                if problem:
+                    self.warn(ref, f"{labels[key]}: {problem}")
+                found[key] = IncidentRow(key, count, ref)
         self.out.incidents = [found[k] for k in order if k in found]
 
-    def _table(self, sheet: Sheet | None, name: str):
+    def _table(self, sheet: Sheet | None, name: str) -> Table | None:
         if sheet is None:
             self.warn(None, f"no {name} sheet")
             return None

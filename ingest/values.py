@@ -62,7 +62,8 @@ INVISIBLE = dict.fromkeys(
 
 def strip_invisible(value: str) -> str:
     """``value`` without bidirectional controls and zero-width characters."""
-    return value.translate(INVISIBLE)
+    # every one of them is outside ASCII, and isascii() is a flag test, not a scan
+    return value if value.isascii() else value.translate(INVISIBLE)
 
 
 def text(value: object) -> str | None:
@@ -73,7 +74,7 @@ def text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):  # most cells: one strip, not three
-        return strip_invisible(value).strip() or None
+        return (value if value.isascii() else value.translate(INVISIBLE)).strip() or None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():

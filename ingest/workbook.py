@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
@@ -97,37 +98,25 @@ def _by_alias(columns: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tup
     return {label: tuple(keys) for label, keys in out.items()}
 
 
-class Row:
-    """One non-blank row below a table's header."""
-
-    __slots__ = ("table", "index", "cells")
-
-    def __init__(self, table: Table, index: int, cells: list[object] | None = None) -> None:
-        self.table = table
-        self.index = index
-        self.cells = table.sheet.rows[index] if cells is None else cells
-
-    def get(self, key: str) -> object:
-        col = self.table.columns.get(key)
-        cells = self.cells
-        return cells[col] if col is not None and col < len(cells) else None
-
-    def ref(self, key: str) -> str | None:
-        col = self.table.columns.get(key)
-        if col is None:
-            return None
-        return f"{self.table.sheet.name}!{column_letters(col)}{self.index + 1}"
-
-
 @dataclass
 class Table:
     sheet: Sheet
     header_row: int
     columns: dict[str, int]
 
-    def rows(self) -> Iterator[Row]:
-        """Rows below the header that have anything in the table's columns."""
-        cols = list(self.columns.values())
+    def records(self, keys: Sequence[str]) -> Iterator[tuple[int, tuple[object, ...]]]:
+        """(row index, its cells under ``keys``) for each row below the header that has
+        anything in the table's columns; None for a key the table lacks or a short row.
+
+        A return is read thousands of times a minute, so this is the one loop every
+        table goes through: plain indexing, no object per row.
+        """
+        cols = tuple(self.columns.values())
+        wanted = [self.columns.get(k) for k in keys]
+        # rows as calamine gives them are all as wide as the used range, so one
+        # length test per row lets most rows take the cells by index in one go
+        take = itemgetter(*wanted) if len(wanted) > 1 and None not in wanted else None
+        widest = max((c for c in wanted if c is not None), default=-1)
         rows = self.sheet.rows
         for r in range(self.header_row + 1, len(rows)):
             cells = rows[r]
@@ -137,8 +126,24 @@ class Table:
                     cell = cells[c]
                     # calamine gives '' for empty cells inside the used range
                     if cell is not None and (not isinstance(cell, str) or cell.strip()):
-                        yield Row(self, r, cells)
                         break
+            else:
+                continue
+            if take is not None and widest < n:
+                yield r, take(cells)
+            else:
+                yield r, tuple(cells[c] if c is not None and c < n else None for c in wanted)
+
+    def ref(self, key: str, row: int) -> str | None:
+        """``Sheet!C5`` of the cell under ``key`` in row ``row`` (None: no such column)."""
+        prefix = self._prefixes.get(key)
+        return None if prefix is None else f"{prefix}{row + 1}"
+
+    def __post_init__(self) -> None:
+        # 'Sheet!C' per column: most rows of a return name a cell on record
+        self._prefixes = {
+            key: f"{self.sheet.name}!{column_letters(col)}" for key, col in self.columns.items()
+        }
 
 
 class Workbook:
@@ -146,11 +151,12 @@ class Workbook:
 
     def __init__(self, book: calamine.CalamineWorkbook) -> None:
         self._book = book
-        problem = sheet_count_problem(len(book.sheets_metadata))
+        sheets = book.sheets_metadata  # a new list of new objects on every access
+        problem = sheet_count_problem(len(sheets))
         if problem:
             raise WorkbookError(problem)
         self._names: dict[str, str] = {}
-        for meta in book.sheets_metadata:
+        for meta in sheets:
             # two sheets with the same normalised name: the first wins
             if meta.typ == calamine.SheetTypeEnum.WorkSheet:
                 self._names.setdefault(normalise(meta.name), meta.name)
