@@ -170,3 +170,32 @@ def test_a_double_click_on_undo_this_entry_undoes_once(
     _double_click(page, "Undo this entry")
     page.get_by_text("Undone:").first.wait_for()
     assert len(_rows(county, "SELECT * FROM casework_undos")) == before + 1
+
+
+def test_a_second_click_after_the_save_saves_no_empty_record_and_says_already_saved(
+    server: str, county: Path, page: Page
+) -> None:
+    """The save's rerun draws an empty form; a click on it, the form untouched, while the
+    confirmation still shows, is the same click again: no second (empty) record."""
+    _, (urn, _) = worklist_top(county)
+    page.goto(f"{server}/school_profile?urn={urn}")
+    wait_ready(page)
+    _add_record(page, "Slow second click note")
+    _open(page, "Add a support record")
+    assert page.get_by_label("Notes").input_value() == ""
+    page.get_by_role("button", name="Save support record").click()
+    wait_ready(page)
+    page.get_by_text("Already saved: a repeated click was ignored.").wait_for()
+    page.get_by_text("Support record saved").wait_for()
+    rows = _rows(county, "SELECT notes FROM support_records WHERE urn = ?", urn)
+    assert rows == [("Slow second click note",)]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "forms-second-click-after-save.png"))
+    # a record the officer fills in is saved, however soon after the last
+    _open(page, "Add a support record")
+    page.get_by_label("Notes").fill("A second, real record")
+    page.get_by_role("button", name="Save support record").click()
+    wait_ready(page)
+    page.get_by_text("Support record saved").wait_for()
+    rows = _rows(county, "SELECT notes FROM support_records WHERE urn = ? ORDER BY id", urn)
+    assert rows == [("Slow second click note",), ("A second, real record",)]

@@ -16,7 +16,13 @@ used and moves to the next generation, whose widgets are new and empty. So:
   same values and saves once;
 - a repeat that arrives after the save names the old generation's button,
   which no longer exists: Streamlit ignores it, and the page shows the saved
-  message (with "already saved" if the same token comes again).
+  message;
+- a click that lands on the *next* generation's button (a slow double-click, or a
+  second click because the officer was not sure) would save that form's defaults: a
+  second, empty record of the same day. So a submission of a form left exactly as it
+  was drawn, while the last save's confirmation still shows
+  (:data:`CONFIRMATION_SECONDS`), is taken for the same click again: nothing is saved
+  and the page says "Already saved". A form the officer has filled in saves as usual.
 
 While the page runs, form submit buttons take no click at all (the CSS in
 ``ui/projector.py``), so most repeats never leave the browser.
@@ -38,8 +44,9 @@ class OnceForm:
     def __init__(self, name: str) -> None:
         self.name = name
         self._state: dict[str, Any] = st.session_state.setdefault(
-            f"_once_{name}", {"generation": 0, "used": set()}
+            f"_once_{name}", {"generation": 0, "used": set(), "saved_at": None, "drawn": None}
         )
+        self._keys: list[str] = []  # this run's widget keys, in order
 
     @property
     def token(self) -> str:
@@ -48,18 +55,35 @@ class OnceForm:
     def key(self, widget: str) -> str:
         """The widget's key in this generation (bare in the first, so tests can name it)."""
         generation = self._state["generation"]
-        return widget if generation == 0 else f"{widget}~{generation}"
+        key = widget if generation == 0 else f"{widget}~{generation}"
+        self._keys.append(key)
+        return key
 
     def form(self) -> Any:
         """The ``st.form`` for this generation (never ``clear_on_submit``: see the module)."""
         return st.form(self.key(self.name), clear_on_submit=False)
 
+    def _values(self) -> tuple[str, tuple[Any, ...]]:
+        """This generation's widget values as the server has them."""
+        return self.token, tuple(repr(st.session_state.get(k)) for k in self._keys)
+
     def submitted(self, label: str, **button: Any) -> bool:
-        """The submit button; True once per token."""
+        """The submit button; True once per token, and never for the untouched form drawn
+        by the save's own rerun while its confirmation shows (a repeated click)."""
+        values = self._values()  # before the button: its own value is no field's
         pressed = st.form_submit_button(label, key=self.key(f"{self.name}_submit"), **button)
         if not pressed:
+            # a form's fields reach the server only with its submission: these are the
+            # values it was drawn with
+            self._state["drawn"] = values
             return False
-        if self.token in self._state["used"]:
+        saved_at = self._state["saved_at"]
+        repeat = (
+            saved_at is not None
+            and time.monotonic() - saved_at <= CONFIRMATION_SECONDS
+            and values == self._state["drawn"]
+        )
+        if self.token in self._state["used"] or repeat:
             st.info(ALREADY_SAVED)
             return False
         return True
@@ -68,6 +92,7 @@ class OnceForm:
         """Call straight after the write commits: the token is spent, the next form is empty."""
         self._state["used"].add(self.token)
         self._state["generation"] += 1
+        self._state["saved_at"] = time.monotonic()
 
 
 # How long a form's "saved" message outlives its save. A repeated click's submission can
