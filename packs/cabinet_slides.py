@@ -816,13 +816,20 @@ def areas_slide(p: Published, words: Words) -> ChartSlide:
     county_weak = {
         p.areas.names[a]: _county_share(p, a, "worse", words.county) for a in p.areas.groups
     }
+    figure = p.areas.figure(p.pub)
+    # the bars are explained only where there are bars
+    bars = (
+        " Bars show the share of schools; the numbers on the bars are schools; n is the "
+        "number of schools."
+        if figure
+        else " Total is the number of schools."
+    )
     return ChartSlide(
         "areas",
         areas_title(weak, county_weak, words.claims, words.worse, words.narrowed, words.county),
-        p.areas.figure(p.pub),
+        figure,
         p.areas.table(p.pub, "Area"),
-        f"Schools at each grade in each area, round {words.rnd}. Bars show the share of "
-        "schools; the numbers on the bars are schools; n is the number of schools." + words.note,
+        f"Schools at each grade in each area, round {words.rnd}.{bars}" + words.note,
         empty=suppressed_or(
             p.pub,
             p.areas.keys(),

@@ -291,6 +291,7 @@ def test_a_public_slide_whose_figures_are_all_suppressed_says_so_instead_of_an_e
         assert "Nothing to draw: every figure this chart would show is suppressed (c)" in text, name
         assert f"a count of fewer than {threshold()} schools" in text, name
         assert not [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE], name
+        assert "Bars show" not in text, f"{name}: the caption explains bars that are not there"
         # the table is still there, all its suppressed cells marked c
         assert "c" in [c for row in _numbers(slides, name) for c in row], name
     # the same pack for the whole fixture county still draws the charts it can
