@@ -122,12 +122,17 @@ def build(
     round: str | None = None,
     *,
     seeds_dir: Path | None = None,
+    with_data_tests: bool = True,
 ) -> BuildResult:
     """Rebuild seeds, silver and gold on an open read-write connection, then test the result.
 
     ``as_of`` (default today) drives policy freshness; ``round`` (default the
     latest round with a current return) drives the flags. Raises SeedError or
     BuildError when it cannot run and DataTestFailure when a data test finds rows.
+    ``with_data_tests=False`` leaves the data tests out: only for the test suite's
+    hand-made databases, built a few rows at a time some hundred times a run
+    (tests/lakehouse_factory.py; tests/test_build.py keeps them). Every command
+    that builds runs them.
     """
     started = time.perf_counter()
     as_of = as_of or date.today()
@@ -158,7 +163,7 @@ def build(
             ) from None
 
     context = one(con, "SELECT as_of, current_round, previous_round FROM silver.run_context")
-    tests = run_data_tests(con)
+    tests = run_data_tests(con) if with_data_tests else []
     row_counts = _row_counts(con, models)
     seconds = time.perf_counter() - started
     _write_build_info(con, context, seeds, row_counts, seconds)

@@ -23,6 +23,7 @@ import pytest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
+    from streamlit.testing.v1 import AppTest
 
     from lakehouse.db import ReadOnlyDatabase
 
@@ -112,6 +113,80 @@ def any_db(request: pytest.FixtureRequest) -> Path:
     """Each test database in turn: the hand-made gold layer and the real sample county."""
     name = "gold_db" if request.param == "gold_fixture" else "sample_db"
     return request.getfixturevalue(name)
+
+
+# --- AppTest ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_streamlit_components_once() -> Iterator[None]:
+    """Streamlit's component scan runs once a session, not once per AppTest.
+
+    Each new AppTest scans every installed distribution for Streamlit component
+    manifests before its first run (about 0.08 s of CPU, a quarter of a page
+    run, and the fast loop opens some 200 AppTests). Nothing is installed while
+    the tests run, so the first scan's answer holds for the rest; a server
+    started by the browser tests scans once at start-up as before.
+    """
+    import functools
+
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # a Streamlit without v2 components scans nothing
+        yield
+        return
+    scan = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(scan)
+    yield
+    manifest_scanner.scan_component_manifests = scan
+
+
+DASHBOARD = PROJECT_ROOT / "dashboard.py"
+DEFAULT_PAGE = "pages/overview.py"
+
+
+def open_app(
+    page: str | None = None,
+    query: Mapping[str, str | list[str]] | None = None,
+    timeout: float = 60,
+) -> AppTest:
+    """The dashboard through AppTest on ``ESAFETY_DB``, opened straight on ``page``.
+
+    As a bookmarked link to a page opens: the page's file runs, hands over to the
+    app's navigation (ui.app) and the page draws, with no run of the overview first.
+    The overview is the default page, which the first run shows anyway (AppTest's
+    switch_page to it would resolve to the bare pages/ file, not the app).
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if page and page != DEFAULT_PAGE:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="session")
+def shown_page() -> Callable[[Path, str], AppTest]:
+    """A page as first shown on a database, opened once a session for the tests that only look.
+
+    Several tests read every page of each test database (no exception, no "None",
+    the council's date format) without a click: one AppTest run serves them all.
+    A test that clicks, types or sets other settings opens its own with ``open_app``.
+    """
+    shown: dict[tuple[Path, str], AppTest] = {}
+
+    def show(db: Path, page: str) -> AppTest:
+        if (db, page) not in shown:
+            with pytest.MonkeyPatch.context() as env:
+                env.setenv("ESAFETY_DB", str(db))
+                shown[(db, page)] = open_app(page)
+        return shown[(db, page)]
+
+    return show
 
 
 # --- browser (pytest-playwright with Debian's chromium) ----------------------------------

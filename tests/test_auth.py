@@ -11,6 +11,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from lakehouse import audit, roles, store
+from tests.conftest import open_app
 
 DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 TIMEOUT = 60
@@ -38,11 +39,7 @@ def _as(email: str | None, monkeypatch: pytest.MonkeyPatch, page: str | None = N
         monkeypatch.setenv("ESAFETY_TEST_USER", email)
     else:
         monkeypatch.delenv("ESAFETY_TEST_USER", raising=False)
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT).run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page, timeout=TIMEOUT)
 
 
 def _texts(at: AppTest) -> str:

@@ -43,7 +43,7 @@ def columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str
 
 
 def small_county() -> Lakehouse:
-    lh = Lakehouse()
+    lh = Lakehouse(data_tests=True)
     for urn in range(100001, 100006):
         lh.school(urn)
     lh.add_return(100001, round="2025/26", completed_on=date(2025, 10, 1))
@@ -54,7 +54,7 @@ def small_county() -> Lakehouse:
 
 
 def test_with_no_register_and_no_returns_every_table_is_built_empty():
-    lh = Lakehouse()
+    lh = Lakehouse(data_tests=True)
     result = lh.build()
     assert result.current_round is None
     for table in GOLD_TABLES:
@@ -82,11 +82,11 @@ def test_the_current_round_defaults_to_the_latest_with_a_return_and_can_be_chose
 
 def test_a_round_that_is_not_one_academic_year_is_refused():
     with pytest.raises(BuildError, match="2026/28"):
-        Lakehouse().build(round="2026/28")
+        Lakehouse(data_tests=True).build(round="2026/28")
 
 
 def test_returns_of_schools_not_in_the_register_are_left_out():
-    lh = Lakehouse()
+    lh = Lakehouse(data_tests=True)
     lh.school(URN)
     lh.add_return(999999)
     lh.add_return(URN)
@@ -95,7 +95,7 @@ def test_returns_of_schools_not_in_the_register_are_left_out():
 
 
 def test_the_latest_register_row_wins_and_schools_dropped_from_a_later_load_are_kept():
-    lh = Lakehouse()
+    lh = Lakehouse(data_tests=True)
     lh.school(URN, name="Old name", loaded_at=pd.Timestamp("2026-01-01").to_pydatetime())
     lh.school(100002, loaded_at=pd.Timestamp("2026-01-01").to_pydatetime())
     lh.school(URN, name="New name", status="Closed", source_sha256="register-2")
@@ -122,7 +122,7 @@ def test_the_latest_register_row_wins_and_schools_dropped_from_a_later_load_are_
     ],
 )
 def test_the_setting_is_derived_from_phase_and_type(phase, establishment_type, setting):
-    lh = Lakehouse()
+    lh = Lakehouse(data_tests=True)
     lh.school(URN, phase=phase, establishment_type=establishment_type)
     lh.build()
     assert lh.gold_school(URN)["setting"] == setting
@@ -133,7 +133,7 @@ def test_the_real_kent_register_gets_a_setting_for_every_school_and_all_open_are
     if not path.exists():
         pytest.skip("shared GIAS extract not available")
     frame = pd.read_csv(path, encoding="latin-1", dtype=str)
-    lh = Lakehouse()
+    lh = Lakehouse(data_tests=True)
     for record in frame.head(200).to_dict("records"):
         lh.school(
             int(record["URN"]),
@@ -158,7 +158,7 @@ def test_the_real_kent_register_gets_a_setting_for_every_school_and_all_open_are
 def test_changing_a_seed_csv_changes_the_result_with_no_code_change(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)
-    lh = Lakehouse()
+    lh = Lakehouse(data_tests=True)
     lh.school(URN)
     lh.add_return(URN, filtering="locked_down")
     lh.build()
@@ -184,7 +184,7 @@ def test_a_bad_seed_value_is_a_one_line_error_naming_file_row_and_column(tmp_pat
     with open(seeds / "grade_bands.csv", "a", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerow(["5", "Worse", "lots"])
     with pytest.raises(SeedError) as caught:
-        Lakehouse().build(seeds_dir=seeds)
+        Lakehouse(data_tests=True).build(seeds_dir=seeds)
     assert str(caught.value) == "grade_bands.csv row 6, column min_score: 'lots' is not a number"
 
 
@@ -218,7 +218,7 @@ def test_a_vocabulary_seed_must_keep_the_codes_the_sql_names(tmp_path, file, old
     assert old in text
     (seeds / file).write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(SeedError) as caught:
-        Lakehouse().build(seeds_dir=seeds)
+        Lakehouse(data_tests=True).build(seeds_dir=seeds)
     assert str(caught.value) == message
 
 
@@ -264,12 +264,12 @@ def test_models_run_after_every_model_they_read():
 def test_a_failing_data_test_fails_the_build_and_leaves_the_previous_database(tmp_path):
     path = tmp_path / "esafety.duckdb"
     with writing(path) as con:
-        lh = Lakehouse(con)
+        lh = Lakehouse(con, data_tests=True)
         lh.school(URN)
         lh.add_return(URN)
         lh.build()
     with pytest.raises(DataTestFailure) as caught, writing(path) as con:
-        lh = Lakehouse(con)
+        lh = Lakehouse(con, data_tests=True)
         lh.add_return(URN, completed_on=date(2026, 10, 9), pupil_survey_pct=150)
         lh.build()
     assert "area_scores_grades_and_scores_in_range" in str(caught.value)
@@ -283,7 +283,7 @@ def test_a_failing_data_test_fails_the_build_and_leaves_the_previous_database(tm
 def test_the_cli_builds_and_prints_a_summary(tmp_path, capsys):
     path = tmp_path / "esafety.duckdb"
     with writing(path) as con:
-        lh = Lakehouse(con)
+        lh = Lakehouse(con, data_tests=True)
         lh.school(URN)
         lh.school(100002)
         lh.add_return(URN, filtering="locked_down")
@@ -298,7 +298,7 @@ def test_the_cli_builds_and_prints_a_summary(tmp_path, capsys):
 def test_the_cli_reports_a_failed_build_in_one_line_and_exits_1(tmp_path, capsys):
     path = tmp_path / "esafety.duckdb"
     with writing(path) as con:
-        lh = Lakehouse(con)
+        lh = Lakehouse(con, data_tests=True)
         lh.school(URN)
         lh.add_return(URN, pupil_survey_pct=150)
     assert cli.main(["build", "--db", str(path)]) == 1

@@ -10,8 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lakehouse.seeds import read_seed
-
-DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+from tests.conftest import open_app
 
 
 @pytest.fixture
@@ -25,13 +24,7 @@ def db(gold_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _open(page: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page, query)
 
 
 def _metric(at: AppTest, label: str) -> str:

@@ -124,7 +124,6 @@ def test_a_register_without_contacts_and_no_contact_list_shows_the_warning(tmp_p
 def test_the_returns_page_warns_when_schools_have_no_contact(gold_db: Path, monkeypatch):
     monkeypatch.setenv("ESAFETY_DB", str(gold_db))
     at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
     at.switch_page("pages/returns_quality.py").run()
     assert not at.exception
     warnings = [w.value for w in at.warning]
@@ -150,6 +149,7 @@ def test_the_sample_county_chase_list_and_mail_merge_have_an_e_mail_for_every_li
     assert (merge["Address1"] != "").all() and (merge["Town"] != "").all()
 
 
+@pytest.mark.slow
 def test_a_file_that_is_not_a_contact_list_is_one_line_and_on_record(tmp_path):
     db = tmp_path / "c.duckdb"
     bad = tmp_path / "people.csv"
@@ -167,6 +167,7 @@ def test_a_file_that_is_not_a_contact_list_is_one_line_and_on_record(tmp_path):
         load_contacts(lh.con, tmp_path / "missing.csv")
 
 
+@pytest.mark.slow
 def test_the_contacts_command_prints_each_problem_and_exits_0(tmp_path):
     db = tmp_path / "c.duckdb"
     path = tmp_path / "list.csv"

@@ -132,7 +132,6 @@ def test_the_profile_shows_a_capped_grade_with_its_own_band_and_the_cap_label(
     monkeypatch.setenv("ESAFETY_DB", str(sample_db))
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     at.query_params["urn"] = str(capped_overall["urn"])
-    at.run()
     at.switch_page("pages/school_profile.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert grades_ui.HEADING in [s.value for s in at.subheader]

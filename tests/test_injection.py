@@ -55,7 +55,7 @@ def test_a_markdown_school_name_shows_literally_on_the_profile(
 ) -> None:
     db, urn, _ = hostile_db
     monkeypatch.setenv("ESAFETY_DB", str(db))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
     at.switch_page("pages/school_profile.py").run()
     at.text_input(key="profile_search").input(str(urn)).run()
     assert not at.exception

@@ -84,7 +84,7 @@ def test_the_map_shades_districts_by_the_schools_that_need_support(gold_db, dist
 
 def test_the_county_map_offers_need_support_shading_and_no_flagged_option(gold_db, monkeypatch):
     monkeypatch.setenv("ESAFETY_DB", str(gold_db))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
     at.switch_page("pages/county_map.py").run()
     assert not at.exception, [e.value for e in at.exception]
     shading = at.selectbox(key="map_district_measure")

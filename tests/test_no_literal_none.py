@@ -28,8 +28,8 @@ def _texts(at) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_no_page_shows_the_word_none(any_db: Path, page: str, monkeypatch) -> None:
-    at = _open(any_db, page, monkeypatch=monkeypatch)
+def test_no_page_shows_the_word_none(any_db: Path, page: str, shown_page) -> None:
+    at = shown_page(any_db, page)
     shown = [t for t in _texts(at) if NONE.search(t)]
     assert not shown, shown
     for frame in at.dataframe:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from presentation.formatting import STREAMLIT_DATE_FORMAT
-from tests.test_pages_apptest import PAGES, _open
+from tests.test_pages_apptest import PAGES
 
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
@@ -25,9 +25,9 @@ def _is_date_column(values: pd.Series) -> bool:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_date_column_on_a_page_uses_the_council_date(
-    sample_db: Path, page: str, monkeypatch
+    sample_db: Path, page: str, shown_page
 ) -> None:
-    at = _open(sample_db, page, monkeypatch=monkeypatch)
+    at = shown_page(sample_db, page)
     for frame in at.dataframe:
         config = json.loads(frame.proto.columns or "{}")
         formats = {

@@ -193,6 +193,7 @@ def printed(rows, tmp_path_factory) -> Path:
     return pdf
 
 
+@pytest.mark.slow
 def test_printed_by_libreoffice_no_text_overlaps_other_text(printed):
     for number, words in enumerate(_words(printed), start=1):
         assert not _overlaps(words), f"page {number}: {_overlaps(words)[:5]}"
@@ -262,6 +263,7 @@ def _shown(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+@pytest.mark.slow
 def test_printed_by_libreoffice_each_row_holds_all_its_text_within_its_height(rows, printed):
     need = rows[rows["needs_support"]]
     expected = {
@@ -281,6 +283,7 @@ def test_printed_by_libreoffice_each_row_holds_all_its_text_within_its_height(ro
     assert seen == {(u, c) for u, cells in expected.items() for c in cells}
 
 
+@pytest.mark.slow
 def test_printed_by_libreoffice_the_full_detail_keeps_every_cell_whole(rows, printed):
     text_columns = ["URN", "School", "Casework", "Concerns", "Themes", "Suggested actions"]
     expected = {str(r["URN"]): {c: _shown(r[c]) for c in text_columns} for _, r in rows.iterrows()}

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import open_app
 from ui import projector
 
 PAGES = [
@@ -22,8 +23,6 @@ PAGES = [
     "pages/packs.py",
 ]
 TIMEOUT = 60
-DEFAULT_PAGE = "pages/overview.py"
-DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
 
 def _open(
@@ -34,16 +33,7 @@ def _open(
 ) -> AppTest:
     assert monkeypatch is not None
     monkeypatch.setenv("ESAFETY_DB", str(db))
-    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    # the overview is the default page: the first run already shows it (AppTest's
-    # switch_page to the default page resolves to the bare pages/ file, not the app)
-    if page and page != DEFAULT_PAGE:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page, query, timeout=TIMEOUT)
 
 
 def _metric(at: AppTest, label: str) -> str:
@@ -64,8 +54,8 @@ def _charts(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_an_exception(any_db: Path, page: str, monkeypatch) -> None:
-    at = _open(any_db, page, monkeypatch=monkeypatch)
+def test_every_page_renders_without_an_exception(any_db: Path, page: str, shown_page) -> None:
+    at = shown_page(any_db, page)
     assert at.title, "every page has a heading"
     assert not any("No data yet" in i.value for i in at.info)
 

@@ -84,6 +84,7 @@ def test_a_row_appended_without_the_chain_is_refused(con) -> None:
         )
 
 
+@pytest.mark.slow
 def test_audit_verify_finds_an_edit_made_with_the_triggers_dropped(con, where: Path) -> None:
     _three_rows(con)
     assert audit.verify(con).intact
@@ -117,6 +118,7 @@ def test_audit_verify_reports_a_dropped_trigger_on_an_intact_chain(con) -> None:
     assert not verdict.intact and verdict.problem == "protection removed: audit_log_append_only"
 
 
+@pytest.mark.slow
 def test_audit_verify_reports_an_intact_log_and_its_head(con, where: Path) -> None:
     _three_rows(con)
     run = subprocess.run(
@@ -402,6 +404,7 @@ def test_the_admin_page_reports_the_first_broken_link(
     assert "row 2 was changed after it was written (first broken link: row 2)." in _texts(at)
 
 
+@pytest.mark.slow
 def test_a_command_line_ingest_is_on_record_with_the_os_user(tmp_path: Path) -> None:
     db = tmp_path / "county.duckdb"
     run = subprocess.run(
@@ -459,6 +462,7 @@ def test_a_download_answers_404_to_a_role_that_may_not_export() -> None:
     assert serve(False, b"inline")[0]["status"] == 200, "images still show for viewers"
 
 
+@pytest.mark.slow
 def test_responses_carry_the_security_headers(gold_db: Path, tmp_path: Path) -> None:
     import urllib.error
     import urllib.request

@@ -34,6 +34,7 @@ def test_the_empty_database_message_names_the_sample_generator_not_a_missing_com
     assert "-m samplecounty --out data/sample" in LOAD_SAMPLE_COMMANDS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", suggested(), ids=" ".join)
 def test_each_command_the_app_suggests_answers_help(command: tuple[str, ...]) -> None:
     done = subprocess.run(

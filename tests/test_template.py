@@ -283,6 +283,7 @@ def test_a_template_without_a_round_given_is_filled_with_the_round_due_next(tmp_
     assert round_due(dt.date(2027, 1, 5)) == "2027/28"
 
 
+@pytest.mark.slow
 def test_the_template_command_fills_the_round_due_next(tmp_path):
     import subprocess
     import sys

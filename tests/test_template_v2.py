@@ -102,6 +102,7 @@ def test_version_1_is_the_old_template(tmp_path):
     assert "Return version" not in column(old["School"], 1)
 
 
+@pytest.mark.slow
 def test_the_command_writes_version_2_and_version_1_on_request(tmp_path):
     for args, sheets in (([], SHEETS), (["--version", "1"], None)):
         out = tmp_path / f"t{len(args)}.xlsx"

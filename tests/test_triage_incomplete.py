@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.reader import read_return
 from lakehouse import triage
 from lakehouse.filters import Filters
+from tests.conftest import open_app
 from tests.lakehouse_factory import Lakehouse
 from tests.returns_factory import good_return, write_workbook
 
@@ -88,19 +89,9 @@ def test_a_return_with_most_statements_unanswered_is_listed_with_the_count():
 
 
 def _page(gold_db: Path, monkeypatch, page: str, query: dict | None = None):
-    from streamlit.testing.v1 import AppTest
-
     monkeypatch.setenv("ESAFETY_DB", str(gold_db))
     monkeypatch.setenv("ESAFETY_STORE", str(gold_db.with_name("incomplete.store.sqlite")))
-    at = AppTest.from_file(
-        str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=60
-    )
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page, query)
 
 
 def test_the_profile_says_incomplete_return_beside_the_grades_built_on_it(gold_db, monkeypatch):

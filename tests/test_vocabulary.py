@@ -27,10 +27,9 @@ from lakehouse.db import ReadOnlyDatabase, writing
 from lakehouse.filters import Filters
 from packs import cabinet, governor
 from presentation import exports, headers
-from tests.conftest import require_chromium
+from tests.conftest import open_app, require_chromium
 from tests.lakehouse_factory import Lakehouse
 
-DASHBOARD = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 LOCKED = 100001  # Good throughout, with locked-down filtering
 STRUGGLING = 100002  # nothing in place: inadequate, high priority
 RENAMES = {
@@ -88,11 +87,7 @@ def _reading(path: Path) -> Iterator[ReadOnlyDatabase]:
 
 def _open(path: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("ESAFETY_DB", str(path))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page)
 
 
 def test_the_seed_copy_is_the_one_in_force(renamed):
