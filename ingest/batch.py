@@ -37,6 +37,7 @@ from ingest.reader import (
     scan_file,
     scan_job,
 )
+from ingest.sources import insert
 from lakehouse.db import ensure_bronze
 
 # Below this many files a pool costs more to start (~0.4 s) and feed than it saves.
@@ -480,13 +481,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, Seque
     if unknown:
         raise KeyError(f"bronze.{table} has no column {unknown[0]}")
     arrow = pa.table({c: pa.array(values, schema[c]) for c, values in columns.items()})
-    view = f"_ingest_{table}_{uuid.uuid4().hex[:8]}"
-    names = ", ".join(columns)
-    con.register(view, arrow)
-    try:
-        con.execute(f"INSERT INTO bronze.{table} ({names}) SELECT {names} FROM {view}")
-    finally:
-        con.unregister(view)
+    insert(con, table, arrow, list(columns))
 
 
 # DuckDB column types in bronze.sql -> the Arrow types the buffers are sent as

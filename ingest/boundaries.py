@@ -14,9 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -63,12 +61,7 @@ def load_boundaries(
     Raises BoundariesError when the file cannot be used at all.
     """
     source = SourceFile.read(
-        Path(path),
-        "boundaries",
-        BoundariesError,
-        "a GeoJSON file",
-        batch_id=batch_id or uuid.uuid4().hex,
-        loaded_at=datetime.now(),
+        Path(path), "boundaries", BoundariesError, "a GeoJSON file", batch_id=batch_id
     )
     name = source.name
     if source.already_loaded(con):

@@ -80,40 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser(
-        "register",
-        parents=[common, builds],
-        epilog=EPILOG,
-        formatter_class=fmt,
-        help="load a GIAS establishment extract (CSV) as the school register",
-    )
-    p.add_argument("file", type=Path, metavar="FILE.csv")
+    def loader(command: str, summary: str) -> argparse.ArgumentParser:
+        """A command that loads files and then rebuilds the models."""
+        return sub.add_parser(
+            command, parents=[common, builds], epilog=EPILOG, formatter_class=fmt, help=summary
+        )
 
-    p = sub.add_parser(
-        "boundaries",
-        parents=[common, builds],
-        epilog=EPILOG,
-        formatter_class=fmt,
-        help="load ONS Local Authority District boundaries (GeoJSON)",
-    )
-    p.add_argument("file", type=Path, metavar="FILE.geojson")
+    for command, metavar, summary in (
+        ("register", "FILE.csv", "load a GIAS establishment extract (CSV) as the school register"),
+        ("boundaries", "FILE.geojson", "load ONS Local Authority District boundaries (GeoJSON)"),
+        ("contacts", "FILE.csv",
+         "load the council's contact list (CSV: URN, role, name, e-mail, telephone)"),
+    ):  # fmt: skip
+        loader(command, summary).add_argument("file", type=Path, metavar=metavar)
 
-    p = sub.add_parser(
-        "contacts",
-        parents=[common, builds],
-        epilog=EPILOG,
-        formatter_class=fmt,
-        help="load the council's contact list (CSV: URN, role, name, e-mail, telephone)",
-    )
-    p.add_argument("file", type=Path, metavar="FILE.csv")
-
-    p = sub.add_parser(
-        "returns",
-        parents=[common, builds],
-        epilog=EPILOG,
-        formatter_class=fmt,
-        help="ingest return workbooks from files and folders, then rebuild",
-    )
+    p = loader("returns", "ingest return workbooks from files and folders, then rebuild")
     p.add_argument(
         "paths",
         nargs="+",

@@ -14,16 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from ingest.register import _decode, _parse_urn
-from ingest.sources import SourceError, SourceFile, run
+from ingest.sources import SourceError, SourceFile, insert, match_headers
 from lakehouse.seeds import read_seed
 from lakehouse.spec import normalise
 
@@ -106,17 +104,6 @@ def role_codes() -> dict[str, str]:
     return codes
 
 
-def _match_headers(header: list[str]) -> dict[str, int]:
-    loose = {normalise(h): i for i, h in reversed(list(enumerate(header)))}
-    found: dict[str, int] = {}
-    for column, names in HEADERS.items():
-        for name in names:
-            if normalise(name) in loose:
-                found[column] = loose[normalise(name)]
-                break
-    return found
-
-
 def clean_telephone(text: str) -> str | None:
     """A telephone number as written, tidied; None when it has too few digits to dial."""
     digits = re.sub(r"\D", "", text)
@@ -134,7 +121,7 @@ def _parse(data: bytes, name: str) -> tuple[dict[str, list], list[tuple[str, str
         raise ContactsError(f"{name}: not a readable CSV file ({exc})") from None
     if not any(header):
         raise ContactsError(f"{name}: empty file, expected a contact list with a URN column")
-    index = _match_headers(header)
+    index = match_headers(header, HEADERS)
     if "urn" not in index:
         raise ContactsError(f"{name} row 1: no URN column; expected URN, role, name, e-mail")
     if not {"email", "telephone", "name"} & set(index):
@@ -245,14 +232,7 @@ def load_contacts(
     A byte-identical list already loaded is recorded as 'duplicate'. Raises
     ContactsError when the file cannot be used at all.
     """
-    source = SourceFile.read(
-        Path(path),
-        "contacts",
-        ContactsError,
-        "a CSV file",
-        batch_id=batch_id or uuid.uuid4().hex,
-        loaded_at=datetime.now(),
-    )
+    source = SourceFile.read(Path(path), "contacts", ContactsError, "a CSV file", batch_id=batch_id)
     if source.already_loaded(con):
         source.record(con, "duplicate", "identical to a contact list already loaded")
         return ContactsSummary(0, 0, 0, 0, 0, "duplicate", source.name)
@@ -271,13 +251,7 @@ def load_contacts(
             "loaded_at": pa.array([source.loaded_at] * n, pa.timestamp("us")),
         }
     )
-    view = f"_contacts_{uuid.uuid4().hex}"
-    columns = ", ".join(CONTACT_COLUMNS)
-    con.register(view, table)
-    try:
-        run(con, f"INSERT INTO bronze.contacts ({columns}) SELECT {columns} FROM {view}")
-    finally:
-        con.unregister(view)
+    insert(con, "contacts", table, CONTACT_COLUMNS)
     for location, message in warnings:
         source.warn(con, location, message)
     source.record(con, "loaded", None)

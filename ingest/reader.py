@@ -20,8 +20,9 @@ import os
 import signal
 import stat
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -478,7 +479,6 @@ class _Reader:
         table = self._table(sheet, "Policies")
         lookup = self.plan.policy_lookup
         found: dict[str, PolicyRow] = {}
-        completed = self.out.completed_on
         flag_columns = ("approved_by_governors", "pupils_consulted", "families_consulted")
         if table is not None:
             for r, (policy, raw, *answers) in table.records(
@@ -488,16 +488,7 @@ class _Reader:
                 if key is None or key in found or key not in labels:
                     continue
                 ref = table.ref("last_reviewed", r)
-                reviewed, problem = _parse_date(raw)
-                if problem:
-                    self.warn(ref, f"{labels[key]}: {problem}; treated as not reviewed")
-                elif reviewed is not None and completed and reviewed > completed:
-                    self.error(
-                        ref,
-                        f"{labels[key]}: last reviewed {reviewed:%d/%m/%Y} is after the date "
-                        f"completed ({completed:%d/%m/%Y}); treated as blank",
-                    )
-                    reviewed = None
+                reviewed = self._date(raw, ref, labels[key], "not reviewed", "last reviewed ")
                 flags = []
                 for col, answer in zip(flag_columns, answers, strict=True):
                     value, problem = _parse_yes_no(answer)
@@ -575,19 +566,27 @@ class _Reader:
             date_raw, date_ref = raw, ref
         if check["has_date"] == "true" and not v.is_blank(date_raw):
             out.raw_date, out.date_location = v.text(date_raw), date_ref
-            when, problem = _parse_date(date_raw)
-            completed = self.out.completed_on
-            if problem:
-                self.warn(date_ref, f"{label}: {problem}; treated as blank")
-            elif when is not None and completed and when > completed:
-                self.error(
-                    date_ref,
-                    f"{label}: {when:%d/%m/%Y} is after the date completed "
-                    f"({completed:%d/%m/%Y}); treated as blank",
-                )
-            else:
-                out.checked_on = when
+            out.checked_on = self._date(date_raw, date_ref, label, "blank")
         return out
+
+    def _date(
+        self, raw: object, ref: str | None, label: str, unread: str, what: str = ""
+    ) -> dt.date | None:
+        """A date cell that is no later than Date completed; None, with a message on the
+        cell, when it cannot be read (treated as ``unread``) or is later."""
+        when, problem = _parse_date(raw)
+        completed = self.out.completed_on
+        if problem:
+            self.warn(ref, f"{label}: {problem}; treated as {unread}")
+            return None
+        if when is not None and completed and when > completed:
+            self.error(
+                ref,
+                f"{label}: {what}{when:%d/%m/%Y} is after the date completed "
+                f"({completed:%d/%m/%Y}); treated as blank",
+            )
+            return None
+        return when
 
     # -- Training -------------------------------------------------------
     def _training(self, sheet: Sheet | None) -> None:
@@ -870,13 +869,35 @@ def scan_file(
     return Scanned(sha, size, None, compact(read))
 
 
+# Each child bronze table (also the ReturnRead list that fills it) -> its columns after sha256:
+# the fields of its row class, named as in bronze.sql (tests/test_ingest_returns.py checks).
+_CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
+    table: tuple(f.name for f in fields(row))
+    for table, row in (
+        ("responses", ResponseRow),
+        ("policies", PolicyRow),
+        ("training", TrainingRow),
+        ("incidents", IncidentRow),
+        ("fm_checks", FmCheckRow),
+    )
+}
+
+
+def _columns(rows: list[Any], names: tuple[str, ...], sha: str | None) -> dict[str, list[Any]]:
+    """Row objects as columns: sha256 (the file's, on every row), then ``names``."""
+    out: dict[str, list[Any]] = {"sha256": [sha] * len(rows)}
+    for name in names:
+        take = attrgetter(name)
+        out[name] = [take(x) for x in rows]
+    return out
+
+
 def compact(r: ReturnRead) -> CompactRead:
     """A read as a :class:`CompactRead`, keyed by bronze column names."""
     messages = tuple((m.severity, m.location, m.message) for m in r.messages)
     if not r.ok:
         return CompactRead(r.rejection, r.urn, r.round, 0, 0, messages, None, None)
     sha = r.sha256
-    res, pol, tra, inc, fmc = r.responses, r.policies, r.training, r.incidents, r.fm_checks
     returns = {
         "urn": r.urn,
         "round": r.round,
@@ -892,49 +913,8 @@ def compact(r: ReturnRead) -> CompactRead:
         "return_version": r.return_version,
         "fm_sheet": r.fm_sheet,
     }
-    children: dict[str, dict[str, list[Any]]] = {
-        "responses": {
-            "sha256": [sha] * len(res),
-            "indicator_id": [x.indicator_id for x in res],
-            "response": [x.response for x in res],
-            "raw_response": [x.raw_response for x in res],
-            "evidence": [x.evidence for x in res],
-            "location": [x.location for x in res],
-        },
-        "policies": {
-            "sha256": [sha] * len(pol),
-            "policy": [p.policy for p in pol],
-            "last_reviewed": [p.last_reviewed for p in pol],
-            "raw_last_reviewed": [p.raw_last_reviewed for p in pol],
-            "approved_by_governors": [p.approved_by_governors for p in pol],
-            "pupils_consulted": [p.pupils_consulted for p in pol],
-            "families_consulted": [p.families_consulted for p in pol],
-            "location": [p.location for p in pol],
-        },
-        "training": {
-            "sha256": [sha] * len(tra),
-            "staff_group": [t.staff_group for t in tra],
-            "headcount": [t.headcount for t in tra],
-            "trained": [t.trained for t in tra],
-            "location": [t.location for t in tra],
-        },
-        "incidents": {
-            "sha256": [sha] * len(inc),
-            "category": [n.category for n in inc],
-            "count": [n.count for n in inc],
-            "location": [n.location for n in inc],
-        },
-        "fm_checks": {
-            "sha256": [sha] * len(fmc),
-            "check_key": [c.check_key for c in fmc],
-            "answer": [c.answer for c in fmc],
-            "raw_answer": [c.raw_answer for c in fmc],
-            "checked_on": [c.checked_on for c in fmc],
-            "raw_date": [c.raw_date for c in fmc],
-            "notes": [c.notes for c in fmc],
-            "location": [c.location for c in fmc],
-            "date_location": [c.date_location for c in fmc],
-        },
+    children = {
+        table: _columns(getattr(r, table), names, sha) for table, names in _CHILD_COLUMNS.items()
     }
     return CompactRead(
         None, r.urn, r.round, r.count("warning"), r.count("error"), messages, returns, children

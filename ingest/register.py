@@ -10,18 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import math
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from ingest.sources import SourceError, SourceFile, run
+from ingest.sources import SourceError, SourceFile, insert, match_headers
 from ingest.values import strip_invisible
-from lakehouse.spec import normalise
 
 # bronze.register column -> GIAS header: the one list of GIAS headers (the sample county
 # writes its register from it too). Also the allow-list of identifiers used in SQL.
@@ -138,14 +135,7 @@ def load_register(
     A byte-identical extract already loaded is recorded as 'duplicate' and adds
     no rows. Raises RegisterError when the file cannot be used at all.
     """
-    source = SourceFile.read(
-        Path(path),
-        "register",
-        RegisterError,
-        "a CSV file",
-        batch_id=batch_id or uuid.uuid4().hex,
-        loaded_at=datetime.now(),
-    )
+    source = SourceFile.read(Path(path), "register", RegisterError, "a CSV file", batch_id=batch_id)
     name, sha, now = source.name, source.sha256, source.loaded_at
     if source.already_loaded(con):
         source.record(con, "duplicate", "identical to a register already loaded")
@@ -175,13 +165,7 @@ def load_register(
             "loaded_at": pa.array([now] * n, pa.timestamp("us")),
         }
     )
-    view = f"_register_{uuid.uuid4().hex}"
-    columns = ", ".join(REGISTER_COLUMNS)
-    con.register(view, table)
-    try:
-        run(con, f"INSERT INTO bronze.register ({columns}) SELECT {columns} FROM {view}")
-    finally:
-        con.unregister(view)
+    insert(con, "register", table, REGISTER_COLUMNS)
     for location, message in parsed.warnings:
         source.warn(con, location, message)
     source.record(con, "loaded", None)
@@ -201,19 +185,6 @@ def _decode(data: bytes, name: str) -> str:
     return data.decode("latin-1")
 
 
-def _match_headers(header: list[str]) -> dict[str, int]:
-    """bronze column -> index in the CSV row: exact header first, then loosely."""
-    exact = {h: i for i, h in reversed(list(enumerate(header)))}
-    loose = {normalise(h): i for i, h in reversed(list(enumerate(header)))}
-    found: dict[str, int] = {}
-    for column, gias in GIAS_COLUMNS.items():
-        if gias in exact:
-            found[column] = exact[gias]
-        elif normalise(gias) in loose:
-            found[column] = loose[normalise(gias)]
-    return found
-
-
 def _parse(data: bytes, name: str) -> _Parsed:
     text = _decode(data, name)
     try:
@@ -224,7 +195,7 @@ def _parse(data: bytes, name: str) -> _Parsed:
     if not header or not any(h.strip() for h in header):
         raise RegisterError(f"{name}: empty file, expected a GIAS extract with a URN column")
     header = [h.strip() for h in header]
-    index = _match_headers(header)
+    index = match_headers(header, {column: (gias,) for column, gias in GIAS_COLUMNS.items()})
     missing = [GIAS_COLUMNS[c] for c in REQUIRED if c not in index]
     if missing:
         raise RegisterError(

@@ -8,12 +8,19 @@ on record in bronze.files / bronze.messages is the same for both, and lives here
 from __future__ import annotations
 
 import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import duckdb
+
+from lakehouse.spec import normalise
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class SourceError(ValueError):
@@ -32,6 +39,43 @@ class SourceError(ValueError):
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
     """Execute and fetch to the end: DuckDB 2 refuses new work while a result is unfinished."""
     return con.execute(sql, params or []).fetchall()
+
+
+def insert(
+    con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, columns: Sequence[str]
+) -> None:
+    """Append ``data`` to ``bronze.<table>`` by column name.
+
+    ``table`` and ``columns`` come from the project's own lists, never from a
+    file; the values travel as Arrow data, never as SQL text.
+    """
+    view = f"_ingest_{table}_{uuid.uuid4().hex}"
+    names = ", ".join(columns)
+    con.register(view, data)
+    try:
+        run(con, f"INSERT INTO bronze.{table} ({names}) SELECT {names} FROM {view}")
+    finally:
+        con.unregister(view)
+
+
+def match_headers(header: Sequence[str], names: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """Column -> index in a CSV header row, for each column whose header is found.
+
+    ``names`` gives each column the headers it may have, in order of preference;
+    for each of them the header as spelt is looked for first, then loosely (any
+    case, spacing or punctuation, :func:`lakehouse.spec.normalise`). When a
+    header appears twice, the first wins.
+    """
+    exact = {h: i for i, h in reversed(list(enumerate(header)))}
+    loose = {normalise(h): i for i, h in reversed(list(enumerate(header)))}
+    found: dict[str, int] = {}
+    for column, headers in names.items():
+        for name in headers:
+            where = exact.get(name, loose.get(normalise(name)))
+            if where is not None:
+                found[column] = where
+                break
+    return found
 
 
 @dataclass(frozen=True)
@@ -54,12 +98,13 @@ class SourceFile:
         error_cls: type[SourceError],
         noun: str,
         *,
-        batch_id: str,
-        loaded_at: datetime,
+        batch_id: str | None = None,
+        loaded_at: datetime | None = None,
     ) -> SourceFile:
         """Read ``path`` whole; raises ``error_cls`` (not recorded) when it cannot be read.
 
-        ``noun`` names what a folder was mistaken for ("a CSV file").
+        ``noun`` names what a folder was mistaken for ("a CSV file"). Without a
+        ``batch_id`` the file is a batch of its own; ``loaded_at`` defaults to now.
         """
         try:
             data = path.read_bytes()
@@ -70,7 +115,15 @@ class SourceFile:
         except OSError as exc:
             raise error_cls(f"{path}: cannot be read ({exc.strerror or exc})") from None
         sha = hashlib.sha256(data).hexdigest()
-        return cls(path, kind, data, sha, error_cls, batch_id, loaded_at)
+        return cls(
+            path,
+            kind,
+            data,
+            sha,
+            error_cls,
+            batch_id or uuid.uuid4().hex,
+            loaded_at or datetime.now(),
+        )
 
     @property
     def name(self) -> str:
