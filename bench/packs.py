@@ -39,7 +39,7 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=100, help="governor reports in the batch")
     args = parser.parse_args()
 
-    from lakehouse import queries
+    from lakehouse import reads
     from lakehouse.db import ReadOnlyDatabase
     from lakehouse.filters import Filters
     from packs.cabinet import cabinet_pack_pptx
@@ -49,7 +49,7 @@ def main() -> int:
         t = time.perf_counter()
         db = ReadOnlyDatabase(_ingest(Path(tmp), args.schools))
         setup = time.perf_counter() - t
-        urns = [int(u) for u in queries.school_points(db.cursor(), Filters())["urn"]]
+        urns = [int(u) for u in reads.schools.school_points(db.cursor(), Filters())["urn"]]
         batch = (urns * (args.reports // max(len(urns), 1) + 1))[: args.reports]
 
         rows: list[tuple[str, float, float, str]] = []

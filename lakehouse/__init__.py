@@ -1,1 +1,1 @@
-"""DuckDB side of the project: connections, seeds, SQL models, build and queries."""
+"""DuckDB side of the project: connections, seeds, SQL models, build and reads."""

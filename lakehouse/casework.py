@@ -609,7 +609,7 @@ def supported_pairs(db: Any = None) -> tuple[tuple[int, str], ...]:
     """(urn, round) of every school with a support record, from the store of ``db`` (a path or
     an object with ``.path``); empty when no store exists yet (reading never creates one).
 
-    What :func:`lakehouse.triage.impact` takes, for packs that have only the database.
+    What :func:`lakehouse.reads.triage.impact` takes, for packs that have only the database.
     """
     where = store.store_path(getattr(db, "path", db))
     if not where.exists():
@@ -720,63 +720,35 @@ def timeline(con: sqlite3.Connection, urn: int) -> pd.DataFrame:
     }
     rows: list[dict[str, Any]] = []
 
-    def add(
-        on: date | None,
-        at: str,
-        kind: str,
-        what: str,
-        detail: str,
-        by: str,
-        entry: str = "",
-        entry_id: int | None = None,
-    ) -> None:
-        rows.append(
-            {
-                "on": on,
-                "at": at,
-                "kind": kind,
-                "what": what,
-                "detail": detail,
-                "by": by,
-                "entry": entry,
-                "entry_id": entry_id,
-                "undone": (entry, entry_id) in undone if entry else False,
-            }
-        )
+    def add(kind: str, on: date | None, what: str, detail: str, row: Any, entry: str = "") -> None:
+        # row: the store's row behind the entry, its columns aliased ``at``, ``by`` and ``id``
+        entry_id = int(row["id"]) if entry else None
+        undo = (entry, entry_id) in undone if entry else False
+        values = (on, row["at"], kind, what, detail, row["by"], entry, entry_id, undo)
+        rows.append(dict(zip(TIMELINE_COLUMNS, values, strict=True)))
 
-    recs = con.execute(
-        "SELECT id, round, supported_on, type, officer, notes, next_review, created_at,"
-        " created_by FROM support_records WHERE urn = ?",
+    for r in con.execute(
+        "SELECT id, round, supported_on, type, officer, notes, next_review, created_at AS at,"
+        " created_by AS by FROM support_records WHERE urn = ?",
         [urn],
-    ).fetchall()
-    for r in recs:
+    ).fetchall():
         review = _day(r["next_review"])
-        add(
-            _day(r["supported_on"]),
-            r["created_at"],
-            "support",
-            f"{types.get(r['type'], r['type'])} by {r['officer']} ({r['round']})",
-            r["notes"] + (f" Next review {_words(review)}." if review else ""),
-            r["created_by"],
-            "record",
-            int(r["id"]),
-        )
+        what = f"{types.get(r['type'], r['type'])} by {r['officer']} ({r['round']})"
+        notes = r["notes"] + (f" Next review {_words(review)}." if review else "")
+        add("support", _day(r["supported_on"]), what, notes, r, "record")
         for a in con.execute(
             "SELECT id, action, owner, due_on, status FROM support_actions WHERE record_id = ?"
             " ORDER BY id",
             [r["id"]],
         ).fetchall():
             due = _day(a["due_on"])
-            add(
-                _day(r["supported_on"]),
-                r["created_at"],
-                "action",
-                f"Action agreed: {a['action']}",
+            detail = (
                 f"Owner {a['owner']}"
                 + (f"; due {_words(due)}" if due else "; no due date")
-                + f"; now {statuses.get(a['status'], a['status']).lower()}",
-                r["created_by"],
+                + f"; now {statuses.get(a['status'], a['status']).lower()}"
             )
+            # agreed with the record: its date and author; undone with it, not on its own
+            add("action", _day(r["supported_on"]), f"Action agreed: {a['action']}", detail, r)
     for e in con.execute(
         "SELECT e.id, e.status, e.before, e.completed_on, e.at, e.by, a.action, a.due_on"
         " FROM action_events e JOIN support_actions a ON a.id = e.action_id"
@@ -788,51 +760,28 @@ def timeline(con: sqlite3.Connection, urn: int) -> pd.DataFrame:
         detail = f"Was {statuses.get(e['before'], e['before']).lower()}"
         if done_on:
             detail += f"; completed {_words(done_on)}" + (f", due {_words(due)}" if due else "")
-        add(
-            done_on or _day(e["at"]),
-            e["at"],
-            "action",
-            f"Action {label}: {e['action']}",
-            detail,
-            e["by"],
-            "action_event",
-            int(e["id"]),
-        )
+        what = f"Action {label}: {e['action']}"
+        add("action", done_on or _day(e["at"]), what, detail, e, "action_event")
     for m in con.execute(
-        "SELECT id, round, reminded_on, method, by, note, created_at FROM reminders WHERE urn = ?",
+        "SELECT id, round, reminded_on, method, by, note, created_at AS at FROM reminders"
+        " WHERE urn = ?",
         [urn],
     ).fetchall():
-        add(
-            _day(m["reminded_on"]),
-            m["created_at"],
-            "reminder",
-            f"Reminded about the {m['round']} return ({methods.get(m['method'], m['method'])})",
-            m["note"],
-            m["by"],
-            "reminder",
-            int(m["id"]),
-        )
+        how = methods.get(m["method"], m["method"])
+        what = f"Reminded about the {m['round']} return ({how})"
+        add("reminder", _day(m["reminded_on"]), what, m["note"], m, "reminder")
     for c in con.execute(
         "SELECT id, round, in_caseload, reason, at, by FROM caseload_events WHERE urn = ?",
         [urn],
     ).fetchall():
         verb = "Added to" if c["in_caseload"] else "Taken off"
-        add(
-            _day(c["at"]),
-            c["at"],
-            "caseload",
-            f"{verb} the {c['round']} caseload",
-            f"Reason: {c['reason']}",
-            c["by"],
-            "caseload",
-            int(c["id"]),
-        )
+        what = f"{verb} the {c['round']} caseload"
+        add("caseload", _day(c["at"]), what, f"Reason: {c['reason']}", c, "caseload")
     whats = {(r["entry"], r["entry_id"]): r["what"] for r in rows if r["entry"]}
     for (entry, entry_id), (reason, at, by) in undone.items():
         if (entry, entry_id) in whats:
-            add(
-                _day(at), at, "undo", f"Undone: {whats[(entry, entry_id)]}", f"Reason: {reason}", by
-            )
+            what = f"Undone: {whats[(entry, entry_id)]}"
+            add("undo", _day(at), what, f"Reason: {reason}", {"at": at, "by": by})
     return _newest_first(pd.DataFrame(rows, columns=TIMELINE_COLUMNS))
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from lakehouse.sql import frame
+
 Con = duckdb.DuckDBPyConnection
 
 
@@ -21,7 +23,8 @@ def grade_explanations(con: Con, urn: int, round: str | None = None) -> pd.DataF
     """One row per area of the school's return in ``round`` (default the current round):
     area, area_label, score_text, band_label, band_range, grade, grade_label, capped_by,
     cap_label, explanation (the sentence), statements_lost, points_lost."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         SELECT area, area_label, score_pct, score_text, band_grade, band_label, band_range,
                grade, grade_label, capped_by, cap_label, cap_meaning, cap_fact,
@@ -29,26 +32,28 @@ def grade_explanations(con: Con, urn: int, round: str | None = None) -> pd.DataF
         FROM gold.grade_explanations WHERE urn = ? AND {_ROUND}
         ORDER BY area_order""",
         [urn, round],
-    ).df()
+    )
 
 
 def statements_lost(con: Con, urn: int, round: str | None = None) -> pd.DataFrame:
     """The statements that cost the school points in ``round`` (default the current round):
     area, area_label, response_label, statement; Not in place before Partly in place."""
-    return con.execute(
+    return frame(
+        con,
         f"""
         SELECT area, area_label, response, response_label, statement, points_lost
         FROM gold.statements_lost WHERE urn = ? AND {_ROUND}
         ORDER BY area_order, response_order DESC, points_lost DESC, indicator_id""",
         [urn, round],
-    ).df()
+    )
 
 
 def incident_comparison(con: Con, urn: int, round: str) -> pd.DataFrame:
     """Per incident category in ``round``: the school's count, the county's mean per school
     (over every school whose return gave incident figures, so the means add up to the mean
     total) and ``schools`` (that n), in seed order."""
-    return con.execute(
+    return frame(
+        con,
         """
         WITH rows AS (
             SELECT * FROM gold.incident_counts WHERE round = ?
@@ -65,4 +70,4 @@ def incident_comparison(con: Con, urn: int, round: str) -> pd.DataFrame:
         LEFT JOIN (SELECT category, count FROM rows WHERE urn = ?) s USING (category)
         ORDER BY c.category_order""",
         [round, urn],
-    ).df()
+    )

@@ -22,6 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lakehouse.sql import frame
+
 Con = duckdb.DuckDBPyConnection
 
 # words a person types for the same word in a school's name
@@ -50,10 +52,11 @@ def normalise(text: object) -> list[str]:
 def search_index(con: Con) -> pd.DataFrame:
     """Every school in the register with what a search can match: urn, name, setting,
     district, postcode, is_open."""
-    return con.execute(
+    return frame(
+        con,
         """SELECT urn, name, setting, district, postcode, is_open
-           FROM gold.school_overview ORDER BY name, urn"""
-    ).df()
+           FROM gold.school_overview ORDER BY name, urn""",
+    )
 
 
 def _haystack(row: Any) -> list[str]:

@@ -3,7 +3,7 @@
 For the county standards view, the school profile, the governor report, the
 cabinet pack and the exports. Every function returns data in snake_case with
 gold's labels beside the codes; display headers are the presentation layer's.
-Filters narrow through ``lakehouse.queries``'s one filter-to-SQL place.
+Filters narrow through one filter-to-SQL place, ``lakehouse.reads.base.filter_sql``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import duckdb
 import pandas as pd
 
 from lakehouse.filters import Filters
-from lakehouse.queries import _where
+from lakehouse.reads.base import filter_sql
 from lakehouse.seeds import blank_label
+from lakehouse.sql import frame
 
 Con = duckdb.DuckDBPyConnection
 
@@ -23,16 +24,12 @@ Con = duckdb.DuckDBPyConnection
 STANDARDS_BY = ("district", "setting")
 
 
-def _frame(con: Con, sql: str, params: list[Any]) -> pd.DataFrame:
-    return con.execute(sql, params).df()
-
-
 def version_counts(con: Con, f: Filters) -> dict[int, int]:
     """Current returns in ``f.round`` (narrowed by ``f``) per return version: {1: n, 2: m}.
 
     Every view that compares scores across a round holding both versions says these.
     """
-    where, params = _where("gold.school_rounds", f)
+    where, params = filter_sql("gold.school_rounds", f)
     rows = con.execute(
         f"SELECT return_version, count(*) FROM gold.school_rounds WHERE {where} "
         "GROUP BY return_version ORDER BY return_version",
@@ -44,8 +41,8 @@ def version_counts(con: Con, f: Filters) -> dict[int, int]:
 def standards_summary(con: Con, f: Filters) -> pd.DataFrame:
     """One row per standard × status in ``f.round``: ``schools`` and ``share_pct`` of the
     version 2 returns (``n``); 'unknown' counts the version 1 returns (share of all returns)."""
-    where, params = _where("gold.fm_standards", f)
-    return _frame(
+    where, params = filter_sql("gold.fm_standards", f)
+    return frame(
         con,
         f"""
         WITH base AS (SELECT * FROM gold.fm_standards WHERE {where}),
@@ -86,7 +83,7 @@ def standards_summary(con: Con, f: Filters) -> pd.DataFrame:
 def _status_counts(con: Con, key: str, where: str, params: list[Any]) -> pd.DataFrame:
     """Per ``key`` (a checked column expression, first column) and standard: the status
     counts, ``n`` (version 2 returns) and ``met_pct`` of n. One SELECT for every grouping."""
-    return _frame(
+    return frame(
         con,
         f"""
         SELECT
@@ -114,7 +111,7 @@ def standards_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
     counts, ``n`` (version 2 returns) and ``met_pct`` of n."""
     if by not in STANDARDS_BY:
         raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(STANDARDS_BY)}")
-    where, params = _where("gold.fm_standards", f)
+    where, params = filter_sql("gold.fm_standards", f)
     # the label is bound, not read from seeds.*: gold is all a reader may rely on
     return _status_counts(
         con, f'coalesce({by}, ?) AS "group"', where, [blank_label("not_known"), *params]
@@ -124,7 +121,7 @@ def standards_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
 def standards_trend(con: Con, f: Filters) -> pd.DataFrame:
     """Per round (every round, narrowed by district, setting and filtering) and standard:
     met / partly / not met / unknown counts, ``n`` and ``met_pct``."""
-    where, params = _where("gold.fm_standards", f, skip=("round",))
+    where, params = filter_sql("gold.fm_standards", f, skip=("round",))
     return _status_counts(con, "round", where, params)
 
 
@@ -132,7 +129,7 @@ def all_four(con: Con, f: Filters) -> dict[str, int]:
     """Version 2 returns in ``f.round`` meeting all four standards: ``all_met`` of
     ``version_2`` returns, and ``version_1`` returns (not asked), ``mismatches``
     (statements where self-review and evidence disagree) and ``schools_with_mismatch``."""
-    where, params = _where("gold.fm_standards", f)
+    where, params = filter_sql("gold.fm_standards", f)
     row = con.execute(
         f"""
         WITH per_return AS (
@@ -164,7 +161,7 @@ def school_standards(con: Con, urn: int, round: str | None = None) -> pd.DataFra
     """The school's four standards from its current return in ``round`` (default: its latest
     round with a return): standard, label, status, status label, detail, reviewed_on,
     next_review_due, return_version. Empty when the school has no return."""
-    return _frame(
+    return frame(
         con,
         """
         SELECT round, standard, standard_label, status, status_label, detail, reviewed_on,
@@ -181,7 +178,7 @@ def school_standards(con: Con, urn: int, round: str | None = None) -> pd.DataFra
 def school_mismatches(con: Con, urn: int, round: str | None = None) -> pd.DataFrame:
     """Statements of the school's return where self-review says fully in place and its own
     standards check says otherwise: indicator_id, statement, shortfalls, label."""
-    return _frame(
+    return frame(
         con,
         """
         SELECT round, indicator_id, statement, shortfalls, label
@@ -198,8 +195,8 @@ def standards_wide(con: Con, f: Filters) -> pd.DataFrame:
     """One row per school with a current return in ``f.round``: urn, return_version and each
     standard's status and detail (``standard_1_status``, ``standard_1_detail``, ...), the
     next review due and the number of self-review/evidence disagreements (for exports)."""
-    where, params = _where("gold.fm_standards", f)
-    return _frame(
+    where, params = filter_sql("gold.fm_standards", f)
+    return frame(
         con,
         f"""
         SELECT

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from lakehouse import casework, queries, seeds, standards, triage
+from lakehouse import casework, reads, seeds, standards
 from lakehouse.filters import Filters
 from lakehouse.sql import cursor_of as _cursor
 
@@ -39,13 +39,17 @@ class CabinetNumbers:
     county_area_grades: pd.DataFrame
     setting_grades: pd.DataFrame  # overall grade per setting: group (code), grade, schools
     filtering_grades: pd.DataFrame  # overall grade per filtering approach (code; 'Not known')
-    districts: pd.DataFrame  # triage.district_support: the filtered districts and their shapes
+    districts: (
+        pd.DataFrame
+    )  # reads.triage.district_support: the filtered districts and their shapes
     priorities: dict[str, int]  # flagged schools per priority code (every priority)
     reasons: pd.DataFrame  # flag, flag_label, kind, priority, schools (one row per pair)
-    themes: pd.DataFrame  # triage.county_themes
-    worklist: pd.DataFrame  # triage.worklist_summary: priority, label, schools, within_capacity
+    themes: pd.DataFrame  # reads.triage.county_themes
+    worklist: (
+        pd.DataFrame
+    )  # reads.triage.worklist_summary: priority, label, schools, within_capacity
     capacity: int  # rule casework_capacity
-    impact: pd.DataFrame  # triage.impact
+    impact: pd.DataFrame  # reads.triage.impact
     overall_history: pd.DataFrame  # round, grade, grade_label, schools (overall, every round)
     named: pd.DataFrame | None  # worklist rows with flag_names; None unless schools are named
     # lakehouse.standards: the DfE standards per standard x status, and the all-four counts
@@ -72,14 +76,14 @@ def _by_priority(frame: pd.DataFrame) -> dict[str, int]:
 def resolved_filters(db: object, filters: Filters | None) -> Filters:
     """``filters`` with the round settled (the current round when none is chosen)."""
     f = filters or Filters()
-    if not queries.has_data(_cursor(db)):
+    if not reads.base.has_data(_cursor(db)):
         raise PackError("no data loaded: run the ingest commands first")
-    options = queries.filter_options(_cursor(db))
+    options = reads.base.filter_options(_cursor(db))
     if f.round and f.round not in options.rounds:
         raise PackError(
             f"round {f.round} has no returns; loaded rounds: {', '.join(options.rounds) or 'none'}"
         )
-    return queries.resolve_round(f, options)
+    return reads.base.resolve_round(f, options)
 
 
 def load(
@@ -88,34 +92,36 @@ def load(
     """Every number of the pack for ``filters`` (the round settled once, here)."""
     f = resolved_filters(db, filters)
     county = Filters(round=f.round)
-    reasons = queries.flag_priority_summary(_cursor(db), f)
+    reasons = reads.grades.flag_priority_summary(_cursor(db), f)
     kinds = {r["flag"]: r["kind"] for r in seeds.read_seed("flags")}
     reasons = reasons.assign(kind=reasons["flag"].map(kinds))
-    trend = queries.grade_trend(_cursor(db), f)
+    trend = reads.grades.grade_trend(_cursor(db), f)
+    # flagged schools per priority, and how many are within capacity (the worklist's summary)
+    worklist = reads.triage.worklist_summary(_cursor(db), f)
     supported = casework.supported_pairs(db) if hasattr(db, "path") else ()
     named = None
     if name_schools:
         # the worklist's order (priority, support score, overall score), as the team works it
-        named = triage.worklist(_cursor(db), f)
-        names = triage.flag_names(_cursor(db), f)
+        named = reads.triage.worklist(_cursor(db), f)
+        names = reads.triage.flag_names(_cursor(db), f)
         named = named.merge(names, on="urn", how="left")
     return CabinetNumbers(
         filters=f,
-        build=queries.build_info(_cursor(db)),
+        build=reads.base.build_info(_cursor(db)),
         county_name=seeds.report_text("county_name"),
-        returns=queries.headline(_cursor(db), f),
-        county_returns=queries.headline(_cursor(db), county),
-        area_grades=queries.grade_distribution(_cursor(db), f),
-        county_area_grades=queries.grade_distribution(_cursor(db), county),
-        setting_grades=queries.grade_by(_cursor(db), f, "overall", "setting"),
-        filtering_grades=queries.grade_by(_cursor(db), f, "overall", "filtering"),
-        districts=triage.district_support(_cursor(db), f),
-        priorities=_by_priority(queries.priority_summary(_cursor(db), f)),
+        returns=reads.grades.headline(_cursor(db), f),
+        county_returns=reads.grades.headline(_cursor(db), county),
+        area_grades=reads.grades.grade_distribution(_cursor(db), f),
+        county_area_grades=reads.grades.grade_distribution(_cursor(db), county),
+        setting_grades=reads.grades.grade_by(_cursor(db), f, "overall", "setting"),
+        filtering_grades=reads.grades.grade_by(_cursor(db), f, "overall", "filtering"),
+        districts=reads.triage.district_support(_cursor(db), f),
+        priorities=_by_priority(worklist),
         reasons=reasons,
-        themes=triage.county_themes(_cursor(db), f),
-        worklist=triage.worklist_summary(_cursor(db), f),
+        themes=reads.triage.county_themes(_cursor(db), f),
+        worklist=worklist,
         capacity=int(seeds.rule("casework_capacity")),
-        impact=triage.impact(_cursor(db), f, supported),
+        impact=reads.triage.impact(_cursor(db), f, supported),
         overall_history=trend[trend["area"] == "overall"].reset_index(drop=True),
         named=named,
         standards=standards.standards_summary(_cursor(db), f),

@@ -24,7 +24,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from lakehouse import casework, explain, queries, standards, store, triage
+from lakehouse import casework, explain, reads, standards, store
 from lakehouse.filters import Filters
 from lakehouse.seeds import blank_label, grade_label, read_seed, report_text, vocabulary
 from lakehouse.sql import cursor_of as _cursor
@@ -60,7 +60,7 @@ class SchoolReport:
     policies: pd.DataFrame  # policy_label, last_reviewed, days_since_review, status
     training: pd.DataFrame  # staff_group_label, headcount, trained, coverage_pct, is_valid
     incidents: pd.DataFrame  # category_label, count
-    flags: pd.DataFrame  # triage.school_flags: kind, kind_label, flag_label, reason, ...
+    flags: pd.DataFrame  # reads.triage.school_flags: kind, kind_label, flag_label, reason, ...
     history: pd.DataFrame  # round, completed_on, filtering, grade_<area> for five areas
     # support records and agreed actions from the casework store (lakehouse.casework)
     support: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -82,25 +82,25 @@ class SchoolReport:
 # the report's sections read through the pages' own queries, under gold's names (flags:
 # concerns first, then themes, each in the seed's order)
 _SECTIONS: tuple[tuple[Callable[..., pd.DataFrame], dict[str, str]], ...] = (
-    (queries.school_policies, {}),
-    (queries.school_training, {}),
-    (queries.school_incidents, {}),
-    (triage.school_flags, {}),
+    (reads.schools.school_policies, {}),
+    (reads.schools.school_training, {}),
+    (reads.schools.school_incidents, {}),
+    (reads.triage.school_flags, {}),
 )
 
 
 def load_school_report(db: object, urn: int, round: str | None = None) -> SchoolReport:
-    """Read one school's report from gold through ``lakehouse.queries`` (one cursor a query)."""
-    school = queries.school(_cursor(db), urn)
+    """Read one school's report from gold through ``lakehouse.reads`` (one cursor a query)."""
+    school = reads.schools.school(_cursor(db), urn)
     if school is None:
         raise ReportError(f"URN {urn} is not in the school register")
-    info = queries.build_info(_cursor(db))
+    info = reads.base.build_info(_cursor(db))
     current = info.get("current_round")
     rnd = round or current  # the report's one round, settled here for every section
     if round and round != current:
-        comparison = queries.school_area_comparison_in_round(_cursor(db), urn, round)
+        comparison = reads.grades.school_area_comparison_in_round(_cursor(db), urn, round)
     else:
-        comparison = queries.school_area_comparison(_cursor(db), urn)
+        comparison = reads.grades.school_area_comparison(_cursor(db), urn)
     areas = comparison.rename(
         columns={
             "school_score": "score_pct",
@@ -112,7 +112,7 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
     policies, training, incidents, flags = (
         query(_cursor(db), urn).rename(columns=columns) for query, columns in _SECTIONS
     )
-    history = queries.school_history(_cursor(db), urn)
+    history = reads.grades.school_history(_cursor(db), urn)
     support = support_agreed(db, urn)
     explanations = explain.grade_explanations(_cursor(db), urn, rnd)
     lost = explain.statements_lost(_cursor(db), urn, rnd)
@@ -831,7 +831,7 @@ def governor_reports_zip(
 ) -> bytes:
     """A zip of governor reports: ``urns``, or every flagged school when None."""
     if urns is None:
-        flagged = triage.worklist(_cursor(db), Filters())  # the team's order
+        flagged = reads.triage.worklist(_cursor(db), Filters())  # the team's order
         targets = [int(u) for u in flagged["urn"]]
     else:
         targets = [int(u) for u in urns]

@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from lakehouse import queries
+from lakehouse import reads
 from presentation import charts, measures
 from presentation.formatting import MISSING
 from ui import app
@@ -20,8 +20,8 @@ f = ctx.filters
 app.page_header(TITLE, ctx)
 presenting = presentation_enabled()
 
-districts = app.frame(queries.district_summary, f)
-points = app.frame(queries.school_points, f)
+districts = app.frame(reads.schools.district_summary, f)
+points = app.frame(reads.schools.school_points, f)
 names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
 point_options = measures.point_measures()
 district_options = measures.district_measures()
@@ -168,7 +168,7 @@ with map_area:
                 placeholder=MISSING,
             )
 
-missing = app.frame(queries.unmapped_schools, f)
+missing = app.frame(reads.schools.unmapped_schools, f)
 if missing and view == "schools":
     st.caption(
         f"{missing:,} {'school' if missing == 1 else 'schools'} in these filters "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lakehouse import casework, queries, seeds, triage
+from lakehouse import casework, reads, seeds
 from lakehouse import standards as standards_reads
 from presentation import exports, headers
 from presentation import standards as standards_shown
@@ -38,7 +38,7 @@ st.caption(
     "marks where that capacity ends."
 )
 
-flag_labels = app.frame(queries.flag_choices)
+flag_labels = app.frame(reads.triage.flag_choices)
 c1, c2, c3 = st.columns([1, 2, 1])
 # bound to the address bar, so a bookmark keeps them (?priority=high&reason=...)
 priorities = c1.pills(
@@ -60,11 +60,11 @@ flags = c2.multiselect(
 )
 only_caseload = c3.toggle("Caseload only", key="caseload_only", bind="query-params")
 
-rows = app.frame(triage.worklist, f, tuple(priorities or ()), tuple(flags or ()))
-rows = triage.with_casework(rows, case_ui.summary(), case_ui.caseload(round_of_flags))
+rows = app.frame(reads.triage.worklist, f, tuple(priorities or ()), tuple(flags or ()))
+rows = reads.casework.with_casework(rows, case_ui.summary(), case_ui.caseload(round_of_flags))
 if only_caseload:
     rows = rows[rows["in_caseload"]].reset_index(drop=True)
-rows["casework"] = [triage.casework_note(r) for _, r in rows.iterrows()]
+rows["casework"] = [reads.casework.casework_note(r) for _, r in rows.iterrows()]
 
 counts = rows["priority"].value_counts() if not rows.empty else {}
 metrics = st.columns(5)
@@ -75,7 +75,7 @@ for col, key in zip(metrics[1:4], seeds.order("priority"), strict=True):
     )
 metrics[4].metric("In caseload", f"{int(rows['in_caseload'].sum()):,}", border=True)
 # the whole county's split (the sidebar filters apply; the priority pills do not)
-within_sentence = capacity_sentence(app.frame(triage.worklist_summary, f))
+within_sentence = capacity_sentence(app.frame(reads.triage.worklist_summary, f))
 st.markdown(f"**{within_sentence}.**")
 
 COLUMNS = headers.WORKLIST_COLUMNS
@@ -108,7 +108,7 @@ else:
             height=min(460, 38 + 35 * len(part)),
         )
         if row is not None:
-            worklist_ui.detail(row, app.frame(triage.school_flags, int(row["URN"])))
+            worklist_ui.detail(row, app.frame(reads.triage.school_flags, int(row["URN"])))
 
     names = dict(zip(rows["urn"], rows["school"], strict=True))
 
@@ -121,7 +121,8 @@ else:
         "Capacity this round": str(capacity),
     }
     export = headers.renamed(
-        triage.with_top_concerns(rows, app.frame(triage.top_concerns)), headers.WORKLIST_HEADERS
+        reads.triage.with_top_concerns(rows, app.frame(reads.triage.top_concerns)),
+        headers.WORKLIST_HEADERS,
     )
     # the DfE standards columns of each school's current return (RETURN-v2.md)
     standards_columns = standards_shown.export_columns(
@@ -177,11 +178,13 @@ else:
     )
 
     # every support record and agreed action for the schools within the sidebar filters
-    directory = app.frame(triage.school_directory, f)
+    directory = app.frame(reads.casework.school_directory, f)
 
     def _casework_rows() -> pd.DataFrame:
         with case_ui.connection() as con:
-            return triage.casework_export(casework.records(con), casework.actions(con), directory)
+            return reads.casework.casework_export(
+                casework.records(con), casework.actions(con), directory
+            )
 
     def _casework_workbook() -> bytes:
         table = headers.table(_casework_rows(), headers.CASEWORK_EXPORT_HEADERS)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from lakehouse import queries
+from lakehouse import reads
 from presentation import charts
 from presentation.formatting import percent_of
 from ui import app
@@ -36,7 +36,7 @@ def _schools_table(df: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
     ).reset_index()
 
 
-head = app.frame(queries.headline, f)
+head = app.frame(reads.grades.headline, f)
 c1, c2, c3, c4, c5, c6 = st.columns(6)
 c1.metric("Schools", f"{head['schools']:,}", border=True)
 c2.metric(
@@ -64,7 +64,7 @@ c6.metric(
 )
 
 st.subheader(f"Grades in {ctx.round}")
-dist = _frame_or_note(queries.grade_distribution, "No graded returns match these filters.")
+dist = _frame_or_note(reads.grades.grade_distribution, "No graded returns match these filters.")
 if dist is not None:
     st.plotly_chart(sized(charts.grade_distribution_chart(dist)), key="overview_grades")
     table = _schools_table(dist, "area_label", "grade_label")
@@ -74,10 +74,13 @@ left, right = st.columns(2)
 with left:
     st.subheader("Trend across rounds")
     area = st.selectbox(
-        "Area", queries.AREAS, format_func=queries.area_labels().get, key="overview_trend_area"
+        "Area",
+        reads.base.AREAS,
+        format_func=reads.base.area_labels().get,
+        key="overview_trend_area",
     )
     trend = _frame_or_note(
-        queries.grade_trend, "No rounds with graded returns match these filters."
+        reads.grades.grade_trend, "No rounds with graded returns match these filters."
     )
     if trend is not None:
         st.plotly_chart(sized(charts.grade_trend_chart(trend, area)), key="overview_trend")
@@ -89,7 +92,7 @@ with right:
         "The reasons schools need support. Themes, met by the county-wide offer, are "
         "counted apart below."
     )
-    reasons = app.frame(queries.flag_summary, f)
+    reasons = app.frame(reads.grades.flag_summary, f)
     if reasons.empty:
         st.success("No school matching these filters has a concern.")
     else:
@@ -106,7 +109,7 @@ with right:
         )
 
 st.subheader("Policy freshness at a glance")
-fresh = _frame_or_note(queries.freshness_summary, "No policy records match these filters.")
+fresh = _frame_or_note(reads.grades.freshness_summary, "No policy records match these filters.")
 if fresh is not None:
     st.plotly_chart(sized(charts.freshness_chart(fresh)), key="overview_freshness")
     table = _schools_table(fresh, "policy_label", "status")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lakehouse import seeds, triage
+from lakehouse import reads, seeds
 from packs.cabinet import PackError, cabinet_pack_pptx
 from packs.disclosure import threshold
 from packs.governor import ReportError
@@ -86,7 +86,7 @@ chosen = st.pills(
     key="governor_priority",
     bind="query-params",
 )
-targets = app.frame(triage.worklist, f, tuple(chosen or ()))
+targets = app.frame(reads.triage.worklist, f, tuple(chosen or ()))
 names = dict(zip(targets["urn"], targets["school"], strict=True))
 counts = targets["priority"].value_counts()
 if not chosen:

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from lakehouse import queries, seeds
+from lakehouse import reads, seeds
 from presentation import charts, exports, headers, measures
 from presentation.formatting import MISSING, council_date
 from ui import app, auth, safe
@@ -22,7 +22,7 @@ ctx = app.page_context(TITLE)
 f = ctx.filters
 app.page_header(TITLE, ctx)
 
-head = app.frame(queries.headline, f)
+head = app.frame(reads.grades.headline, f)
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Expected returns", f"{head['expected']:,}", border=True)
 m2.metric("Received", f"{head['received']:,}", border=True)
@@ -36,7 +36,7 @@ left, right = st.columns(2)
 for column, by, heading in ((left, "district", "By district"), (right, "setting", "By setting")):
     with column:
         st.subheader(heading)
-        df = app.frame(queries.returns_by, f, by)
+        df = app.frame(reads.returns.returns_by, f, by)
         if df.empty:
             st.info("No expected returns match these filters.")
             continue
@@ -54,7 +54,7 @@ contacts_section()
 case_ui.incomplete_section(ctx)
 
 st.subheader("Rejected files")
-rejected = app.frame(queries.rejected_files).rename(columns=headers.REJECTED_HEADERS)
+rejected = app.frame(reads.returns.rejected_files).rename(columns=headers.REJECTED_HEADERS)
 if rejected.empty:
     st.success("No file has been rejected.")
 else:
@@ -75,7 +75,7 @@ else:
 left, right = st.columns([1, 2])
 with left:
     st.subheader("Warnings per return")
-    warnings = app.frame(queries.return_warnings, f).rename(columns=headers.WARNING_HEADERS)
+    warnings = app.frame(reads.returns.return_warnings, f).rename(columns=headers.WARNING_HEADERS)
     if warnings.empty:
         st.success("No warnings or errors inside the returns in these filters.")
     else:
@@ -89,7 +89,9 @@ with left:
 with right:
     if not warnings.empty:
         with st.expander("Every warning and error, cell by cell", expanded=True):
-            messages = app.frame(queries.return_messages, f).rename(columns=headers.MESSAGE_HEADERS)
+            messages = app.frame(reads.returns.return_messages, f).rename(
+                columns=headers.MESSAGE_HEADERS
+            )
             messages = messages.reset_index(drop=True)
             picked_message = st.dataframe(
                 messages,
@@ -196,7 +198,7 @@ if "upload_summary" in st.session_state:
     # each file with the school it came from, read from the data it has just loaded
     files = st.session_state.pop("upload_files", [])
     names = app.frame(
-        queries.school_names, tuple(sorted({int(x["urn"]) for x in files if x.get("urn")}))
+        reads.schools.school_names, tuple(sorted({int(x["urn"]) for x in files if x.get("urn")}))
     )
     outcomes = {"loaded": "Loaded", "rejected": "Rejected", "duplicate": "Already loaded"}
     st.table(

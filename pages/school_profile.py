@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from lakehouse import queries, seeds, triage
+from lakehouse import reads, seeds
 from presentation import charts, headers
 from presentation.formatting import MISSING, council_date, number
 from ui import app, safe
@@ -38,7 +38,7 @@ search = st.text_input(
     key="profile_search",
     placeholder="e.g. st marys, TN3 8FQ or 118234",
 )
-matches = app.frame(queries.find_schools, search)
+matches = app.frame(reads.schools.find_schools, search)
 if matches.empty:
     st.warning("No school matches that search.")
     st.text(search)
@@ -51,7 +51,7 @@ urn = st.selectbox("School", options, format_func=labels.get, key="profile_urn")
 st.query_params["urn"] = str(urn)
 st.session_state["_profile_url_urn"] = str(urn)
 
-school = app.frame(queries.school, int(urn))
+school = app.frame(reads.schools.school, int(urn))
 if school is None:
     st.warning("That school is no longer in the register.")
     st.stop()
@@ -82,7 +82,7 @@ status = seeds.vocabulary("return_status").get(school["return_status"], "–")
 m1, m2 = st.columns(2)
 m3, m4 = st.columns(2)
 # a return that left out a whole section: said beside every grade built on it
-left_out = app.frame(triage.school_incomplete, int(urn)).get(school["current_round"], [])
+left_out = app.frame(reads.returns.school_incomplete, int(urn)).get(school["current_round"], [])
 incomplete = " (incomplete return)" if left_out and school["return_id"] else ""
 m1.metric(
     "Overall grade",
@@ -105,7 +105,7 @@ m4.metric(
     "Policies overdue or missing", int(school["policies_overdue_or_missing"] or 0), border=True
 )
 
-flags = app.frame(triage.school_flags, int(urn))
+flags = app.frame(reads.triage.school_flags, int(urn))
 st.subheader("Flags and suggested actions")
 if flags.empty:
     st.success("No flags for support in the current round.")
@@ -126,7 +126,7 @@ standards_ui.profile_section(int(urn), school["current_round"] if school["return
 case_ui.profile_section(int(urn), school["current_round"])
 
 st.subheader("Area grades against the county and the setting")
-comparison = app.frame(queries.school_area_comparison, int(urn))
+comparison = app.frame(reads.grades.school_area_comparison, int(urn))
 st.plotly_chart(sized(charts.area_profile_chart(comparison)), key="profile_areas")
 table = pd.DataFrame(
     {
@@ -162,7 +162,7 @@ left, right = st.columns(2)
 with left:
     policies = _section(
         "Policy reviews",
-        queries.school_policies,
+        reads.schools.school_policies,
         "No policy records: the school has no return loaded.",
     )
     if policies is not None:
@@ -183,7 +183,7 @@ with left:
 with right:
     training = _section(
         "Training coverage by staff group",
-        queries.school_training,
+        reads.schools.school_training,
         "No training figures: the school has no return loaded.",
     )
     if training is not None:
@@ -194,7 +194,7 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    incidents = _section("Incidents", queries.school_incidents, "No incident figures.")
+    incidents = _section("Incidents", reads.schools.school_incidents, "No incident figures.")
     if incidents is not None:
         incidents = incidents.rename(columns=headers.INCIDENT_HEADERS)
         st.dataframe(
@@ -206,20 +206,22 @@ with left:
             placeholder=MISSING,
         )
 with right:
-    history = _section("History across rounds", queries.school_history, "No returns on record.")
+    history = _section(
+        "History across rounds", reads.grades.school_history, "No returns on record."
+    )
     if history is not None:
         st.plotly_chart(
-            sized(charts.history_chart(history, queries.area_labels())), key="profile_history"
+            sized(charts.history_chart(history, reads.base.area_labels())), key="profile_history"
         )
-        grades = history[["round"] + [f"grade_{a}" for a in queries.AREAS]].copy()
-        for a in queries.AREAS:
+        grades = history[["round"] + [f"grade_{a}" for a in reads.base.AREAS]].copy()
+        for a in reads.base.AREAS:
             grades[f"grade_{a}"] = [seeds.grade_label(g) for g in grades[f"grade_{a}"]]
         app.numbers_expander(
             "grades by round",
             grades.rename(
                 columns={
                     "round": "Round",
-                    **{f"grade_{a}": queries.area_labels()[a] for a in queries.AREAS},
+                    **{f"grade_{a}": reads.base.area_labels()[a] for a in reads.base.AREAS},
                 }
             ),
             f"history_{urn}.csv",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lakehouse import queries, seeds, spec
+from lakehouse import reads, seeds, spec
 from presentation import charts, tables
 from ui import app
 from ui.projector import sized
@@ -24,8 +24,8 @@ app.page_header(
 area = (
     st.segmented_control(
         "Area",
-        queries.AREAS,
-        format_func=queries.area_labels().get,
+        reads.base.AREAS,
+        format_func=reads.base.area_labels().get,
         default="overall",
         key="area",
         bind="query-params",  # kept in the address bar: a bookmark opens the same area
@@ -39,7 +39,7 @@ GROUP_HEADINGS = {"setting": "Setting", "filtering": "Filtering approach", "dist
 
 def _comparison(by: str, heading: str, key: str) -> None:
     st.subheader(heading)
-    df = app.frame(queries.grade_by, f, area, by)
+    df = app.frame(reads.grades.grade_by, f, area, by)
     if df.empty:
         st.info("No graded returns match these filters.")
         return
@@ -55,7 +55,7 @@ def _comparison(by: str, heading: str, key: str) -> None:
     app.numbers_expander(heading, table, f"{key}_{area}.csv", key)
 
 
-_comparison("setting", f"{queries.area_labels()[area]} by setting", "setting")
+_comparison("setting", f"{reads.base.area_labels()[area]} by setting", "setting")
 left, right = st.columns(2)
 with left:
     approaches = seeds.vocabulary("filtering")

@@ -2,7 +2,7 @@
 
 The worklist page and the cabinet pack both say it, and this is the only place it is
 written: "30 of 55 high-priority schools within capacity; 25 beyond it". The numbers
-come from :func:`lakehouse.triage.worklist_summary` (schools and ``within_capacity`` per
+come from :func:`lakehouse.reads.triage.worklist_summary` (schools and ``within_capacity`` per
 priority, in priority order).
 
 Each number reaches the sentence through ``count``, told which count it is

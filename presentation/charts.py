@@ -344,7 +344,7 @@ def freshness_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
 
 
 def returns_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Received on time, late, awaiting and missing per group (df from queries.returns_by)."""
+    """Received on time, late, awaiting and missing per group (df from reads.returns.returns_by)."""
     # awaiting: no return yet, before the deadline (absent from frames built before it existed)
     awaiting = list(df["awaiting"]) if "awaiting" in df else [0] * len(df)
     long = pd.DataFrame(

@@ -521,7 +521,7 @@ MAIL_MERGE_COLUMNS = [
 def mail_merge(chase: pd.DataFrame) -> pd.DataFrame:
     """One row per school for an Outlook/Word mail merge: single-word headers, dates as words.
 
-    ``chase`` is :func:`lakehouse.triage.chase_list` (with ``with_reminders``). *To* is the
+    ``chase`` is :func:`lakehouse.reads.returns.chase_list` (with ``with_reminders``). *To* is the
     contact's e-mail address and *Salutation* the greeting ("Dear Mrs Smith", else the
     role's from seeds/contact_roles.csv); the postal address is the register's.
     """

@@ -38,7 +38,7 @@ def filter_summary(f: Filters) -> dict[str, str]:
     }
 
 
-# the support worklist (lakehouse.triage.worklist, with_casework, with_top_concerns)
+# the support worklist (lakehouse.reads.triage.worklist, with_casework, with_top_concerns)
 WORKLIST_HEADERS = {
     "urn": "URN",
     "school": "School",
@@ -83,7 +83,7 @@ WORKLIST_COLUMNS = [
     "Return date",
 ]
 
-# every support record and agreed action (lakehouse.triage.casework_export)
+# every support record and agreed action (lakehouse.reads.casework.casework_export)
 CASEWORK_EXPORT_HEADERS = {
     "urn": "URN",
     "school": "School",
@@ -101,7 +101,7 @@ CASEWORK_EXPORT_HEADERS = {
     "action_status_label": "Action status",
 }
 
-# the chase list (lakehouse.triage.chase_list with_reminders): status and reminders before
+# the chase list (lakehouse.reads.returns.chase_list with_reminders): status and reminders before
 # the contact columns: wide contact cells would push them off the screen, and the officer
 # reads where a school stands first
 CHASE_HEADERS = {
@@ -125,7 +125,7 @@ CHASE_HEADERS = {
     "postcode": "Postcode",
 }
 
-# the council's contact list as loaded (lakehouse.triage.contact_list)
+# the council's contact list as loaded (lakehouse.reads.returns.contact_list)
 CONTACT_HEADERS = {
     "urn": "URN",
     "school": "School",
@@ -139,7 +139,7 @@ CONTACT_HEADERS = {
 }
 CONTACT_PROBLEM_HEADERS = {"location": "Where", "message": "Problem"}
 
-# county themes (lakehouse.triage.county_themes)
+# county themes (lakehouse.reads.triage.county_themes)
 THEME_HEADERS = {
     "flag_label": "Theme",
     "schools": "Schools",
@@ -149,7 +149,7 @@ THEME_HEADERS = {
     "county_action": "County-wide action",
 }
 
-# return rates per round (lakehouse.triage.return_rates)
+# return rates per round (lakehouse.reads.returns.return_rates)
 RETURN_RATE_HEADERS = {
     "round": "Round",
     "deadline": "Deadline",
@@ -162,7 +162,7 @@ RETURN_RATE_HEADERS = {
     "received_pct": "Received in all (%)",
 }
 
-# the impact of support (lakehouse.triage.impact)
+# the impact of support (lakehouse.reads.triage.impact)
 IMPACT_HEADERS = {
     "round": "Round",
     "next_round": "Next round",
@@ -174,7 +174,7 @@ IMPACT_HEADERS = {
     "improved_pct": "Improved (%)",
 }
 
-# returns that left out a whole section (lakehouse.triage.incomplete_returns)
+# returns that left out a whole section (lakehouse.reads.returns.incomplete_returns)
 INCOMPLETE_HEADERS = {
     "urn": "URN",
     "school": "School",
@@ -185,7 +185,7 @@ INCOMPLETE_HEADERS = {
 }
 
 
-# the profile's reads (lakehouse.queries.school_policies, school_training,
+# the profile's reads (lakehouse.reads.schools.school_policies, school_training,
 # school_incidents); the governor report reads the same frames under their gold names
 POLICY_HEADERS = {
     "policy_label": "Policy",

@@ -21,7 +21,7 @@ def grade_counts(
     """One row per group: schools at each grade (seed order), n, and "Good or better (%)".
 
     ``df`` has columns group, grade (1-4 or null for insufficient evidence), schools
-    (:func:`lakehouse.queries.grade_by`). Groups in ``group_order`` when given, else as found.
+    (:func:`lakehouse.reads.grades.grade_by`). Groups in ``group_order`` when given, else as found.
     """
     grades = [int(g) for g in seeds.order("grade")]
     none_label = seeds.blank_label("insufficient_evidence")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lakehouse import triage
+from lakehouse import reads
 from lakehouse.filters import Filters
 from presentation.capacity import Count, capacity_sentence, capacity_split
 from tests.test_triage import county
@@ -97,5 +97,5 @@ def test_a_part_of_the_county_says_the_capacity_is_the_county_teams():
 
 
 def test_the_sentence_reads_the_worklist_summary_of_a_built_county():
-    said = capacity_sentence(triage.worklist_summary(county().con, Filters()))
+    said = capacity_sentence(reads.triage.worklist_summary(county().con, Filters()))
     assert said == "All 4 flagged schools within capacity"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse import audit, casework, store, triage
+from lakehouse import audit, casework, reads, store
 from lakehouse.db import file_version, writing
 from tests.lakehouse_factory import Lakehouse
 
@@ -156,8 +156,10 @@ def test_notes_that_look_like_formulas_stay_text_in_the_casework_export(con):
     lh.school(URN, name="Oak Primary")
     lh.add_return(URN)
     lh.build()
-    rows = triage.casework_export(
-        casework.records(con), casework.actions(con), triage.school_directory(lh.con, _all())
+    rows = reads.casework.casework_export(
+        casework.records(con),
+        casework.actions(con),
+        reads.casework.school_directory(lh.con, _all()),
     )
     assert len(rows) == 2 and set(rows["school"]) == {"Oak Primary"}
     assert rows["notes"].iloc[0] == '=HYPERLINK("http://evil")'

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lakehouse import audit, casework, store, triage
+from lakehouse import audit, casework, reads, store
 from tests.lakehouse_factory import Lakehouse
 
 URN = 100001
@@ -58,12 +58,12 @@ def _returns() -> pd.DataFrame:
     lh.add_return(URN, round="2025/26", completed_on=date(2025, 10, 1))
     lh.add_return(URN, completed_on=date(2026, 10, 12))
     lh.build(as_of=date(2026, 12, 1))
-    return triage.school_returns(lh.con, URN)
+    return reads.casework.school_returns(lh.con, URN)
 
 
 def test_the_timeline_holds_every_kind_of_casework_entry_and_the_returns_newest_first(con):
     _casework(con)
-    line = triage.case_timeline(casework.timeline(con, URN), _returns())
+    line = reads.casework.case_timeline(casework.timeline(con, URN), _returns())
     assert set(line["kind"]) == {"support", "action", "reminder", "caseload", "return"}
     whats = list(line["what"])
     assert "Visit by Olly Officer (2026/27)" in whats

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from ingest.contacts import ContactsError, load_contacts
 from ingest.register import load_register
-from lakehouse import triage
+from lakehouse import reads
 from lakehouse.filters import Filters
 from presentation import exports
 from tests.conftest import PROJECT_ROOT
@@ -56,7 +56,7 @@ def county_with_contacts(tmp_path: Path, contacts: str | None) -> Lakehouse:
 
 def test_a_contact_list_with_its_own_headers_loads_and_reports_each_bad_row(tmp_path):
     lh = county_with_contacts(tmp_path, MESSY_LIST)
-    people = triage.contact_list(lh.con)
+    people = reads.returns.contact_list(lh.con)
     assert sorted(people["name"]) == ["Bob Stone", "Mr Tom Okafor", "Mrs Jane Smith", "Sam Patel"]
     jane = people.set_index("name").loc["Mrs Jane Smith"]
     assert (jane["role_label"], jane["email"]) == ("Head teacher", "head@oak.example.sch.uk")
@@ -84,7 +84,7 @@ def test_a_contact_list_with_its_own_headers_loads_and_reports_each_bad_row(tmp_
 
 def test_the_chase_list_and_mail_merge_carry_the_contact_and_the_address(tmp_path):
     lh = county_with_contacts(tmp_path, MESSY_LIST)
-    rows = triage.chase_list(lh.con, Filters(round="2026/27")).set_index("urn")
+    rows = reads.returns.chase_list(lh.con, Filters(round="2026/27")).set_index("urn")
     oak = rows.loc[118001]
     # the e-safety lead first (seeds/contact_roles.csv chase_order), with an e-mail
     assert (oak["contact"], oak["email"]) == (
@@ -101,7 +101,7 @@ def test_the_chase_list_and_mail_merge_carry_the_contact_and_the_address(tmp_pat
     assert merge.loc[118001, "Postcode"] == "ME15 6AA"
     # Birch has only a caretaker with no e-mail: no To, and the warning counts it
     assert merge.loc[118003, "To"] == ""
-    warning = triage.contact_warning(rows.reset_index())
+    warning = reads.returns.contact_warning(rows.reset_index())
     assert warning and warning.startswith("1 of the 2 schools on this list has no e-mail")
 
 
@@ -112,13 +112,17 @@ def test_a_register_without_contacts_and_no_contact_list_shows_the_warning(tmp_p
     load_register(lh.con, path)
     lh.add_return(118002, completed_on=date(2026, 11, 2))
     lh.build(as_of=AS_OF)
-    rows = triage.chase_list(lh.con, Filters(round="2026/27"))
+    rows = reads.returns.chase_list(lh.con, Filters(round="2026/27"))
     assert len(rows) == 1
-    warning = triage.contact_warning(rows)
+    warning = reads.returns.contact_warning(rows)
     assert warning is not None
     assert warning.startswith("The school on this list has no e-mail contact and no telephone")
     assert "python -m ingest contacts" in warning
-    assert triage.contact_coverage(lh.con) == {"schools": 2, "with_email": 0, "with_contact": 0}
+    assert reads.returns.contact_coverage(lh.con) == {
+        "schools": 2,
+        "with_email": 0,
+        "with_contact": 0,
+    }
 
 
 def test_the_returns_page_warns_when_schools_have_no_contact(gold_db: Path, monkeypatch):
@@ -135,9 +139,9 @@ def test_the_sample_county_chase_list_and_mail_merge_have_an_e_mail_for_every_li
     sample_db: Path,
 ):
     with duckdb.connect(str(sample_db), read_only=True) as con:
-        rows = triage.chase_list(con, Filters())
-        listed = set(triage.contact_list(con).dropna(subset=["email"])["urn"])
-        cover = triage.contact_coverage(con)
+        rows = reads.returns.chase_list(con, Filters())
+        listed = set(reads.returns.contact_list(con).dropna(subset=["email"])["urn"])
+        cover = reads.returns.contact_coverage(con)
     assert 0 < cover["with_email"] < cover["schools"]  # most, not all, schools listed
     merge = exports.mail_merge(rows)
     assert not rows.empty
@@ -198,7 +202,7 @@ def test_the_register_s_head_telephone_address_and_website_reach_the_mail_merge(
     load_register(lh.con, path)
     lh.add_return(118002, completed_on=date(2026, 11, 2))
     lh.build(as_of=AS_OF)
-    rows = triage.chase_list(lh.con, Filters(round="2026/27"))
+    rows = reads.returns.chase_list(lh.con, Filters(round="2026/27"))
     assert list(rows["urn"]) == [118001]
     merge = exports.mail_merge(rows).iloc[0]
     assert (merge["Address1"], merge["Address2"], merge["Address3"]) == (
@@ -210,6 +214,6 @@ def test_the_register_s_head_telephone_address_and_website_reach_the_mail_merge(
     assert (merge["Salutation"], merge["Telephone"]) == ("Dear Mrs Smith", "01632 960001")
     # GIAS has no e-mail: no To, and the chase screen says so
     assert merge["To"] == ""
-    assert triage.contact_warning(rows).startswith(
+    assert reads.returns.contact_warning(rows).startswith(
         "The school on this list has no e-mail contact; it can be telephoned."
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from lakehouse import triage
+from lakehouse import reads
 from lakehouse.db import ReadOnlyDatabase
 from lakehouse.filters import Filters
 from tests.conftest import require_chromium, streamlit_server, wait_ready
@@ -21,7 +21,9 @@ from ui.reports import governor_zip
 def _flagged(db: Path, *priorities: str) -> list[int]:
     reader = ReadOnlyDatabase(db)
     try:
-        return [int(u) for u in triage.worklist(reader.cursor(), Filters(), priorities)["urn"]]
+        return [
+            int(u) for u in reads.triage.worklist(reader.cursor(), Filters(), priorities)["urn"]
+        ]
     finally:
         reader.close()
 

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page
 from streamlit.testing.v1 import AppTest
 
-from lakehouse import queries, triage
+from lakehouse import reads
 from lakehouse.db import connect_readonly, writing
 from lakehouse.filters import Filters
 from presentation import charts
@@ -41,8 +41,8 @@ def hostile_db(gold_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     db = tmp_path_factory.mktemp("hostile") / "county.duckdb"
     db.write_bytes(gold_db.read_bytes())
     con = connect_readonly(db)
-    current = queries.filter_options(con.cursor()).current_round
-    chased = int(triage.chase_list(con.cursor(), Filters(round=current))["urn"].iloc[0])
+    current = reads.base.filter_options(con.cursor()).current_round
+    chased = int(reads.returns.chase_list(con.cursor(), Filters(round=current))["urn"].iloc[0])
     con.close()
     with writing(db) as w:
         w.execute("UPDATE gold.school_overview SET name = ? WHERE urn = 900004", [HOSTILE_NAME])

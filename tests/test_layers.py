@@ -289,3 +289,21 @@ def test_the_header_check_catches_an_alias_a_key_and_a_column_list(tmp_path):
     assert sorted(found) == sorted(
         ['AS "URN"', "'Overall grade'", "'Share (%)'", "'Days to deadline'"]
     )
+
+
+def test_the_reads_live_one_module_per_subject_over_one_sql_helper():
+    # issue 16: lakehouse/reads/ holds the reads (schools, returns, grades, triage, casework,
+    # over base's filters); the two old overlapping read modules are gone, and no module
+    # reads a frame but through lakehouse.sql
+    reads = {p.stem for p in (ROOT / "lakehouse" / "reads").glob("*.py")}
+    assert {"base", "schools", "returns", "grades", "triage", "casework"} <= reads
+    assert not (ROOT / "lakehouse" / "queries.py").exists()
+    assert not (ROOT / "lakehouse" / "triage.py").exists()
+    own_helper = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "lakehouse").rglob("*.py"))
+        if path.name != "sql.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if ".df()" in line
+    ]
+    assert own_helper == []

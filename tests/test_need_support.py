@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lakehouse import queries
+from lakehouse import reads
 from lakehouse.filters import Filters
 from presentation import measures as captions
 
@@ -39,7 +39,7 @@ def test_need_support_counts_the_schools_with_a_concern_and_never_themes_only(an
     assert counts["themes_only"] > 0, "the test database has no school with themes only"
     con = duckdb.connect(str(any_db), read_only=True)
     try:
-        head = queries.headline(con.cursor(), Filters())
+        head = reads.grades.headline(con.cursor(), Filters())
     finally:
         con.close()
     assert head["need_support"] == counts["need"] == counts["with_a_concern"]
@@ -66,7 +66,7 @@ def test_the_map_shades_districts_by_the_schools_that_need_support(gold_db, dist
     con = duckdb.connect(str(gold_db), read_only=True)
     try:
         f = Filters(round="2026/27", districts=(district,) if district else ())
-        shaded = queries.district_summary(con.cursor(), f).set_index("district_name")
+        shaded = reads.schools.district_summary(con.cursor(), f).set_index("district_name")
         truth = dict(
             con.execute(
                 """SELECT district, 100.0 * count(*) FILTER (WHERE priority IN ('high', 'medium'))
@@ -103,7 +103,7 @@ def test_the_county_map_offers_need_support_shading_and_no_flagged_option(gold_d
 def test_the_overviews_reasons_chart_counts_concerns_only(any_db):
     con = duckdb.connect(str(any_db), read_only=True)
     try:
-        reasons = queries.flag_summary(con.cursor(), Filters())
+        reasons = reads.grades.flag_summary(con.cursor(), Filters())
         kinds = dict(con.execute("SELECT DISTINCT flag, kind FROM gold.support_flags").fetchall())
     finally:
         con.close()

@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lakehouse import triage
+from lakehouse import reads
 from lakehouse.filters import Filters
 from presentation import exports, headers
 
@@ -32,17 +32,17 @@ def worklist_rows(db: Path) -> pd.DataFrame:
     """The worklist as the Flagged schools page builds it, with no casework recorded."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = triage.worklist(con.cursor(), Filters())
-        top = triage.top_concerns(con.cursor())
+        rows = reads.triage.worklist(con.cursor(), Filters())
+        top = reads.triage.top_concerns(con.cursor())
     finally:
         con.close()
-    rows = triage.with_casework(
+    rows = reads.casework.with_casework(
         rows,
         pd.DataFrame(columns=["urn", "supported_on", "next_action_due"]),
         pd.DataFrame(columns=["urn", "reason"]),
     )
-    rows["casework"] = [triage.casework_note(r) for _, r in rows.iterrows()]
-    return headers.renamed(triage.with_top_concerns(rows, top), headers.WORKLIST_HEADERS)
+    rows["casework"] = [reads.casework.casework_note(r) for _, r in rows.iterrows()]
+    return headers.renamed(reads.triage.with_top_concerns(rows, top), headers.WORKLIST_HEADERS)
 
 
 def workbook(rows: pd.DataFrame) -> bytes:

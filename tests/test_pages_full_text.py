@@ -51,12 +51,12 @@ def test_the_chase_list_gives_its_contact_columns_room(gold_db: Path, monkeypatc
 def test_the_school_profile_shows_each_flag_reason_and_action_in_full_as_text(
     gold_db: Path, monkeypatch
 ) -> None:
-    from lakehouse import triage
+    from lakehouse import reads
     from lakehouse.db import ReadOnlyDatabase
 
     db = ReadOnlyDatabase(gold_db)
     try:
-        flags = triage.school_flags(db.cursor(), 900004)
+        flags = reads.triage.school_flags(db.cursor(), 900004)
     finally:
         db.close()
     assert not flags.empty

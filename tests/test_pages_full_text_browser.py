@@ -23,16 +23,20 @@ def server(gold_db: Path) -> Iterator[str]:
 
 
 def _first_worklist_row(gold_db: Path) -> dict:
-    from lakehouse import triage
+    from lakehouse import reads
     from lakehouse.db import ReadOnlyDatabase
     from lakehouse.filters import Filters
     from presentation import headers
 
     db = ReadOnlyDatabase(gold_db)
     try:
-        rows = headers.renamed(triage.worklist(db.cursor(), Filters()), headers.WORKLIST_HEADERS)
+        rows = headers.renamed(
+            reads.triage.worklist(db.cursor(), Filters()), headers.WORKLIST_HEADERS
+        )
         first = rows.iloc[0].to_dict()
-        first["flags"] = triage.school_flags(db.cursor(), int(first["URN"])).to_dict("records")
+        first["flags"] = reads.triage.school_flags(db.cursor(), int(first["URN"])).to_dict(
+            "records"
+        )
         return first
     finally:
         db.close()

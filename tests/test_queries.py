@@ -1,4 +1,4 @@
-"""lakehouse.queries on the hand-made gold tables: filters, parameters, allow-lists."""
+"""lakehouse.reads on the hand-made gold tables: filters, parameters, allow-lists."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lakehouse import queries, triage
+from lakehouse import reads
 from lakehouse.filters import Filters
 from presentation import measures
 from tests import gold_fixture
@@ -27,7 +27,7 @@ def con(gold_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_the_headline_counts_expected_received_late_and_missing_returns(con) -> None:
-    head = queries.headline(con, _f())
+    head = reads.grades.headline(con, _f())
     assert head["round"] == gold_fixture.CURRENT
     assert head["schools"] == len(gold_fixture.SCHOOLS)
     # Hazel High has no return; the independent school is not expected
@@ -36,54 +36,54 @@ def test_the_headline_counts_expected_received_late_and_missing_returns(con) -> 
 
 
 def test_a_district_filter_narrows_every_count(con) -> None:
-    whole = queries.headline(con, _f())
-    east = queries.headline(con, _f(districts=("Eastvale",)))
+    whole = reads.grades.headline(con, _f())
+    east = reads.grades.headline(con, _f(districts=("Eastvale",)))
     assert east["schools"] == 4 < whole["schools"]
-    dist = queries.grade_distribution(con, _f(districts=("Eastvale",)))
+    dist = reads.grades.grade_distribution(con, _f(districts=("Eastvale",)))
     overall = dist[dist["area"] == "overall"]["schools"].sum()
     assert overall == 4
 
 
 def test_the_grade_distribution_counts_each_returned_school_once_per_area(con) -> None:
-    dist = queries.grade_distribution(con, _f())
+    dist = reads.grades.grade_distribution(con, _f())
     per_area = dist.groupby("area")["schools"].sum()
     assert set(per_area) == {10}
-    assert list(per_area.index.sort_values()) == sorted(queries.AREAS)
+    assert list(per_area.index.sort_values()) == sorted(reads.base.AREAS)
 
 
 def test_an_earlier_round_shows_that_rounds_grades(con) -> None:
-    now = queries.grade_distribution(con, _f())
-    before = queries.grade_distribution(con, _f(round="2025/26"))
+    now = reads.grades.grade_distribution(con, _f())
+    before = reads.grades.grade_distribution(con, _f(round="2025/26"))
     assert before.groupby("area")["schools"].sum().iloc[0] == 9
     assert not now.equals(before)
-    points = queries.school_points(con, _f(round="2025/26"))
+    points = reads.schools.school_points(con, _f(round="2025/26"))
     damson = points[points["name"] == "Damson Primary School"].iloc[0]
     assert damson["grade_overall"] is None or str(damson["grade_overall"]) in ("<NA>", "nan")
 
 
 def test_filter_values_are_bound_not_pasted_into_sql(con) -> None:
     hostile = "Eastvale') OR 1=1 --"
-    assert queries.headline(con, _f(districts=(hostile,)))["schools"] == 0
-    assert triage.worklist(con, _f(settings=("x' OR '1'='1",))).empty
+    assert reads.grades.headline(con, _f(districts=(hostile,)))["schools"] == 0
+    assert reads.triage.worklist(con, _f(settings=("x' OR '1'='1",))).empty
 
 
 def test_unknown_areas_and_groupings_are_refused(con) -> None:
     with pytest.raises(ValueError, match="unknown area"):
-        queries.grade_by(con, _f(), "overall; DROP TABLE gold.school_overview", "setting")
+        reads.grades.grade_by(con, _f(), "overall; DROP TABLE gold.school_overview", "setting")
     with pytest.raises(ValueError, match="cannot compare"):
-        queries.grade_by(con, _f(), "overall", "urn")
+        reads.grades.grade_by(con, _f(), "overall", "urn")
     with pytest.raises(ValueError, match="cannot group"):
-        queries.returns_by(con, _f(), "name")
+        reads.returns.returns_by(con, _f(), "name")
 
 
 def test_setting_comparison_groups_by_setting_with_counts(con) -> None:
-    df = queries.grade_by(con, _f(), "overall", "setting")
+    df = reads.grades.grade_by(con, _f(), "overall", "setting")
     n = df.groupby("group")["schools"].sum().to_dict()
     assert n == {"PRU": 1, "Primary": 6, "Secondary": 2, "Special": 1}
 
 
 def test_flagged_schools_list_high_priority_first_with_plain_reasons(con) -> None:
-    rows = triage.worklist(con, _f())
+    rows = reads.triage.worklist(con, _f())
     order = {"high": 0, "medium": 1, "low": 2}
     ranks = [order[p] for p in rows["priority"]]
     assert ranks == sorted(ranks)
@@ -92,9 +92,9 @@ def test_flagged_schools_list_high_priority_first_with_plain_reasons(con) -> Non
 
 
 def test_the_priority_and_reason_filters_narrow_the_flagged_list(con) -> None:
-    everyone = triage.worklist(con, _f())
-    high = triage.worklist(con, _f(), priorities=("high",))
-    locked = triage.worklist(con, _f(), flags=("locked_down",))
+    everyone = reads.triage.worklist(con, _f())
+    high = reads.triage.worklist(con, _f(), priorities=("high",))
+    locked = reads.triage.worklist(con, _f(), flags=("locked_down",))
     assert 0 < len(high) < len(everyone)
     assert set(high["priority"]) == {"high"}
     assert set(locked["school"]) == {
@@ -105,35 +105,35 @@ def test_the_priority_and_reason_filters_narrow_the_flagged_list(con) -> None:
 
 
 def test_a_school_is_found_by_urn_or_part_of_its_name(con) -> None:
-    assert list(queries.find_schools(con, "900004")["name"]) == ["Damson Primary School"]
-    assert "Damson Primary School" in set(queries.find_schools(con, "damson")["name"])
-    assert queries.find_schools(con, "no such school").empty
+    assert list(reads.schools.find_schools(con, "900004")["name"]) == ["Damson Primary School"]
+    assert "Damson Primary School" in set(reads.schools.find_schools(con, "damson")["name"])
+    assert reads.schools.find_schools(con, "no such school").empty
 
 
 def test_a_school_profile_compares_its_scores_with_county_and_setting(con) -> None:
-    comp = queries.school_area_comparison(con, 900004)
-    assert list(comp["area"]) == list(queries.AREAS)
+    comp = reads.grades.school_area_comparison(con, 900004)
+    assert list(comp["area"]) == list(reads.base.AREAS)
     provision = comp[comp["area"] == "provision"].iloc[0]
     assert provision["school_grade"] == 4
     assert provision["school_score"] < provision["county_mean"]
-    assert len(queries.school_history(con, 900001)) == 2
+    assert len(reads.grades.school_history(con, 900001)) == 2
 
 
 def test_the_chase_list_names_expected_schools_without_a_return(con) -> None:
-    chase = triage.chase_list(con, _f())
+    chase = reads.returns.chase_list(con, _f())
     assert list(chase["school"]) == ["Hazel High School"]
     assert chase.iloc[0]["previous_status_label"] == "Missing"
 
 
 def test_rejected_files_and_warnings_are_listed(con) -> None:
-    assert list(queries.rejected_files(con)["file_name"]) == ["scan.pdf"]
-    warnings = queries.return_warnings(con, _f())
+    assert list(reads.returns.rejected_files(con)["file_name"]) == ["scan.pdf"]
+    warnings = reads.returns.return_warnings(con, _f())
     assert (warnings["warnings"] > 0).all() and len(warnings) > 0
-    assert set(queries.return_messages(con, _f())["location"]) == {"Self-review!C7"}
+    assert set(reads.returns.return_messages(con, _f())["location"]) == {"Self-review!C7"}
 
 
 def test_the_district_summary_keeps_every_district_for_clicking(con) -> None:
-    df = queries.district_summary(con, _f(districts=("Eastvale",)))
+    df = reads.schools.district_summary(con, _f(districts=("Eastvale",)))
     assert len(df) == len(gold_fixture.DISTRICTS)
     assert set(df.columns) >= set(measures.district_measures())
 
@@ -141,7 +141,7 @@ def test_the_district_summary_keeps_every_district_for_clicking(con) -> None:
 def test_a_database_without_gold_tables_has_no_data(tmp_path: Path) -> None:
     c = duckdb.connect(str(tmp_path / "empty.duckdb"))
     try:
-        assert queries.has_data(c) is False
+        assert reads.base.has_data(c) is False
     finally:
         c.close()
 
@@ -160,15 +160,15 @@ def test_settings_come_in_the_councils_usual_order_not_alphabetical() -> None:
 
 
 def test_no_round_chosen_means_the_current_round_settled_once(con) -> None:
-    options = queries.filter_options(con)
-    assert queries.resolve_round(Filters(), options).round == gold_fixture.CURRENT
-    assert queries.resolve_round(Filters(round="2025/26"), options).round == "2025/26"
-    assert queries.with_current_round(con, Filters(districts=("Eastvale",))) == Filters(
+    options = reads.base.filter_options(con)
+    assert reads.base.resolve_round(Filters(), options).round == gold_fixture.CURRENT
+    assert reads.base.resolve_round(Filters(round="2025/26"), options).round == "2025/26"
+    assert reads.base.with_current_round(con, Filters(districts=("Eastvale",))) == Filters(
         round=gold_fixture.CURRENT, districts=("Eastvale",)
     )
 
 
 def test_a_query_never_looks_the_round_up_itself(con) -> None:
     # an unresolved filter is not quietly "every round": a round-narrowed query shows nothing
-    assert queries.grade_distribution(con, Filters()).empty
-    assert queries.headline(con, Filters())["expected"] == 0
+    assert reads.grades.grade_distribution(con, Filters()).empty
+    assert reads.grades.headline(con, Filters())["expected"] == 0

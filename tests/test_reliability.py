@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse import queries
+from lakehouse import reads
 from lakehouse.db import ReadOnlyDatabase, writing
 from lakehouse.filters import Filters
 
@@ -66,8 +66,8 @@ def test_readers_see_no_error_and_no_mixed_version_while_the_file_is_swapped_und
                     # a page's worth of queries between the two reads, as a script run does
                     cur = snap.cursor()
                     try:
-                        queries.filter_options(cur)
-                        queries.school_points(cur, Filters())
+                        reads.base.filter_options(cur)
+                        reads.schools.school_points(cur, Filters())
                     finally:
                         cur.close()
                     b = _marker(snap, "marker_b")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from lakehouse import queries, spec
+from lakehouse import reads, spec
 from lakehouse.filters import Filters
 
 
@@ -23,8 +23,8 @@ def test_a_message_quotes_the_statement_beside_its_code_once():
 def test_rejected_files_name_their_school_or_say_why_they_cannot(sample_db: Path):
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
-        rejected = queries.rejected_files(con).set_index("file_name")
-        messages = queries.return_messages(
+        rejected = reads.returns.rejected_files(con).set_index("file_name")
+        messages = reads.returns.return_messages(
             con, Filters(round=con.execute("SELECT max(round) FROM gold.rounds").fetchone()[0])
         )
     finally:

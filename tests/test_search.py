@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lakehouse import queries
+from lakehouse import reads
 from lakehouse.search import matches, normalise
 
 INDEX = pd.DataFrame(
@@ -88,8 +88,8 @@ def test_the_sample_county_finds_a_postcode_and_marks_its_closed_schools(sample_
         closed_urn, closed_name = con.execute(
             "SELECT urn, name FROM gold.school_overview WHERE NOT is_open ORDER BY urn LIMIT 1"
         ).fetchone()
-        assert int(urn) in set(queries.find_schools(con, postcode.lower())["urn"])
-        hit = queries.find_schools(con, str(closed_urn))
+        assert int(urn) in set(reads.schools.find_schools(con, postcode.lower())["urn"])
+        hit = reads.schools.find_schools(con, str(closed_urn))
         assert hit["urn"].iloc[0] == closed_urn
         assert hit["label"].iloc[0] == hit["label"].iloc[0].split(" · ")[0] + " · closed"
         assert closed_name in hit["label"].iloc[0]

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lakehouse import triage
+from lakehouse import reads
 from lakehouse.filters import Filters
 from lakehouse.seeds import SEEDS_DIR
 from tests.lakehouse_factory import Lakehouse
@@ -31,7 +31,7 @@ def county() -> Lakehouse:
 
 
 def test_the_worklist_runs_by_priority_then_support_score_then_lowest_overall_score():
-    rows = triage.worklist(county().con, Filters())
+    rows = reads.triage.worklist(county().con, Filters())
     assert list(rows["urn"]) == [INADEQUATE, WEAK, STRONG, THEMES_ONLY]
     assert list(rows["priority_label"]) == ["High", "Medium", "Medium", "Low"]
     assert list(rows["support_rank"]) == [1, 2, 3, 4]
@@ -39,7 +39,7 @@ def test_the_worklist_runs_by_priority_then_support_score_then_lowest_overall_sc
 
 
 def test_concerns_come_before_themes_in_plain_english_with_no_indicator_codes():
-    rows = triage.worklist(county().con, Filters()).set_index("urn")
+    rows = reads.triage.worklist(county().con, Filters()).set_index("urn")
     weak = rows.loc[WEAK]
     assert weak["concerns"] == (
         'Incidents not logged: "Online-safety incidents are logged, recorded and reviewed for '
@@ -55,7 +55,7 @@ def test_every_row_links_to_its_school_profile():
     # the route is the UI's (ui.worklist opens the profile by the row's URN), not the data's
     from ui import app, worklist
 
-    rows = triage.worklist(county().con, Filters())
+    rows = reads.triage.worklist(county().con, Filters())
     assert worklist.PROFILE_PAGE in [path for path, *_ in app.PAGE_SPECS]
     assert rows["urn"].notna().all() and rows["urn"].is_unique
     assert "Profile" not in rows
@@ -70,20 +70,25 @@ def test_the_capacity_rule_marks_the_schools_the_team_can_take_on(tmp_path):
     )
     lh = county()
     lh.build(seeds_dir=seeds)
-    rows = triage.worklist(lh.con, Filters())
+    rows = reads.triage.worklist(lh.con, Filters())
     assert list(rows["within_capacity"]) == [True, True, False, False]
     # with the default of 30 everyone here is within capacity
-    assert triage.worklist(county().con, Filters())["within_capacity"].all()
+    assert reads.triage.worklist(county().con, Filters())["within_capacity"].all()
 
 
 def test_priority_and_reason_filters_narrow_the_worklist():
     con = county().con
-    assert list(triage.worklist(con, Filters(), priorities=("medium",))["urn"]) == [WEAK, STRONG]
-    assert list(triage.worklist(con, Filters(), flags=("training_gap",))["urn"]) == [THEMES_ONLY]
+    assert list(reads.triage.worklist(con, Filters(), priorities=("medium",))["urn"]) == [
+        WEAK,
+        STRONG,
+    ]
+    assert list(reads.triage.worklist(con, Filters(), flags=("training_gap",))["urn"]) == [
+        THEMES_ONLY
+    ]
 
 
 def test_the_worklist_shows_casework_beside_each_school():
-    rows = triage.worklist(county().con, Filters())
+    rows = reads.triage.worklist(county().con, Filters())
     summary = pd.DataFrame(
         [
             {
@@ -98,17 +103,17 @@ def test_the_worklist_shows_casework_beside_each_school():
         ]
     )
     caseload = pd.DataFrame([{"urn": WEAK, "reason": "Head asked for help", "since": "", "by": ""}])
-    out = triage.with_casework(rows, summary, caseload).set_index("urn")
+    out = reads.casework.with_casework(rows, summary, caseload).set_index("urn")
     assert out.loc[WEAK, "in_caseload"] and not out.loc[STRONG, "in_caseload"]
     assert out.loc[WEAK, "caseload_reason"] == "Head asked for help"
-    assert triage.casework_note(out.loc[WEAK]) == (
+    assert reads.casework.casework_note(out.loc[WEAK]) == (
         "supported on 3 Nov 2026; next action due 10 Nov 2026; 1 overdue action"
     )
-    assert triage.casework_note(out.loc[STRONG]) == ""
+    assert reads.casework.casework_note(out.loc[STRONG]) == ""
 
 
 def test_county_themes_give_each_theme_its_share_of_returning_schools_and_action():
-    themes = triage.county_themes(county().con, Filters()).set_index("flag")
+    themes = reads.triage.county_themes(county().con, Filters()).set_index("flag")
     # every theme in seeds/flags.csv, the two of RETURN-v2.md included (none raised here)
     assert list(themes.index) == [
         "training_gap",
@@ -132,15 +137,15 @@ def test_the_theme_trend_runs_across_rounds():
     lh.add_return(WEAK, filtering="locked_down")
     lh.add_return(STRONG)
     lh.build()
-    themes = triage.county_themes(lh.con, Filters()).set_index("flag")
+    themes = reads.triage.county_themes(lh.con, Filters()).set_index("flag")
     assert themes.loc["locked_down", "trend"] == "2025/26: 100% → 2026/27: 50%"
-    trend = triage.theme_trend(lh.con, Filters())
+    trend = reads.triage.theme_trend(lh.con, Filters())
     locked = trend[trend["flag"] == "locked_down"]
     assert list(locked["schools"]) == [2, 1] and list(locked["returning"]) == [2, 2]
 
 
 def test_the_worklist_summary_counts_each_priority():
-    summary = triage.worklist_summary(county().con, Filters()).set_index("priority")
+    summary = reads.triage.worklist_summary(county().con, Filters()).set_index("priority")
     assert summary["schools"].to_dict() == {"high": 1, "medium": 2, "low": 1}
     assert summary.loc["high", "label"] == "High"
 
@@ -161,7 +166,7 @@ def test_impact_compares_supported_schools_with_flagged_schools_without_support_
     lh.add_return(unhelped, responses=weak, filtering="locked_down")  # the same
     lh.add_return(unflagged)
     lh.build()
-    moved = triage.impact(lh.con, Filters(), ((helped, "2025/26"),)).set_index("group")
+    moved = reads.triage.impact(lh.con, Filters(), ((helped, "2025/26"),)).set_index("group")
     assert moved.loc["supported", ["schools", "improved", "same"]].tolist() == [1, 1, 0]
     assert moved.loc["flagged_unsupported", ["schools", "same"]].tolist() == [1, 1]
     assert moved.loc["supported", "improved_pct"] == 100.0
@@ -171,7 +176,7 @@ def test_impact_compares_supported_schools_with_flagged_schools_without_support_
 
 
 def test_impact_is_empty_until_a_round_with_support_has_a_later_round():
-    assert triage.impact(county().con, Filters(), ((WEAK, "2026/27"),)).empty
+    assert reads.triage.impact(county().con, Filters(), ((WEAK, "2026/27"),)).empty
 
 
 def _impact_county(tmp_path):

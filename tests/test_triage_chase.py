@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from ingest.register import load_register
-from lakehouse import casework, store, triage
+from lakehouse import casework, reads, store
 from lakehouse.filters import Filters
 from presentation import exports, headers
 from tests.lakehouse_factory import Lakehouse
@@ -74,13 +74,13 @@ def county(register: Path, returned: int) -> Lakehouse:
 
 
 def chase(lh: Lakehouse, store_con=None) -> pd.DataFrame:
-    rows = triage.chase_list(lh.con, Filters(round="2026/27"))
+    rows = reads.returns.chase_list(lh.con, Filters(round="2026/27"))
     reminded = (
         casework.last_reminded(store_con, "2026/27")
         if store_con is not None
         else pd.DataFrame(columns=["urn", "last_reminded", "reminders", "reminded_how"])
     )
-    return triage.with_reminders(rows, reminded)
+    return reads.returns.with_reminders(rows, reminded)
 
 
 def test_the_chase_list_shows_head_phone_trust_days_to_deadline_and_last_reminder(tmp_path):
@@ -159,7 +159,7 @@ def test_return_rates_per_round_count_on_time_late_awaiting_and_missing():
     lh.add_return(2, round="2025/26", completed_on=date(2026, 1, 20))  # late
     lh.add_return(1, completed_on=date(2026, 11, 1))
     lh.build(as_of=AS_OF)
-    rates = triage.return_rates(lh.con, Filters()).set_index("round")
+    rates = reads.returns.return_rates(lh.con, Filters()).set_index("round")
     last, now = rates.loc["2025/26"], rates.loc["2026/27"]
     assert (last["expected"], last["on_time"], last["late"], last["missing"]) == (4, 1, 1, 2)
     assert (last["on_time_pct"], last["received_pct"]) == (25.0, 50.0)

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from ingest.reader import read_return
-from lakehouse import triage
+from lakehouse import reads
 from lakehouse.filters import Filters
 from tests.conftest import open_app
 from tests.lakehouse_factory import Lakehouse
@@ -70,13 +70,13 @@ def test_the_returns_page_list_names_each_section_left_out():
     lh.add_return(2, sections_missing=("policies", "training"))
     lh.add_return(3, responses={f"OUT{i}": None for i in range(1, 6)} | {"OVR1": None})
     lh.build()
-    rows = triage.incomplete_returns(lh.con, Filters(round="2026/27")).set_index("urn")
+    rows = reads.returns.incomplete_returns(lh.con, Filters(round="2026/27")).set_index("urn")
     assert list(rows.index) == [2]
     assert (
         rows.loc[2, "sections_missing"] == "Policies (no policy rows); Training (no training rows)"
     )
-    assert triage.school_incomplete(lh.con, 2) == {"2026/27": ["Policies", "Training"]}
-    assert triage.school_incomplete(lh.con, 1) == {}
+    assert reads.returns.school_incomplete(lh.con, 2) == {"2026/27": ["Policies", "Training"]}
+    assert reads.returns.school_incomplete(lh.con, 1) == {}
 
 
 def test_a_return_with_most_statements_unanswered_is_listed_with_the_count():
@@ -84,7 +84,7 @@ def test_a_return_with_most_statements_unanswered_is_listed_with_the_count():
     lh.school(1)
     lh.add_return(1, default=None, responses={"OVR1": "fully"})
     lh.build()
-    rows = triage.incomplete_returns(lh.con, Filters(round="2026/27"))
+    rows = reads.returns.incomplete_returns(lh.con, Filters(round="2026/27"))
     assert rows["sections_missing"].iloc[0] == "Self-review (23 of 24 statements unanswered)"
 
 

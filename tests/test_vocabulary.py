@@ -22,7 +22,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from lakehouse import queries, seeds, spec
+from lakehouse import reads, seeds, spec
 from lakehouse.db import ReadOnlyDatabase, writing
 from lakehouse.filters import Filters
 from packs import cabinet, governor
@@ -127,8 +127,8 @@ def test_the_pages_show_the_renamed_labels(renamed, monkeypatch):
 
 def test_the_excel_export_shows_the_renamed_labels(renamed):
     with _reading(renamed) as db:
-        history = queries.school_history(db.cursor(), LOCKED)
-        info = queries.build_info(db.cursor())
+        history = reads.grades.school_history(db.cursor(), LOCKED)
+        info = reads.base.build_info(db.cursor())
     about = exports.about_sheet(
         headers.filter_summary(Filters(filtering="locked_down")), info, "test", len(history)
     )

@@ -49,7 +49,7 @@ def wait_ready(page: Page) -> None:
 
 def worklist(db: Path) -> list[dict]:
     """The worklist rows, in order, each with its flags (what the pages should show)."""
-    from lakehouse import triage
+    from lakehouse import reads
     from lakehouse.db import ReadOnlyDatabase
     from lakehouse.filters import Filters
     from presentation import headers
@@ -58,10 +58,12 @@ def worklist(db: Path) -> list[dict]:
     try:
         # under the headers the page shows
         rows = headers.renamed(
-            triage.worklist(reader.cursor(), Filters()), headers.WORKLIST_HEADERS
+            reads.triage.worklist(reader.cursor(), Filters()), headers.WORKLIST_HEADERS
         ).to_dict("records")
         for r in rows:
-            r["flags"] = triage.school_flags(reader.cursor(), int(r["URN"])).to_dict("records")
+            r["flags"] = reads.triage.school_flags(reader.cursor(), int(r["URN"])).to_dict(
+                "records"
+            )
         return rows
     finally:
         reader.close()
@@ -190,9 +192,9 @@ def test_the_priority_buttons_stay_in_the_address_and_a_bookmark_keeps_them(
 def test_the_chosen_area_on_setting_comparison_stays_in_the_address(
     server: str, page: Page
 ) -> None:
-    from lakehouse import queries
+    from lakehouse import reads
 
-    label = queries.area_labels()["leadership"]
+    label = reads.base.area_labels()["leadership"]
     page.set_viewport_size(WIDE)
     page.goto(f"{server}/setting_comparison")
     wait_ready(page)

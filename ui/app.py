@@ -3,7 +3,7 @@
 The cached read-only connection, cached query frames keyed on the database
 file version, the sidebar filters (session state <-> URL query string), the
 empty-database message. Presentation mode (``?present=1``) lives in
-ui.projector alone. Business logic stays in lakehouse.queries and the
+ui.projector alone. Business logic stays in lakehouse.reads and the
 other ui modules.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lakehouse import explain, queries, seeds, standards, triage
+from lakehouse import explain, reads, seeds, standards
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import QP_KEYS, Filters
 from presentation import headers
@@ -112,7 +112,7 @@ class PageContext:
     """What a page needs: the filters (their round resolved), the choices and the build facts."""
 
     filters: Filters
-    options: queries.FilterOptions
+    options: reads.base.FilterOptions
     info: dict[str, str]
 
     @property
@@ -200,14 +200,26 @@ def _cached(
 
 
 # the modules whose functions frame() may run: gold queries only, cursor first
-_QUERY_MODULES = {m.__name__: m for m in (queries, triage, explain, standards)}
+_QUERY_MODULES = {
+    m.__name__: m
+    for m in (
+        reads.base,
+        reads.grades,
+        reads.schools,
+        reads.returns,
+        reads.triage,
+        reads.casework,
+        explain,
+        standards,
+    )
+}
 
 
 def frame(fn: Callable[..., T], *args: Any) -> T:
-    """Run a ``lakehouse.queries`` or ``lakehouse.triage`` function, cached per file version."""
+    """Run a ``lakehouse.reads``, ``explain`` or ``standards`` function, cached per file version."""
     module = _QUERY_MODULES.get(getattr(fn, "__module__", ""))
     if module is None or getattr(module, fn.__name__, None) is not fn:
-        raise ValueError(f"{fn.__name__} is not a lakehouse.queries, triage or explain function")
+        raise ValueError(f"{fn.__name__} is not a lakehouse.reads, explain or standards function")
     name = f"{module.__name__}.{fn.__name__}"
     db = get_db()
     if isinstance(db, Snapshot):
@@ -222,7 +234,7 @@ def database_state() -> tuple[str, str | None]:
     if not db.exists():
         return "empty", None
     try:
-        return ("ready", None) if frame(queries.has_data) else ("empty", None)
+        return ("ready", None) if frame(reads.base.has_data) else ("empty", None)
     except Exception as exc:  # a corrupt or foreign file: say so in one line, never a traceback
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return "error", f"Could not read {db.path}: {first}"
@@ -256,7 +268,7 @@ def show_empty_state(title: str) -> None:
 # --- sidebar filters -------------------------------------------------------------------
 
 
-def _initialise_from_url(options: queries.FilterOptions) -> None:
+def _initialise_from_url(options: reads.base.FilterOptions) -> None:
     """First run of a session: take the filters from the query string (a bookmark)."""
     params = {k: st.query_params.get_all(k) for k in QP_KEYS}
     f = Filters.from_query_params(params).restricted_to(
@@ -269,7 +281,7 @@ def _initialise_from_url(options: queries.FilterOptions) -> None:
     st.session_state[_K_INITIALISED] = True
 
 
-def _sync_url(f: Filters, options: queries.FilterOptions) -> None:
+def _sync_url(f: Filters, options: reads.base.FilterOptions) -> None:
     """Mirror the filters into the query string, leaving other parameters (present=1) alone."""
     # the current round is the default, so it stays out of the URL unless chosen explicitly
     wanted = f.with_(round=None if f.round == options.current_round else f.round).to_query_params()
@@ -287,7 +299,7 @@ def sidebar_filters() -> Filters | None:
     """Render the global filters once (in dashboard.py); None when there is no data."""
     if database_state()[0] != "ready":
         return None
-    options = frame(queries.filter_options)
+    options = frame(reads.base.filter_options)
     if not st.session_state.get(_K_INITIALISED):
         _initialise_from_url(options)
     # an old value (a district gone after a reload of boundaries) would break the widget
@@ -367,12 +379,12 @@ def page_context(title: str) -> PageContext:
     if database_state()[0] != "ready" or _K_FILTERS not in st.session_state:
         show_empty_state(title)
         st.stop()
-    options = frame(queries.filter_options)
+    options = frame(reads.base.filter_options)
     return PageContext(
         # "no round chosen" becomes the current round here, once; queries get a concrete round
-        filters=queries.resolve_round(st.session_state[_K_FILTERS], options),
+        filters=reads.base.resolve_round(st.session_state[_K_FILTERS], options),
         options=options,
-        info=frame(queries.build_info),
+        info=frame(reads.base.build_info),
     )
 
 

@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lakehouse import casework, seeds, store, triage
+from lakehouse import casework, reads, seeds, store
 from presentation import exports, headers
 from presentation.formatting import MISSING, STREAMLIT_DATE_FORMAT, council_date
 from ui import app, auth, forms, safe
@@ -79,7 +79,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
     with connection() as con:
         acts = casework.actions(con, urn)
         entries = casework.timeline(con, urn)
-    line = triage.case_timeline(entries, app.frame(triage.school_returns, int(urn)))
+    line = reads.casework.case_timeline(entries, app.frame(reads.casework.school_returns, int(urn)))
     types = seeds.vocabulary("support_type")
     statuses = seeds.vocabulary("action_status")
     if saved := forms.confirmation("casework_saved"):
@@ -288,7 +288,7 @@ def chase_section(ctx: app.PageContext) -> None:
     the form that logs a reminder."""
     f = ctx.filters
     st.subheader("Return rates by round")
-    rates = app.frame(triage.return_rates, f)
+    rates = app.frame(reads.returns.return_rates, f)
     st.dataframe(
         headers.table(rates, headers.RETURN_RATE_HEADERS),
         hide_index=True,
@@ -300,10 +300,10 @@ def chase_section(ctx: app.PageContext) -> None:
 
     rnd = ctx.round
     st.subheader(f"Chase list: returns not yet in for {rnd}")
-    chase = app.frame(triage.chase_list, f, rnd)
+    chase = app.frame(reads.returns.chase_list, f, rnd)
     with connection() as con:
         reminded = casework.last_reminded(con, rnd or "")
-    chase = triage.with_reminders(chase, reminded)
+    chase = reads.returns.with_reminders(chase, reminded)
     if saved := forms.confirmation("reminder_saved"):
         st.success(saved)
     if chase.empty:
@@ -311,7 +311,7 @@ def chase_section(ctx: app.PageContext) -> None:
         return
     # say so when the chase cannot reach a person (a register without contact columns and
     # no council contact list leaves every school without one)
-    if warning := triage.contact_warning(chase):
+    if warning := reads.returns.contact_warning(chase):
         st.warning(warning, icon=":material/contact_mail:")
     shown = headers.table(chase, headers.CHASE_HEADERS)
     contact = ["Contact", "E-mail", "Head", "Telephone", "Trust", "Website", "Postcode"]
@@ -453,7 +453,7 @@ def themes_section(ctx: app.PageContext) -> None:
         "A theme is common across the county, so it is a commissioning decision rather than "
         "a case for each school. Share of the schools that made a return in the round."
     )
-    themes = app.frame(triage.county_themes, ctx.filters, ctx.round)
+    themes = app.frame(reads.triage.county_themes, ctx.filters, ctx.round)
     if themes.empty or not themes["returning"].any():
         st.info("No returns in this round match these filters.")
         return
@@ -485,7 +485,7 @@ def impact_section(ctx: app.PageContext) -> None:
         "Schools with support recorded in a round, and schools flagged in that round with none "
         "recorded: how their overall grade moved by the next round. Small groups say little."
     )
-    moved = app.frame(triage.impact, ctx.filters, supported_pairs())
+    moved = app.frame(reads.triage.impact, ctx.filters, supported_pairs())
     if moved.empty:
         st.info(
             "No round with support recorded has a later round with returns yet: the impact "
@@ -504,7 +504,7 @@ def impact_section(ctx: app.PageContext) -> None:
 def incomplete_section(ctx: app.PageContext) -> None:
     """Returns that left out a whole section, listed for follow-up."""
     st.subheader(f"Incomplete returns in {ctx.round}")
-    rows = app.frame(triage.incomplete_returns, ctx.filters, ctx.round)
+    rows = app.frame(reads.returns.incomplete_returns, ctx.filters, ctx.round)
     if rows.empty:
         st.success("No return in these filters left out a whole section.")
         return

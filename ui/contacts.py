@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lakehouse import triage
+from lakehouse import reads
 from presentation import headers
 from presentation.formatting import MISSING
 from ui import app
@@ -14,8 +14,8 @@ from ui.safe import md
 def contacts_section() -> None:
     """How many expected schools can be e-mailed, the list as loaded, and who is missing."""
     st.subheader("School contacts")
-    cover = app.frame(triage.contact_coverage)
-    people = app.frame(triage.contact_list)
+    cover = app.frame(reads.returns.contact_coverage)
+    people = app.frame(reads.returns.contact_list)
     schools, with_email = cover["schools"], cover["with_email"]
     c1, c2, c3 = st.columns(3)
     c1.metric("Schools with an e-mail contact", f"{with_email} of {schools}", border=True)
@@ -29,7 +29,7 @@ def contacts_section() -> None:
             "FILE.csv` (URN, role, name, e-mail, telephone).",
             icon=":material/contact_mail:",
         )
-    problems = app.frame(triage.contact_problems)
+    problems = app.frame(reads.returns.contact_problems)
     if not problems.empty:
         # each problem names the file, row and column, as the loader wrote it
         with st.expander(f"Problems in the latest contact list ({len(problems)})"):

@@ -84,7 +84,7 @@ def cutoff_line(capacity: int, sentence: str) -> None:
 def flag_list(flags: pd.DataFrame) -> None:
     """A school's flags in full, one block each: kind and flag, the reason, the action.
 
-    ``flags`` is :func:`lakehouse.triage.school_flags`. The text wraps to the page, so
+    ``flags`` is :func:`lakehouse.reads.triage.school_flags`. The text wraps to the page, so
     nothing is cut off at any width; it is shown as typed (never Markdown).
     """
     for _, f in flags.iterrows():

@@ -1,0 +1,161 @@
+"""What every read shares: the filters as SQL, what is loaded, and the round.
+
+Each read takes an open DuckDB connection (a cursor per call is the caller's job)
+and, where it narrows, a ``lakehouse.filters.Filters``. The filters become SQL in one
+place, :func:`filter_sql`, every value bound as a parameter; table, column, area and
+measure names come from allow-lists, never from the caller's text. Reads return
+snake_case frames carrying gold's labels: display headers are presentation's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lakehouse import seeds, spec
+from lakehouse.filters import Filters
+from lakehouse.sql import Con, rows, scalar
+
+AREAS: tuple[str, ...] = tuple(
+    r["area"] for r in sorted(spec.areas(), key=lambda r: int(r["sort_order"]))
+)
+
+
+def area_labels() -> dict[str, str]:
+    """Area code -> label, in order (read from the seeds each time, so a rename shows)."""
+    return seeds.vocabulary("area")
+
+
+# table -> filter field -> column; a table without a field is not narrowed by it
+_FILTER_COLUMNS: dict[str, dict[str, str]] = {
+    "gold.school_overview": {
+        "district": "district",
+        "setting": "setting",
+        "filtering": "filtering",
+    },
+    "gold.grade_distribution": {
+        "round": "round",
+        "district": "district",
+        "setting": "setting",
+        "filtering": "filtering",
+    },
+    "gold.school_rounds": {
+        "round": "round",
+        "district": "district",
+        "setting": "setting",
+        "filtering": "filtering",
+    },
+    "gold.returns_status": {"round": "round", "district": "district", "setting": "setting"},
+    "gold.fm_standards": {
+        "round": "round",
+        "district": "district",
+        "setting": "setting",
+        "filtering": "filtering",
+    },
+}
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices the sidebar offers, read from the data."""
+
+    rounds: tuple[str, ...]
+    current_round: str | None
+    districts: tuple[str, ...]
+    settings: tuple[str, ...]
+
+
+def filter_sql(
+    table: str,
+    f: Filters,
+    alias: str = "",
+    skip: tuple[str, ...] = (),
+) -> tuple[str, list[Any]]:
+    """The one place filters become SQL: ' AND '-joined clauses and their bound values.
+
+    The round is ``f.round`` as the caller resolved it (``resolve_round``); no round
+    means no rounds are loaded, so a table narrowed by round has nothing to show.
+    """
+    cols = _FILTER_COLUMNS[table]
+    prefix = f"{alias}." if alias else ""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if "round" in cols and "round" not in skip:
+        clauses.append(f"{prefix}{cols['round']} = ?")
+        params.append(f.round)
+    if "district" in cols and "district" not in skip and f.districts:
+        clauses.append(f"{prefix}{cols['district']} IN ({', '.join('?' * len(f.districts))})")
+        params.extend(f.districts)
+    if "setting" in cols and "setting" not in skip and f.settings:
+        clauses.append(f"{prefix}{cols['setting']} IN ({', '.join('?' * len(f.settings))})")
+        params.extend(f.settings)
+    if "filtering" in cols and "filtering" not in skip and f.filtering:
+        clauses.append(f"{prefix}{cols['filtering']} = ?")
+        params.append(f.filtering)
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def has_data(con: Con) -> bool:
+    """True when the gold layer is built and lists at least one school."""
+    found = scalar(
+        con,
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'gold' AND table_name IN ('school_overview', 'build_info', 'rounds')",
+    )
+    return found == 3 and bool(scalar(con, "SELECT count(*) FROM gold.school_overview"))
+
+
+def build_info(con: Con) -> dict[str, str]:
+    """gold.build_info as a dict (as_of, current_round, previous_round, built_at, ...)."""
+    return dict(rows(con, "SELECT key, value FROM gold.build_info"))
+
+
+def filter_options(con: Con) -> FilterOptions:
+    """Rounds (newest first), current round, districts and settings present."""
+    rounds = tuple(r for (r,) in rows(con, "SELECT round FROM gold.rounds ORDER BY round DESC"))
+
+    def present(column: str) -> tuple[str, ...]:
+        # column: 'district' or 'setting', a literal of this module
+        return tuple(
+            v
+            for (v,) in rows(
+                con,
+                f"SELECT DISTINCT {column} FROM gold.school_overview "
+                f"WHERE {column} IS NOT NULL ORDER BY 1",
+            )
+        )
+
+    current = current_round(con) or (rounds[0] if rounds else None)
+    return FilterOptions(rounds, current, present("district"), present("setting"))
+
+
+def resolve_round(f: Filters, options: FilterOptions) -> Filters:
+    """The one place "no round chosen" becomes the current round.
+
+    Pages (``ui.app.page_context``) and packs call it once and pass the resulting
+    filters to every query, so no query looks the current round up for itself.
+    """
+    return f if f.round else f.with_(round=options.current_round)
+
+
+def with_current_round(con: Con, f: Filters) -> Filters:
+    """``resolve_round`` reading the choices from the database (packs, scripts, tests)."""
+    return resolve_round(f, filter_options(con))
+
+
+def current_round(con: Con) -> str | None:
+    """The build's current round (None before any round is loaded)."""
+    return build_info(con).get("current_round") or None
+
+
+def as_of_date(con: Con) -> date | None:
+    """The build's as-of date: what "late", "missing" and days to a deadline count from."""
+    value = build_info(con).get("as_of")
+    return date.fromisoformat(value) if value else None
+
+
+def tenths(value: float) -> float:
+    """A percentage to one decimal, half up."""
+    # half up to one decimal (the builtin is shadowed by the contract's ``round``)
+    return int(value * 10 + 0.5) / 10

@@ -1,0 +1,383 @@
+"""Triage: the support worklist, a school's flags, county themes, the impact of
+support, and the cabinet pack's districts and named schools. Gold only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lakehouse.filters import Filters
+from lakehouse.reads.base import current_round, filter_sql, tenths
+from lakehouse.seeds import read_seed, report_text, vocabulary
+from lakehouse.sql import Con, frame
+
+
+def worklist(
+    con: Con, f: Filters, priorities: tuple[str, ...] = (), flags: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Flagged schools in worklist order (priority, support score, overall score).
+
+    Columns: support_rank, urn, school, priority_label, support_score, concerns,
+    themes, suggested_actions, grade_overall_label, score_overall, setting, district,
+    completed_on, within_capacity, priority (the code, for colours). Concerns and
+    themes in plain English, concerns first; ``within_capacity`` marks the schools the
+    team can take on this round (rule casework_capacity, counted over the whole county,
+    so a filter never changes who is in it).
+    """
+    where, params = filter_sql("gold.school_overview", f, alias="s")
+    extra, extra_params = "", list[str]()
+    if priorities:
+        extra += f" AND s.priority IN ({', '.join('?' * len(priorities))})"
+        extra_params.extend(priorities)
+    if flags:
+        extra += (
+            " AND s.urn IN (SELECT urn FROM gold.support_flags "
+            f"WHERE flag IN ({', '.join('?' * len(flags))}))"
+        )
+        extra_params.extend(flags)
+    return frame(
+        con,
+        f"""
+        WITH reasons AS (
+            SELECT urn,
+                   string_agg(flag_label || ': ' || reason, '; ' ORDER BY flag_order)
+                       FILTER (WHERE kind = 'concern') AS concerns,
+                   string_agg(flag_label || ': ' || reason, '; ' ORDER BY flag_order)
+                       FILTER (WHERE kind = 'theme') AS themes,
+                   string_agg(suggested_action, '; ' ORDER BY flag_order) AS actions
+            FROM gold.support_flags GROUP BY urn
+        )
+        SELECT s.support_rank, s.urn, s.name AS school, s.priority_label, s.support_score,
+               coalesce(r.concerns, '') AS concerns, coalesce(r.themes, '') AS themes,
+               r.actions AS suggested_actions, s.grade_overall_label,
+               round(s.score_overall, 1) AS score_overall, s.setting, s.district,
+               s.completed_on, s.within_capacity, s.priority
+        FROM gold.school_overview s
+        JOIN reasons r USING (urn)
+        WHERE s.flag_count > 0 AND {where}{extra}
+        ORDER BY s.support_rank""",
+        [*params, *extra_params],
+    )
+
+
+def worklist_summary(con: Con, f: Filters) -> pd.DataFrame:
+    """Flagged schools per priority, with how many are within capacity: priority, label,
+    schools, within_capacity (every priority, zero when none)."""
+    where, params = filter_sql("gold.school_overview", f, alias="s")
+    found = {
+        p: (n, c)
+        for p, n, c in con.execute(
+            f"""SELECT s.priority, count(*), count(*) FILTER (WHERE s.within_capacity)
+                FROM gold.school_overview s WHERE s.flag_count > 0 AND {where}
+                GROUP BY s.priority""",
+            params,
+        ).fetchall()
+    }
+    return pd.DataFrame(
+        [
+            {
+                "priority": p,
+                "label": label,
+                "schools": int(found.get(p, (0, 0))[0]),
+                "within_capacity": int(found.get(p, (0, 0))[1]),
+            }
+            for p, label in vocabulary("priority").items()
+        ],
+        columns=["priority", "label", "schools", "within_capacity"],
+    )
+
+
+def top_concerns(con: Con) -> pd.DataFrame:
+    """Every school that needs support (a concern: high or medium priority) with its first
+    concern in the flags' seed order and that concern's suggested action: urn, top_concern
+    ("Label: reason"), top_action. Schools with themes only have no row."""
+    return frame(
+        con,
+        """
+        SELECT g.urn,
+               arg_min(g.flag_label || ': ' || g.reason, g.flag_order) AS top_concern,
+               arg_min(g.suggested_action, g.flag_order) AS top_action
+        FROM gold.support_flags g JOIN gold.school_overview s USING (urn)
+        WHERE g.kind = 'concern' AND s.needs_support
+        GROUP BY g.urn""",
+    )
+
+
+def with_top_concerns(rows: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
+    """The worklist with ``needs_support``, ``top_concern`` and ``top_action`` (from
+    :func:`top_concerns`) for the export's print-ready sheet."""
+    by_urn = (
+        top.set_index("urn")
+        if not top.empty
+        else pd.DataFrame(columns=["top_concern", "top_action"])
+    )
+    out = rows.copy()
+    out["needs_support"] = [u in by_urn.index for u in out["urn"]]
+    out["top_concern"] = out["urn"].map(by_urn["top_concern"]).fillna("")
+    out["top_action"] = out["urn"].map(by_urn["top_action"]).fillna("")
+    return out
+
+
+def school_flags(con: Con, urn: int) -> pd.DataFrame:
+    """One school's flags, concerns first: kind and kind_label, flag_label, reason,
+    suggested_action, weight, priority and priority_label, support_score, round."""
+    df = frame(
+        con,
+        """
+        SELECT kind, flag_label, reason, suggested_action, weight, priority, priority_label,
+               support_score, round
+        FROM gold.support_flags WHERE urn = ?
+        ORDER BY kind = 'theme', flag_order""",
+        [int(urn)],
+    )
+    df.insert(1, "kind_label", df["kind"].map(vocabulary("flag_kind")))
+    return df
+
+
+def flag_choices(con: Con) -> dict[str, str]:
+    """Flag key -> label for the flags present."""
+    return dict(
+        con.execute(
+            "SELECT flag, any_value(flag_label) FROM gold.support_flags GROUP BY flag ORDER BY 2"
+        ).fetchall()
+    )
+
+
+def theme_trend(con: Con, f: Filters) -> pd.DataFrame:
+    """Each theme in each round: returning schools, schools with the theme, share (%).
+
+    Returning schools are those with a current return in the round (within the
+    filters). Columns: round, flag, flag_label, county_action, returning, schools, share_pct.
+    """
+    # every round: a trend (the round filter narrows single-round queries only)
+    where, params = filter_sql("gold.school_rounds", f, alias="sr", skip=("round",))
+    returning = f"SELECT sr.round, sr.return_id FROM gold.school_rounds sr WHERE {where}"
+    totals = dict(
+        con.execute(
+            f"SELECT round, count(*) FROM ({returning}) GROUP BY round ORDER BY round", params
+        ).fetchall()
+    )
+    hits = {
+        (rnd, flag): n
+        for rnd, flag, n in con.execute(
+            f"""SELECT t.round, t.flag, count(*) FROM gold.school_themes t
+                JOIN ({returning}) r USING (return_id) GROUP BY t.round, t.flag""",
+            params,
+        ).fetchall()
+    }
+    themes = sorted(
+        (t for t in read_seed("flags") if t["kind"] == "theme"), key=lambda t: int(t["sort_order"])
+    )
+    rows = [
+        {
+            "round": rnd,
+            "flag": t["flag"],
+            "flag_label": t["label"],
+            "county_action": t["county_action"],
+            "returning": int(total),
+            "schools": int(hits.get((rnd, t["flag"]), 0)),
+            "share_pct": 100.0 * hits.get((rnd, t["flag"]), 0) / total,
+        }
+        for t in themes
+        for rnd, total in sorted(totals.items())
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "round",
+            "flag",
+            "flag_label",
+            "county_action",
+            "returning",
+            "schools",
+            "share_pct",
+        ],
+    )
+
+
+def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
+    """One row per theme for ``round`` (default the current): share, trend and county action.
+
+    Columns: flag, flag_label, schools, returning (returning schools), share_pct, trend
+    (shares by round, oldest first, e.g. '52% → 61% → 63%'), county_action.
+    """
+    rnd = round or f.round or current_round(con)
+    trend = theme_trend(con, f)
+    trend = trend[trend["round"] <= rnd] if rnd else trend
+    rows = []
+    for flag, g in trend.groupby("flag", sort=False):
+        now = g[g["round"] == rnd]
+        returning = int(now["returning"].iloc[0]) if not now.empty else 0
+        schools = int(now["schools"].iloc[0]) if not now.empty else 0
+        rows.append(
+            {
+                "flag": flag,
+                "flag_label": g["flag_label"].iloc[0],
+                "schools": schools,
+                "returning": returning,
+                "share_pct": tenths(100 * schools / returning) if returning else None,
+                "trend": " → ".join(
+                    f"{when}: {_pct(share)}"
+                    for when, share in zip(g["round"], g["share_pct"], strict=True)
+                ),
+                "county_action": g["county_action"].iloc[0],
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "flag",
+            "flag_label",
+            "schools",
+            "returning",
+            "share_pct",
+            "trend",
+            "county_action",
+        ],
+    )
+
+
+def _pct(value: float) -> str:
+    # half up, as everywhere the council reads a percentage
+    return f"{int(value + 0.5)}%"
+
+
+# the groups impact compares: code -> its label's row in seeds/report_text.csv
+IMPACT_GROUPS = {
+    "supported": "impact_supported",
+    "flagged_unsupported": "impact_flagged_unsupported",
+}
+
+
+def impact(
+    con: Con,
+    f: Filters,
+    supported: tuple[tuple[int, str], ...] = (),
+) -> pd.DataFrame:
+    """How the overall grade moved from a round to the next for schools with support recorded
+    in the round, beside schools flagged in that round with none recorded.
+
+    ``supported`` holds (urn, round) pairs from :func:`lakehouse.casework.supported_rounds`.
+    Flagged in a round means: any flag, in the current round; an inadequate area or a county
+    theme, in earlier rounds (the flags a return shows on its own). A school counts once per
+    round pair, when it has an overall grade in both. Columns: round, next_round, group
+    (``supported`` or ``flagged_unsupported``), group_label (seeds/report_text.csv),
+    schools, improved, same, declined, improved_pct.
+    """
+    where, params = filter_sql("gold.school_rounds", f, alias="sr", skip=("round",))
+    grades = frame(
+        con,
+        f"""
+        SELECT sr.urn, sr.round, sr.grade_overall FROM gold.school_rounds sr
+        WHERE sr.grade_overall IS NOT NULL AND {where}""",
+        params,
+    )
+    flagged = {
+        (int(u), r)
+        for u, r in con.execute(
+            """
+            SELECT urn, round FROM gold.school_themes
+            UNION SELECT urn, round FROM gold.area_scores WHERE grade = 4
+            UNION SELECT urn, round FROM gold.support_flags"""
+        ).fetchall()
+    }
+    helped = {(int(u), str(r)) for u, r in supported}
+    by_school = {(int(u), r): int(g) for u, r, g in grades.itertuples(index=False)}
+    rounds = sorted({r for _, r in by_school})
+    rows = []
+    for rnd in rounds:
+        nxt = f"{int(rnd[:4]) + 1}/{(int(rnd[:4]) + 2) % 100:02d}"
+        if nxt not in rounds:
+            continue
+        groups: dict[str, list[int]] = {group: [] for group in IMPACT_GROUPS}
+        for (urn, r), grade in by_school.items():
+            if r != rnd or (urn, nxt) not in by_school:
+                continue
+            change = by_school[(urn, nxt)] - grade  # grades run 1 (best) to 4
+            if (urn, rnd) in helped:
+                groups["supported"].append(change)
+            elif (urn, rnd) in flagged:
+                groups["flagged_unsupported"].append(change)
+        for group, changes in groups.items():
+            n = len(changes)
+            better = sum(c < 0 for c in changes)
+            rows.append(
+                {
+                    "round": rnd,
+                    "next_round": nxt,
+                    "group": group,
+                    "group_label": report_text(IMPACT_GROUPS[group]),
+                    "schools": n,
+                    "improved": better,
+                    "same": sum(c == 0 for c in changes),
+                    "declined": sum(c > 0 for c in changes),
+                    "improved_pct": tenths(100 * better / n) if n else None,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "round",
+            "next_round",
+            "group",
+            "group_label",
+            "schools",
+            "improved",
+            "same",
+            "declined",
+            "improved_pct",
+        ],
+    )
+
+
+def district_support(con: Con, f: Filters) -> pd.DataFrame:
+    """The districts within the filters (every district when none is chosen), with their
+    shapes and counts in the round: district_code, district_name, geometry, schools,
+    expected (returns expected), received (on time or late), need_support (gold's
+    needs_support: concerns), themes_only (flagged for themes only: met by the county-wide
+    offer)."""
+    where, params = filter_sql("gold.school_overview", f, alias="s")
+    picked, picked_params = "TRUE", []
+    if f.districts:
+        picked = f"d.district_name IN ({', '.join('?' * len(f.districts))})"
+        picked_params = list(f.districts)
+    return frame(
+        con,
+        f"""
+        WITH schools_in_filter AS (
+            SELECT s.urn, s.district_code, s.flag_count, s.needs_support, rs.status
+            FROM gold.school_overview s
+            LEFT JOIN gold.returns_status rs ON rs.urn = s.urn AND rs.round = ?
+            WHERE {where}
+        )
+        SELECT d.district_code, d.district_name, d.geometry,
+               count(x.urn)::INTEGER AS schools,
+               count(x.status)::INTEGER AS expected,
+               count(x.urn) FILTER (WHERE x.status IN ('received', 'late'))::INTEGER AS received,
+               count(x.urn) FILTER (WHERE x.needs_support)::INTEGER AS need_support,
+               count(x.urn) FILTER (WHERE x.flag_count > 0 AND NOT x.needs_support)::INTEGER
+                   AS themes_only
+        FROM gold.district_shapes d
+        LEFT JOIN schools_in_filter x USING (district_code)
+        WHERE {picked}
+        GROUP BY d.district_code, d.district_name, d.geometry
+        ORDER BY d.district_name""",
+        [f.round, *params, *picked_params],
+    )
+
+
+def flag_names(con: Con, f: Filters) -> pd.DataFrame:
+    """Every flagged school within the filters with its flags' names, concerns first then
+    themes, in one query: urn, flag_names ('Training gap; Locked-down filtering')."""
+    where, params = filter_sql("gold.school_overview", f, alias="s")
+    return frame(
+        con,
+        f"""
+        SELECT g.urn,
+               string_agg(g.flag_label, '; ' ORDER BY g.kind = 'theme', g.flag_order)
+                   AS flag_names
+        FROM gold.support_flags g JOIN gold.school_overview s USING (urn)
+        WHERE {where}
+        GROUP BY g.urn""",
+        params,
+    )
