@@ -211,6 +211,25 @@ def require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} is not installed")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_for_browser_modules(request: pytest.FixtureRequest) -> None:
+    """A module marked ``browser`` as a whole checks for chromium before its fixtures start."""
+    if request.node.get_closest_marker("browser") is not None:
+        require_chromium()
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """Playwright's page, with a minute for each wait instead of its default 30 s.
+
+    On the shared two-core machine a script run can outlast the default with nothing
+    wrong in the app. A module sets the window size with pytest-playwright's own
+    marker, ``pytest.mark.browser_context_args(viewport={"width": ..., "height": ...})``.
+    """
+    page.set_default_timeout(60_000)
+    return page
+
+
 # Root in a sandbox with no network: without the networking flags Chromium keeps
 # trying (and failing) to reach Google's services. bench/pages.py uses these too.
 CHROMIUM_ARGS = [
@@ -327,6 +346,29 @@ def app_server(sample_db: Path) -> Iterator[str]:
     """
     require_chromium()
     with streamlit_server(sample_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def county(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test module's own copy of the sample county, for browser tests that write.
+
+    Casework is written to a store beside the database, so each module's records
+    stay its own.
+    """
+    db = tmp_path_factory.mktemp("county") / "esafety.duckdb"
+    shutil.copy(sample_db, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(county: Path) -> Iterator[str]:
+    """The test module's own dashboard server, on its own ``county``.
+
+    For browser tests that write; those that only read use ``app_server``, and a
+    module that needs other settings defines its own ``server``.
+    """
+    with streamlit_server(county) as url:
         yield url
 
 

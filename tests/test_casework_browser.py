@@ -5,8 +5,6 @@ Its own copy of the sample county, so the casework store it writes is its own.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,38 +13,15 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import PROJECT_ROOT
 from tests.conftest import wait_ready as _wait_ready
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_context_args(viewport={"width": 1600, "height": 2000}),
+]
 
 SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-VIEWPORT = {"width": 1600, "height": 2000}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
-
-
-@pytest.fixture(scope="module")
-def county(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("casework_county") / "esafety.duckdb"
-    shutil.copy(sample_db, db)
-    return db
-
-
-@pytest.fixture(scope="module")
-def server(county: Path) -> Iterator[str]:
-    with streamlit_server(county) as url:
-        yield url
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    page.set_viewport_size(VIEWPORT)
-    page.set_default_timeout(60_000)
-    return page
 
 
 def wait_ready(page: Page) -> None:

@@ -8,45 +8,21 @@ the rows in the store.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import PROJECT_ROOT
 from tests.test_casework_browser import wait_ready, worklist_top
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_context_args(viewport={"width": 1600, "height": 2000}),
+]
 
 SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
-
-
-@pytest.fixture(scope="module")
-def county(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("forms_county") / "esafety.duckdb"
-    shutil.copy(sample_db, db)
-    return db
-
-
-@pytest.fixture(scope="module")
-def server(county: Path) -> Iterator[str]:
-    with streamlit_server(county) as url:
-        yield url
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    page.set_viewport_size({"width": 1600, "height": 2000})
-    page.set_default_timeout(60_000)
-    return page
 
 
 def _rows(county: Path, sql: str, *params: object) -> list[tuple]:

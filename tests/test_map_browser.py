@@ -9,7 +9,6 @@ the map on the first screen. Screenshots in test-artifacts/map/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -18,22 +17,14 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from presentation import measures
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, wait_ready
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_context_args(viewport={"width": 1400, "height": 900}),
+]
 
 SHOTS = PROJECT_ROOT / "test-artifacts" / "map"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
-
-
-@pytest.fixture(scope="module")
-def server(sample_db: Path) -> Iterator[str]:
-    with streamlit_server(sample_db) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +32,6 @@ def district_names(sample_db: Path) -> list[str]:
     with duckdb.connect(str(sample_db), read_only=True) as con:
         rows = con.execute("SELECT district_name FROM gold.district_shapes").fetchall()
     return sorted(r[0] for r in rows)
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    page.set_viewport_size({"width": 1400, "height": 900})
-    page.set_default_timeout(60_000)
-    return page
 
 
 def _map(page: Page) -> Locator:
@@ -87,9 +71,9 @@ def _query(page: Page) -> dict[str, list[str]]:
 
 
 def test_every_district_is_named_as_text_on_the_live_map(
-    server: str, page: Page, district_names: list[str]
+    app_server: str, page: Page, district_names: list[str]
 ) -> None:
-    page.goto(f"{server}/county_map")
+    page.goto(f"{app_server}/county_map")
     wait_ready(page)
     chart = _map(page)
     shown = _names_on_map(chart)
@@ -107,9 +91,9 @@ def test_every_district_is_named_as_text_on_the_live_map(
 
 
 def test_the_county_fills_at_least_80_percent_of_the_map_column_at_1400px(
-    server: str, page: Page
+    app_server: str, page: Page
 ) -> None:
-    page.goto(f"{server}/county_map")
+    page.goto(f"{app_server}/county_map")
     wait_ready(page)
     chart = _map(page)
     column = chart.locator("xpath=ancestor::*[@data-testid='stColumn'][1]").bounding_box()
@@ -122,9 +106,9 @@ def test_the_county_fills_at_least_80_percent_of_the_map_column_at_1400px(
 
 
 def test_presenting_at_1400x900_the_county_fills_at_least_90_percent_of_the_map_column(
-    server: str, page: Page
+    app_server: str, page: Page
 ) -> None:
-    page.goto(f"{server}/county_map?present=1")
+    page.goto(f"{app_server}/county_map?present=1")
     wait_ready(page)
     chart = _map(page)
     column = chart.locator("xpath=ancestor::*[@data-testid='stColumn'][1]").bounding_box()
@@ -141,9 +125,9 @@ def test_presenting_at_1400x900_the_county_fills_at_least_90_percent_of_the_map_
 
 
 def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
-    server: str, page: Page, district_names: list[str]
+    app_server: str, page: Page, district_names: list[str]
 ) -> None:
-    page.goto(f"{server}/county_map")
+    page.goto(f"{app_server}/county_map")
     wait_ready(page)
     assert _school_points(_map(page)) > 20
     page.get_by_text("Districts only").click()
@@ -158,7 +142,7 @@ def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
     shade_label = list(measures.district_measures().values())[1]  # not the default
     # Streamlit's bound widgets write the option as shown
     page.goto(
-        f"{server}/county_map?"
+        f"{app_server}/county_map?"
         + urlencode(
             {
                 "map_view": "Districts only",
@@ -177,8 +161,8 @@ def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
     assert main.get_by_role("combobox", name="Shade districts by").input_value() == shade_label
 
 
-def test_the_districts_are_ranked_beside_the_map(server: str, page: Page) -> None:
-    page.goto(f"{server}/county_map")
+def test_the_districts_are_ranked_beside_the_map(app_server: str, page: Page) -> None:
+    page.goto(f"{app_server}/county_map")
     wait_ready(page)
     chart = _map(page)
     heading = page.get_by_role("heading", name="Districts ranked")
@@ -190,10 +174,10 @@ def test_the_districts_are_ranked_beside_the_map(server: str, page: Page) -> Non
 
 @pytest.mark.parametrize("size", [(1400, 900), (1024, 768)], ids=["1400x900", "1024x768"])
 def test_presenting_puts_the_map_on_the_first_screen(
-    server: str, page: Page, size: tuple[int, int], district_names: list[str]
+    app_server: str, page: Page, size: tuple[int, int], district_names: list[str]
 ) -> None:
     page.set_viewport_size({"width": size[0], "height": size[1]})
-    page.goto(f"{server}/county_map?present=1")
+    page.goto(f"{app_server}/county_map?present=1")
     wait_ready(page)
     chart = _map(page)
     box = chart.bounding_box()
@@ -210,8 +194,8 @@ def test_presenting_puts_the_map_on_the_first_screen(
     page.screenshot(path=str(SHOTS / f"presenting-{size[0]}x{size[1]}.png"))
 
 
-def test_clicking_a_district_name_filters_every_page_to_it(server: str, page: Page) -> None:
-    page.goto(f"{server}/county_map?map_view=Districts+only")
+def test_clicking_a_district_name_filters_every_page_to_it(app_server: str, page: Page) -> None:
+    page.goto(f"{app_server}/county_map?map_view=Districts+only")
     wait_ready(page)
     chart = _map(page)
     label = chart.locator("g.annotation").first

@@ -8,13 +8,10 @@ Screenshots in test-artifacts/presentation/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, wait_ready
 from ui.app import PAGE_SPECS
 
 pytestmark = pytest.mark.browser
@@ -45,23 +42,6 @@ WORD_LINES = """e => {
 }"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
-
-
-@pytest.fixture(scope="module")
-def server(sample_db: Path) -> Iterator[str]:
-    with streamlit_server(sample_db) as url:
-        yield url
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    page.set_default_timeout(60_000)
-    return page
-
-
 def _open(page: Page, url: str, size: tuple[int, int]) -> None:
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto(url)
@@ -70,9 +50,9 @@ def _open(page: Page, url: str, size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_page_link_reads_whole_in_presentation_mode(
-    server: str, page: Page, size: tuple[int, int]
+    app_server: str, page: Page, size: tuple[int, int]
 ) -> None:
-    _open(page, f"{server}/?present=1", size)
+    _open(page, f"{app_server}/?present=1", size)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"overview-{size[0]}x{size[1]}.png"))
     links = page.locator('[data-testid="stPageLink"]')
@@ -97,9 +77,9 @@ def test_every_page_link_reads_whole_in_presentation_mode(
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_metrics_and_priority_buttons_fit_in_presentation_mode(
-    server: str, page: Page, size: tuple[int, int]
+    app_server: str, page: Page, size: tuple[int, int]
 ) -> None:
-    _open(page, f"{server}/?present=1", size)
+    _open(page, f"{app_server}/?present=1", size)
     value = page.locator('[data-testid="stMetricValue"]', has_text=" of ").first
     text = value.inner_text()
     assert " of " in text
@@ -111,7 +91,7 @@ def test_metrics_and_priority_buttons_fit_in_presentation_mode(
     )
     assert value.bounding_box()["height"] < 1.6 * line_height, f"{text!r} wraps at {size}"
 
-    _open(page, f"{server}/flagged_schools?present=1", size)
+    _open(page, f"{app_server}/flagged_schools?present=1", size)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"flagged-{size[0]}x{size[1]}.png"))
     group = page.locator('[data-testid="stButtonGroup"]').first

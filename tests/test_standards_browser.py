@@ -3,37 +3,21 @@ standards view and a profile showing the four standards; axe-core finds nothing 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, wait_ready
 from tests.test_a11y_browser import serious
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_context_args(viewport={"width": 1400, "height": 1000}),
+]
 
 SHOTS = PROJECT_ROOT / "test-artifacts" / "standards"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
-
-
-@pytest.fixture(scope="module")
-def server(sample_db: Path) -> Iterator[str]:
-    with streamlit_server(sample_db) as url:
-        yield url
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    page.set_default_timeout(60_000)
-    return page
 
 
 def _school_with_a_standard_not_met(db: Path) -> int:
@@ -47,9 +31,9 @@ def _school_with_a_standard_not_met(db: Path) -> int:
 
 
 def test_the_county_standards_view_shows_each_standard_with_n_and_the_version_mix(
-    server: str, page: Page
+    app_server: str, page: Page
 ) -> None:
-    page.goto(f"{server}/standards")
+    page.goto(f"{app_server}/standards")
     wait_ready(page)
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_role("heading", name="DfE standards")).to_be_visible()
@@ -66,10 +50,10 @@ def test_the_county_standards_view_shows_each_standard_with_n_and_the_version_mi
 
 
 def test_a_profile_shows_the_four_standards_and_what_fell_short(
-    server: str, page: Page, sample_db: Path
+    app_server: str, page: Page, sample_db: Path
 ) -> None:
     urn = _school_with_a_standard_not_met(sample_db)
-    page.goto(f"{server}/school_profile?urn={urn}")
+    page.goto(f"{app_server}/school_profile?urn={urn}")
     wait_ready(page)
     main = page.locator('[data-testid="stMain"]')
     section = main.get_by_role("heading", name="DfE filtering and monitoring standards")

@@ -4,7 +4,6 @@ reasons and actions in full on both pages, the capacity line, and choices kept i
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -12,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import PROJECT_ROOT, streamlit_server
 from tests.conftest import wait_ready as _wait_ready
 
 pytestmark = pytest.mark.browser
@@ -22,24 +21,6 @@ WIDE = {"width": 1400, "height": 900}
 SMALL = {"width": 1024, "height": 768}
 HEADER, ROW = 35, 35  # the grid's header and row heights (px)
 TICK_X, OPEN_X = 18, 34 + 37  # the tick box column, then the middle of the Profile column
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
-
-
-@pytest.fixture(scope="module")
-def county(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("worklist_county") / "esafety.duckdb"
-    shutil.copy(sample_db, db)
-    return db
-
-
-@pytest.fixture(scope="module")
-def server(county: Path) -> Iterator[str]:
-    with streamlit_server(county) as url:
-        yield url
 
 
 def wait_ready(page: Page) -> None:
