@@ -87,6 +87,8 @@ FLAG_KIND = {
 PRIORITY_LABELS = {
     r["priority"]: (r["label"], int(r["sort_order"])) for r in read_seed("priorities")
 }
+# gold carries the label beside each return status code (seeds/return_statuses.csv)
+STATUS_LABELS = {r["status"]: r["label"] for r in read_seed("return_statuses")}
 THEMES = ("training_gap", "policy_overdue", "locked_down")
 
 
@@ -541,7 +543,7 @@ def frames() -> dict[str, pd.DataFrame]:
         "returns_status": pd.DataFrame(
             status_rows,
             columns=["urn", "round", "setting", "district", "status", "completed_on", "deadline"],
-        ),
+        ).assign(status_label=lambda df: df["status"].map(STATUS_LABELS)),
         "files": pd.DataFrame(files),
         "messages": pd.DataFrame(messages),
         "district_shapes": pd.DataFrame(

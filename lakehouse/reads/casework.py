@@ -142,17 +142,16 @@ def casework_export(
 def school_returns(con: Con, urn: int) -> pd.DataFrame:
     """The school's returns round by round: round, status, status_label, completed_on,
     deadline, grade_overall (rounds it was expected in; its current return's grade)."""
-    df = frame(
+    return frame(
         con,
         """
-        SELECT rs.round, rs.status, rs.completed_on, rs.deadline, sr.grade_overall
+        SELECT rs.round, rs.status, rs.status_label, rs.completed_on, rs.deadline,
+               sr.grade_overall
         FROM gold.returns_status rs
         LEFT JOIN gold.school_rounds sr ON sr.urn = rs.urn AND sr.round = rs.round
         WHERE rs.urn = ? ORDER BY rs.round""",
         [int(urn)],
     )
-    df.insert(2, "status_label", df["status"].map(vocabulary("return_status")))
-    return df
 
 
 def case_timeline(entries: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:

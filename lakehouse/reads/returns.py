@@ -118,7 +118,8 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
                CASE WHEN c.contact_name IS NOT NULL
                     THEN c.contact_name || ' (' || c.contact_role_label || ')' END AS contact,
                c.email, s.head_name AS head, c.telephone, s.website, s.trust, s.postcode,
-               rs.round, rs.status, rs.deadline, prev.status AS previous_status,
+               rs.round, rs.status, coalesce(rs.status_label, '') AS status_label, rs.deadline,
+               coalesce(prev.status_label, 'No record') AS previous_status_label,
                s.head_title, s.head_first_name, s.head_last_name,
                c.salutation, c.street, c.locality, c.address3, c.town, c.county,
                c.has_email, c.has_contact
@@ -132,13 +133,6 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
         ORDER BY rs.status = 'missing' DESC, rs.district, s.name""",
         [rnd, *params],
     )
-    statuses = vocabulary("return_status")
-    df.insert(
-        list(df.columns).index("deadline"), "status_label", df["status"].map(statuses).fillna("")
-    )
-    df["previous_status_label"] = [
-        statuses.get(s, "No record") for s in df.pop("previous_status").fillna("no record")
-    ]
     days = [
         (d.date() if hasattr(d, "date") else d) - as_of if as_of and d is not None else None
         for d in df["deadline"]
