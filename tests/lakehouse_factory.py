@@ -175,14 +175,14 @@ class Lakehouse:
         )
         if version >= 2 and fm_sheet is not False:
             given = {**GOOD_CHECKS, **(checks or {})}
-            self.con.executemany(
+            self._insert(
                 "INSERT INTO bronze.fm_checks (sha256, check_key, answer, checked_on)"
                 " VALUES (?, ?, ?, ?)",
                 [[sha, key, *given.get(key, (None, None))] for key in given],
             )
         answers = {r["indicator_id"]: default for r in spec.indicators(version)}
         answers.update(responses or {})
-        self.con.executemany(
+        self._insert(
             "INSERT INTO bronze.responses VALUES (?, ?, ?, ?, NULL, NULL)",
             [[sha, ind, resp, resp] for ind, resp in answers.items()],
         )
@@ -191,12 +191,12 @@ class Lakehouse:
         }
         reviewed.update(policies or {})
         if "policies" in sections_missing:
-            self.con.executemany(
+            self._insert(
                 "INSERT INTO bronze.policies VALUES (?, ?, NULL, NULL, NULL, NULL, NULL, NULL)",
                 [[sha, p["policy"]] for p in spec.policies(version)],
             )
         else:
-            self.con.executemany(
+            self._insert(
                 "INSERT INTO bronze.policies VALUES (?, ?, ?, NULL, true, true, true, NULL)",
                 [[sha, policy, when] for policy, when in reviewed.items() if when != "absent"],
             )
@@ -205,15 +205,28 @@ class Lakehouse:
         }
         staff.update(training or {})
         if "training" not in sections_missing:
-            self.con.executemany(
+            self._insert(
                 "INSERT INTO bronze.training VALUES (?, ?, ?, ?, NULL)",
                 [[sha, group, hc, tr] for group, (hc, tr) in staff.items()],
             )
-        self.con.executemany(
+        self._insert(
             "INSERT INTO bronze.incidents VALUES (?, ?, ?, NULL)",
             [[sha, cat, n] for cat, n in (incidents or {"websites": 1}).items()],
         )
         return sha[:16]
+
+    def _insert(self, sql: str, rows: list[list[Any]]) -> None:
+        """``sql``, an INSERT of one row of ``?``, for every row of ``rows`` in one statement.
+
+        Not executemany, which DuckDB runs a row at a time: a return is some forty rows
+        and a run of the tests writes hundreds of returns.
+        """
+        if not rows:
+            return
+        head, _, one_row = sql.rpartition(" VALUES ")
+        self.con.execute(
+            f"{head} VALUES {', '.join([one_row] * len(rows))}", [v for row in rows for v in row]
+        )
 
     # ------------------------------------------------------------------ build and read
 

@@ -30,16 +30,22 @@ def county() -> Lakehouse:
     return lh
 
 
-def test_the_worklist_runs_by_priority_then_support_score_then_lowest_overall_score():
-    rows = reads.triage.worklist(county().con, Filters())
+@pytest.fixture(scope="module")
+def built() -> Lakehouse:
+    """One ``county()`` for the tests that only read it."""
+    return county()
+
+
+def test_the_worklist_runs_by_priority_then_support_score_then_lowest_overall_score(built):
+    rows = reads.triage.worklist(built.con, Filters())
     assert list(rows["urn"]) == [INADEQUATE, WEAK, STRONG, THEMES_ONLY]
     assert list(rows["priority_label"]) == ["High", "Medium", "Medium", "Low"]
     assert list(rows["support_rank"]) == [1, 2, 3, 4]
     assert rows["score_overall"].iloc[1] < rows["score_overall"].iloc[2]
 
 
-def test_concerns_come_before_themes_in_plain_english_with_no_indicator_codes():
-    rows = reads.triage.worklist(county().con, Filters()).set_index("urn")
+def test_concerns_come_before_themes_in_plain_english_with_no_indicator_codes(built):
+    rows = reads.triage.worklist(built.con, Filters()).set_index("urn")
     weak = rows.loc[WEAK]
     assert weak["concerns"] == (
         'Incidents not logged: "Online-safety incidents are logged, recorded and reviewed for '
@@ -51,11 +57,11 @@ def test_concerns_come_before_themes_in_plain_english_with_no_indicator_codes():
         assert "LEA4" not in text and "PRO4" not in text
 
 
-def test_every_row_links_to_its_school_profile():
+def test_every_row_links_to_its_school_profile(built):
     # the route is the UI's (ui.worklist opens the profile by the row's URN), not the data's
     from ui import app, worklist
 
-    rows = reads.triage.worklist(county().con, Filters())
+    rows = reads.triage.worklist(built.con, Filters())
     assert worklist.PROFILE_PAGE in [path for path, *_ in app.PAGE_SPECS]
     assert rows["urn"].notna().all() and rows["urn"].is_unique
     assert "Profile" not in rows
@@ -76,8 +82,8 @@ def test_the_capacity_rule_marks_the_schools_the_team_can_take_on(tmp_path):
     assert reads.triage.worklist(county().con, Filters())["within_capacity"].all()
 
 
-def test_priority_and_reason_filters_narrow_the_worklist():
-    con = county().con
+def test_priority_and_reason_filters_narrow_the_worklist(built):
+    con = built.con
     assert list(reads.triage.worklist(con, Filters(), priorities=("medium",))["urn"]) == [
         WEAK,
         STRONG,
@@ -87,8 +93,8 @@ def test_priority_and_reason_filters_narrow_the_worklist():
     ]
 
 
-def test_the_worklist_shows_casework_beside_each_school():
-    rows = reads.triage.worklist(county().con, Filters())
+def test_the_worklist_shows_casework_beside_each_school(built):
+    rows = reads.triage.worklist(built.con, Filters())
     summary = pd.DataFrame(
         [
             {
@@ -112,8 +118,8 @@ def test_the_worklist_shows_casework_beside_each_school():
     assert reads.casework.casework_note(out.loc[STRONG]) == ""
 
 
-def test_county_themes_give_each_theme_its_share_of_returning_schools_and_action():
-    themes = reads.triage.county_themes(county().con, Filters()).set_index("flag")
+def test_county_themes_give_each_theme_its_share_of_returning_schools_and_action(built):
+    themes = reads.triage.county_themes(built.con, Filters()).set_index("flag")
     # every theme in seeds/flags.csv, the two of RETURN-v2.md included (none raised here)
     assert list(themes.index) == [
         "training_gap",
@@ -144,8 +150,8 @@ def test_the_theme_trend_runs_across_rounds():
     assert list(locked["schools"]) == [2, 1] and list(locked["returning"]) == [2, 2]
 
 
-def test_the_worklist_summary_counts_each_priority():
-    summary = reads.triage.worklist_summary(county().con, Filters()).set_index("priority")
+def test_the_worklist_summary_counts_each_priority(built):
+    summary = reads.triage.worklist_summary(built.con, Filters()).set_index("priority")
     assert summary["schools"].to_dict() == {"high": 1, "medium": 2, "low": 1}
     assert summary.loc["high", "label"] == "High"
 
@@ -175,8 +181,8 @@ def test_impact_compares_supported_schools_with_flagged_schools_without_support_
     assert moved["group_label"].tolist() == ["Support recorded", "Flagged, no support recorded"]
 
 
-def test_impact_is_empty_until_a_round_with_support_has_a_later_round():
-    assert reads.triage.impact(county().con, Filters(), ((WEAK, "2026/27"),)).empty
+def test_impact_is_empty_until_a_round_with_support_has_a_later_round(built):
+    assert reads.triage.impact(built.con, Filters(), ((WEAK, "2026/27"),)).empty
 
 
 def _impact_county(tmp_path):
