@@ -8,6 +8,7 @@ import streamlit as st
 
 from lakehouse import casework, reads, seeds
 from lakehouse import standards as standards_reads
+from presentation import casework as casework_text
 from presentation import exports, headers
 from presentation import standards as standards_shown
 from presentation.capacity import capacity_sentence
@@ -64,7 +65,7 @@ rows = app.frame(reads.triage.worklist, f, tuple(priorities or ()), tuple(flags 
 rows = reads.casework.with_casework(rows, case_ui.summary(), case_ui.caseload(round_of_flags))
 if only_caseload:
     rows = rows[rows["in_caseload"]].reset_index(drop=True)
-rows["casework"] = [reads.casework.casework_note(r) for _, r in rows.iterrows()]
+rows["casework"] = [casework_text.casework_note(r) for _, r in rows.iterrows()]
 
 counts = rows["priority"].value_counts() if not rows.empty else {}
 metrics = st.columns(5)

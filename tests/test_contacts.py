@@ -16,6 +16,7 @@ from ingest.contacts import ContactsError, load_contacts
 from ingest.register import load_register
 from lakehouse import reads
 from lakehouse.filters import Filters
+from presentation import casework as casework_text
 from presentation import exports
 from tests.conftest import PROJECT_ROOT
 from tests.lakehouse_factory import Lakehouse
@@ -101,7 +102,7 @@ def test_the_chase_list_and_mail_merge_carry_the_contact_and_the_address(tmp_pat
     assert merge.loc[118001, "Postcode"] == "ME15 6AA"
     # Birch has only a caretaker with no e-mail: no To, and the warning counts it
     assert merge.loc[118003, "To"] == ""
-    warning = reads.returns.contact_warning(rows.reset_index())
+    warning = casework_text.contact_warning(rows.reset_index())
     assert warning and warning.startswith("1 of the 2 schools on this list has no e-mail")
 
 
@@ -114,7 +115,7 @@ def test_a_register_without_contacts_and_no_contact_list_shows_the_warning(tmp_p
     lh.build(as_of=AS_OF)
     rows = reads.returns.chase_list(lh.con, Filters(round="2026/27"))
     assert len(rows) == 1
-    warning = reads.returns.contact_warning(rows)
+    warning = casework_text.contact_warning(rows)
     assert warning is not None
     assert warning.startswith("The school on this list has no e-mail contact and no telephone")
     assert "python -m ingest contacts" in warning
@@ -214,6 +215,6 @@ def test_the_register_s_head_telephone_address_and_website_reach_the_mail_merge(
     assert (merge["Salutation"], merge["Telephone"]) == ("Dear Mrs Smith", "01632 960001")
     # GIAS has no e-mail: no To, and the chase screen says so
     assert merge["To"] == ""
-    assert reads.returns.contact_warning(rows).startswith(
+    assert casework_text.contact_warning(rows).startswith(
         "The school on this list has no e-mail contact; it can be telephoned."
     )

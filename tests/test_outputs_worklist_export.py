@@ -19,6 +19,7 @@ import pytest
 
 from lakehouse import reads
 from lakehouse.filters import Filters
+from presentation import casework as casework_text
 from presentation import exports, headers
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "print"
@@ -41,7 +42,7 @@ def worklist_rows(db: Path) -> pd.DataFrame:
         pd.DataFrame(columns=["urn", "supported_on", "next_action_due"]),
         pd.DataFrame(columns=["urn", "reason"]),
     )
-    rows["casework"] = [reads.casework.casework_note(r) for _, r in rows.iterrows()]
+    rows["casework"] = [casework_text.casework_note(r) for _, r in rows.iterrows()]
     return headers.renamed(reads.triage.with_top_concerns(rows, top), headers.WORKLIST_HEADERS)
 
 

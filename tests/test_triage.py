@@ -11,6 +11,7 @@ import pytest
 from lakehouse import reads
 from lakehouse.filters import Filters
 from lakehouse.seeds import SEEDS_DIR
+from presentation import casework as casework_text
 from tests.lakehouse_factory import Lakehouse
 
 WEAK, STRONG, THEMES_ONLY, INADEQUATE, CLEAN = 100001, 100002, 100003, 100004, 100005
@@ -112,10 +113,10 @@ def test_the_worklist_shows_casework_beside_each_school(built):
     out = reads.casework.with_casework(rows, summary, caseload).set_index("urn")
     assert out.loc[WEAK, "in_caseload"] and not out.loc[STRONG, "in_caseload"]
     assert out.loc[WEAK, "caseload_reason"] == "Head asked for help"
-    assert reads.casework.casework_note(out.loc[WEAK]) == (
+    assert casework_text.casework_note(out.loc[WEAK]) == (
         "supported on 3 Nov 2026; next action due 10 Nov 2026; 1 overdue action"
     )
-    assert reads.casework.casework_note(out.loc[STRONG]) == ""
+    assert casework_text.casework_note(out.loc[STRONG]) == ""
 
 
 def test_county_themes_give_each_theme_its_share_of_returning_schools_and_action(built):
@@ -132,7 +133,7 @@ def test_county_themes_give_each_theme_its_share_of_returning_schools_and_action
     locked = themes.loc["locked_down"]
     assert (locked["schools"], locked["returning"], locked["share_pct"]) == (3, 5, 60.0)
     assert locked["county_action"].startswith("Run a county briefing on managed filtering")
-    assert locked["trend"] == "2026/27: 60%"
+    assert casework_text.trend_text(locked["trend"]) == "2026/27: 60%"
 
 
 def test_the_theme_trend_runs_across_rounds():
@@ -144,7 +145,9 @@ def test_the_theme_trend_runs_across_rounds():
     lh.add_return(STRONG)
     lh.build()
     themes = reads.triage.county_themes(lh.con, Filters()).set_index("flag")
-    assert themes.loc["locked_down", "trend"] == "2025/26: 100% → 2026/27: 50%"
+    assert casework_text.trend_text(themes.loc["locked_down", "trend"]) == (
+        "2025/26: 100% → 2026/27: 50%"
+    )
     trend = reads.triage.theme_trend(lh.con, Filters())
     locked = trend[trend["flag"] == "locked_down"]
     assert list(locked["schools"]) == [2, 1] and list(locked["returning"]) == [2, 2]

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from lakehouse import casework, reads, seeds, store
+from presentation import casework as casework_text
 from presentation import exports, headers
 from presentation.formatting import MISSING, STREAMLIT_DATE_FORMAT, council_date
 from ui import app, auth, forms, safe
@@ -311,7 +312,7 @@ def chase_section(ctx: app.PageContext) -> None:
         return
     # say so when the chase cannot reach a person (a register without contact columns and
     # no council contact list leaves every school without one)
-    if warning := reads.returns.contact_warning(chase):
+    if warning := casework_text.contact_warning(chase):
         st.warning(warning, icon=":material/contact_mail:")
     shown = headers.table(chase, headers.CHASE_HEADERS)
     contact = ["Contact", "E-mail", "Head", "Telephone", "Trust", "Website", "Postcode"]
@@ -458,7 +459,7 @@ def themes_section(ctx: app.PageContext) -> None:
         st.info("No returns in this round match these filters.")
         return
     st.dataframe(
-        headers.table(themes, headers.THEME_HEADERS),
+        headers.table(casework_text.with_trend_text(themes), headers.THEME_HEADERS),
         hide_index=True,
         width="stretch",
         column_config={

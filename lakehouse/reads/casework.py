@@ -5,13 +5,11 @@ which the pages and packs read through a store connection of their own).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from lakehouse.casework import newest_first
-from lakehouse.dates import day_month_year
 from lakehouse.filters import Filters
 from lakehouse.reads.base import filter_sql
 from lakehouse.seeds import grade_label, vocabulary
@@ -41,23 +39,6 @@ def with_casework(
     out["next_action_due"] = pick("next_action_due", None)
     out["overdue_actions"] = [int(v or 0) for v in pick("overdue_actions", 0)]
     return out
-
-
-def casework_note(row: pd.Series) -> str:
-    """'supported on 3 Dec 2026; next action due 10 Jan 2027; 1 overdue' for one worklist row."""
-    bits = []
-    if row.get("supported_on"):
-        bits.append(f"supported on {_day(row['supported_on'])}")
-    if row.get("next_action_due"):
-        bits.append(f"next action due {_day(row['next_action_due'])}")
-    overdue = int(row.get("overdue_actions") or 0)
-    if overdue:
-        bits.append(f"{overdue} overdue action" + ("" if overdue == 1 else "s"))
-    return "; ".join(bits)
-
-
-def _day(value: date) -> str:
-    return day_month_year(value)
 
 
 def school_directory(con: Con, f: Filters) -> pd.DataFrame:

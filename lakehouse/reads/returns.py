@@ -203,40 +203,6 @@ def contact_coverage(con: Con) -> dict[str, int]:
     return {"schools": int(row[0]), "with_email": int(row[1]), "with_contact": int(row[2])}
 
 
-def contact_gaps(chase: pd.DataFrame) -> tuple[int, int]:
-    """(schools on a chase list with no e-mail contact, those with no contact at all)."""
-    if chase.empty or "has_email" not in chase:
-        return 0, 0
-    no_email = int((~chase["has_email"].fillna(False).astype(bool)).sum())
-    nothing = int((~chase["has_contact"].fillna(False).astype(bool)).sum())
-    return no_email, nothing
-
-
-def contact_warning(chase: pd.DataFrame) -> str | None:
-    """What a chase screen says when schools on it cannot be e-mailed (None when all can)."""
-    no_email, nothing = contact_gaps(chase)
-    if not no_email:
-        return None
-    total = len(chase)
-    if total == 1:
-        first = "The school on this list has no e-mail contact"
-    elif no_email == total:
-        first = f"None of the {total} schools on this list has an e-mail contact"
-    else:
-        verb = "has" if no_email == 1 else "have"
-        first = f"{no_email} of the {total} schools on this list {verb} no e-mail contact"
-    if not nothing:
-        phone = "; they can be telephoned" if no_email > 1 else "; it can be telephoned"
-    elif total == 1:
-        phone = " and no telephone number"
-    else:
-        phone = f"; {nothing} {'has' if nothing == 1 else 'have'} no telephone number either"
-    return (
-        f"{first}{phone}. GIAS publishes no e-mail addresses: load the council's contact "
-        "list with `python -m ingest contacts FILE.csv` (URN, role, name, e-mail, telephone)."
-    )
-
-
 def return_rates(con: Con, f: Filters) -> pd.DataFrame:
     """Per round, as councils report them: expected, received by the deadline (on time),
     received late, still awaiting, missing, and the on-time and received-in-all rates (%):

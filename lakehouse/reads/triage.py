@@ -199,7 +199,8 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
     """One row per theme for ``round`` (default the current): share, trend and county action.
 
     Columns: flag, flag_label, schools, returning (returning schools), share_pct, trend
-    (shares by round, oldest first, e.g. '52% → 61% → 63%'), county_action.
+    ((round, share_pct) pairs, oldest first; :func:`presentation.casework.trend_text` words
+    them), county_action.
     """
     rnd = round or f.round or current_round(con)
     trend = theme_trend(con, f)
@@ -216,8 +217,8 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
                 "schools": schools,
                 "returning": returning,
                 "share_pct": tenths(100 * schools / returning) if returning else None,
-                "trend": " → ".join(
-                    f"{when}: {_pct(share)}"
+                "trend": tuple(
+                    (str(when), float(share))
                     for when, share in zip(g["round"], g["share_pct"], strict=True)
                 ),
                 "county_action": g["county_action"].iloc[0],
@@ -235,11 +236,6 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
             "county_action",
         ],
     )
-
-
-def _pct(value: float) -> str:
-    # half up, as everywhere the council reads a percentage
-    return f"{int(value + 0.5)}%"
 
 
 # the groups impact compares: code -> its label's row in seeds/report_text.csv
