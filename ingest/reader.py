@@ -881,14 +881,18 @@ _CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
         ("fm_checks", FmCheckRow),
     )
 }
+_GETTERS = {
+    table: tuple((name, attrgetter(name)) for name in names)
+    for table, names in _CHILD_COLUMNS.items()
+}
 
 
-def _columns(rows: list[Any], names: tuple[str, ...], sha: str | None) -> dict[str, list[Any]]:
-    """Row objects as columns: sha256 (the file's, on every row), then ``names``."""
+def _columns(table: str, rows: list[Any], sha: str | None) -> dict[str, list[Any]]:
+    """One child table's row objects as columns: sha256 (the file's) on every row, then
+    the row class's fields."""
     out: dict[str, list[Any]] = {"sha256": [sha] * len(rows)}
-    for name in names:
-        take = attrgetter(name)
-        out[name] = [take(x) for x in rows]
+    for name, take in _GETTERS[table]:
+        out[name] = list(map(take, rows))
     return out
 
 
@@ -913,9 +917,7 @@ def compact(r: ReturnRead) -> CompactRead:
         "return_version": r.return_version,
         "fm_sheet": r.fm_sheet,
     }
-    children = {
-        table: _columns(getattr(r, table), names, sha) for table, names in _CHILD_COLUMNS.items()
-    }
+    children = {table: _columns(table, getattr(r, table), sha) for table in _CHILD_COLUMNS}
     return CompactRead(
         None, r.urn, r.round, r.count("warning"), r.count("error"), messages, returns, children
     )  # fmt: skip
