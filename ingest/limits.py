@@ -11,6 +11,7 @@ record with the limit named; nothing big is ever held in memory.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -79,12 +80,14 @@ def archive_problem(data: bytes, lim: Limits | None = None) -> str | None:
     if not data.startswith(_ZIP_MAGIC):
         return None
     lim = lim or limits()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        return None
-    inflated = sum(m.file_size for m in members)
+    inflated = _plain_inflated_size(data)
+    if inflated is None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return None
+        inflated = sum(m.file_size for m in members)
     if inflated > lim.max_inflated_bytes:
         return (
             f"unzips to {size_text(inflated)} (the limit is {size_text(lim.max_inflated_bytes)}):"
@@ -97,6 +100,51 @@ def archive_problem(data: bytes, lim: Limits | None = None) -> str | None:
             f"{lim.max_inflation_ratio:,.0f}): not opened, as it may be a zip bomb"
         )
     return None
+
+
+_END = struct.Struct("<4s4H2LH")  # end of central directory: zipfile's structEndArchive
+_ENTRY = struct.Struct("<4s4B4HL2L5H2L")  # a central directory entry: its structCentralDir
+_ZIP64_LOCATOR = b"PK\x06\x07"
+
+
+def _plain_inflated_size(data: bytes) -> int | None:
+    """The sizes a plain zip's central directory declares, summed; None for any other zip.
+
+    zipfile reads the same numbers but builds an object per part, a fifth of the
+    time a small return takes to read. Plain: the directory ends the file with no
+    comment, no zip64 record, no extra fields, every entry whole and no newer
+    than zipfile reads. Anything else (every odd or damaged zip) is left to
+    zipfile, so what is refused, and why, does not change.
+    """
+    end = len(data) - _END.size
+    if end < 0 or data[end - 20 : end - 16] == _ZIP64_LOCATOR:
+        return None
+    signature, _disk, _cd_disk, _here, _entries, size, _offset, comment = _END.unpack_from(
+        data, end
+    )
+    start = end - size
+    if signature != b"PK\x05\x06" or comment or start < 0:
+        return None
+    total, at = 0, start
+    while at < end:
+        if at + _ENTRY.size > end:
+            return None
+        entry = _ENTRY.unpack_from(data, at)
+        name_length, extra_length, comment_length = entry[12:15]
+        at += _ENTRY.size
+        name = data[at : at + name_length]
+        at += name_length + comment_length
+        if entry[0] != b"PK\x01\x02" or entry[3] > zipfile.MAX_EXTRACT_VERSION:
+            return None
+        if extra_length or at > end:
+            return None
+        if entry[5] & 0x800:  # a UTF-8 name: zipfile refuses one that is not
+            try:
+                name.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        total += entry[11]
+    return total if at == end else None
 
 
 def sheet_count_problem(count: int, lim: Limits | None = None) -> str | None:
