@@ -245,7 +245,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """Launch Debian's chromium (Playwright cannot download its own browser offline)."""
+    """Launch Debian's chromium (Playwright cannot download its own browser offline).
+
+    Checked here, before the session's browser starts: without chromium a test
+    that asks for a page is skipped (failed under CI), not an error of the launch.
+    """
+    require_chromium()
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
