@@ -33,8 +33,8 @@ from packs.cabinet_numbers import CabinetNumbers
 from packs.disclosure import Key, Publication, symbols_note, threshold
 from packs.pptx import Table
 from presentation import charts, headers, palette
-from presentation.capacity import Count, CountText, capacity_sentence
-from presentation.formatting import council_date, percent
+from presentation.capacity import Count, CountText, capacity_sentence, part_of_county
+from presentation.formatting import council_date, in_sentence, percent
 
 SOURCES = (
     "School register: Department for Education, Get Information About Schools "
@@ -171,15 +171,8 @@ def best_and_worst_title(
             if lo.text != hi.text
             else f"{fallback}: about the same, {hi.text} {what}"
         )
-    return f"{hi.group}{plural} do best: {hi.text} {what}, against {lo.text} for {_lower(lo.group)}"
-
-
-def _lower(name: str) -> str:
-    """'special' in a sentence, but 'PRU' stays an acronym."""
-    first = name.split(" ", 1)[0]
-    # a word capitalised only as a sentence starts ("Policy") is lowered; an acronym or a
-    # name with capitals inside ("PRU", "DfE") keeps its case
-    return name[:1].lower() + name[1:] if first[1:] == first[1:].lower() else name
+    low = in_sentence(lo.group)
+    return f"{hi.group}{plural} do best: {hi.text} {what}, against {lo.text} for {low}"
 
 
 def with_county(own: Share, county: Share, county_name: str, narrowed: bool) -> str:
@@ -991,12 +984,12 @@ def filtering_title(shares: Sequence[Share], claims: Claims, better: str) -> str
     a, b = sorted(big, key=lambda s: -(s.value or 0))[:2]
     if not claims.differ(a.value or 0, b.value or 0):
         return (
-            f"{a.group} and {_lower(b.group)} filtering: about the same, {a.text} and {b.text} "
-            f"{better} overall"
+            f"{a.group} and {in_sentence(b.group)} filtering: about the same, {a.text} and "
+            f"{b.text} {better} overall"
         )
     return (
         f"{a.group} schools do better: {a.text} {better} overall, against {b.text} "
-        f"{_lower(b.group)}"
+        f"{in_sentence(b.group)}"
     )
 
 
@@ -1156,7 +1149,7 @@ def support_slide(
         if shown and pub.values[concern_keys[shown[0]]["all"]]:
             top = shown[0]
             title += (
-                f"; the commonest concern: {_lower(concern_names[top])} "
+                f"; the commonest concern: {in_sentence(concern_names[top])} "
                 f"({pub.show(concern_keys[top]['all'])} schools)"
             )
     plotted = [concern_keys[fl]["all"] for fl in ordered if pub.values[concern_keys[fl]["all"]]]
@@ -1181,8 +1174,8 @@ def support_slide(
             (3.2, 1.1, 1.3, 1.2),
         ),
         "Need support: schools with concerns, particular to the school "
-        f"({_lower(priority_names['high'])} "
-        f"{pub.show(priority_keys['high'])}, {_lower(priority_names['medium'])} "
+        f"({in_sentence(priority_names['high'])} "
+        f"{pub.show(priority_keys['high'])}, {in_sentence(priority_names['medium'])} "
         f"{pub.show(priority_keys['medium'])}). A further {pub.show(themes_only)} schools have "
         "themes only, which the county-wide offer covers. A school can have several concerns; "
         "the table counts it once per concern."
@@ -1210,7 +1203,7 @@ def themes_slide(
     if shown and not pub.is_hidden(returning):
         top = shown[0]
         title = (
-            f"The commonest county-wide theme: {_lower(str(top['flag_label']))}, in "
+            f"The commonest county-wide theme: {in_sentence(str(top['flag_label']))}, in "
             f"{pub.share([theme_keys[str(top['flag'])]], [returning])} of schools that returned"
         )
     return ChartSlide(
@@ -1319,10 +1312,9 @@ def worklist_slide(
     county = numbers.county_name
     # a filtered pack's schools are ranked in the county's worklist, against the county
     # team's capacity: the title names both, never the county's figure as the part's own
-    scope = ", ".join(numbers.filters.districts) or _scope_of_settings(numbers.filters)
     title = capacity_sentence(
         numbers.worklist, capacity_count(pub, priority_keys, within_keys),
-        scope=scope if numbers.narrowed else None, capacity=numbers.capacity, county=county,
+        scope=part_of_county(numbers.filters), capacity=numbers.capacity, county=county,
     )  # fmt: skip
     rows = [
         [
@@ -1364,17 +1356,6 @@ def worklist_slide(
         ),
         chart_width=Inches(6.2),
     )
-
-
-def _scope_of_settings(f: Filters) -> str:
-    """'Special schools' or 'Schools with managed filtering': what a pack without a district
-    filter is about, for a sentence that starts with it."""
-    names = spec_labels("settings", "setting")
-    if f.settings:
-        return " and ".join(names.get(s, s) for s in f.settings) + " schools"
-    if f.filtering:
-        return f"Schools with {_lower(seeds.vocabulary('filtering')[f.filtering])} filtering"
-    return ""
 
 
 def impact_slide(

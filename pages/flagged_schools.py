@@ -11,7 +11,7 @@ from lakehouse import standards as standards_reads
 from presentation import casework as casework_text
 from presentation import exports, headers
 from presentation import standards as standards_shown
-from presentation.capacity import capacity_sentence
+from presentation.capacity import capacity_sentence, part_of_county
 from presentation.formatting import MISSING, council_date
 from ui import app, auth, forms, safe
 from ui import casework as case_ui
@@ -75,9 +75,15 @@ for col, key in zip(metrics[1:4], seeds.order("priority"), strict=True):
         f"{seeds.vocabulary('priority')[key]} priority", f"{int(counts.get(key, 0)):,}", border=True
     )
 metrics[4].metric("In caseload", f"{int(rows['in_caseload'].sum()):,}", border=True)
-# the whole county's split (the sidebar filters apply; the priority pills do not)
-within_sentence = capacity_sentence(app.frame(reads.triage.worklist_summary, f))
-st.markdown(f"**{within_sentence}.**")
+# the split within the sidebar filters (the priority pills do not apply); capacity is
+# counted down the whole county's worklist, so a filtered view names whose capacity it is
+within_sentence = capacity_sentence(
+    app.frame(reads.triage.worklist_summary, f),
+    scope=part_of_county(f),
+    capacity=int(seeds.rule("casework_capacity")),
+    county=seeds.report_text("county_name"),
+)
+st.markdown(f"**{safe.md(within_sentence)}.**")
 
 COLUMNS = headers.WORKLIST_COLUMNS
 

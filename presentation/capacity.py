@@ -24,6 +24,11 @@ from typing import Any
 
 import pandas as pd
 
+from lakehouse import seeds
+from lakehouse.filters import Filters
+from lakehouse.spec import labels as spec_labels
+from presentation.formatting import in_sentence
+
 
 @dataclass(frozen=True)
 class Count:
@@ -79,6 +84,19 @@ def capacity_split(summary: pd.DataFrame) -> CapacitySplit:
 
 def _schools(n: int) -> str:
     return "school" if n == 1 else "schools"
+
+
+def part_of_county(f: Filters) -> str | None:
+    """What a filtered view is about, to start a sentence with: 'Thanet', 'Special schools',
+    'Schools with managed filtering'; None for the whole county."""
+    if f.districts:
+        return ", ".join(f.districts)
+    if f.settings:
+        names = spec_labels("settings", "setting")
+        return " and ".join(names.get(s, s) for s in f.settings) + " schools"
+    if f.filtering:
+        return f"Schools with {in_sentence(seeds.vocabulary('filtering')[f.filtering])} filtering"
+    return None
 
 
 def capacity_sentence(

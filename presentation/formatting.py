@@ -95,6 +95,14 @@ def as_date(value: object) -> date | None:
         return None
 
 
+def in_sentence(name: str) -> str:
+    """A label as it reads inside a sentence: 'special', but 'PRU' stays an acronym."""
+    first = name.split(" ", 1)[0]
+    # a word capitalised only as a sentence starts ("Policy") is lowered; an acronym or a
+    # name with capitals inside ("PRU", "DfE") keeps its case
+    return name[:1].lower() + name[1:] if first[1:] == first[1:].lower() else name
+
+
 def council_date(value: object, missing: str = MISSING) -> str:
     """A date in the council's style: ``1 Dec 2026``; ``missing`` when there is none."""
     d = as_date(value)

@@ -6,7 +6,9 @@ import pandas as pd
 
 from lakehouse import reads
 from lakehouse.filters import Filters
-from presentation.capacity import Count, capacity_sentence, capacity_split
+from lakehouse.seeds import rule
+from presentation.capacity import Count, capacity_sentence, capacity_split, part_of_county
+from tests.conftest import open_app
 from tests.test_triage import county
 
 
@@ -99,3 +101,23 @@ def test_a_part_of_the_county_says_the_capacity_is_the_county_teams():
 def test_the_sentence_reads_the_worklist_summary_of_a_built_county():
     said = capacity_sentence(reads.triage.worklist_summary(county().con, Filters()))
     assert said == "All 4 flagged schools within capacity"
+
+
+def test_a_filtered_view_is_named_by_its_districts_settings_or_filtering():
+    assert part_of_county(Filters()) is None
+    assert part_of_county(Filters(districts=("Thanet", "Dover"))) == "Dover, Thanet"
+    assert part_of_county(Filters(settings=("Special",))) == "Special schools"
+    assert part_of_county(Filters(filtering="managed")) == "Schools with managed filtering"
+
+
+def test_the_worklist_page_filtered_to_a_district_says_the_capacity_is_the_county_teams(
+    gold_db, monkeypatch
+):
+    monkeypatch.setenv("ESAFETY_DB", str(gold_db))
+    county_wide = open_app("pages/flagged_schools.py")
+    district = open_app("pages/flagged_schools.py", {"district": "Northdown"})
+    said = [m.value for m in county_wide.markdown if "capacity" in m.value]
+    assert said and "county team" not in said[0]
+    said = [m.value for m in district.markdown if "capacity" in m.value]
+    assert said and said[0].startswith("**Northdown\\: ")
+    assert f"within the county team's capacity of {int(rule('casework_capacity'))}" in said[0]
