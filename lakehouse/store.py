@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,7 +79,7 @@ def connect(
     con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     con.row_factory = sqlite3.Row
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    con.execute("PRAGMA journal_mode = WAL")
+    _use_wal(con)
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA synchronous = NORMAL")
     for ddl in _SCHEMAS.values():
@@ -86,6 +87,28 @@ def connect(
     for migrate in _MIGRATIONS.values():
         migrate(con)
     return con
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Put the store in WAL mode (a setting kept in the file), waiting out other connections.
+
+    Switching a new file to WAL needs it to itself, and SQLite answers "database is
+    locked" at once rather than through the busy timeout: several sessions opening a
+    fresh store together (the first morning, or threads) must wait, not fail.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                # an unchanged mode comes back (no error) when another connection holds it
+                mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() == "wal" or time.monotonic() > deadline:
+                return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.02)
 
 
 @contextmanager

@@ -54,3 +54,28 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
         raise RuntimeError("half way")
     assert len(audit.events(c)) == 0
     c.close()
+
+
+def test_many_sessions_opening_a_fresh_store_at_once_all_get_it_in_wal_mode(tmp_path):
+    # switching a new file to WAL answers "database is locked" at once, not after the busy
+    # timeout: seen in CI as a lost audit row when four threads opened a fresh store together
+    where = tmp_path / "fresh.sqlite"
+    start = threading.Barrier(8)
+    modes: list[str] = []
+    failures: list[BaseException] = []
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            con = store.connect(path=where)
+            modes.append(con.execute("PRAGMA journal_mode").fetchone()[0])
+            con.close()
+        except BaseException as exc:  # any failure at all is what the test counts
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == [] and modes == ["wal"] * 8
