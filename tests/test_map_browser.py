@@ -58,6 +58,17 @@ def _school_points(chart: Locator) -> int:
     )
 
 
+def _assert_county_fills(chart: Locator, share: float) -> dict[str, float]:
+    """The drawn county is at least ``share`` of its column's width; returns the column."""
+    column = chart.locator("xpath=ancestor::*[@data-testid='stColumn'][1]").bounding_box()
+    assert column
+    left, right = _county_span(chart)
+    assert right - left >= share * column["width"], (
+        f"the county is {right - left:.0f} px wide in a {column['width']:.0f} px column"
+    )
+    return dict(column)
+
+
 def _county_span(chart: Locator) -> list[float]:
     """Left and right of the drawn county: the union of every filled district outline."""
     return chart.locator(".scatterlayer path.js-fill").evaluate_all(
@@ -95,14 +106,7 @@ def test_the_county_fills_at_least_80_percent_of_the_map_column_at_1400px(
 ) -> None:
     page.goto(f"{app_server}/county_map")
     wait_ready(page)
-    chart = _map(page)
-    column = chart.locator("xpath=ancestor::*[@data-testid='stColumn'][1]").bounding_box()
-    county = _county_span(chart)
-    assert column
-    width = county[1] - county[0]
-    assert width >= 0.8 * column["width"], (
-        f"the county is {width:.0f} px wide in a {column['width']:.0f} px column"
-    )
+    _assert_county_fills(_map(page), 0.8)
 
 
 def test_presenting_at_1400x900_the_county_fills_at_least_90_percent_of_the_map_column(
@@ -111,17 +115,11 @@ def test_presenting_at_1400x900_the_county_fills_at_least_90_percent_of_the_map_
     page.goto(f"{app_server}/county_map?present=1")
     wait_ready(page)
     chart = _map(page)
-    column = chart.locator("xpath=ancestor::*[@data-testid='stColumn'][1]").bounding_box()
-    box = chart.bounding_box()
-    county = _county_span(chart)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "presenting-map-column-1400x900.png"))
-    assert column and box
-    assert box["width"] >= 0.99 * column["width"], "the chart is narrower than its column"
-    width = county[1] - county[0]
-    assert width >= 0.9 * column["width"], (
-        f"the county is {width:.0f} px wide in a {column['width']:.0f} px column"
-    )
+    column = _assert_county_fills(chart, 0.9)
+    box = chart.bounding_box()
+    assert box and box["width"] >= 0.99 * column["width"], "the chart is narrower than its column"
 
 
 def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
