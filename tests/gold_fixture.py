@@ -84,6 +84,18 @@ FLAG_TEXT = {k: (_FLAGS[k]["label"], _FLAGS[k]["suggested_action"]) for k in _US
 FLAG_KIND = {
     k: (_FLAGS[k]["kind"], int(_FLAGS[k]["weight"]), int(_FLAGS[k]["sort_order"])) for k in _USED
 }
+KIND_LABELS = {r["kind"]: r["label"] for r in read_seed("flag_kinds")}
+# every county-wide theme, raised or not, as gold.themes lists them
+THEME_LIST = [
+    {
+        "flag": r["flag"],
+        "flag_label": r["label"],
+        "county_action": r["county_action"],
+        "flag_order": int(r["sort_order"]),
+    }
+    for r in sorted(read_seed("flags"), key=lambda r: int(r["sort_order"]))
+    if r["kind"] == "theme"
+]
 PRIORITY_LABELS = {
     r["priority"]: (r["label"], int(r["sort_order"])) for r in read_seed("priorities")
 }
@@ -346,6 +358,7 @@ def frames() -> dict[str, pd.DataFrame]:
                     "flag_order": order,
                     "priority_label": PRIORITY_LABELS[priority][0],
                     "priority_order": PRIORITY_LABELS[priority][1],
+                    "kind_label": KIND_LABELS[kind],
                 }
             )
             if k in THEMES:
@@ -519,6 +532,7 @@ def frames() -> dict[str, pd.DataFrame]:
         "policy_freshness": pd.DataFrame(fresh),
         "support_flags": pd.DataFrame(flags),
         "school_themes": pd.DataFrame(themes),
+        "themes": pd.DataFrame(THEME_LIST),
         # Grove Secondary left its training section out this round
         "incomplete_returns": pd.DataFrame(
             [

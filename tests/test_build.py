@@ -58,8 +58,12 @@ def test_with_no_register_and_no_returns_every_table_is_built_empty():
     result = lh.build()
     assert result.current_round is None
     for table in GOLD_TABLES:
-        if table != "build_info":
+        if table not in ("build_info", "themes"):
             assert lh.con.execute(f"SELECT count(*) FROM gold.{table}").fetchone()[0] == 0
+    # gold.themes lists the seeds' county-wide themes, whatever the data
+    seeded = [r["flag"] for r in lh.rows("SELECT flag FROM seeds.flags WHERE kind = 'theme'")]
+    themes = [r["flag"] for r in lh.rows("SELECT flag FROM gold.themes ORDER BY flag_order")]
+    assert themes and sorted(themes) == sorted(seeded)
 
 
 def test_every_contract_table_has_its_contract_columns():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from datetime import date
 
@@ -151,6 +152,78 @@ def test_the_theme_trend_runs_across_rounds():
     trend = reads.triage.theme_trend(lh.con, Filters())
     locked = trend[trend["flag"] == "locked_down"]
     assert list(locked["schools"]) == [2, 1] and list(locked["returning"]) == [2, 2]
+
+
+def _edit_seed(folder, name: str, key: str, changes: dict[str, dict[str, str]]) -> None:
+    """Change some cells of a seed copy: {code: {column: new value}}."""
+    path = folder / f"{name}.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        row.update(changes.get(row[key], {}))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_the_theme_trend_takes_its_themes_words_and_order_from_the_seeds_it_was_built_with(
+    tmp_path,
+):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    # the council puts locked-down filtering first and words it its own way; the shipped
+    # seeds stay in force for Python, so only the database can carry the change
+    _edit_seed(
+        seeds,
+        "flags",
+        "flag",
+        {
+            "locked_down": {
+                "label": "Walled garden",
+                "county_action": "Visit every walled-garden school",
+                "sort_order": "6",
+            },
+            "training_gap": {"sort_order": "8"},
+        },
+    )
+    lh = county()
+    lh.build(seeds_dir=seeds)
+    trend = reads.triage.theme_trend(lh.con, Filters())
+    assert list(trend["flag"]) == [
+        "locked_down",
+        "policy_overdue",
+        "training_gap",
+        "fm_standard_partly",
+        "old_template",
+    ]
+    first = trend.iloc[0]
+    assert (first["flag_label"], first["county_action"]) == (
+        "Walled garden",
+        "Visit every walled-garden school",
+    )
+    assert (first["schools"], first["returning"]) == (3, 5)
+    themes = reads.triage.county_themes(lh.con, Filters())
+    assert themes["flag_label"].iloc[0] == "Walled garden"
+
+
+def test_a_schools_flags_name_their_kind_in_the_words_of_the_seeds_it_was_built_with(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    _edit_seed(
+        seeds,
+        "flag_kinds",
+        "kind",
+        {"concern": {"label": "School concern"}, "theme": {"label": "County theme"}},
+    )
+    lh = county()
+    lh.build(seeds_dir=seeds)
+    flags = reads.triage.school_flags(lh.con, WEAK)
+    assert list(flags.columns[:3]) == ["kind", "kind_label", "flag_label"]
+    assert list(zip(flags["kind"], flags["kind_label"], strict=True)) == [
+        ("concern", "School concern"),
+        ("theme", "County theme"),
+    ]
 
 
 def test_the_worklist_summary_counts_each_priority(built):

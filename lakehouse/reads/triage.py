@@ -8,7 +8,7 @@ import pandas as pd
 
 from lakehouse.filters import Filters
 from lakehouse.reads.base import current_round, filter_sql, tenths
-from lakehouse.seeds import read_seed, report_text, vocabulary
+from lakehouse.seeds import report_text, vocabulary
 from lakehouse.sql import Con, frame
 
 
@@ -121,17 +121,15 @@ def with_top_concerns(rows: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
 def school_flags(con: Con, urn: int) -> pd.DataFrame:
     """One school's flags, concerns first: kind and kind_label, flag_label, reason,
     suggested_action, weight, priority and priority_label, support_score, round."""
-    df = frame(
+    return frame(
         con,
         """
-        SELECT kind, flag_label, reason, suggested_action, weight, priority, priority_label,
-               support_score, round
+        SELECT kind, kind_label, flag_label, reason, suggested_action, weight, priority,
+               priority_label, support_score, round
         FROM gold.support_flags WHERE urn = ?
         ORDER BY kind = 'theme', flag_order""",
         [int(urn)],
     )
-    df.insert(1, "kind_label", df["kind"].map(vocabulary("flag_kind")))
-    return df
 
 
 def flag_choices(con: Con) -> dict[str, str]:
@@ -149,49 +147,29 @@ def theme_trend(con: Con, f: Filters) -> pd.DataFrame:
     Returning schools are those with a current return in the round (within the
     filters). Columns: round, flag, flag_label, county_action, returning, schools, share_pct.
     """
-    # every round: a trend (the round filter narrows single-round queries only)
+    # every round: a trend (the round filter narrows single-round queries only); every theme
+    # in gold.themes, one no school raised included, so the list never depends on the data
     where, params = filter_sql("gold.school_rounds", f, alias="sr", skip=("round",))
-    returning = f"SELECT sr.round, sr.return_id FROM gold.school_rounds sr WHERE {where}"
-    totals = dict(
-        con.execute(
-            f"SELECT round, count(*) FROM ({returning}) GROUP BY round ORDER BY round", params
-        ).fetchall()
-    )
-    hits = {
-        (rnd, flag): n
-        for rnd, flag, n in con.execute(
-            f"""SELECT t.round, t.flag, count(*) FROM gold.school_themes t
-                JOIN ({returning}) r USING (return_id) GROUP BY t.round, t.flag""",
-            params,
-        ).fetchall()
-    }
-    themes = sorted(
-        (t for t in read_seed("flags") if t["kind"] == "theme"), key=lambda t: int(t["sort_order"])
-    )
-    rows = [
-        {
-            "round": rnd,
-            "flag": t["flag"],
-            "flag_label": t["label"],
-            "county_action": t["county_action"],
-            "returning": int(total),
-            "schools": int(hits.get((rnd, t["flag"]), 0)),
-            "share_pct": 100.0 * hits.get((rnd, t["flag"]), 0) / total,
-        }
-        for t in themes
-        for rnd, total in sorted(totals.items())
-    ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "round",
-            "flag",
-            "flag_label",
-            "county_action",
-            "returning",
-            "schools",
-            "share_pct",
-        ],
+    return frame(
+        con,
+        f"""
+        WITH returned AS (
+            SELECT sr.round, sr.return_id FROM gold.school_rounds sr WHERE {where}
+        ),
+        totals AS (SELECT round, count(*) AS returning FROM returned GROUP BY round),
+        hits AS (
+            SELECT t.round, t.flag, count(*) AS schools
+            FROM gold.school_themes t JOIN returned r USING (return_id)
+            GROUP BY t.round, t.flag
+        )
+        SELECT n.round, th.flag, th.flag_label, th.county_action, n.returning,
+               coalesce(h.schools, 0) AS schools,
+               100.0::DOUBLE * coalesce(h.schools, 0) / n.returning AS share_pct
+        FROM gold.themes th
+        CROSS JOIN totals n
+        LEFT JOIN hits h ON h.round = n.round AND h.flag = th.flag
+        ORDER BY th.flag_order, n.round""",
+        params,
     )
 
 

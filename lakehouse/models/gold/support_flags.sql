@@ -151,11 +151,13 @@ final AS (
         CAST(f.weight AS INTEGER) AS weight,
         f.sort_order AS flag_order,
         pr.label AS priority_label,
-        pr.sort_order AS priority_order
+        pr.sort_order AS priority_order,
+        k.label AS kind_label
     FROM raised AS r
     JOIN prioritised AS p USING (urn)
     JOIN seeds.flags AS f USING (flag)
     JOIN seeds.priorities AS pr ON pr.priority = p.priority
+    LEFT JOIN seeds.flag_kinds AS k ON k.kind = f.kind
     CROSS JOIN silver.run_context AS ctx
 )
 SELECT * FROM final ORDER BY urn, flag_order;
