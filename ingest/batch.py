@@ -29,23 +29,92 @@ import pyarrow as pa
 
 from ingest.layout import WORKBOOK_EXTENSIONS
 from ingest.reader import (
+    CHILD_TABLES,
     CompactRead,
     Scanned,
+    child_columns,
     display_name,
     init_worker,
     not_a_workbook_reason,
     scan_file,
-    scan_job,
+    worker_settings,
 )
 from ingest.sources import insert
 from lakehouse.db import ensure_bronze
 
 # Below this many files a pool costs more to start (~0.4 s) and feed than it saves.
 POOL_THRESHOLD = 1000
-# Files per pool task: large enough that pickling and queueing are a small part of a task.
+# Files per chunk (a pool task): large enough that pickling, queueing and making Arrow
+# tables are a small part of a task.
 _CHUNK = 64
 # Returns buffered before a bulk insert: bounds memory without many small inserts.
 _FLUSH_RETURNS = 4000
+
+
+@dataclass
+class _Chunk:
+    """Up to ``_CHUNK`` files read together (by one pool worker, or in this process).
+
+    ``scans`` holds each file's scan, its read without child rows; ``tables`` holds
+    the child rows of all of them as Arrow tables in file order, ``counts`` how many
+    rows each file has in each. A worker builds the Arrow tables itself, so the main
+    process unpickles a few buffers per chunk instead of a Python object per cell,
+    and the cells it would have copied into lists never pass through it. ``keep``
+    is filled in by the main process, one entry per file, as it decides outcomes:
+    only a loaded file's rows go into bronze (a byte-identical copy later in the
+    same batch is read by a worker too, but is a duplicate).
+    """
+
+    scans: list[Scanned]
+    tables: dict[str, pa.Table]
+    counts: dict[str, list[int]]
+    keep: list[bool] = field(default_factory=list)
+
+    @property
+    def decided(self) -> bool:
+        return len(self.keep) == len(self.scans)
+
+    def kept_tables(self) -> Iterator[tuple[str, pa.Table]]:
+        """Each child table with only the rows of the files to keep."""
+        everything = all(self.keep)
+        for name, table in self.tables.items():
+            if everything:
+                yield name, table
+            elif any(self.keep):
+                rows = zip(self.keep, self.counts[name], strict=True)
+                mask = [keep for keep, n in rows for _ in range(n)]
+                yield name, table.filter(pa.array(mask, pa.bool_()))
+
+
+def scan_chunk(
+    paths: Sequence[str], urns: frozenset[int] | None, today: dt.date, loaded: frozenset[str]
+) -> _Chunk:
+    """Hash and read ``paths`` in turn and gather their child rows as Arrow tables."""
+    scans: list[Scanned] = []
+    rows: dict[str, list] = {name: [] for name in CHILD_TABLES}
+    shas: dict[str, list[str | None]] = {name: [] for name in CHILD_TABLES}
+    counts: dict[str, list[int]] = {name: [] for name in CHILD_TABLES}
+    for path in paths:
+        scanned, read = scan_file(Path(path), urns, today, loaded)
+        scans.append(scanned)
+        for name in CHILD_TABLES:
+            got = getattr(read, name) if read is not None else ()
+            counts[name].append(len(got))
+            if got:
+                rows[name].extend(got)
+                shas[name].extend([scanned.sha256] * len(got))
+    tables = {}
+    for name, found in rows.items():
+        if found:
+            schema = bronze_schema(name)
+            columns = child_columns(name, found, shas[name])
+            tables[name] = pa.table({c: pa.array(v, schema[c]) for c, v in columns.items()})
+    return _Chunk(scans, tables, counts)
+
+
+def _scan_chunk_job(paths: list[str]) -> _Chunk:
+    """Pool job: :func:`scan_chunk` with the initializer's register, date and hashes."""
+    return scan_chunk(paths, *worker_settings())
 
 
 def _scan_all(
@@ -54,51 +123,53 @@ def _scan_all(
     today: dt.date,
     loaded: frozenset[str],
     workers: int | None,
-) -> Iterator[Scanned]:
+) -> Iterator[tuple[Scanned, _Chunk | None]]:
     """Hash and read every entry, in order; in a pool of processes when there are many.
 
-    An entry that already has a problem is not touched again.
+    Each readable entry comes with the chunk it was read in; an entry that already
+    has a problem is not touched again and comes with no chunk.
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     readable = [str(p) for p, problem in entries if problem is None]
+    batches = [readable[i : i + _CHUNK] for i in range(0, len(readable), _CHUNK)]
     if workers <= 1 or len(readable) < POOL_THRESHOLD:
-        for path, problem in entries:
-            yield (
-                Scanned(None, None, problem, None)
-                if problem
-                else scan_file(path, urns, today, loaded)
-            )
-        return
-    for _path, problem, result in _pooled(entries, readable, urns, today, loaded, workers):
-        yield result if result is not None else Scanned(None, None, problem, None)
+        chunks: Iterator[_Chunk] = (scan_chunk(b, urns, today, loaded) for b in batches)
+    else:
+        chunks = _pooled(batches, urns, today, loaded, workers)
+    chunk: _Chunk | None = None
+    position = 0
+    for _path, problem in entries:
+        if problem is not None:
+            yield Scanned(None, None, problem, None), None
+            continue
+        if chunk is None or position == len(chunk.scans):
+            chunk, position = next(chunks), 0
+        yield chunk.scans[position], chunk
+        position += 1
 
 
 def _pooled(
-    entries: list[tuple[Path, str | None]],
-    readable: list[str],
+    batches: list[list[str]],
     urns: frozenset[int] | None,
     today: dt.date,
     loaded: frozenset[str],
     workers: int,
-) -> Iterator[tuple[Path, str | None, Scanned | None]]:
+) -> Iterator[_Chunk]:
     # spawn, not fork: the parent holds an open DuckDB connection and its threads.
     context = multiprocessing.get_context("spawn")
-    position = 0
+    done = 0
     try:
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=init_worker,
             initargs=(urns, today, loaded),
         ) as pool:  # fmt: skip
-            results = pool.map(scan_job, readable, chunksize=_CHUNK)
-            for path, problem in entries:
-                result = next(results) if problem is None else None
-                position += 1
-                yield path, problem, result
+            for chunk in pool.map(_scan_chunk_job, batches):
+                done += 1
+                yield chunk
     except BrokenProcessPool:
         # A worker could not start or died (e.g. run from a script on stdin): finish here.
-        for path, problem in entries[position:]:
-            result = scan_file(path, urns, today, loaded) if problem is None else None
-            yield path, problem, result
+        for batch in batches[done:]:
+            yield scan_chunk(batch, urns, today, loaded)
 
 
 @contextlib.contextmanager
@@ -342,7 +413,7 @@ def _record(
     # sha256 -> (file name, rejection, urn, round) of its first file in this batch
     first: dict[str, tuple[str, str | None, int | None, str | None]] = {}
     clock = _Clock()
-    for done, (path, (sha, size, problem, read)) in enumerate(
+    for done, (path, ((sha, size, problem, read), chunk)) in enumerate(
         zip(files, scanned, strict=True), start=1
     ):
         name = display_name(path.name)
@@ -384,6 +455,11 @@ def _record(
         summary.outcomes.append(outcome)
         if progress:
             progress(done, total, name)
+        if chunk is not None:
+            chunk.keep.append(outcome.status == "loaded")
+            if not chunk.decided:
+                continue  # a file's row and its child rows are flushed together
+            rows.children(chunk)
         if rows.returns_buffered >= _FLUSH_RETURNS:
             rows.write(con)
 
@@ -414,22 +490,17 @@ def rebuild_models(con: duckdb.DuckDBPyConnection, as_of: dt.date | None, round:
     return message() if callable(message) else "Models rebuilt."
 
 
-_CHILD_TABLES = ("responses", "policies", "training", "incidents", "fm_checks")
-
-
 class _Rows:
     """Buffers for each bronze table, flushed as Arrow tables.
 
     One row per file (files, messages, returns) is buffered as a dict of bronze
-    columns; the child tables arrive from the reader as columns and are
-    buffered as columns. Column names and types come from ``bronze.sql``.
+    columns; the child tables arrive as Arrow tables, a chunk of files at a time.
+    Column names and types come from ``bronze.sql``.
     """
 
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, object]]] = {"files": [], "messages": [], "returns": []}
-        self.columns: dict[str, dict[str, list]] = {
-            name: {c: [] for c in bronze_schema(name)} for name in _CHILD_TABLES
-        }
+        self.tables: dict[str, list[pa.Table]] = {name: [] for name in CHILD_TABLES}
         self.returns_buffered = 0
 
     def file(self, o: FileOutcome, size: int | None, at: dt.datetime, batch: str) -> None:
@@ -449,15 +520,16 @@ class _Rows:
         })  # fmt: skip
 
     def return_(self, sha: str, name: str, at: dt.datetime, read: CompactRead) -> None:
-        """One loaded return from its compact read."""
-        assert read.returns is not None and read.children is not None
+        """One loaded return's bronze.returns row from its compact read."""
+        assert read.returns is not None
         self.rows["returns"].append({"sha256": sha, "file_name": name, "ingested_at": at,
                                      **read.returns})  # fmt: skip
-        for table, child in read.children.items():
-            buffers = self.columns[table]
-            for column, values in child.items():
-                buffers[column].extend(values)
         self.returns_buffered += 1
+
+    def children(self, chunk: _Chunk) -> None:
+        """The child rows of a chunk whose every file has its outcome: the loaded ones'."""
+        for name, table in chunk.kept_tables():
+            self.tables[name].append(table)
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         """Insert and drop everything buffered."""
@@ -466,22 +538,25 @@ class _Rows:
                 names = list(rows[0])
                 _insert(con, name, {c: [r[c] for r in rows] for c in names})
                 rows.clear()
-        for name, columns in self.columns.items():
-            if any(columns.values()):
-                _insert(con, name, {c: v for c, v in columns.items() if v})
-                for values in columns.values():
-                    values.clear()
+        for name, tables in self.tables.items():
+            if tables:
+                _insert(con, name, pa.concat_tables(tables))
+                tables.clear()
         self.returns_buffered = 0
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, Sequence]) -> None:
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, data: pa.Table | dict[str, Sequence]
+) -> None:
     # Identifiers are checked against bronze.sql's own columns; values travel as Arrow data.
     schema = bronze_schema(table)
+    columns = data.column_names if isinstance(data, pa.Table) else list(data)
     unknown = sorted(set(columns) - set(schema))
     if unknown:
         raise KeyError(f"bronze.{table} has no column {unknown[0]}")
-    arrow = pa.table({c: pa.array(values, schema[c]) for c, values in columns.items()})
-    insert(con, table, arrow, list(columns))
+    if not isinstance(data, pa.Table):
+        data = pa.table({c: pa.array(values, schema[c]) for c, values in data.items()})
+    insert(con, table, data, columns)
 
 
 # DuckDB column types in bronze.sql -> the Arrow types the buffers are sent as

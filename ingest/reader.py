@@ -845,28 +845,31 @@ def init_worker(
     _worker_urns, _worker_today, _worker_loaded = urns, today, loaded
 
 
-def scan_job(path: str) -> Scanned:
-    """Pool job: :func:`scan_file` with the initializer's register, date and hashes."""
-    return scan_file(Path(path), _worker_urns, _worker_today or dt.date.today(), _worker_loaded)
+def worker_settings() -> tuple[frozenset[int] | None, dt.date, frozenset[str]]:
+    """The register, date and loaded hashes :func:`init_worker` kept for this pool worker."""
+    return _worker_urns, _worker_today or dt.date.today(), _worker_loaded
 
 
 def scan_file(
     path: Path, urns: Collection[int] | None, today: dt.date, loaded: Collection[str]
-) -> Scanned:
+) -> tuple[Scanned, ReturnRead | None]:
     """Hash one file and, when it is a workbook whose bytes are not in ``loaded``, read it.
 
     The hash and the read come from the same bytes, so what is recorded is
-    what was read even while a school is still saving the file.
+    what was read even while a school is still saving the file. The scan's
+    compact read has no child rows: they come back in the read itself (None
+    when rejected or not read), so that the caller can turn many files' rows
+    into columns at once (:func:`child_columns`).
     """
     data, problem = read_file(path)
     if data is None:
-        return Scanned(None, None, problem, None)
+        return Scanned(None, None, problem, None), None
     sha, size = hashlib.sha256(data).hexdigest(), len(data)
     if sha in loaded or path.suffix.lower() not in WORKBOOK_EXTENSIONS:
-        return Scanned(sha, size, None, None)
+        return Scanned(sha, size, None, None), None
     read = _read_data(data, path.name, register_urns=urns, today=today)
     read.sha256, read.size_bytes = sha, size
-    return Scanned(sha, size, None, compact(read))
+    return Scanned(sha, size, None, compact(read, children=False)), read if read.ok else None
 
 
 # Each child bronze table (also the ReturnRead list that fills it) -> its columns after sha256:
@@ -887,17 +890,21 @@ _GETTERS = {
 }
 
 
-def _columns(table: str, rows: list[Any], sha: str | None) -> dict[str, list[Any]]:
-    """One child table's row objects as columns: sha256 (the file's) on every row, then
-    the row class's fields."""
-    out: dict[str, list[Any]] = {"sha256": [sha] * len(rows)}
+CHILD_TABLES = tuple(_CHILD_COLUMNS)
+
+
+def child_columns(table: str, rows: list[Any], shas: list[str | None]) -> dict[str, list[Any]]:
+    """Child rows of one table (from one read or many) as columns: ``shas`` (each row's
+    file's sha256) first, then the row class's fields, named as in bronze.sql."""
+    out: dict[str, list[Any]] = {"sha256": shas}
     for name, take in _GETTERS[table]:
         out[name] = list(map(take, rows))
     return out
 
 
-def compact(r: ReturnRead) -> CompactRead:
-    """A read as a :class:`CompactRead`, keyed by bronze column names."""
+def compact(r: ReturnRead, children: bool = True) -> CompactRead:
+    """A read as a :class:`CompactRead`, keyed by bronze column names (without its child
+    rows when ``children`` is False)."""
     messages = tuple((m.severity, m.location, m.message) for m in r.messages)
     if not r.ok:
         return CompactRead(r.rejection, r.urn, r.round, 0, 0, messages, None, None)
@@ -917,9 +924,13 @@ def compact(r: ReturnRead) -> CompactRead:
         "return_version": r.return_version,
         "fm_sheet": r.fm_sheet,
     }
-    children = {table: _columns(table, getattr(r, table), sha) for table in _CHILD_COLUMNS}
+    columns = (
+        {table: child_columns(table, rows, [sha] * len(rows))
+         for table in CHILD_TABLES for rows in (getattr(r, table),)}
+        if children else None
+    )  # fmt: skip
     return CompactRead(
-        None, r.urn, r.round, r.count("warning"), r.count("error"), messages, returns, children
+        None, r.urn, r.round, r.count("warning"), r.count("error"), messages, returns, columns
     )  # fmt: skip
 
 

@@ -398,6 +398,49 @@ def test_the_same_bytes_twice_load_once_and_record_a_duplicate(tmp_path):
     assert rows(db, "SELECT count(*) FROM bronze.returns") == [(1,)]
 
 
+def _bronze(db: Path) -> dict[str, list[tuple]]:
+    """Every bronze table a return batch writes, without its ingest times and batch id."""
+    out = {}
+    for table, ignore in (("files", "ingested_at, batch_id"), ("messages", "ingested_at"),
+                          ("returns", "ingested_at"), ("responses", ""), ("policies", ""),
+                          ("training", ""), ("incidents", ""), ("fm_checks", "")):  # fmt: skip
+        columns = f"* EXCLUDE ({ignore})" if ignore else "*"
+        out[table] = rows(db, f"SELECT {columns} FROM bronze.{table} ORDER BY ALL")
+    return out
+
+
+def test_a_pool_of_readers_writes_to_bronze_exactly_what_one_process_writes(tmp_path, monkeypatch):
+    # Files are read in chunks, each chunk's child rows sent back as Arrow tables; a
+    # byte-identical copy later in the batch is read too but must add no rows, also when
+    # it falls in another chunk, and a rejected file between them none either.
+    from ingest import batch
+
+    folder = tmp_path / "in"
+    for i, urn in enumerate((118234, 118235, 999999, 118234, 118235)):
+        sheets = good_return(urn=urn)
+        sheets["Training"][1][1:] = [10 + i, 5]
+        write_workbook(folder / f"r{i}.xlsx", sheets)
+    shutil.copy(folder / "r1.xlsx", folder / "r5.xlsx")
+    shutil.copy(folder / "r1.xlsx", folder / "r6.xlsx")
+    (folder / "r7.txt").write_text("not a return")
+    monkeypatch.setattr(batch, "_CHUNK", 3)
+    found = {}
+    for workers, threshold in ((1, 1000), (2, 1)):
+        monkeypatch.setattr(batch, "POOL_THRESHOLD", threshold)
+        db = tmp_path / f"w{workers}.duckdb"
+        register(db, tmp_path)
+        with lakedb.writing(db) as con:
+            summary = batch.load_returns(con, [folder], today=TODAY, workers=workers)
+        assert (summary.loaded, summary.duplicates, summary.rejected) == (4, 2, 2)
+        found[workers] = _bronze(db)
+    assert found[2] == found[1]
+    assert len(found[1]["returns"]) == 4
+    assert sorted(r[2:4] for r in found[1]["training"] if r[1] == "teaching") == [
+        (10, 5), (11, 5), (13, 5), (14, 5)]  # fmt: skip
+    assert rows(tmp_path / "w2.duckdb", "SELECT count(DISTINCT sha256) FROM bronze.responses") == [
+        (4,)]  # fmt: skip
+
+
 def test_a_file_rejected_before_the_register_loads_is_read_again_afterwards(tmp_path):
     db = tmp_path / "e.duckdb"
     path = write_workbook(tmp_path / "a.xlsx", good_return())
