@@ -2,7 +2,9 @@
 
 import sys
 
-from ingest.cli import main
-
 if __name__ == "__main__":
+    # Imported here, not above: the reader pool's workers import this module again
+    # (as __mp_main__), and need none of the command line's imports.
+    from ingest.cli import main
+
     sys.exit(main())

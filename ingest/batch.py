@@ -27,17 +27,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ingest.chunks import Chunk, init_chunk_worker, scan_chunk, scan_chunk_job
 from ingest.layout import WORKBOOK_EXTENSIONS
 from ingest.reader import (
     CHILD_TABLES,
     CompactRead,
     Scanned,
-    child_columns,
     display_name,
-    init_worker,
     not_a_workbook_reason,
-    scan_file,
-    worker_settings,
 )
 from ingest.sources import insert
 from lakehouse.db import ensure_bronze
@@ -51,79 +48,13 @@ _CHUNK = 64
 _FLUSH_RETURNS = 4000
 
 
-@dataclass
-class _Chunk:
-    """Up to ``_CHUNK`` files read together (by one pool worker, or in this process).
-
-    ``scans`` holds each file's scan, its read without child rows; ``tables`` holds
-    the child rows of all of them as Arrow tables in file order, ``counts`` how many
-    rows each file has in each. A worker builds the Arrow tables itself, so the main
-    process unpickles a few buffers per chunk instead of a Python object per cell,
-    and the cells it would have copied into lists never pass through it. ``keep``
-    is filled in by the main process, one entry per file, as it decides outcomes:
-    only a loaded file's rows go into bronze (a byte-identical copy later in the
-    same batch is read by a worker too, but is a duplicate).
-    """
-
-    scans: list[Scanned]
-    tables: dict[str, pa.Table]
-    counts: dict[str, list[int]]
-    keep: list[bool] = field(default_factory=list)
-
-    @property
-    def decided(self) -> bool:
-        return len(self.keep) == len(self.scans)
-
-    def kept_tables(self) -> Iterator[tuple[str, pa.Table]]:
-        """Each child table with only the rows of the files to keep."""
-        everything = all(self.keep)
-        for name, table in self.tables.items():
-            if everything:
-                yield name, table
-            elif any(self.keep):
-                rows = zip(self.keep, self.counts[name], strict=True)
-                mask = [keep for keep, n in rows for _ in range(n)]
-                yield name, table.filter(pa.array(mask, pa.bool_()))
-
-
-def scan_chunk(
-    paths: Sequence[str], urns: frozenset[int] | None, today: dt.date, loaded: frozenset[str]
-) -> _Chunk:
-    """Hash and read ``paths`` in turn and gather their child rows as Arrow tables."""
-    scans: list[Scanned] = []
-    rows: dict[str, list] = {name: [] for name in CHILD_TABLES}
-    shas: dict[str, list[str | None]] = {name: [] for name in CHILD_TABLES}
-    counts: dict[str, list[int]] = {name: [] for name in CHILD_TABLES}
-    for path in paths:
-        scanned, read = scan_file(Path(path), urns, today, loaded)
-        scans.append(scanned)
-        for name in CHILD_TABLES:
-            got = getattr(read, name) if read is not None else ()
-            counts[name].append(len(got))
-            if got:
-                rows[name].extend(got)
-                shas[name].extend([scanned.sha256] * len(got))
-    tables = {}
-    for name, found in rows.items():
-        if found:
-            schema = bronze_schema(name)
-            columns = child_columns(name, found, shas[name])
-            tables[name] = pa.table({c: pa.array(v, schema[c]) for c, v in columns.items()})
-    return _Chunk(scans, tables, counts)
-
-
-def _scan_chunk_job(paths: list[str]) -> _Chunk:
-    """Pool job: :func:`scan_chunk` with the initializer's register, date and hashes."""
-    return scan_chunk(paths, *worker_settings())
-
-
 def _scan_all(
     entries: list[tuple[Path, str | None]],
     urns: frozenset[int] | None,
     today: dt.date,
     loaded: frozenset[str],
     workers: int | None,
-) -> Iterator[tuple[Scanned, _Chunk | None]]:
+) -> Iterator[tuple[Scanned, Chunk | None]]:
     """Hash and read every entry, in order; in a pool of processes when there are many.
 
     Each readable entry comes with the chunk it was read in; an entry that already
@@ -133,10 +64,11 @@ def _scan_all(
     readable = [str(p) for p, problem in entries if problem is None]
     batches = [readable[i : i + _CHUNK] for i in range(0, len(readable), _CHUNK)]
     if workers <= 1 or len(readable) < POOL_THRESHOLD:
-        chunks: Iterator[_Chunk] = (scan_chunk(b, urns, today, loaded) for b in batches)
+        schemas = _bronze_schemas()
+        chunks: Iterator[Chunk] = (scan_chunk(b, urns, today, loaded, schemas) for b in batches)
     else:
         chunks = _pooled(batches, urns, today, loaded, workers)
-    chunk: _Chunk | None = None
+    chunk: Chunk | None = None
     position = 0
     for _path, problem in entries:
         if problem is not None:
@@ -154,22 +86,22 @@ def _pooled(
     today: dt.date,
     loaded: frozenset[str],
     workers: int,
-) -> Iterator[_Chunk]:
+) -> Iterator[Chunk]:
     # spawn, not fork: the parent holds an open DuckDB connection and its threads.
     context = multiprocessing.get_context("spawn")
     done = 0
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=init_worker,
-            initargs=(urns, today, loaded),
+            max_workers=workers, mp_context=context, initializer=init_chunk_worker,
+            initargs=(urns, today, loaded, _bronze_schemas()),
         ) as pool:  # fmt: skip
-            for chunk in pool.map(_scan_chunk_job, batches):
+            for chunk in pool.map(scan_chunk_job, batches):
                 done += 1
                 yield chunk
     except BrokenProcessPool:
         # A worker could not start or died (e.g. run from a script on stdin): finish here.
         for batch in batches[done:]:
-            yield scan_chunk(batch, urns, today, loaded)
+            yield scan_chunk(batch, urns, today, loaded, _bronze_schemas())
 
 
 @contextlib.contextmanager
@@ -526,7 +458,7 @@ class _Rows:
                                      **read.returns})  # fmt: skip
         self.returns_buffered += 1
 
-    def children(self, chunk: _Chunk) -> None:
+    def children(self, chunk: Chunk) -> None:
         """The child rows of a chunk whose every file has its outcome: the loaded ones'."""
         for name, table in chunk.kept_tables():
             self.tables[name].append(table)

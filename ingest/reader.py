@@ -845,11 +845,6 @@ def init_worker(
     _worker_urns, _worker_today, _worker_loaded = urns, today, loaded
 
 
-def worker_settings() -> tuple[frozenset[int] | None, dt.date, frozenset[str]]:
-    """The register, date and loaded hashes :func:`init_worker` kept for this pool worker."""
-    return _worker_urns, _worker_today or dt.date.today(), _worker_loaded
-
-
 def scan_file(
     path: Path, urns: Collection[int] | None, today: dt.date, loaded: Collection[str]
 ) -> tuple[Scanned, ReturnRead | None]:

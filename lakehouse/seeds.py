@@ -18,12 +18,13 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from lakehouse.errors import SeedError
 from lakehouse.rounds import RoundError, parse_round
+
+if TYPE_CHECKING:  # the return reader's pool workers import this module, and need no DuckDB
+    import duckdb
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 SEEDS_ENV = "ESAFETY_SEEDS"
