@@ -211,13 +211,6 @@ def require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} is not installed")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_for_browser_modules(request: pytest.FixtureRequest) -> None:
-    """A module marked ``browser`` as a whole checks for chromium before its fixtures start."""
-    if request.node.get_closest_marker("browser") is not None:
-        require_chromium()
-
-
 @pytest.fixture
 def page(page: Page) -> Page:
     """Playwright's page, with a minute for each wait instead of its default 30 s.
@@ -247,10 +240,9 @@ CHROMIUM_ARGS = [
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Launch Debian's chromium (Playwright cannot download its own browser offline).
 
-    Checked here, before the session's browser starts: without chromium a test
-    that asks for a page is skipped (failed under CI), not an error of the launch.
+    Only browser tests get here, and ``pytest_runtest_setup`` has checked for chromium
+    before their fixtures start.
     """
-    require_chromium()
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
@@ -349,7 +341,6 @@ def app_server(sample_db: Path) -> Iterator[str]:
     Tests that need a fresh server (a first page load), a database they write
     to, or other settings start their own with ``streamlit_server``.
     """
-    require_chromium()
     with streamlit_server(sample_db) as url:
         yield url
 
@@ -402,3 +393,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             # (pytest-rerunfailures; the summary lists every rerun) tells that apart from a
             # failure, which fails twice.
             item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS, reruns_delay=2))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The one chromium check of every browser test (marked by its module, by itself, or
+    above for asking for a page), before any of its fixtures starts a database or a server:
+    skipped without chromium, failed under CI."""
+    if item.get_closest_marker("browser") is not None:
+        require_chromium()

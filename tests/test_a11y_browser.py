@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, wait_ready
+from tests.conftest import PROJECT_ROOT, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +37,6 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # A4 landscape, less the 12 mm margins of the print stylesheet, in CSS pixels
 PRINT_WIDTH_PX = round((297 - 24) / 25.4 * 96)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
 
 
 @pytest.fixture

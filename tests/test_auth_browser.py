@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.conftest import PROJECT_ROOT, free_port, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, free_port, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +29,6 @@ VIEWER = "vera.viewer@council.gov.uk"
 OFFICER = "olly.officer@council.gov.uk"
 STRANGER = "someone@elsewhere.org"
 DATA = '[data-testid="stDataFrame"], [data-testid="stMetric"], .js-plotly-plot'
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
 
 
 @pytest.fixture(scope="module")

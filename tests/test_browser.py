@@ -20,7 +20,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from presentation import palette
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, streamlit_server, wait_ready
 from ui.app import PAGE_SPECS
 
 pytestmark = pytest.mark.browser
@@ -37,11 +37,6 @@ PAGES = {
     for i, (path, title, _) in enumerate(PAGE_SPECS)
 }
 VIEWPORT = {"width": 1600, "height": 1800}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
 
 
 @pytest.fixture

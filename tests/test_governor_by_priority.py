@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 from lakehouse import reads
 from lakehouse.db import ReadOnlyDatabase
 from lakehouse.filters import Filters
-from tests.conftest import require_chromium, streamlit_server, wait_ready
+from tests.conftest import streamlit_server, wait_ready
 from tests.test_pages_apptest import _open
 from ui.reports import governor_zip
 
@@ -56,7 +56,6 @@ def test_the_zip_holds_one_report_per_school_and_reports_progress_after_each(gol
 
 @pytest.fixture(scope="module")
 def server(gold_db: Path) -> Iterator[str]:
-    require_chromium()
     with streamlit_server(gold_db) as url:
         yield url
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, streamlit_server, wait_ready
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 
@@ -18,7 +18,6 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 @pytest.fixture(scope="module")
 def server(sample_db: Path) -> Iterator[str]:
     """One dashboard server on the sample county for this module."""
-    require_chromium()
     with streamlit_server(sample_db) as url:
         yield url
 

@@ -24,7 +24,7 @@ from lakehouse import reads
 from lakehouse.db import connect_readonly, writing
 from lakehouse.filters import Filters
 from presentation import charts
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server
+from tests.conftest import PROJECT_ROOT, streamlit_server
 from ui import safe
 
 LINK = "[x](http://evil.example)"
@@ -72,7 +72,6 @@ def test_a_markdown_school_name_shows_literally_on_the_profile(
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_db: tuple[Path, int, int]) -> Iterator[str]:
-    require_chromium()
     with streamlit_server(hostile_db[0]) as url:
         yield url
 
@@ -226,7 +225,6 @@ def _evil_links(page: Page) -> int:
 @pytest.mark.browser
 def test_plotly_draws_a_raw_link_name_as_a_link(page: Page, tmp_path: Path) -> None:
     """The finding reproduced: a name straight into plotly becomes an <a> in the chart."""
-    require_chromium()
     fig = go.Figure(go.Bar(orientation="h", y=[ANCHOR], x=[1]))
     _render(page, fig, tmp_path / "raw.html")
     assert _evil_links(page) >= 1
@@ -236,7 +234,6 @@ def test_plotly_draws_a_raw_link_name_as_a_link(page: Page, tmp_path: Path) -> N
 def test_charts_draw_a_link_name_literally_on_the_axis_and_in_the_hover(
     page: Page, tmp_path: Path
 ) -> None:
-    require_chromium()
     districts, _ = _hostile_points()
     for name, fig in {
         "bars": charts.count_bars(
@@ -299,7 +296,6 @@ def test_a_markdown_district_name_in_the_page_caption_shows_literally(
 def test_the_county_map_draws_a_link_named_district_and_school_without_a_link(
     gold_db: Path, tmp_path: Path, page: Page
 ) -> None:
-    require_chromium()
     db = tmp_path / "county.duckdb"
     _rename_district(gold_db, db, ANCHOR + " District")
     with streamlit_server(db) as url:

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -85,11 +85,6 @@ PAGES = (
     "packs",
     "admin",
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
 
 
 @pytest.fixture(scope="module")

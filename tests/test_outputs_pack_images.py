@@ -127,7 +127,6 @@ def test_chart_text_is_at_least_14_points_on_the_slide(app_pack, page):
 
 
 def test_the_checker_catches_labels_cut_off_by_a_template_without_automargin(page):
-    require_chromium()
     # the failure as it was: Streamlit's template, 10 px margins, no automargin
     fig = go.Figure(go.Bar(orientation="h", y=["Overall effectiveness (n=529)"], x=[40]))
     fig.update_layout(

@@ -119,7 +119,6 @@ def _flagged_with_training_gap(db_path):
 
 
 def test_the_chart_has_numbered_ticks_and_every_label_inside_it(sample_db, page):
-    require_chromium()
     import streamlit.elements.plotly_chart  # noqa: F401 - the app's default template too
 
     from lakehouse.db import ReadOnlyDatabase

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,6 @@ SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 
 @pytest.fixture(scope="module")
 def server(gold_db: Path) -> Iterator[str]:
-    require_chromium()
     with streamlit_server(gold_db) as url:
         yield url
 

@@ -12,13 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_chromium
-
 pytestmark = pytest.mark.browser
 
 
 def test_sessions_under_writes_see_no_exception_lock_error_or_mixed_view(sample_db: Path) -> None:
-    require_chromium()
     from bench.concurrency import run
 
     # the bench drives Playwright's async API with asyncio.run; the sync browser tests

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.conftest import PROJECT_ROOT, require_chromium, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, streamlit_server, wait_ready
 from tests.test_auth_browser import DATA, OFFICER, VIEWER, provider, sign_in, sign_out
 
 __all__ = ["provider"]  # a fixture, used by name
@@ -31,11 +31,6 @@ pytestmark = pytest.mark.browser
 SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 ADMIN = "ada.admin@council.gov.uk"
 SECRET = "s" * 48
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _chromium_present() -> None:
-    require_chromium()
 
 
 @pytest.fixture(scope="module")
