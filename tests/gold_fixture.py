@@ -533,6 +533,12 @@ def frames() -> dict[str, pd.DataFrame]:
         "support_flags": pd.DataFrame(flags),
         "school_themes": pd.DataFrame(themes),
         "themes": pd.DataFrame(THEME_LIST),
+        "priorities": pd.DataFrame(
+            [
+                {"priority": p, "priority_label": label, "priority_order": order}
+                for p, (label, order) in PRIORITY_LABELS.items()
+            ]
+        ),
         # Grove Secondary left its training section out this round
         "incomplete_returns": pd.DataFrame(
             [

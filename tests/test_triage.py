@@ -232,6 +232,27 @@ def test_the_worklist_summary_counts_each_priority(built):
     assert summary.loc["high", "label"] == "High"
 
 
+def test_the_worklist_summary_takes_priority_words_and_order_from_the_seeds_it_was_built_with(
+    tmp_path,
+):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    _edit_seed(
+        seeds,
+        "priorities",
+        "priority",
+        {"high": {"label": "Urgent", "sort_order": "2"}, "medium": {"sort_order": "1"}},
+    )
+    lh = county()
+    lh.build(seeds_dir=seeds)
+    summary = reads.triage.worklist_summary(lh.con, Filters())
+    assert list(zip(summary["priority"], summary["label"], summary["schools"], strict=True)) == [
+        ("medium", "Medium", 2),
+        ("high", "Urgent", 1),
+        ("low", "Low", 1),
+    ]
+
+
 def test_impact_compares_supported_schools_with_flagged_schools_without_support_with_n():
     lh = Lakehouse()
     helped, unhelped, unflagged = 100011, 100012, 100013

@@ -8,7 +8,7 @@ import pandas as pd
 
 from lakehouse.filters import Filters
 from lakehouse.reads.base import current_round, filter_sql, tenths
-from lakehouse.seeds import report_text, vocabulary
+from lakehouse.seeds import report_text
 from lakehouse.sql import Con, frame
 
 
@@ -62,28 +62,22 @@ def worklist(
 
 def worklist_summary(con: Con, f: Filters) -> pd.DataFrame:
     """Flagged schools per priority, with how many are within capacity: priority, label,
-    schools, within_capacity (every priority, zero when none)."""
+    schools, within_capacity (every priority in gold.priorities, zero when none)."""
     where, params = filter_sql("gold.school_overview", f, alias="s")
-    found = {
-        p: (n, c)
-        for p, n, c in con.execute(
-            f"""SELECT s.priority, count(*), count(*) FILTER (WHERE s.within_capacity)
-                FROM gold.school_overview s WHERE s.flag_count > 0 AND {where}
-                GROUP BY s.priority""",
-            params,
-        ).fetchall()
-    }
-    return pd.DataFrame(
-        [
-            {
-                "priority": p,
-                "label": label,
-                "schools": int(found.get(p, (0, 0))[0]),
-                "within_capacity": int(found.get(p, (0, 0))[1]),
-            }
-            for p, label in vocabulary("priority").items()
-        ],
-        columns=["priority", "label", "schools", "within_capacity"],
+    return frame(
+        con,
+        f"""
+        WITH counted AS (
+            SELECT s.priority, count(*) AS schools,
+                   count(*) FILTER (WHERE s.within_capacity) AS within_capacity
+            FROM gold.school_overview s WHERE s.flag_count > 0 AND {where}
+            GROUP BY s.priority
+        )
+        SELECT p.priority, p.priority_label AS label, coalesce(c.schools, 0) AS schools,
+               coalesce(c.within_capacity, 0) AS within_capacity
+        FROM gold.priorities p LEFT JOIN counted c USING (priority)
+        ORDER BY p.priority_order""",
+        params,
     )
 
 
