@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields
 from functools import cache, lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ingest import values as v
 from ingest.layout import (
@@ -236,16 +236,16 @@ class _Plan:
         return self._policies[key]
 
 
-_Parse = Callable[[object], tuple[Any, str | None]]
+_Answer = TypeVar("_Answer")
 
 
-def _remembering(parse: _Parse) -> _Parse:
+def _remembering(parse: Callable[[object], _Answer]) -> Callable[[object], _Answer]:
     """``parse`` with its answers kept: the cells of thousands of returns hold the same few
     values ('Fully in place', 'Yes', a date), and a parser's answer depends on the value
     alone (``typed``: ``1``, ``1.0`` and ``True`` stay apart)."""
     remembered = lru_cache(maxsize=4096, typed=True)(parse)
 
-    def call(value: object) -> tuple[Any, str | None]:
+    def call(value: object) -> _Answer:
         try:
             return remembered(value)
         except TypeError:  # an unhashable value: calamine never gives one
@@ -254,9 +254,17 @@ def _remembering(parse: _Parse) -> _Parse:
     return call
 
 
-_parse_response = _remembering(v.parse_response)
+def _response_and_text(value: object) -> tuple[str | None, str | None, str | None]:
+    """A response cell's (response, problem, its text as kept): one remembered answer."""
+    response, problem = v.parse_response(value)
+    return response, problem, v.text(value)
+
+
+_parse_response_and_text = _remembering(_response_and_text)
 _parse_yes_no = _remembering(v.parse_yes_no)
 _parse_date = _remembering(v.parse_date)
+_parse_pass_fail = _remembering(v.parse_pass_fail)
+_says_nothing = _remembering(v.says_nothing)
 
 
 @cache
@@ -444,20 +452,21 @@ class _Reader:
                 )
         by_id, by_statement = self.plan.by_id, self.plan.by_statement
         columns = ("indicator_id", "statement", "response", "evidence")
-        text, parse = v.text, _parse_response
+        text, parse = v.text, _parse_response_and_text
         if table is not None:
+            prefix = table.prefix("response")  # 'Self-review!C': a reference per row below
             for r, (given_id, statement, raw, evidence) in table.records(columns):
                 indicator = by_id.get(normalise(given_id)) or by_statement.get(normalise(statement))
                 if indicator not in wanted:
                     continue  # notes, totals, unknown rows and another version's rows are ignored
-                ref = table.ref("response", r)
+                ref = f"{prefix}{r + 1}"
                 if indicator in found:
                     self.warn(ref, f"{indicator} appears more than once; the first row is used")
                     continue
-                response, problem = parse(raw)
+                response, problem, raw_text = parse(raw)
                 if problem:
                     self.warn(ref, f"{indicator}: {problem}; counted as unanswered")
-                found[indicator] = ResponseRow(indicator, response, text(raw), text(evidence), ref)
+                found[indicator] = ResponseRow(indicator, response, raw_text, text(evidence), ref)
         self.out.responses = [found.get(i) or ResponseRow(i, None, None, None, None) for i in ids]
         # one warning for a section left (mostly) blank, not one per statement
         unanswered = sum(1 for r in self.out.responses if r.response is None)
@@ -550,24 +559,29 @@ class _Reader:
     ) -> FmCheckRow:
         key, label, kind = check["check_key"], check["label"], check["answer_kind"]
         ref = table.ref("answer", r)
-        out = FmCheckRow(key, raw_answer=v.text(raw), notes=v.text(notes), location=ref)
-        date_ref = table.ref("date", r)
+        raw_text = v.text(raw)
+        answer = None
         if kind == "text":
-            out.answer = None if v.says_nothing(raw) else v.text(raw)
+            answer = None if _says_nothing(raw) else raw_text
         elif kind in ("yesno", "pass_fail"):
-            parse = _parse_yes_no if kind == "yesno" else v.parse_pass_fail
-            value, problem = parse(raw)
+            value, problem = (_parse_yes_no if kind == "yesno" else _parse_pass_fail)(raw)
             if problem:
                 self.warn(ref, f"{label}: {problem}; counted as unanswered")
             elif value is not None:
-                out.answer = ("yes" if value else "no") if kind == "yesno" else str(value)
-        elif v.is_blank(date_raw):
-            # a review date typed in the Answer column is still the review date
-            date_raw, date_ref = raw, ref
-        if check["has_date"] == "true" and not v.is_blank(date_raw):
-            out.raw_date, out.date_location = v.text(date_raw), date_ref
-            out.checked_on = self._date(date_raw, date_ref, label, "blank")
-        return out
+                answer = ("yes" if value else "no") if kind == "yesno" else str(value)
+        date_ref: str | None = None
+        if check["has_date"] == "true":
+            if kind not in ("text", "yesno", "pass_fail") and v.is_blank(date_raw):
+                # a review date typed in the Answer column is still the review date
+                date_raw, date_ref = raw, ref
+            if not v.is_blank(date_raw):
+                date_ref = date_ref or table.ref("date", r)
+                checked_on = self._date(date_raw, date_ref, label, "blank")
+                return FmCheckRow(
+                    key, answer, raw_text, checked_on, v.text(date_raw), v.text(notes), ref,
+                    date_ref,
+                )  # fmt: skip
+        return FmCheckRow(key, answer, raw_text, None, None, v.text(notes), ref, None)
 
     def _date(
         self, raw: object, ref: str | None, label: str, unread: str, what: str = ""

@@ -72,7 +72,7 @@ class Sheet:
         case, spacing or punctuation). Returns None when no row in the first
         ``search_rows`` has all the required headers.
         """
-        by_alias = _by_alias(tuple((key, tuple(aliases)) for key, aliases in columns.items()))
+        by_alias = _aliases_of(columns)
         for r, row in enumerate(self.rows[:search_rows]):
             found: dict[str, int] = {}
             for c, cell in enumerate(row):
@@ -86,6 +86,22 @@ class Sheet:
             if all(key in found for key in required):
                 return Table(self, r, found)
         return None
+
+
+# id of a columns mapping -> (the mapping, its aliases): the layout's mappings are asked
+# for by every file, and making a hashable key of one costs more than the search itself
+_ALIASES: dict[int, tuple[Mapping[str, Sequence[str]], dict[str, tuple[str, ...]]]] = {}
+
+
+def _aliases_of(columns: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    known = _ALIASES.get(id(columns))
+    # the mapping itself is kept, so its id cannot be reused by another while remembered
+    if known is not None and known[0] is columns:
+        return known[1]
+    by_alias = _by_alias(tuple((key, tuple(aliases)) for key, aliases in columns.items()))
+    if len(_ALIASES) < 64:
+        _ALIASES[id(columns)] = (columns, by_alias)
+    return by_alias
 
 
 @cache
@@ -133,6 +149,10 @@ class Table:
                 yield r, take(cells)
             else:
                 yield r, tuple(cells[c] if c is not None and c < n else None for c in wanted)
+
+    def prefix(self, key: str) -> str | None:
+        """``Sheet!C`` of the column under ``key`` (None: no such column)."""
+        return self._prefixes.get(key)
 
     def ref(self, key: str, row: int) -> str | None:
         """``Sheet!C5`` of the cell under ``key`` in row ``row`` (None: no such column)."""
