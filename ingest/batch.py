@@ -346,7 +346,7 @@ def _count(n: int, noun: str) -> str:
 
 def _record(
     files: list[Path],
-    scanned: Iterator[Scanned],
+    scanned: Iterator[tuple[Scanned, Chunk | None]],
     loaded: dict[str, str],
     rows: _Rows,
     summary: IngestSummary,
