@@ -1176,11 +1176,10 @@ def support_slide(
         "Need support: schools with concerns, particular to the school "
         f"({in_sentence(priority_names['high'])} "
         f"{pub.show(priority_keys['high'])}, {in_sentence(priority_names['medium'])} "
-        f"{pub.show(priority_keys['medium'])}). A further {pub.show(themes_only)} schools have "
-        "themes only, which the county-wide offer covers. A school can have several concerns; "
-        "the table counts it once per concern."
-        + ("" if named else " No school is named in this pack.")
-        + note,
+        f"{pub.show(priority_keys['medium'])}). A further "
+        f"{pub.show_with(themes_only, 'school has', 'schools have')} themes only, which the "
+        "county-wide offer covers. A school can have several concerns; the table counts it "
+        "once per concern." + ("" if named else " No school is named in this pack.") + note,
         empty=suppressed_or(pub, plotted, "No school in these filters has a concern this round."),
         chart_width=Inches(6.4),
     )
@@ -1214,8 +1213,8 @@ def themes_slide(
         ),
         Table(["Theme", "Schools", "Share", "County-wide action"], rows, (2.0, 1.1, 1.0, 3.6)),
         "Themes are met by the council's county-wide offer rather than a visit to each school; "
-        f"{pub.show(themes_only)} schools have themes only. Share is of the "
-        f"{pub.show(returning)} schools that returned this round." + note,
+        f"{pub.show_with(themes_only, 'school has', 'schools have')} themes only. Share is of "
+        f"the {pub.show_with(returning, 'school', 'schools')} that returned this round." + note,
         empty=suppressed_or(pub, keys, "No school in these filters has a theme this round."),
         chart_width=Inches(5.2),
     )

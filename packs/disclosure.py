@@ -328,6 +328,11 @@ class Publication:
         """The count as text, ``c`` when suppressed."""
         return SUPPRESSED if self.is_hidden(key) else str(self.values[key])
 
+    def show_with(self, key: Key, one: str, many: str) -> str:
+        """The count and the words that follow it: ``1 school has``, ``3 schools have``; a
+        suppressed count takes ``many`` (``c schools have``), which says nothing of it."""
+        return f"{self.show(key)} {one if self.known(key) == 1 else many}"
+
     def share_value(self, numerator: Sequence[Key], denominator: Sequence[Key]) -> float | None:
         """The percentage, or None when any count it rests on is suppressed or it has none."""
         if any(self.is_hidden(k) for k in (*numerator, *denominator)):

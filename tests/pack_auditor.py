@@ -337,7 +337,7 @@ def audit(data: bytes) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
     if "themes" in tables:
         header, *rows = tables["themes"]
         cap = "\n".join(texts.get("themes", []))
-        m = re.search(r"of the (\d+|c) schools that returned", cap)
+        m = re.search(r"of the (\d+|c) schools? that returned", cap)
         returning = Expr.of(r.term(m.group(1), "themes: returning")) if m else None
         if returning is not None and overall is not None:
             r.equal(returning, [overall[-1]])
