@@ -803,13 +803,14 @@ def display_name(name: str | os.PathLike[str]) -> str:
 
 
 class CompactRead(NamedTuple):
-    """One read as plain values (cheap to pickle and to append to column buffers).
+    """What the batch needs of one read to decide the file's outcome, as plain values
+    (cheap to pickle).
 
     ``returns`` is the bronze.returns row the reader fills (every column but
-    sha256, file_name and ingested_at), None when rejected; ``children`` maps
-    each child bronze table to its columns, sha256 first, one list per column.
-    Keys are bronze column names, so the batch writes them by name
-    (``tests/test_ingest_returns.py`` checks them against ``lakehouse/bronze.sql``).
+    sha256, file_name and ingested_at), None when rejected. Keys are bronze column
+    names, so the batch writes them by name (``tests/test_return_v2.py`` checks them
+    against ``lakehouse/bronze.sql``). The child rows travel apart, a chunk of files
+    at a time (:func:`child_columns`, ``ingest/chunks.py``).
     """
 
     rejection: str | None
@@ -819,7 +820,6 @@ class CompactRead(NamedTuple):
     errors: int
     messages: tuple[tuple[str, str | None, str], ...]  # (severity, location, text)
     returns: Mapping[str, object] | None
-    children: Mapping[str, Mapping[str, list[Any]]] | None
 
 
 class Scanned(NamedTuple):
@@ -878,7 +878,7 @@ def scan_file(
         return Scanned(sha, size, None, None), None
     read = _read_data(data, path.name, register_urns=urns, today=today)
     read.sha256, read.size_bytes = sha, size
-    return Scanned(sha, size, None, compact(read, children=False)), read if read.ok else None
+    return Scanned(sha, size, None, compact(read)), read if read.ok else None
 
 
 # Each child bronze table (also the ReturnRead list that fills it) -> its columns after sha256:
@@ -911,13 +911,11 @@ def child_columns(table: str, rows: list[Any], shas: list[str | None]) -> dict[s
     return out
 
 
-def compact(r: ReturnRead, children: bool = True) -> CompactRead:
-    """A read as a :class:`CompactRead`, keyed by bronze column names (without its child
-    rows when ``children`` is False)."""
+def compact(r: ReturnRead) -> CompactRead:
+    """A read as a :class:`CompactRead`, keyed by bronze column names."""
     messages = tuple((m.severity, m.location, m.message) for m in r.messages)
     if not r.ok:
-        return CompactRead(r.rejection, r.urn, r.round, 0, 0, messages, None, None)
-    sha = r.sha256
+        return CompactRead(r.rejection, r.urn, r.round, 0, 0, messages, None)
     returns = {
         "urn": r.urn,
         "round": r.round,
@@ -933,13 +931,8 @@ def compact(r: ReturnRead, children: bool = True) -> CompactRead:
         "return_version": r.return_version,
         "fm_sheet": r.fm_sheet,
     }
-    columns = (
-        {table: child_columns(table, rows, [sha] * len(rows))
-         for table in CHILD_TABLES for rows in (getattr(r, table),)}
-        if children else None
-    )  # fmt: skip
     return CompactRead(
-        None, r.urn, r.round, r.count("warning"), r.count("error"), messages, returns, columns
+        None, r.urn, r.round, r.count("warning"), r.count("error"), messages, returns
     )  # fmt: skip
 
 
