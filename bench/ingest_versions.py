@@ -47,11 +47,9 @@ def _cpu(who: int) -> float:
 
 
 def _run(code: str, sample: str, queue) -> None:
-    # The code under test comes first on the path; the reader pool's workers are spawned
-    # with this process's path, so they read with the same code.
+    # A fresh process with nothing of the project imported yet: the code under test comes
+    # first on the path, and the reader pool's workers are spawned with this path too.
     sys.path.insert(0, code)
-    for name in [m for m in sys.modules if m.split(".")[0] in ("ingest", "lakehouse")]:
-        del sys.modules[name]
     from ingest.batch import load_returns
     from ingest.register import load_register
     from lakehouse.db import writing
