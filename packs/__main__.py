@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add a table naming the flagged schools (ignored with --public)",
     )
-    g = sub.add_parser("governor", help="governor report(s) as PDF")
+    g = sub.add_parser("governor", help="governor reports as PDF, one per school")
     who = g.add_mutually_exclusive_group(required=True)
     who.add_argument("--urn", type=int, help="the school's URN")
     who.add_argument(

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lakehouse import reads, seeds
 from presentation import charts, exports, headers, measures
-from presentation.formatting import MISSING, council_date
+from presentation.formatting import MISSING, council_date, counted
 from ui import app, auth, safe
 from ui import casework as case_ui
 from ui.contacts import contacts_section
@@ -146,7 +146,7 @@ if uploads and st.button("Load these returns", type="primary", key="upload_go"):
         st.stop()
     from ingest.upload import ingest_uploads  # imported here: only an upload needs the loader
 
-    progress = st.progress(0.0, text=f"Loading {len(uploads)} file(s)…")
+    progress = st.progress(0.0, text=f"Loading {counted(len(uploads), 'file')}…")
 
     def _report(done: int, total: int, name: str) -> None:
         share = 0.9 * done / total if total else 0.9
@@ -188,7 +188,7 @@ if uploads and st.button("Load these returns", type="primary", key="upload_go"):
     progress.progress(1.0, text="Done")
     # shown after the rerun, when every page already reads the new data
     st.session_state["upload_summary"] = (
-        f"{summary.seen} file(s): {summary.loaded} loaded, {summary.rejected} rejected, "
+        f"{counted(summary.seen, 'file')}: {summary.loaded} loaded, {summary.rejected} rejected, "
         f"{summary.duplicates} already loaded. Rejected files and their reasons are listed above."
     )
     st.session_state["upload_files"] = summary.files

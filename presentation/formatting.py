@@ -95,6 +95,11 @@ def as_date(value: object) -> date | None:
         return None
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 file``, ``3 files``, ``1,200 schools``: a count and its noun, in the plural it takes."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def in_sentence(name: str) -> str:
     """A label as it reads inside a sentence: 'special', but 'PRU' stays an acronym."""
     first = name.split(" ", 1)[0]

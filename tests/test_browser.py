@@ -196,7 +196,7 @@ def test_uploaded_returns_go_through_the_ingest_and_show_on_the_page(
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
         page.get_by_role("button", name="Load these returns").click()
         wait_ready(page)
-        page.get_by_text("1 file(s): 0 loaded, 1 rejected").wait_for()
+        page.get_by_text("1 file: 0 loaded, 1 rejected").wait_for()
         # the rejected file is now in the table read back from the swapped-in database
         page.get_by_text("scanned-return-upload.xlsx").first.wait_for(state="attached")
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -54,3 +54,27 @@ def test_the_sql_reason_text_rounds_like_the_tables(tmp_path):
         / "lakehouse/models/silver/return_training.sql"
     ).read_text()
     assert "floor(group_pct + 0.5)" in sql
+
+
+def test_a_count_reads_1_file_or_3_files_never_file_s():
+    assert fmt.counted(1, "file") == "1 file"
+    assert fmt.counted(3, "file") == "3 files"
+    assert fmt.counted(0, "statement") == "0 statements"
+    assert fmt.counted(1200, "person", "people") == "1,200 people"
+
+
+def test_no_text_a_person_reads_says_file_s_or_statement_s():
+    # every string literal of the code that draws pages, exports and packs
+    import io
+    import tokenize
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    lazy = []
+    for folder in ("pages", "ui", "presentation", "packs"):
+        for path in sorted((root / folder).rglob("*.py")):
+            tokens = tokenize.generate_tokens(io.StringIO(path.read_text()).readline)
+            for tok in tokens:
+                if tok.type == tokenize.STRING and "(s)" in tok.string:
+                    lazy.append(f"{path.relative_to(root)}:{tok.start[0]}")
+    assert lazy == []

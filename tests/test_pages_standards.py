@@ -97,3 +97,23 @@ def test_the_standards_view_of_a_version_1_county_shows_every_standard_unknown(
     each = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Standard")
     assert (each["Met"] == 0).all() and (each["Unknown"] > 0).all()
     assert _metric(at, "Version 2 returns") == "0"
+
+
+def test_a_profile_counts_its_self_review_and_evidence_disagreements_in_words(
+    sample_db: Path, monkeypatch
+) -> None:
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        urn, n = con.execute(
+            """
+            SELECT m.urn, count(*) FROM gold.fm_evidence_mismatches m
+            WHERE m.round = (SELECT max(round) FROM gold.fm_standards WHERE urn = m.urn)
+            GROUP BY m.urn ORDER BY count(*) DESC, m.urn LIMIT 1"""
+        ).fetchone()
+    finally:
+        con.close()
+    at = _open(sample_db, "pages/school_profile.py", monkeypatch=monkeypatch)
+    at.text_input(key="profile_search").input(str(urn)).run()
+    warning = next(w.value for w in at.warning if "disagree" in w.value)
+    assert warning.endswith(f" on {n} statement{'' if n == 1 else 's'}:")
+    assert "(s)" not in warning

@@ -217,7 +217,7 @@ def test_the_upload_result_names_each_files_school(
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
         page.get_by_role("button", name="Load these returns").click()
         wait_ready(page)
-        page.get_by_text("1 file(s): 1 loaded").wait_for(timeout=120_000)
+        page.get_by_text("1 file: 1 loaded").wait_for(timeout=120_000)
         result = page.locator('[data-testid="stTable"]').filter(has_text="resent-return.xlsx")
         result.first.wait_for()
         assert name in result.first.inner_text()

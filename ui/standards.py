@@ -9,7 +9,7 @@ from lakehouse import spec
 from lakehouse import standards as reads
 from presentation import charts
 from presentation import standards as shown
-from presentation.formatting import MISSING, percent_of
+from presentation.formatting import MISSING, counted, percent_of
 from ui import app, safe
 from ui.projector import sized
 
@@ -38,7 +38,9 @@ def profile_section(urn: int, round: str | None) -> None:
     mismatches = app.frame(reads.school_mismatches, urn, round)
     if not mismatches.empty:
         label = mismatches["label"].iloc[0]
-        st.warning(f"**{label}** on {len(mismatches)} statement(s):", icon=":material/rule:")
+        st.warning(
+            f"**{label}** on {counted(len(mismatches), 'statement')}:", icon=":material/rule:"
+        )
         for row in mismatches.itertuples(index=False):
             st.text(
                 f"\u201c{row.statement}\u201d is answered Fully in place, "
