@@ -99,6 +99,12 @@ THEME_LIST = [
 PRIORITY_LABELS = {
     r["priority"]: (r["label"], int(r["sort_order"])) for r in read_seed("priorities")
 }
+# the groups the impact of support compares, as gold.impact_groups names them
+_TEXT = {r["key"]: r["text"] for r in read_seed("report_text")}
+IMPACT_GROUPS = [
+    {"impact_group": g, "group_label": _TEXT[f"impact_{g}"], "group_order": i}
+    for i, g in enumerate(("supported", "flagged_unsupported"), start=1)
+]
 # gold carries the label beside each return status code (seeds/return_statuses.csv)
 STATUS_LABELS = {r["status"]: r["label"] for r in read_seed("return_statuses")}
 THEMES = ("training_gap", "policy_overdue", "locked_down")
@@ -512,6 +518,7 @@ def frames() -> dict[str, pd.DataFrame]:
                 "returns": int((sr["round"] == r).sum()),
                 "is_current": r == CURRENT,
                 "deadline": DEADLINES[r],
+                "next_round": f"{int(r[:4]) + 1}/{(int(r[:4]) + 2) % 100:02d}",
             }
             for r in ROUNDS
         ]
@@ -539,6 +546,7 @@ def frames() -> dict[str, pd.DataFrame]:
                 for p, (label, order) in PRIORITY_LABELS.items()
             ]
         ),
+        "impact_groups": pd.DataFrame(IMPACT_GROUPS),
         # Grove Secondary left its training section out this round
         "incomplete_returns": pd.DataFrame(
             [

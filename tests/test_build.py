@@ -58,7 +58,7 @@ def test_with_no_register_and_no_returns_every_table_is_built_empty():
     result = lh.build()
     assert result.current_round is None
     for table in GOLD_TABLES:
-        if table not in ("build_info", "themes", "priorities"):
+        if table not in ("build_info", "themes", "priorities", "impact_groups"):
             assert lh.con.execute(f"SELECT count(*) FROM gold.{table}").fetchone()[0] == 0
     # gold.themes and gold.priorities list the seeds' themes and priorities, whatever the data
     seeded = [r["flag"] for r in lh.rows("SELECT flag FROM seeds.flags WHERE kind = 'theme'")]
@@ -66,6 +66,16 @@ def test_with_no_register_and_no_returns_every_table_is_built_empty():
     assert themes and sorted(themes) == sorted(seeded)
     assert [r["priority"] for r in lh.rows("SELECT priority FROM gold.priorities")] == [
         r["priority"] for r in lh.rows("SELECT priority FROM seeds.priorities ORDER BY sort_order")
+    ]
+    # and gold.impact_groups the two groups the impact of support compares, in the seed's words
+    assert [
+        (r["impact_group"], r["group_label"])
+        for r in lh.rows(
+            "SELECT impact_group, group_label FROM gold.impact_groups ORDER BY group_order"
+        )
+    ] == [
+        ("supported", "Support recorded"),
+        ("flagged_unsupported", "Flagged, no support recorded"),
     ]
 
 

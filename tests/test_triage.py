@@ -282,6 +282,57 @@ def test_impact_is_empty_until_a_round_with_support_has_a_later_round(built):
     assert reads.triage.impact(built.con, Filters(), ((WEAK, "2026/27"),)).empty
 
 
+def test_impact_names_its_groups_in_the_words_of_the_seeds_it_was_built_with(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    # the shipped seeds stay in force for Python, so only the database can carry the change
+    _edit_seed(
+        seeds,
+        "report_text",
+        "key",
+        {
+            "impact_supported": {"text": "Visited by the team"},
+            "impact_flagged_unsupported": {"text": "Flagged, not visited"},
+        },
+    )
+    lh = Lakehouse()
+    helped, unhelped, declined = 100011, 100012, 100013
+    weak = {f"OUT{i}": "not" for i in range(1, 6)}  # overall Satisfactory
+    for urn in (helped, unhelped, declined):
+        lh.school(urn)
+        lh.add_return(
+            urn, round="2025/26", completed_on=date(2025, 10, 1), responses=weak,
+            filtering="locked_down",
+        )  # fmt: skip
+    lh.add_return(helped)  # Outstanding a round later: improved
+    lh.add_return(unhelped, responses=weak, filtering="locked_down")  # the same
+    worse = {f"{area}{i}": "not" for area in ("OUT", "PRO", "LEA") for i in range(1, 6)}
+    lh.add_return(declined, responses=worse)  # Inadequate a round later: declined
+    lh.build(seeds_dir=seeds)
+    # a pair given twice counts once; a pair for a school not in the database changes nothing
+    supported = ((helped, "2025/26"), (helped, "2025/26"), (999999, "2025/26"))
+    moved = reads.triage.impact(lh.con, Filters(), supported)
+    assert list(moved.columns) == [
+        "round", "next_round", "group", "group_label", "schools", "improved", "same",
+        "declined", "improved_pct",
+    ]  # fmt: skip
+    assert moved.drop(columns="improved_pct").values.tolist() == [
+        ["2025/26", "2026/27", "supported", "Visited by the team", 1, 1, 0, 0],
+        ["2025/26", "2026/27", "flagged_unsupported", "Flagged, not visited", 2, 0, 1, 1],
+    ]
+    assert moved["improved_pct"].tolist() == [100.0, 0.0]
+
+
+def test_impact_follows_a_school_into_the_round_a_year_later_never_across_a_missing_year():
+    lh = Lakehouse()
+    lh.school(100011)
+    weak = {f"OUT{i}": "not" for i in range(1, 6)}
+    lh.add_return(100011, round="2024/25", completed_on=date(2024, 10, 1), responses=weak)
+    lh.add_return(100011)  # 2026/27: no return in 2025/26 to compare with
+    lh.build()
+    assert reads.triage.impact(lh.con, Filters(), ((100011, "2024/25"),)).empty
+
+
 def _impact_county(tmp_path):
     from lakehouse import casework, store
     from lakehouse.db import writing

@@ -8,7 +8,6 @@ import pandas as pd
 
 from lakehouse.filters import Filters
 from lakehouse.reads.base import current_round, filter_sql, tenths
-from lakehouse.seeds import report_text
 from lakehouse.sql import Con, frame
 
 
@@ -210,13 +209,6 @@ def county_themes(con: Con, f: Filters, round: str | None = None) -> pd.DataFram
     )
 
 
-# the groups impact compares: code -> its label's row in seeds/report_text.csv
-IMPACT_GROUPS = {
-    "supported": "impact_supported",
-    "flagged_unsupported": "impact_flagged_unsupported",
-}
-
-
 def impact(
     con: Con,
     f: Filters,
@@ -228,73 +220,65 @@ def impact(
     ``supported`` holds (urn, round) pairs from :func:`lakehouse.casework.supported_rounds`.
     Flagged in a round means: any flag, in the current round; an inadequate area or a county
     theme, in earlier rounds (the flags a return shows on its own). A school counts once per
-    round pair, when it has an overall grade in both. Columns: round, next_round, group
-    (``supported`` or ``flagged_unsupported``), group_label (seeds/report_text.csv),
-    schools, improved, same, declined, improved_pct.
+    round pair (a round and gold.rounds' next_round, both with overall grades within the
+    filters), when it has an overall grade in both. Columns: round, next_round, group
+    (``supported`` or ``flagged_unsupported``), group_label (gold.impact_groups), schools,
+    improved, same, declined, improved_pct.
     """
     where, params = filter_sql("gold.school_rounds", f, alias="sr", skip=("round",))
-    grades = frame(
+    # the casework store's pairs are not in the database: bound as two lists, zipped by unnest
+    urns = [int(u) for u, _ in supported]
+    rounds = [str(r) for _, r in supported]
+    return frame(
         con,
         f"""
-        SELECT sr.urn, sr.round, sr.grade_overall FROM gold.school_rounds sr
-        WHERE sr.grade_overall IS NOT NULL AND {where}""",
-        params,
-    )
-    flagged = {
-        (int(u), r)
-        for u, r in con.execute(
-            """
+        WITH helped AS (
+            SELECT DISTINCT unnest(?::BIGINT[]) AS urn, unnest(?::VARCHAR[]) AS round
+        ),
+        flagged AS (
             SELECT urn, round FROM gold.school_themes
             UNION SELECT urn, round FROM gold.area_scores WHERE grade = 4
-            UNION SELECT urn, round FROM gold.support_flags"""
-        ).fetchall()
-    }
-    helped = {(int(u), str(r)) for u, r in supported}
-    by_school = {(int(u), r): int(g) for u, r, g in grades.itertuples(index=False)}
-    rounds = sorted({r for _, r in by_school})
-    rows = []
-    for rnd in rounds:
-        nxt = f"{int(rnd[:4]) + 1}/{(int(rnd[:4]) + 2) % 100:02d}"
-        if nxt not in rounds:
-            continue
-        groups: dict[str, list[int]] = {group: [] for group in IMPACT_GROUPS}
-        for (urn, r), grade in by_school.items():
-            if r != rnd or (urn, nxt) not in by_school:
-                continue
-            change = by_school[(urn, nxt)] - grade  # grades run 1 (best) to 4
-            if (urn, rnd) in helped:
-                groups["supported"].append(change)
-            elif (urn, rnd) in flagged:
-                groups["flagged_unsupported"].append(change)
-        for group, changes in groups.items():
-            n = len(changes)
-            better = sum(c < 0 for c in changes)
-            rows.append(
-                {
-                    "round": rnd,
-                    "next_round": nxt,
-                    "group": group,
-                    "group_label": report_text(IMPACT_GROUPS[group]),
-                    "schools": n,
-                    "improved": better,
-                    "same": sum(c == 0 for c in changes),
-                    "declined": sum(c > 0 for c in changes),
-                    "improved_pct": tenths(100 * better / n) if n else None,
-                }
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "round",
-            "next_round",
-            "group",
-            "group_label",
-            "schools",
-            "improved",
-            "same",
-            "declined",
-            "improved_pct",
-        ],
+            UNION SELECT urn, round FROM gold.support_flags
+        ),
+        graded AS (
+            SELECT sr.urn, sr.round, sr.grade_overall AS grade FROM gold.school_rounds sr
+            WHERE sr.grade_overall IS NOT NULL AND {where}
+        ),
+        pairs AS (
+            SELECT r.round, r.next_round FROM gold.rounds r
+            WHERE r.round IN (SELECT round FROM graded)
+              AND r.next_round IN (SELECT round FROM graded)
+        ),
+        grouped AS (
+            -- grades run 1 (best) to 4: a negative change is an improvement
+            SELECT p.round,
+                   CASE WHEN h.urn IS NOT NULL THEN 'supported'
+                        WHEN fl.urn IS NOT NULL THEN 'flagged_unsupported' END AS impact_group,
+                   later.grade - g.grade AS change
+            FROM pairs p
+            JOIN graded g ON g.round = p.round
+            JOIN graded later ON later.urn = g.urn AND later.round = p.next_round
+            LEFT JOIN helped h ON h.urn = g.urn AND h.round = g.round
+            LEFT JOIN flagged fl ON fl.urn = g.urn AND fl.round = g.round
+        ),
+        counted AS (
+            SELECT round, impact_group, count(*) AS schools,
+                   count(*) FILTER (WHERE change < 0) AS improved,
+                   count(*) FILTER (WHERE change = 0) AS same,
+                   count(*) FILTER (WHERE change > 0) AS declined
+            FROM grouped WHERE impact_group IS NOT NULL
+            GROUP BY round, impact_group
+        )
+        SELECT p.round, p.next_round, ig.impact_group AS "group", ig.group_label,
+               coalesce(c.schools, 0) AS schools, coalesce(c.improved, 0) AS improved,
+               coalesce(c.same, 0) AS same, coalesce(c.declined, 0) AS declined,
+               -- half up to one decimal, as reads.base.tenths
+               floor(100.0::DOUBLE * c.improved / c.schools * 10 + 0.5) / 10 AS improved_pct
+        FROM pairs p
+        CROSS JOIN gold.impact_groups ig
+        LEFT JOIN counted c ON c.round = p.round AND c.impact_group = ig.impact_group
+        ORDER BY p.round, ig.group_order""",
+        [urns, rounds, *params],
     )
 
 

@@ -22,7 +22,14 @@ final AS (
         w.round = ctx.previous_round AS is_previous,
         make_date(
             CAST(left(w.round, 4) AS INTEGER), rules.deadline_month, rules.deadline_day
-        ) AS deadline
+        ) AS deadline,
+        -- a year after, as run_context counts the round before: the round the impact of
+        -- support follows a school into (it may have no returns yet)
+        printf(
+            '%d/%02d',
+            CAST(left(w.round, 4) AS INTEGER) + 1,
+            (CAST(left(w.round, 4) AS INTEGER) + 2) % 100
+        ) AS next_round
     FROM with_current AS w
     CROSS JOIN silver.run_context AS ctx
     CROSS JOIN silver.rules AS rules
