@@ -119,21 +119,3 @@ def setting_order(present: Iterable[str]) -> list[str]:
     rank = {r["setting"]: int(r["sort_order"]) for r in read_seed("settings")}
     unique = list(dict.fromkeys(present))
     return sorted(unique, key=lambda s: (rank.get(s, len(rank) + 1), s))
-
-
-def quote_statements(message: str) -> str:
-    """A message naming an indicator code with its statement beside it:
-
-    ``PRO3: 'Maybe' is not ...`` -> ``PRO3 ("Pupils are taught ..."): 'Maybe' is not ...``.
-    Codes that are not indicators, and messages with none, are left as they are.
-    """
-    statements = {i["indicator_id"]: i["statement"] for i in indicators()}
-
-    def quoted(m: re.Match[str]) -> str:
-        code = m.group(0)
-        return f'{code} ("{statements[code]}")' if code in statements else code
-
-    return _CODE.sub(quoted, str(message))
-
-
-_CODE = re.compile(r"\b[A-Z]{3}[0-9]{1,2}\b(?! \(\")")

@@ -573,7 +573,8 @@ def frames() -> dict[str, pd.DataFrame]:
             columns=["urn", "round", "setting", "district", "status", "completed_on", "deadline"],
         ).assign(status_label=lambda df: df["status"].map(STATUS_LABELS)),
         "files": pd.DataFrame(files),
-        "messages": pd.DataFrame(messages),
+        # no message names an indicator code: each reads the same quoted
+        "messages": pd.DataFrame(messages).assign(message_quoted=lambda df: df["message"]),
         "district_shapes": pd.DataFrame(
             [
                 {"district_code": c, "district_name": n, "geometry": _square(lo, la)}

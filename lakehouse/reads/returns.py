@@ -84,16 +84,18 @@ def return_warnings(con: Con, f: Filters) -> pd.DataFrame:
 
 def return_messages(con: Con, f: Filters) -> pd.DataFrame:
     """Every warning and error inside loaded returns in the round, tied to sheet and cell;
-    an indicator code in a message has its statement quoted beside it."""
+    an indicator code in a message has its statement quoted beside it (gold.messages'
+    message_quoted)."""
     return _file_rows_in_round(
         con,
         f,
         """
-        SELECT m.urn, s.name AS school, m.file_name, m.severity, m.location, m.message
+        SELECT m.urn, s.name AS school, m.file_name, m.severity, m.location,
+               m.message_quoted AS message
         FROM gold.messages m JOIN gold.school_overview s ON s.urn = m.urn
         WHERE m.round = ? AND {where}
         ORDER BY m.severity, s.name, m.location""",
-    ).pipe(lambda df: df.assign(message=[spec.quote_statements(m) for m in df["message"]]))
+    )
 
 
 def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
