@@ -23,8 +23,9 @@ presenting = presentation_enabled()
 districts = app.frame(reads.schools.district_summary, f)
 points = app.frame(reads.schools.school_points, f)
 names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
-point_options = measures.point_measures()
-district_options = measures.district_measures()
+area_names = app.frame(reads.base.area_labels)
+point_options = measures.point_measures(area_names)
+district_options = measures.district_measures(area_names)
 VIEWS = {"schools": "Districts and schools", "districts": "Districts only"}
 
 

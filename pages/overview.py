@@ -76,7 +76,7 @@ with left:
     area = st.selectbox(
         "Area",
         reads.base.AREAS,
-        format_func=reads.base.area_labels().get,
+        format_func=app.frame(reads.base.area_labels).get,
         key="overview_trend_area",
     )
     trend = _frame_or_note(

@@ -210,9 +210,8 @@ with right:
         "History across rounds", reads.grades.school_history, "No returns on record."
     )
     if history is not None:
-        st.plotly_chart(
-            sized(charts.history_chart(history, reads.base.area_labels())), key="profile_history"
-        )
+        area_names = app.frame(reads.base.area_labels)
+        st.plotly_chart(sized(charts.history_chart(history, area_names)), key="profile_history")
         grades = history[["round"] + [f"grade_{a}" for a in reads.base.AREAS]].copy()
         for a in reads.base.AREAS:
             grades[f"grade_{a}"] = [seeds.grade_label(g) for g in grades[f"grade_{a}"]]
@@ -221,7 +220,7 @@ with right:
             grades.rename(
                 columns={
                     "round": "Round",
-                    **{f"grade_{a}": reads.base.area_labels()[a] for a in reads.base.AREAS},
+                    **{f"grade_{a}": area_names[a] for a in reads.base.AREAS},
                 }
             ),
             f"history_{urn}.csv",

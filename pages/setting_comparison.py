@@ -14,6 +14,7 @@ SMALL_GROUP = seeds.small_group_threshold()
 
 ctx = app.page_context(TITLE)
 f = ctx.filters
+area_names = app.frame(reads.base.area_labels)
 app.page_header(
     TITLE,
     ctx,
@@ -25,7 +26,7 @@ area = (
     st.segmented_control(
         "Area",
         reads.base.AREAS,
-        format_func=reads.base.area_labels().get,
+        format_func=area_names.get,
         default="overall",
         key="area",
         bind="query-params",  # kept in the address bar: a bookmark opens the same area
@@ -55,7 +56,7 @@ def _comparison(by: str, heading: str, key: str) -> None:
     app.numbers_expander(heading, table, f"{key}_{area}.csv", key)
 
 
-_comparison("setting", f"{reads.base.area_labels()[area]} by setting", "setting")
+_comparison("setting", f"{area_names[area]} by setting", "setting")
 left, right = st.columns(2)
 with left:
     approaches = seeds.vocabulary("filtering")

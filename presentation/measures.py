@@ -6,6 +6,8 @@ and allows the groupings; the words shown for them live here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from lakehouse import reads
 
 # grouping column -> its heading (setting comparison, returns by group)
@@ -17,9 +19,9 @@ COMPARE_BY: dict[str, str] = {
 RETURNS_BY: dict[str, str] = {"district": "District", "setting": "Setting"}
 
 
-def point_measures() -> dict[str, str]:
-    """What a school's point on the map can be coloured by: column -> caption."""
-    labels = reads.base.area_labels()
+def point_measures(labels: Mapping[str, str]) -> dict[str, str]:
+    """What a school's point on the map can be coloured by: column -> caption, the areas
+    named by ``labels`` (:func:`lakehouse.reads.base.area_labels`)."""
     return {
         **{f"grade_{a}": f"{labels[a]} grade" for a in reads.base.AREAS},
         "priority": "Support priority",
@@ -29,9 +31,9 @@ def point_measures() -> dict[str, str]:
     }
 
 
-def district_measures() -> dict[str, str]:
-    """What a district can be shaded by: column of ``district_summary`` -> caption."""
-    labels = reads.base.area_labels()
+def district_measures(labels: Mapping[str, str]) -> dict[str, str]:
+    """What a district can be shaded by: column of ``district_summary`` -> caption, the
+    areas named by ``labels`` (:func:`lakehouse.reads.base.area_labels`)."""
     return {
         "received_pct": "Returns received (%)",
         "need_support_pct": "Schools needing support (%)",

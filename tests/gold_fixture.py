@@ -547,6 +547,12 @@ def frames() -> dict[str, pd.DataFrame]:
             ]
         ),
         "impact_groups": pd.DataFrame(IMPACT_GROUPS),
+        "areas": pd.DataFrame(
+            [
+                {"area": a, "area_label": label, "area_order": AREA_ORDER[a]}
+                for a, label in sorted(AREA_LABELS.items(), key=lambda kv: AREA_ORDER[kv[0]])
+            ]
+        ),
         # Grove Secondary left its training section out this round
         "incomplete_returns": pd.DataFrame(
             [

@@ -58,14 +58,17 @@ def test_with_no_register_and_no_returns_every_table_is_built_empty():
     result = lh.build()
     assert result.current_round is None
     for table in GOLD_TABLES:
-        if table not in ("build_info", "themes", "priorities", "impact_groups"):
+        if table not in ("build_info", "themes", "priorities", "impact_groups", "areas"):
             assert lh.con.execute(f"SELECT count(*) FROM gold.{table}").fetchone()[0] == 0
-    # gold.themes and gold.priorities list the seeds' themes and priorities, whatever the data
+    # gold.themes, gold.priorities and gold.areas list the seeds' rows, whatever the data
     seeded = [r["flag"] for r in lh.rows("SELECT flag FROM seeds.flags WHERE kind = 'theme'")]
     themes = [r["flag"] for r in lh.rows("SELECT flag FROM gold.themes ORDER BY flag_order")]
     assert themes and sorted(themes) == sorted(seeded)
     assert [r["priority"] for r in lh.rows("SELECT priority FROM gold.priorities")] == [
         r["priority"] for r in lh.rows("SELECT priority FROM seeds.priorities ORDER BY sort_order")
+    ]
+    assert [r["area"] for r in lh.rows("SELECT area FROM gold.areas ORDER BY area_order")] == [
+        r["area"] for r in lh.rows("SELECT area FROM seeds.areas ORDER BY sort_order")
     ]
     # and gold.impact_groups the two groups the impact of support compares, in the seed's words
     assert [

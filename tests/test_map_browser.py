@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page
 
 from presentation import measures
 from tests.conftest import PROJECT_ROOT, wait_ready
+from tests.gold_fixture import AREA_LABELS
 
 pytestmark = [
     pytest.mark.browser,
@@ -137,7 +138,7 @@ def test_districts_only_hides_the_schools_and_the_choice_is_kept_in_the_address(
     SHOTS.mkdir(parents=True, exist_ok=True)
     chart.screenshot(path=str(SHOTS / "districts-only.png"))
     # a bookmark of the view, shading and colouring opens them again
-    shade_label = list(measures.district_measures().values())[1]  # not the default
+    shade_label = list(measures.district_measures(AREA_LABELS).values())[1]  # not the default
     # Streamlit's bound widgets write the option as shown
     page.goto(
         f"{app_server}/county_map?"

@@ -135,7 +135,7 @@ def test_rejected_files_and_warnings_are_listed(con) -> None:
 def test_the_district_summary_keeps_every_district_for_clicking(con) -> None:
     df = reads.schools.district_summary(con, _f(districts=("Eastvale",)))
     assert len(df) == len(gold_fixture.DISTRICTS)
-    assert set(df.columns) >= set(measures.district_measures())
+    assert set(df.columns) >= set(measures.district_measures(reads.base.area_labels(con)))
 
 
 def test_a_database_without_gold_tables_has_no_data(tmp_path: Path) -> None:
@@ -172,3 +172,37 @@ def test_a_query_never_looks_the_round_up_itself(con) -> None:
     # an unresolved filter is not quietly "every round": a round-narrowed query shows nothing
     assert reads.grades.grade_distribution(con, Filters()).empty
     assert reads.grades.headline(con, Filters())["expected"] == 0
+
+
+def test_the_area_names_and_order_are_the_seeds_the_database_was_built_with(tmp_path: Path) -> None:
+    import csv
+    import shutil
+
+    from lakehouse.seeds import SEEDS_DIR
+    from tests.lakehouse_factory import Lakehouse
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    # the council renames leadership and lists it first; the shipped seeds stay in force for
+    # Python, so only the database can carry the change
+    path = seeds / "areas.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if row["area"] == "leadership":
+            row.update(label="Governance", sort_order="0")
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    lh = Lakehouse()
+    lh.build(seeds_dir=seeds)
+    labels = reads.base.area_labels(lh.con)
+    assert list(labels.items())[:2] == [
+        ("leadership", "Governance"),
+        ("overall", "Overall effectiveness"),
+    ]
+    assert len(labels) == 5
+    # the map's shading choices name the area as the database does
+    assert measures.district_measures(labels)["mean_score_leadership"] == "Mean governance score"
+    assert measures.point_measures(labels)["grade_leadership"] == "Governance grade"

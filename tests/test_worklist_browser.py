@@ -173,9 +173,9 @@ def test_the_priority_buttons_stay_in_the_address_and_a_bookmark_keeps_them(
 def test_the_chosen_area_on_setting_comparison_stays_in_the_address(
     server: str, page: Page
 ) -> None:
-    from lakehouse import reads
+    from tests.gold_fixture import AREA_LABELS
 
-    label = reads.base.area_labels()["leadership"]
+    label = AREA_LABELS["leadership"]
     page.set_viewport_size(WIDE)
     page.goto(f"{server}/setting_comparison")
     wait_ready(page)

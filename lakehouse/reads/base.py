@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lakehouse import seeds, spec
+from lakehouse import spec
 from lakehouse.filters import Filters
 from lakehouse.sql import Con, rows, scalar
 
@@ -22,9 +22,9 @@ AREAS: tuple[str, ...] = tuple(
 )
 
 
-def area_labels() -> dict[str, str]:
-    """Area code -> label, in order (read from the seeds each time, so a rename shows)."""
-    return seeds.vocabulary("area")
+def area_labels(con: Con) -> dict[str, str]:
+    """Area code -> label, in order (gold.areas: the words the database was built with)."""
+    return dict(rows(con, "SELECT area, area_label FROM gold.areas ORDER BY area_order"))
 
 
 # table -> filter field -> column; a table without a field is not narrowed by it
