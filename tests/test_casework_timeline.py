@@ -3,7 +3,9 @@ newest first; an undo is a reversal row of its own, never a delete."""
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pandas as pd
 import pytest
 
 from lakehouse import audit, casework, reads, store
+from lakehouse.seeds import SEEDS_DIR
 from tests.lakehouse_factory import Lakehouse
 
 URN = 100001
@@ -82,6 +85,33 @@ def test_the_timeline_holds_every_kind_of_casework_entry_and_the_returns_newest_
     days = list(line["on"])
     assert days == sorted(days, reverse=True)
     assert line["what"].iloc[-1] == "Return for 2025/26"
+
+
+def test_a_return_on_the_timeline_names_its_grade_in_the_words_of_the_seeds_it_was_built_with(
+    tmp_path: Path,
+):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    # the shipped seeds stay in force for Python, so only the database can carry the change
+    path = seeds / "grade_bands.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if row["grade"] == "1":
+            row["label"] = "Exemplary"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    lh = Lakehouse()
+    lh.school(URN)
+    lh.add_return(URN, completed_on=date(2026, 10, 12))  # every statement fully in place
+    lh.build(as_of=date(2026, 12, 1), seeds_dir=seeds)
+    empty = pd.DataFrame(columns=casework.TIMELINE_COLUMNS)
+    line = reads.casework.case_timeline(empty, reads.casework.school_returns(lh.con, URN))
+    assert list(zip(line["what"], line["detail"], strict=True)) == [
+        ("Return for 2026/27", "Received on time; overall exemplary")
+    ]
 
 
 def test_an_action_keeps_its_completion_date(con):

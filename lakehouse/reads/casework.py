@@ -12,7 +12,7 @@ import pandas as pd
 from lakehouse.casework import newest_first
 from lakehouse.filters import Filters
 from lakehouse.reads.base import filter_sql
-from lakehouse.seeds import grade_label, vocabulary
+from lakehouse.seeds import vocabulary
 from lakehouse.sql import Con, frame
 
 
@@ -122,14 +122,17 @@ def casework_export(
 
 def school_returns(con: Con, urn: int) -> pd.DataFrame:
     """The school's returns round by round: round, status, status_label, completed_on,
-    deadline, grade_overall (rounds it was expected in; its current return's grade)."""
+    deadline, grade_overall, grade_overall_label (rounds it was expected in; its current
+    return's overall grade and that grade's label from gold.area_scores)."""
     return frame(
         con,
         """
         SELECT rs.round, rs.status, rs.status_label, rs.completed_on, rs.deadline,
-               sr.grade_overall
+               sr.grade_overall, a.grade_label AS grade_overall_label
         FROM gold.returns_status rs
         LEFT JOIN gold.school_rounds sr ON sr.urn = rs.urn AND sr.round = rs.round
+        LEFT JOIN gold.area_scores a
+            ON a.urn = rs.urn AND a.round = rs.round AND a.area = 'overall'
         WHERE rs.urn = ? ORDER BY rs.round""",
         [int(urn)],
     )
@@ -146,9 +149,7 @@ def case_timeline(entries: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
         if r.status in ("received", "late") and r.completed_on is not None:
             on = r.completed_on
             grade = (
-                f"; overall {grade_label(int(r.grade_overall)).lower()}"
-                if pd.notna(r.grade_overall)
-                else ""
+                f"; overall {r.grade_overall_label.lower()}" if pd.notna(r.grade_overall) else ""
             )
             detail = f"{r.status_label}{grade}"
         elif r.status == "missing":
