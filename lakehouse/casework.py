@@ -18,7 +18,7 @@ Streamlit-free: pages call these with ``ui.auth.current_user().email`` as
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -699,19 +699,27 @@ def _words(value: date | None) -> str:
     return day_month_year(value) if value else ""
 
 
-def timeline(con: sqlite3.Connection, urn: int) -> pd.DataFrame:
+def timeline(
+    con: sqlite3.Connection, urn: int, labels: Mapping[str, Mapping[str, str]] | None = None
+) -> pd.DataFrame:
     """Everything the store holds for one school, newest first: support records, agreed
     actions (due and completion dates), status changes, reminders, caseload changes with
     their reasons, and undos (the undone entry kept, ``undone`` true).
 
     Columns: on (date), at (when it was written), kind (``support``, ``action``,
     ``reminder``, ``caseload``, ``undo``), what, detail, by, entry and entry_id (what
-    :func:`undo` takes; empty for rows that cannot be undone), undone.
+    :func:`undo` takes; empty for rows that cannot be undone), undone. The codes are named
+    by ``labels`` (kind -> code -> label: the built database's words,
+    :func:`lakehouse.reads.casework.casework_labels`); without them, by the seeds in force
+    (a store read with no database beside it).
     """
     urn = int(urn)
-    types = vocabulary("support_type")
-    statuses = vocabulary("action_status")
-    methods = vocabulary("reminder_method")
+    named = labels or {
+        k: vocabulary(k) for k in ("support_type", "action_status", "reminder_method")
+    }
+    types = named["support_type"]
+    statuses = named["action_status"]
+    methods = named["reminder_method"]
     undone = {
         (e, int(i)): (reason, at, by)
         for e, i, reason, at, by in con.execute(

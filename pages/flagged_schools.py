@@ -186,11 +186,12 @@ else:
 
     # every support record and agreed action for the schools within the sidebar filters
     directory = app.frame(reads.casework.school_directory, f)
+    casework_labels = app.frame(reads.casework.casework_labels)
 
     def _casework_rows() -> pd.DataFrame:
         with case_ui.connection() as con:
             return reads.casework.casework_export(
-                casework.records(con), casework.actions(con), directory
+                casework.records(con), casework.actions(con), directory, casework_labels
             )
 
     def _casework_workbook() -> bytes:

@@ -547,6 +547,22 @@ def frames() -> dict[str, pd.DataFrame]:
             ]
         ),
         "impact_groups": pd.DataFrame(IMPACT_GROUPS),
+        "casework_vocabulary": pd.DataFrame(
+            [
+                {
+                    "vocabulary": kind,
+                    "code": r[code],
+                    "label": r["label"],
+                    "sort_order": int(r["sort_order"]),
+                }
+                for kind, seed, code in (
+                    ("action_status", "action_statuses", "status"),
+                    ("reminder_method", "reminder_methods", "method"),
+                    ("support_type", "support_types", "type"),
+                )
+                for r in sorted(read_seed(seed), key=lambda r: int(r["sort_order"]))
+            ]
+        ),
         "areas": pd.DataFrame(
             [
                 {"area": a, "area_label": label, "area_order": AREA_ORDER[a]}

@@ -58,7 +58,14 @@ def test_with_no_register_and_no_returns_every_table_is_built_empty():
     result = lh.build()
     assert result.current_round is None
     for table in GOLD_TABLES:
-        if table not in ("build_info", "themes", "priorities", "impact_groups", "areas"):
+        if table not in (
+            "build_info",
+            "themes",
+            "priorities",
+            "impact_groups",
+            "areas",
+            "casework_vocabulary",
+        ):
             assert lh.con.execute(f"SELECT count(*) FROM gold.{table}").fetchone()[0] == 0
     # gold.themes, gold.priorities and gold.areas list the seeds' rows, whatever the data
     seeded = [r["flag"] for r in lh.rows("SELECT flag FROM seeds.flags WHERE kind = 'theme'")]
@@ -70,6 +77,13 @@ def test_with_no_register_and_no_returns_every_table_is_built_empty():
     assert [r["area"] for r in lh.rows("SELECT area FROM gold.areas ORDER BY area_order")] == [
         r["area"] for r in lh.rows("SELECT area FROM seeds.areas ORDER BY sort_order")
     ]
+    assert [
+        r["code"]
+        for r in lh.rows(
+            "SELECT code FROM gold.casework_vocabulary WHERE vocabulary = 'support_type'"
+            " ORDER BY sort_order"
+        )
+    ] == [r["type"] for r in lh.rows("SELECT type FROM seeds.support_types ORDER BY sort_order")]
     # and gold.impact_groups the two groups the impact of support compares, in the seed's words
     assert [
         (r["impact_group"], r["group_label"])

@@ -3,7 +3,9 @@ ingests and concurrent officers, and every change is audited."""
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -14,6 +16,7 @@ import pytest
 
 from lakehouse import audit, casework, reads, store
 from lakehouse.db import file_version, writing
+from lakehouse.seeds import SEEDS_DIR
 from tests.lakehouse_factory import Lakehouse
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -160,10 +163,59 @@ def test_notes_that_look_like_formulas_stay_text_in_the_casework_export(con):
         casework.records(con),
         casework.actions(con),
         reads.casework.school_directory(lh.con, _all()),
+        reads.casework.casework_labels(lh.con),
     )
     assert len(rows) == 2 and set(rows["school"]) == {"Oak Primary"}
     assert rows["notes"].iloc[0] == '=HYPERLINK("http://evil")'
     assert list(rows["type_label"]) == ["Visit", "Visit"]
+
+
+def _reword(seeds: Path, seed: str, code_column: str, labels: dict[str, str]) -> None:
+    path = seeds / f"{seed}.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        row["label"] = labels.get(row[code_column], row["label"])
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_casework_is_named_in_the_words_of_the_seeds_the_database_was_built_with(con, tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    # the shipped seeds stay in force for Python, so only the database can carry the change
+    _reword(seeds, "support_types", "type", {"visit": "School visit"})
+    _reword(seeds, "action_statuses", "status", {"open": "In hand"})
+    _reword(seeds, "reminder_methods", "method", {"phone": "Telephoned"})
+    _record(con)
+    casework.log_reminder(
+        con, URN, ROUND, reminded_on=date(2026, 11, 10), method="phone", by=OFFICER
+    )
+    lh = Lakehouse()
+    lh.school(URN, name="Oak Primary")  # no return yet: on the chase list
+    lh.build(round=ROUND, seeds_dir=seeds)
+    labels = reads.casework.casework_labels(lh.con)
+    assert list(labels["support_type"])[:2] == ["visit", "call"]
+    # the casework export, the chase list and the case timeline all say the council's words
+    rows = reads.casework.casework_export(
+        casework.records(con),
+        casework.actions(con),
+        reads.casework.school_directory(lh.con, _all()),
+        labels,
+    )
+    assert list(rows["type_label"]) == ["School visit", "School visit"]
+    assert list(rows["action_status_label"]) == ["In hand", "In hand"]
+    chase = reads.returns.with_reminders(
+        reads.returns.chase_list(lh.con, _all(), ROUND), casework.last_reminded(con, ROUND),
+        labels["reminder_method"],
+    )  # fmt: skip
+    assert list(chase["reminded_how_label"]) == ["Telephoned"]
+    line = casework.timeline(con, URN, labels)
+    whats = " | ".join(line["what"]) + " | " + " | ".join(line["detail"])
+    assert "School visit by Olly Officer (2026/27)" in whats
+    assert "now in hand" in whats and "(Telephoned)" in whats
 
 
 def _all():

@@ -80,7 +80,8 @@ def chase(lh: Lakehouse, store_con=None) -> pd.DataFrame:
         if store_con is not None
         else pd.DataFrame(columns=["urn", "last_reminded", "reminders", "reminded_how"])
     )
-    return reads.returns.with_reminders(rows, reminded)
+    methods = reads.casework.casework_labels(lh.con)["reminder_method"]
+    return reads.returns.with_reminders(rows, reminded, methods)
 
 
 def test_the_chase_list_shows_head_phone_trust_days_to_deadline_and_last_reminder(tmp_path):

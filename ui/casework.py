@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lakehouse import casework, reads, seeds, store
+from lakehouse import casework, reads, store
 from presentation import casework as casework_text
 from presentation import exports, headers
 from presentation.formatting import MISSING, STREAMLIT_DATE_FORMAT, council_date
@@ -77,12 +77,13 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
     """The school's case timeline, and forms to add a record, update an action and undo."""
     today = today or date.today()
     st.subheader("Casework: support agreed with the council")
+    labels = app.frame(reads.casework.casework_labels)
     with connection() as con:
         acts = casework.actions(con, urn)
-        entries = casework.timeline(con, urn)
+        entries = casework.timeline(con, urn, labels)
     line = reads.casework.case_timeline(entries, app.frame(reads.casework.school_returns, int(urn)))
-    types = seeds.vocabulary("support_type")
-    statuses = seeds.vocabulary("action_status")
+    types = labels["support_type"]
+    statuses = labels["action_status"]
     if saved := forms.confirmation("casework_saved"):
         st.success(safe.md(saved))
     no_support = not (entries["entry"] == "record").any()
@@ -304,7 +305,8 @@ def chase_section(ctx: app.PageContext) -> None:
     chase = app.frame(reads.returns.chase_list, f, rnd)
     with connection() as con:
         reminded = casework.last_reminded(con, rnd or "")
-    chase = reads.returns.with_reminders(chase, reminded)
+    methods = app.frame(reads.casework.casework_labels)["reminder_method"]
+    chase = reads.returns.with_reminders(chase, reminded, methods)
     if saved := forms.confirmation("reminder_saved"):
         st.success(saved)
     if chase.empty:
@@ -404,7 +406,7 @@ def chase_section(ctx: app.PageContext) -> None:
         )
         return
     names = dict(zip(chase["urn"], chase["school"], strict=True))
-    methods = seeds.vocabulary("reminder_method")
+    methods = app.frame(reads.casework.casework_labels)["reminder_method"]
     once = OnceForm("reminder_form")
     with st.expander("Log a reminder"), once.form():
         schools = st.multiselect(

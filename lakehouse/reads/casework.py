@@ -5,6 +5,7 @@ which the pages and packs read through a store connection of their own).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -12,7 +13,6 @@ import pandas as pd
 from lakehouse.casework import newest_first
 from lakehouse.filters import Filters
 from lakehouse.reads.base import filter_sql
-from lakehouse.seeds import vocabulary
 from lakehouse.sql import Con, frame
 
 
@@ -69,23 +69,44 @@ CASEWORK_EXPORT = [
 ]
 
 
+def casework_labels(con: Con) -> dict[str, dict[str, str]]:
+    """The casework vocabularies as the built database names them (gold.casework_vocabulary):
+    ``support_type``, ``action_status`` and ``reminder_method``, each code -> label in order.
+    The store records codes; this is what pages and exports show for them."""
+    labels: dict[str, dict[str, str]] = {
+        "support_type": {},
+        "action_status": {},
+        "reminder_method": {},
+    }
+    for kind, code, label in con.execute(
+        "SELECT vocabulary, code, label FROM gold.casework_vocabulary"
+        " ORDER BY vocabulary, sort_order"
+    ).fetchall():
+        labels[kind][code] = label
+    return labels
+
+
 def casework_export(
-    records: pd.DataFrame, actions: pd.DataFrame, directory: pd.DataFrame
+    records: pd.DataFrame,
+    actions: pd.DataFrame,
+    directory: pd.DataFrame,
+    labels: Mapping[str, Mapping[str, str]],
 ) -> pd.DataFrame:
     """One row per agreed action (a record with none: one row), schools within ``directory``.
 
     Columns: urn, school, district, setting, round, supported_on, type_label, officer,
     notes, next_review, action, owner, due_on, action_status_label. ``records``/``actions``
-    from :mod:`lakehouse.casework`; labels from the seeds.
+    from :mod:`lakehouse.casework`; ``labels`` from :func:`casework_labels`.
     """
     if records.empty:
         return pd.DataFrame(columns=CASEWORK_EXPORT)
     names = directory.set_index("urn")
-    types = vocabulary("support_type")
-    statuses = vocabulary("action_status")
+    types = labels["support_type"]
+    statuses = labels["action_status"]
     by_record = {rid: g for rid, g in actions.groupby("record_id")} if not actions.empty else {}
     rows = []
     r: Any  # a row of the store's frame: its columns' types are the store's
+    a: Any
     for r in records.itertuples(index=False):
         if r.urn not in names.index:
             continue

@@ -5,6 +5,7 @@ contacts, and returns that left out a whole section. Gold only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -12,7 +13,6 @@ import pandas as pd
 from lakehouse import spec
 from lakehouse.filters import Filters
 from lakehouse.reads.base import as_of_date, current_round, filter_sql, tenths
-from lakehouse.seeds import vocabulary
 from lakehouse.sql import Con, frame
 
 RETURNS_BY: tuple[str, ...] = ("district", "setting")
@@ -147,12 +147,14 @@ def chase_list(con: Con, f: Filters, round: str | None = None) -> pd.DataFrame:
     return df
 
 
-def with_reminders(chase: pd.DataFrame, reminded: pd.DataFrame) -> pd.DataFrame:
+def with_reminders(
+    chase: pd.DataFrame, reminded: pd.DataFrame, methods: Mapping[str, str]
+) -> pd.DataFrame:
     """The chase list with when each school was last reminded (:func:`casework.last_reminded`):
-    last_reminded, reminded_how_label, reminders."""
+    last_reminded, reminded_how_label (``methods``: the reminder methods' labels,
+    :func:`lakehouse.reads.casework.casework_labels`), reminders."""
     out = chase.copy()
     by_urn = reminded.set_index("urn") if not reminded.empty else None
-    methods = vocabulary("reminder_method")
 
     def pick(column: str, default: Any) -> list[Any]:
         if by_urn is None:
