@@ -563,6 +563,16 @@ def frames() -> dict[str, pd.DataFrame]:
                 for r in sorted(read_seed(seed), key=lambda r: int(r["sort_order"]))
             ]
         ),
+        "settings": pd.DataFrame(
+            [
+                {
+                    "setting": r["setting"],
+                    "setting_label": r["label"],
+                    "setting_order": int(r["sort_order"]),
+                }
+                for r in sorted(read_seed("settings"), key=lambda r: int(r["sort_order"]))
+            ]
+        ),  # fmt: skip
         "areas": pd.DataFrame(
             [
                 {"area": a, "area_label": label, "area_order": AREA_ORDER[a]}

@@ -58,42 +58,53 @@ def test_with_no_register_and_no_returns_every_table_is_built_empty():
     result = lh.build()
     assert result.current_round is None
     for table in GOLD_TABLES:
-        if table not in (
-            "build_info",
-            "themes",
-            "priorities",
-            "impact_groups",
-            "areas",
-            "casework_vocabulary",
-        ):
+        if table not in ("build_info", *SEED_LISTS):
             assert lh.con.execute(f"SELECT count(*) FROM gold.{table}").fetchone()[0] == 0
-    # gold.themes, gold.priorities and gold.areas list the seeds' rows, whatever the data
-    seeded = [r["flag"] for r in lh.rows("SELECT flag FROM seeds.flags WHERE kind = 'theme'")]
-    themes = [r["flag"] for r in lh.rows("SELECT flag FROM gold.themes ORDER BY flag_order")]
-    assert themes and sorted(themes) == sorted(seeded)
-    assert [r["priority"] for r in lh.rows("SELECT priority FROM gold.priorities")] == [
-        r["priority"] for r in lh.rows("SELECT priority FROM seeds.priorities ORDER BY sort_order")
-    ]
-    assert [r["area"] for r in lh.rows("SELECT area FROM gold.areas ORDER BY area_order")] == [
-        r["area"] for r in lh.rows("SELECT area FROM seeds.areas ORDER BY sort_order")
-    ]
+    # the gold lookups list their seeds' rows in the seeds' order, whatever the data
+    for table, (gold, seeded) in SEED_LISTS.items():
+        listed = [r[0] for r in lh.con.execute(gold).fetchall()]
+        assert listed and listed == [r[0] for r in lh.con.execute(seeded).fetchall()], table
     assert [
-        r["code"]
-        for r in lh.rows(
-            "SELECT code FROM gold.casework_vocabulary WHERE vocabulary = 'support_type'"
-            " ORDER BY sort_order"
-        )
-    ] == [r["type"] for r in lh.rows("SELECT type FROM seeds.support_types ORDER BY sort_order")]
-    # and gold.impact_groups the two groups the impact of support compares, in the seed's words
-    assert [
-        (r["impact_group"], r["group_label"])
-        for r in lh.rows(
-            "SELECT impact_group, group_label FROM gold.impact_groups ORDER BY group_order"
-        )
+        r["group_label"]
+        for r in lh.rows("SELECT group_label FROM gold.impact_groups ORDER BY group_order")
     ] == [
-        ("supported", "Support recorded"),
-        ("flagged_unsupported", "Flagged, no support recorded"),
+        "Support recorded",
+        "Flagged, no support recorded",
     ]
+
+
+# gold tables that list a seed's rows whatever the data: (their codes in order, the seed's)
+SEED_LISTS = {
+    "themes": (
+        "SELECT flag FROM gold.themes ORDER BY flag_order",
+        "SELECT flag FROM seeds.flags WHERE kind = 'theme' ORDER BY sort_order",
+    ),
+    "priorities": (
+        "SELECT priority FROM gold.priorities ORDER BY priority_order",
+        "SELECT priority FROM seeds.priorities ORDER BY sort_order",
+    ),
+    "areas": (
+        "SELECT area FROM gold.areas ORDER BY area_order",
+        "SELECT area FROM seeds.areas ORDER BY sort_order",
+    ),
+    "settings": (
+        "SELECT setting FROM gold.settings ORDER BY setting_order",
+        "SELECT setting FROM seeds.settings ORDER BY sort_order",
+    ),
+    "casework_vocabulary": (
+        "SELECT vocabulary || ' ' || code FROM gold.casework_vocabulary"
+        " ORDER BY vocabulary, sort_order",
+        "SELECT v FROM ("
+        " SELECT 'action_status ' || status AS v, 1 AS k, sort_order FROM seeds.action_statuses"
+        " UNION ALL SELECT 'reminder_method ' || method, 2, sort_order FROM seeds.reminder_methods"
+        " UNION ALL SELECT 'support_type ' || type, 3, sort_order FROM seeds.support_types"
+        ") ORDER BY k, sort_order",
+    ),
+    "impact_groups": (
+        "SELECT impact_group FROM gold.impact_groups ORDER BY group_order",
+        "SELECT unnest(['supported', 'flagged_unsupported'])",
+    ),
+}
 
 
 def test_every_contract_table_has_its_contract_columns():

@@ -3,9 +3,7 @@ ingests and concurrent officers, and every change is audited."""
 
 from __future__ import annotations
 
-import csv
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -16,8 +14,8 @@ import pytest
 
 from lakehouse import audit, casework, reads, store
 from lakehouse.db import file_version, writing
-from lakehouse.seeds import SEEDS_DIR
 from tests.lakehouse_factory import Lakehouse
+from tests.seed_copy import edit_seed, seed_copy
 
 PROJECT = Path(__file__).resolve().parents[1]
 URN = 100001
@@ -170,25 +168,11 @@ def test_notes_that_look_like_formulas_stay_text_in_the_casework_export(con):
     assert list(rows["type_label"]) == ["Visit", "Visit"]
 
 
-def _reword(seeds: Path, seed: str, code_column: str, labels: dict[str, str]) -> None:
-    path = seeds / f"{seed}.csv"
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    for row in rows:
-        row["label"] = labels.get(row[code_column], row["label"])
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def test_casework_is_named_in_the_words_of_the_seeds_the_database_was_built_with(con, tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
-    # the shipped seeds stay in force for Python, so only the database can carry the change
-    _reword(seeds, "support_types", "type", {"visit": "School visit"})
-    _reword(seeds, "action_statuses", "status", {"open": "In hand"})
-    _reword(seeds, "reminder_methods", "method", {"phone": "Telephoned"})
+    seeds = seed_copy(tmp_path)
+    edit_seed(seeds, "support_types", "type", {"visit": {"label": "School visit"}})
+    edit_seed(seeds, "action_statuses", "status", {"open": {"label": "In hand"}})
+    edit_seed(seeds, "reminder_methods", "method", {"phone": {"label": "Telephoned"}})
     _record(con)
     casework.log_reminder(
         con, URN, ROUND, reminded_on=date(2026, 11, 10), method="phone", by=OFFICER

@@ -3,9 +3,7 @@ newest first; an undo is a reversal row of its own, never a delete."""
 
 from __future__ import annotations
 
-import csv
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,8 +11,8 @@ import pandas as pd
 import pytest
 
 from lakehouse import audit, casework, reads, store
-from lakehouse.seeds import SEEDS_DIR
 from tests.lakehouse_factory import Lakehouse
+from tests.seed_copy import edit_seed, seed_copy
 
 URN = 100001
 ROUND = "2026/27"
@@ -90,19 +88,8 @@ def test_the_timeline_holds_every_kind_of_casework_entry_and_the_returns_newest_
 def test_a_return_on_the_timeline_names_its_grade_in_the_words_of_the_seeds_it_was_built_with(
     tmp_path: Path,
 ):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
-    # the shipped seeds stay in force for Python, so only the database can carry the change
-    path = seeds / "grade_bands.csv"
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    for row in rows:
-        if row["grade"] == "1":
-            row["label"] = "Exemplary"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    seeds = seed_copy(tmp_path)
+    edit_seed(seeds, "grade_bands", "grade", {"1": {"label": "Exemplary"}})
     lh = Lakehouse()
     lh.school(URN)
     lh.add_return(URN, completed_on=date(2026, 10, 12))  # every statement fully in place

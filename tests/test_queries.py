@@ -175,26 +175,12 @@ def test_a_query_never_looks_the_round_up_itself(con) -> None:
 
 
 def test_the_area_names_and_order_are_the_seeds_the_database_was_built_with(tmp_path: Path) -> None:
-    import csv
-    import shutil
-
-    from lakehouse.seeds import SEEDS_DIR
     from tests.lakehouse_factory import Lakehouse
+    from tests.seed_copy import edit_seed, seed_copy
 
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
-    # the council renames leadership and lists it first; the shipped seeds stay in force for
-    # Python, so only the database can carry the change
-    path = seeds / "areas.csv"
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    for row in rows:
-        if row["area"] == "leadership":
-            row.update(label="Governance", sort_order="0")
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    seeds = seed_copy(tmp_path)
+    # the council renames leadership and lists it first
+    edit_seed(seeds, "areas", "area", {"leadership": {"label": "Governance", "sort_order": "0"}})
     lh = Lakehouse()
     lh.build(seeds_dir=seeds)
     labels = reads.base.area_labels(lh.con)
@@ -206,3 +192,27 @@ def test_the_area_names_and_order_are_the_seeds_the_database_was_built_with(tmp_
     # the map's shading choices name the area as the database does
     assert measures.district_measures(labels)["mean_score_leadership"] == "Mean governance score"
     assert measures.point_measures(labels)["grade_leadership"] == "Governance grade"
+
+
+def test_returns_by_setting_come_in_the_order_of_the_seeds_the_database_was_built_with(
+    tmp_path: Path,
+) -> None:
+    from tests.lakehouse_factory import Lakehouse
+    from tests.seed_copy import edit_seed, seed_copy
+
+    seeds = seed_copy(tmp_path)
+    # the council reads special schools first
+    edit_seed(seeds, "settings", "setting", {"Special": {"sort_order": "0"}})
+    lh = Lakehouse()
+    lh.school(100001, phase="Primary")
+    lh.school(100002, phase="Secondary")
+    lh.school(100003, phase="Primary", establishment_type="Community special school")
+    lh.school(100004, phase="Primary")
+    lh.add_return(100001)
+    lh.build(seeds_dir=seeds)
+    by = reads.returns.returns_by(lh.con, Filters(round="2026/27"), "setting")
+    assert list(zip(by["group"], by["expected"], by["received"], strict=True)) == [
+        ("Special", 1, 0),
+        ("Primary", 2, 1),
+        ("Secondary", 1, 0),
+    ]

@@ -3,40 +3,27 @@ school, and a cell message quotes the statement beside its indicator code."""
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import duckdb
 
 from lakehouse import reads
 from lakehouse.filters import Filters
-from lakehouse.seeds import SEEDS_DIR
 from tests.lakehouse_factory import ROUND, Lakehouse
+from tests.seed_copy import edit_seed, seed_copy
 
 
 def test_a_message_quotes_the_statement_beside_its_code_once_in_the_seeds_words(
     tmp_path: Path,
 ):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
-    # the council rewords PRO3; the shipped seeds stay in force for Python, so only the
-    # database can carry the change
-    path = seeds / "indicators.csv"
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    for row in rows:
-        if row["indicator_id"] == "PRO3":
-            row["statement"] = "Pupils learn to stay safe online, in the council's words"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    seeds = seed_copy(tmp_path)
+    statement = "Pupils learn to stay safe online, in the council's words"
+    edit_seed(seeds, "indicators", "indicator_id", {"PRO3": {"statement": statement}})
     lh = Lakehouse()
     lh.school(100001)
     lh.add_return(100001)
     sha = lh.con.execute("SELECT sha256 FROM bronze.returns").fetchone()[0]
-    said = 'PRO3 ("Pupils learn to stay safe online, in the council\'s words")'
+    said = f'PRO3 ("{statement}")'
     for cell, message in [
         ("Self-review!C9", "PRO3: 'Maybe' is not a recognised response"),
         ("Self-review!D9", f"{said}: already quoted"),

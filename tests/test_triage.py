@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import shutil
 from datetime import date
 
 import pandas as pd
@@ -11,9 +9,9 @@ import pytest
 
 from lakehouse import reads
 from lakehouse.filters import Filters
-from lakehouse.seeds import SEEDS_DIR
 from presentation import casework as casework_text
 from tests.lakehouse_factory import Lakehouse
+from tests.seed_copy import edit_seed, seed_copy
 
 WEAK, STRONG, THEMES_ONLY, INADEQUATE, CLEAN = 100001, 100002, 100003, 100004, 100005
 
@@ -70,8 +68,7 @@ def test_every_row_links_to_its_school_profile(built):
 
 
 def test_the_capacity_rule_marks_the_schools_the_team_can_take_on(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
+    seeds = seed_copy(tmp_path)
     rules = (seeds / "rules.csv").read_text(encoding="utf-8")
     (seeds / "rules.csv").write_text(
         rules.replace("casework_capacity,30,", "casework_capacity,2,"), encoding="utf-8"
@@ -154,27 +151,13 @@ def test_the_theme_trend_runs_across_rounds():
     assert list(locked["schools"]) == [2, 1] and list(locked["returning"]) == [2, 2]
 
 
-def _edit_seed(folder, name: str, key: str, changes: dict[str, dict[str, str]]) -> None:
-    """Change some cells of a seed copy: {code: {column: new value}}."""
-    path = folder / f"{name}.csv"
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    for row in rows:
-        row.update(changes.get(row[key], {}))
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def test_the_theme_trend_takes_its_themes_words_and_order_from_the_seeds_it_was_built_with(
     tmp_path,
 ):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
+    seeds = seed_copy(tmp_path)
     # the council puts locked-down filtering first and words it its own way; the shipped
     # seeds stay in force for Python, so only the database can carry the change
-    _edit_seed(
+    edit_seed(
         seeds,
         "flags",
         "flag",
@@ -208,9 +191,8 @@ def test_the_theme_trend_takes_its_themes_words_and_order_from_the_seeds_it_was_
 
 
 def test_a_schools_flags_name_their_kind_in_the_words_of_the_seeds_it_was_built_with(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
-    _edit_seed(
+    seeds = seed_copy(tmp_path)
+    edit_seed(
         seeds,
         "flag_kinds",
         "kind",
@@ -235,9 +217,8 @@ def test_the_worklist_summary_counts_each_priority(built):
 def test_the_worklist_summary_takes_priority_words_and_order_from_the_seeds_it_was_built_with(
     tmp_path,
 ):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
-    _edit_seed(
+    seeds = seed_copy(tmp_path)
+    edit_seed(
         seeds,
         "priorities",
         "priority",
@@ -283,10 +264,9 @@ def test_impact_is_empty_until_a_round_with_support_has_a_later_round(built):
 
 
 def test_impact_names_its_groups_in_the_words_of_the_seeds_it_was_built_with(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, seeds)
+    seeds = seed_copy(tmp_path)
     # the shipped seeds stay in force for Python, so only the database can carry the change
-    _edit_seed(
+    edit_seed(
         seeds,
         "report_text",
         "key",

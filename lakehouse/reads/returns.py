@@ -10,7 +10,6 @@ from typing import Any
 
 import pandas as pd
 
-from lakehouse import spec
 from lakehouse.filters import Filters
 from lakehouse.reads.base import as_of_date, current_round, filter_sql, tenths
 from lakehouse.sql import Con, frame
@@ -18,26 +17,35 @@ from lakehouse.sql import Con, frame
 RETURNS_BY: tuple[str, ...] = ("district", "setting")
 
 
+# grouping column -> where its groups come in order: settings in the council's usual order
+# (gold.settings; a setting it lacks, and 'Not known', after them by name), districts by name
+_RETURNS_ORDER = {
+    "district": 'c."group"',
+    "setting": 'coalesce(o.setting_order, (SELECT count(*) + 1 FROM gold.settings)), c."group"',
+}
+
+
 def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
-    """Expected, received, late and missing returns in the round per district or setting."""
+    """Expected, received, late and missing returns in the round per district or setting
+    (settings in the council's usual order, districts by name)."""
     if by not in RETURNS_BY:
         raise ValueError(f"cannot group returns by {by!r}")
     where, params = filter_sql("gold.returns_status", f)
-    df = frame(
+    return frame(
         con,
         f"""
-        SELECT coalesce({by}, 'Not known') AS "group", count(*)::INTEGER AS expected,
-               count(*) FILTER (WHERE status IN ('received', 'late'))::INTEGER AS received,
-               count(*) FILTER (WHERE status = 'late')::INTEGER AS late,
-               count(*) FILTER (WHERE status = 'missing')::INTEGER AS missing,
-               count(*) FILTER (WHERE status = 'awaiting')::INTEGER AS awaiting
-        FROM gold.returns_status WHERE {where} GROUP BY 1 ORDER BY 1""",
+        WITH counted AS (
+            SELECT coalesce({by}, 'Not known') AS "group", count(*)::INTEGER AS expected,
+                   count(*) FILTER (WHERE status IN ('received', 'late'))::INTEGER AS received,
+                   count(*) FILTER (WHERE status = 'late')::INTEGER AS late,
+                   count(*) FILTER (WHERE status = 'missing')::INTEGER AS missing,
+                   count(*) FILTER (WHERE status = 'awaiting')::INTEGER AS awaiting
+            FROM gold.returns_status WHERE {where} GROUP BY 1
+        )
+        SELECT c.* FROM counted c LEFT JOIN gold.settings o ON o.setting = c."group"
+        ORDER BY {_RETURNS_ORDER[by]}""",
         params,
     )
-    if by == "setting" and not df.empty:
-        order = {g: i for i, g in enumerate(spec.setting_order(df["group"]))}
-        df = df.sort_values("group", key=lambda g: g.map(order), ignore_index=True)
-    return df
 
 
 def rejected_files(con: Con) -> pd.DataFrame:

@@ -1,0 +1,35 @@
+"""A council's own seed folder, made from the shipped one with some cells changed.
+
+A build given the copy (``build(seeds_dir=...)``) carries its words into gold, while the
+shipped seeds stay in force for Python: a read that still asked the seeds would show the
+shipped words, so a test with a copy proves the words come from the built database.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from lakehouse.seeds import SEEDS_DIR
+
+
+def seed_copy(folder: Path) -> Path:
+    """The shipped seeds copied to ``folder/seeds``."""
+    seeds = folder / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    return seeds
+
+
+def edit_seed(seeds: Path, name: str, key: str, changes: Mapping[str, Mapping[str, str]]) -> None:
+    """Change some cells of ``name``.csv in a seed copy: {code in ``key``: {column: value}}."""
+    path = seeds / f"{name}.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        row.update(changes.get(row[key], {}))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
