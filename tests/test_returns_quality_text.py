@@ -3,6 +3,7 @@ school, and a cell message quotes the statement beside its indicator code."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
@@ -24,7 +25,10 @@ def test_a_message_quotes_the_statement_beside_its_code_once_in_the_seeds_words(
     lh.add_return(100001)
     sha = lh.con.execute("SELECT sha256 FROM bronze.returns").fetchone()[0]
     said = f'PRO3 ("{statement}")'
+    with (seeds / "indicators.csv").open(newline="") as f:
+        fmp2 = next(r["statement"] for r in csv.DictReader(f) if r["indicator_id"] == "FMP2")
     for cell, message in [
+        ("Self-review!C40", "FMP2: 'Sometimes' is not a recognised response"),
         ("Self-review!C9", "PRO3: 'Maybe' is not a recognised response"),
         ("Self-review!D9", f"{said}: already quoted"),
         ("School!B4", "School!B4 is blank"),
@@ -37,6 +41,8 @@ def test_a_message_quotes_the_statement_beside_its_code_once_in_the_seeds_words(
     lh.build(seeds_dir=seeds)
     shown = reads.returns.return_messages(lh.con, Filters(round=ROUND))
     assert dict(zip(shown["location"], shown["message"], strict=True)) == {
+        # a version 2 statement's code is quoted as a version 1 one is
+        "Self-review!C40": f"FMP2 (\"{fmp2}\"): 'Sometimes' is not a recognised response",
         "Self-review!C9": f"{said}: 'Maybe' is not a recognised response",
         "Self-review!D9": f"{said}: already quoted",  # never quoted twice
         "School!B4": "School!B4 is blank",

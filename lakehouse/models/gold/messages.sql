@@ -23,10 +23,10 @@ file_keys AS (
     GROUP BY sha256
 ),
 statements AS (
-    -- what a code is quoted with: the statements of a version-1 return (seeds/indicators.csv)
+    -- what a code is quoted with: every statement of either return version (seeds/indicators.csv;
+    -- a code names one statement, whichever version asked it)
     SELECT map_from_entries(list((indicator_id, statement))) AS said
     FROM seeds.indicators
-    WHERE coalesce(version, 1) = 1
 ),
 split AS (
     -- each candidate code with the character before it (a word boundary, as Python's \b sees
