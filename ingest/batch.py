@@ -16,6 +16,7 @@ import gc
 import multiprocessing
 import os
 import stat
+import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -95,13 +96,42 @@ def _pooled(
             max_workers=workers, mp_context=context, initializer=init_chunk_worker,
             initargs=(urns, today, loaded, _bronze_schemas()),
         ) as pool:  # fmt: skip
-            for chunk in pool.map(scan_chunk_job, batches):
+            with _without_main_script():
+                chunks = pool.map(scan_chunk_job, batches)  # starts every worker now
+            for chunk in chunks:
                 done += 1
                 yield chunk
     except BrokenProcessPool:
-        # A worker could not start or died (e.g. run from a script on stdin): finish here.
+        # A worker could not start or died (e.g. killed for memory): finish here.
         for batch in batches[done:]:
             yield scan_chunk(batch, urns, today, loaded, _bronze_schemas())
+
+
+@contextlib.contextmanager
+def _without_main_script() -> Iterator[None]:
+    """Start workers without running the caller's script again.
+
+    A spawned process imports the parent's ``__main__`` from its file or module name
+    before it does any work, so a script that calls :func:`load_returns` without an
+    ``if __name__ == "__main__":`` guard would run its whole top level again in every
+    worker: the workers then try to start pools of their own and die while the parent
+    waits on them, for ever (measured: a hung ingest, not an error). The workers need
+    nothing from ``__main__`` (their job is ``ingest.chunks.scan_chunk_job``), so while
+    they start, ``__main__`` names no file or module to import.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    file = vars(main).pop("__file__", None)
+    spec = vars(main).get("__spec__")
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        if file is not None:
+            main.__file__ = file
+        main.__spec__ = spec
 
 
 @contextlib.contextmanager

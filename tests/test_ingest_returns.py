@@ -441,6 +441,48 @@ def test_a_pool_of_readers_writes_to_bronze_exactly_what_one_process_writes(tmp_
         (4,)]  # fmt: skip
 
 
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_ingests_through_the_pool_once_and_does_not_hang(
+    tmp_path,
+):
+    # Spawned workers import the parent's __main__; a council's own script that calls
+    # load_returns at its top level would run again in each worker, and the ingest waited
+    # on those workers for ever.
+    import subprocess
+    import sys
+    import textwrap
+
+    folder = tmp_path / "in"
+    for urn in (118234, 118235, 118236):
+        write_workbook(folder / f"{urn}.xlsx", good_return(urn=urn))
+    db = tmp_path / "s.duckdb"
+    register(db, tmp_path, urns={118234, 118235, 118236})
+    script = tmp_path / "my_ingest.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import datetime, pathlib, sys
+            sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+            print("top level ran", flush=True)
+            from ingest import batch
+            from lakehouse import db as lakedb
+            batch.POOL_THRESHOLD, batch._CHUNK = 1, 1  # a pool of two for three files
+            with lakedb.writing(pathlib.Path({str(db)!r})) as con:
+                summary = batch.load_returns(
+                    con, [{str(folder)!r}], today=datetime.date(2027, 1, 15), workers=2
+                )
+            print("loaded", summary.loaded, flush=True)
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=180, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["top level ran", "loaded 3"]
+    assert rows(db, "SELECT count(*) FROM bronze.returns") == [(3,)]
+
+
 def test_a_file_rejected_before_the_register_loads_is_read_again_afterwards(tmp_path):
     db = tmp_path / "e.duckdb"
     path = write_workbook(tmp_path / "a.xlsx", good_return())
