@@ -6,6 +6,7 @@ Keep it tidy: one section per concern, each fixture with a docstring.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
 import subprocess
@@ -192,14 +193,48 @@ def shown_page() -> Callable[[Path, str], AppTest]:
 # --- browser (pytest-playwright with Debian's chromium) ----------------------------------
 
 
-def wait_ready(page: Page) -> None:
-    """The app view is there and no script run has been going for a second."""
-    page.wait_for_selector('[data-testid="stAppViewContainer"]')
-    quiet = 0
-    while quiet < 5:
-        page.wait_for_timeout(200)
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        quiet = 0 if running else quiet + 1
+# The app's root element carries the script run's state (Streamlit's own end-to-end tests
+# wait on it): "running" from the moment the server starts a run. The status widget this
+# replaced shows only after half a second of running, so a wait on it needed a whole quiet
+# second and still missed a short run. Each wait starts its own quiet window (``token``):
+# after a click the rerun may not have started yet, and an old window would let it through.
+_QUIET_RUN_STATE = """
+({token, quietMs}) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = app !== null
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning';
+  const now = performance.now();
+  if (window.__waitReadyToken !== token || !idle) {
+    window.__waitReadyToken = token;
+    window.__waitReadyQuietSince = idle ? now : null;
+    return false;
+  }
+  if (window.__waitReadyQuietSince === null) window.__waitReadyQuietSince = now;
+  return now - window.__waitReadyQuietSince >= quietMs;
+}
+"""
+_wait_tokens = itertools.count()
+
+
+def wait_ready(page: Page, quiet_ms: int = 500) -> None:
+    """The app view is there, connected, and no script run has been going for ``quiet_ms``.
+
+    Half a second of quiet catches a rerun that a click asked for but the server has not
+    started yet, and a page that hands over to another (each a run of its own).
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        page.wait_for_selector('[data-testid="stAppViewContainer"]')
+        arg = {"token": next(_wait_tokens), "quietMs": quiet_ms}
+        try:
+            page.wait_for_function(_QUIET_RUN_STATE, arg=arg, polling=50)
+            return
+        except PlaywrightError as exc:
+            # a redirect still landing (sign-in) replaces the document being watched
+            if "context was destroyed" not in str(exc) or attempt == 2:
+                raise
 
 
 def require_chromium() -> None:
@@ -342,6 +377,13 @@ def app_server(sample_db: Path) -> Iterator[str]:
     to, or other settings start their own with ``streamlit_server``.
     """
     with streamlit_server(sample_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def gold_server(gold_db: Path) -> Iterator[str]:
+    """One dashboard server on the hand-made gold fixture, shared like ``app_server``."""
+    with streamlit_server(gold_db) as url:
         yield url
 
 

@@ -1,9 +1,10 @@
 """Public packs disclose no suppressed count: the auditor (tests/pack_auditor.py) reads each
 rendered .pptx and, with HiGHS, finds every suppressed cell's smallest and largest value.
 
-Run over public packs of the bundled sample county (600 schools, seed 7): the whole
-county, single districts, single settings and each filtering approach. Each pack is made
-once per module.
+Run over public packs of the bundled sample county (600 schools, seed 7, as of a month
+before its deadline: the session's ``bundled_county``, built once for this module and
+tests/test_triage_sample.py): the whole county, single districts, single settings and
+each filtering approach. Each pack is made once per module.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from packs import disclosure
 from packs.cabinet import cabinet_pack_pptx
 from packs.cabinet_numbers import load
 from packs.cabinet_slides import ChartSlide, compose
-from tests.conftest import build_sample_db, require_chromium
+from tests.conftest import require_chromium
 from tests.pack_auditor import audit, disclosed
 
 # the 600-school county, seven packs and LibreOffice: `make test-fast` leaves these out
@@ -38,14 +39,9 @@ PACKS = {
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample county: 600 schools, three rounds."""
-    return build_sample_db(tmp_path_factory.mktemp("county600"), schools=600)
-
-
-@pytest.fixture(scope="module")
-def reader(county: Path):
-    db = ReadOnlyDatabase(county)
+def reader(bundled_county: Path):
+    """The session's bundled county (tests/conftest.py), which every test here only reads."""
+    db = ReadOnlyDatabase(bundled_county)
     yield db
     db.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from playwright.sync_api import Page
 from lakehouse import reads
 from lakehouse.db import ReadOnlyDatabase
 from lakehouse.filters import Filters
-from tests.conftest import streamlit_server, wait_ready
+from tests.conftest import wait_ready
 from tests.test_pages_apptest import _open
 from ui.reports import governor_zip
 
@@ -54,20 +53,14 @@ def test_the_zip_holds_one_report_per_school_and_reports_progress_after_each(gol
     assert seen == [(i, len(high), u) for i, u in enumerate(high, start=1)]
 
 
-@pytest.fixture(scope="module")
-def server(gold_db: Path) -> Iterator[str]:
-    with streamlit_server(gold_db) as url:
-        yield url
-
-
 @pytest.mark.browser
 def test_in_the_browser_the_reports_come_with_a_progress_bar_and_a_download(
-    server: str, page: Page, gold_db: Path
+    gold_server: str, page: Page, gold_db: Path
 ) -> None:
     high = _flagged(gold_db, "high")
     page.set_viewport_size({"width": 1400, "height": 900})
     page.set_default_timeout(180_000)
-    page.goto(f"{server}/packs")
+    page.goto(f"{gold_server}/packs")
     wait_ready(page)
     page.get_by_role("button", name=f"Make governor reports for {len(high)} school").click()
     page.get_by_role("button", name=f"Download {len(high)} governor reports (zip)").wait_for()

@@ -3,23 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import duckdb
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, wait_ready
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
-
-
-@pytest.fixture(scope="module")
-def server(sample_db: Path) -> Iterator[str]:
-    """One dashboard server on the sample county for this module."""
-    with streamlit_server(sample_db) as url:
-        yield url
 
 
 @pytest.fixture
@@ -29,7 +19,7 @@ def page(page: Page) -> Page:
     return page
 
 
-def test_the_profile_says_how_each_grade_was_reached(server, sample_db, page):
+def test_the_profile_says_how_each_grade_was_reached(app_server, sample_db, page):
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         urn, label = con.execute(
@@ -39,7 +29,7 @@ def test_the_profile_says_how_each_grade_was_reached(server, sample_db, page):
         ).fetchone()
     finally:
         con.close()
-    page.goto(f"{server}/school_profile?urn={urn}")
+    page.goto(f"{app_server}/school_profile?urn={urn}")
     wait_ready(page)
     heading = page.get_by_role("heading", name="How each grade was reached")
     heading.wait_for()
@@ -54,7 +44,7 @@ def test_the_profile_says_how_each_grade_was_reached(server, sample_db, page):
     page.get_by_text("in place").first.wait_for()  # the answers, in words
 
 
-def test_the_overview_counts_need_support_apart_from_themes_only(server, sample_db, page):
+def test_the_overview_counts_need_support_apart_from_themes_only(app_server, sample_db, page):
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         need, themes = con.execute(
@@ -64,7 +54,7 @@ def test_the_overview_counts_need_support_apart_from_themes_only(server, sample_
         ).fetchone()
     finally:
         con.close()
-    page.goto(server)
+    page.goto(app_server)
     wait_ready(page)
     for label, value in (("Need support", need), ("Themes only", themes)):
         metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import PROJECT_ROOT, streamlit_server, wait_ready
+from tests.conftest import PROJECT_ROOT, wait_ready
 
 pytestmark = pytest.mark.browser
 
 SHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def server(gold_db: Path) -> Iterator[str]:
-    with streamlit_server(gold_db) as url:
-        yield url
 
 
 def _first_worklist_row(gold_db: Path) -> dict:
@@ -42,11 +35,11 @@ def _first_worklist_row(gold_db: Path) -> dict:
 
 
 def test_selecting_a_worklist_row_shows_its_whole_reason_text(
-    server: str, page: Page, gold_db: Path
+    gold_server: str, page: Page, gold_db: Path
 ) -> None:
     first = _first_worklist_row(gold_db)
     page.set_viewport_size({"width": 1400, "height": 1200})
-    page.goto(f"{server}/flagged_schools")
+    page.goto(f"{gold_server}/flagged_schools")
     wait_ready(page)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
