@@ -198,12 +198,17 @@ def shown_page() -> Callable[[Path, str], AppTest]:
 # replaced shows only after half a second of running, so a wait on it needed a whole quiet
 # second and still missed a short run. Each wait starts its own quiet window (``token``):
 # after a click the rerun may not have started yet, and an old window would let it through.
+# A download button shows a spinner while the server makes its file (a deferred download):
+# that work can hold the click's rerun back for seconds, so the page is not quiet until it
+# is done, or the next click lands on a button the late rerun replaces.
 _QUIET_RUN_STATE = """
 ({token, quietMs}) => {
+  const PENDING_DOWNLOAD = '[data-testid="stDownloadButton"] [data-testid="stSpinnerIcon"]';
   const app = document.querySelector('[data-testid="stApp"]');
   const idle = app !== null
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && app.getAttribute('data-test-script-state') === 'notRunning';
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector(PENDING_DOWNLOAD) === null;
   const now = performance.now();
   if (window.__waitReadyToken !== token || !idle) {
     window.__waitReadyToken = token;
