@@ -194,10 +194,12 @@ def shown_page() -> Callable[[Path, str], AppTest]:
 
 
 # The app's root element carries the script run's state (Streamlit's own end-to-end tests
-# wait on it): "running" from the moment the server starts a run. The status widget this
-# replaced shows only after half a second of running, so a wait on it needed a whole quiet
-# second and still missed a short run. Each wait starts its own quiet window (``token``):
-# after a click the rerun may not have started yet, and an old window would let it through.
+# wait on it): "running" from the moment the server starts a run. The status widget shows
+# only after half a second of running, so a wait on it alone missed a short run; it still
+# counts (with it alone, axe never found a faded caption; with the state alone it did).
+# Polled in the page, not by a round trip per look. Each wait starts its own quiet window
+# (``token``): after a click the rerun may not have started yet, and an old window would
+# let it through.
 # A download button shows a spinner while the server makes its file (a deferred download):
 # that work can hold the click's rerun back for seconds, so the page is not quiet until it
 # is done, or the next click lands on a button the late rerun replaces.
@@ -208,6 +210,7 @@ _QUIET_RUN_STATE = """
   const idle = app !== null
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('[data-testid="stStatusWidget"]') === null
     && document.querySelector(PENDING_DOWNLOAD) === null;
   const now = performance.now();
   if (window.__waitReadyToken !== token || !idle) {
@@ -222,11 +225,11 @@ _QUIET_RUN_STATE = """
 _wait_tokens = itertools.count()
 
 
-def wait_ready(page: Page, quiet_ms: int = 500) -> None:
+def wait_ready(page: Page, quiet_ms: int = 1000) -> None:
     """The app view is there, connected, and no script run has been going for ``quiet_ms``.
 
-    Half a second of quiet catches a rerun that a click asked for but the server has not
-    started yet, and a page that hands over to another (each a run of its own).
+    The quiet second catches a rerun that a click asked for but the server has not started
+    yet, and a page that hands over to another (each a run of its own).
     """
     from playwright.sync_api import Error as PlaywrightError
 
