@@ -40,8 +40,10 @@ run: $(VENV)/.runtime $(DB)
 	ESAFETY_DB=$(DB) $(PY) -m streamlit run serve.py --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
+# Two workers, each taking whole test files (a module's server or pack is made once): most
+# browser tests wait on a server and Chromium, so one process leaves a core idle.
 test: $(VENV)/.dev system-deps lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The loop while working: no browser, no slow tests (packs, LibreOffice, killed
 # processes, the 600-school county). `make test` still runs everything.
