@@ -406,7 +406,6 @@ def chase_section(ctx: app.PageContext) -> None:
         )
         return
     names = dict(zip(chase["urn"], chase["school"], strict=True))
-    methods = app.frame(reads.casework.casework_labels)["reminder_method"]
     once = OnceForm("reminder_form")
     with st.expander("Log a reminder"), once.form():
         schools = st.multiselect(
