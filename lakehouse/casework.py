@@ -27,7 +27,7 @@ import pandas as pd
 
 from lakehouse import audit, store
 from lakehouse.dates import day_month_year
-from lakehouse.seeds import vocabulary
+from lakehouse.seeds import read_seed, vocabulary
 
 store.register_schema(
     "casework",
@@ -380,6 +380,7 @@ ACTION_COLUMNS = [
     "completed_on",
     "updated_at",
     "updated_by",
+    "is_open",
 ]
 # the completion date of an action now done: its latest live event's
 _COMPLETED_ON = f"""(SELECT e.completed_on FROM action_events e
@@ -403,7 +404,8 @@ def records(con: sqlite3.Connection, urn: int | None = None) -> pd.DataFrame:
 
 def actions(con: sqlite3.Connection, urn: int | None = None) -> pd.DataFrame:
     """Agreed actions, soonest due first (one school's, or all), with ``completed_on`` for
-    those done; the actions of an undone record are left out."""
+    those done and ``is_open`` (:func:`open_statuses`); the actions of an undone record are
+    left out."""
     where, params = ("AND r.urn = ?", [int(urn)]) if urn is not None else ("", [])
     df = _frame(
         con,
@@ -413,8 +415,10 @@ def actions(con: sqlite3.Connection, urn: int | None = None) -> pd.DataFrame:
         f" JOIN support_records r ON r.id = a.record_id WHERE {_live('r.id', 'record')} {where}"
         " ORDER BY a.due_on IS NULL, a.due_on, a.id",
         params,
-        ACTION_COLUMNS,
+        ACTION_COLUMNS[:-1],
     )
+    is_open = open_statuses()
+    df["is_open"] = [s in is_open for s in df["status"]]
     return _dates(df, "due_on", "completed_on")
 
 
@@ -424,7 +428,7 @@ def summary(con: sqlite3.Connection, today: date) -> pd.DataFrame:
     Columns: urn, supported_on (latest), records, open_actions, next_action_due,
     overdue_actions (open and due before ``today``), next_review.
     """
-    open_codes = [c for c, row in _open_statuses().items() if row]
+    open_codes = sorted(open_statuses())
     marks = ", ".join("?" * len(open_codes)) or "NULL"
     df = _frame(
         con,
@@ -454,10 +458,17 @@ def summary(con: sqlite3.Connection, today: date) -> pd.DataFrame:
     return _dates(df, "supported_on", "next_action_due", "next_review")
 
 
-def _open_statuses() -> dict[str, bool]:
-    from lakehouse.seeds import read_seed
+def open_statuses() -> frozenset[str]:
+    """The action status codes that count as open (still to do): ``is_open`` in
+    ``seeds/action_statuses.csv``, the one place a council changes it.
 
-    return {r["status"]: r["is_open"].lower() == "true" for r in read_seed("action_statuses")}
+    The one answer to "is this action open?" for the summary, the store's action rows
+    (``is_open``), the casework pages and the governor report. The store is read without a
+    built database, so the rule is the seeds' in force, as a save's code check is.
+    """
+    return frozenset(
+        r["status"] for r in read_seed("action_statuses") if r["is_open"].lower() == "true"
+    )
 
 
 def supported_rounds(con: sqlite3.Connection) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -62,7 +62,8 @@ class SchoolReport:
     incidents: pd.DataFrame  # category_label, count
     flags: pd.DataFrame  # reads.triage.school_flags: kind, kind_label, flag_label, reason, ...
     history: pd.DataFrame  # round, completed_on, filtering, grade_<area> for five areas
-    # support records and agreed actions from the casework store (lakehouse.casework)
+    # support records and agreed actions from the casework store, as the casework export
+    # reads them (lakehouse.reads.casework.casework_export: type_label, action_open, ...)
     support: pd.DataFrame = field(default_factory=pd.DataFrame)
     # how each grade was reached and the statements that cost points (lakehouse.explain),
     # the rows the school profile shows too
@@ -113,7 +114,7 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         query(_cursor(db), urn).rename(columns=columns) for query, columns in _SECTIONS
     )
     history = reads.grades.school_history(_cursor(db), urn)
-    support = support_agreed(db, urn)
+    support = support_agreed(db, school)
     explanations = explain.grade_explanations(_cursor(db), urn, rnd)
     lost = explain.statements_lost(_cursor(db), urn, rnd)
     incidents_county = explain.incident_comparison(_cursor(db), urn, rnd) if rnd else pd.DataFrame()
@@ -149,8 +150,10 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
     )
 
 
-def support_agreed(db: object, urn: int) -> pd.DataFrame:
-    """The school's support records with their agreed actions (casework store), newest first.
+def support_agreed(db: object, school: Mapping[str, object]) -> pd.DataFrame:
+    """The school's support records with their agreed actions (casework store), newest first:
+    :func:`lakehouse.reads.casework.casework_export`'s rows for this one school, named in the
+    built database's words (``type_label``, ``action_status_label``, ``action_open``).
 
     Empty when ``db`` has no file path (a bare connection) or no store exists yet:
     making a report never creates a store.
@@ -161,33 +164,16 @@ def support_agreed(db: object, urn: int) -> pd.DataFrame:
     where = store.store_path(path)
     if not where.exists():
         return pd.DataFrame()
+    urn = int(school["urn"])  # type: ignore[call-overload]
     con = store.connect(path=where)
     try:
         records = casework.records(con, urn)
         actions = casework.actions(con, urn)
     finally:
         con.close()
-    if records.empty:
-        return pd.DataFrame()
-    types = vocabulary("support_type")
-    statuses = vocabulary("action_status")
-    rows = []
-    for r in records.itertuples(index=False):
-        acts = actions[actions["record_id"] == r.id] if not actions.empty else actions
-        base = {"supported_on": r.supported_on, "type": types.get(r.type, r.type)}
-        if acts.empty:
-            rows.append({**base, "action": "", "owner": "", "due_on": None, "status": ""})
-        for a in acts.itertuples(index=False):
-            rows.append(
-                {
-                    **base,
-                    "action": a.action,
-                    "owner": a.owner,
-                    "due_on": a.due_on,
-                    "status": statuses.get(a.status, a.status),
-                }
-            )
-    return pd.DataFrame(rows)
+    directory = pd.DataFrame([{k: school.get(k) for k in ("urn", "name", "district", "setting")}])
+    labels = reads.casework.casework_labels(_cursor(db))
+    return reads.casework.casework_export(records, actions, directory, labels)
 
 
 # ---------------------------------------------------------------- PDF layout
@@ -521,11 +507,11 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
             (
                 [
                     _fmt_date(s["supported_on"]),
-                    str(s["type"]),
+                    str(s["type_label"]),
                     str(s["action"] or ""),
                     str(s["owner"] or ""),
                     _fmt_date(s["due_on"]),
-                    str(s["status"] or ""),
+                    str(s["action_status_label"] or ""),
                 ]
                 for _, s in report.support.iterrows()
             ),
@@ -645,13 +631,11 @@ def board_actions(flags: pd.DataFrame, support: pd.DataFrame | None = None) -> l
     met by the county-wide offer."""
     actions: list[str] = []
     if support is not None and not support.empty:
-        open_labels = {
-            r["label"] for r in read_seed("action_statuses") if r["is_open"].lower() == "true"
-        }
         agreed = report_text("board_agreed_note")
         for _, a in support.iterrows():
             action = str(a.get("action") or "").strip()
-            if action and a.get("status") in open_labels:
+            # open by the status code's rule (casework.open_statuses), never by its words
+            if action and bool(a.get("action_open")):
                 line = f"{action} {agreed.replace('{due}', _fmt_date(a.get('due_on')))}"
                 if line not in actions:
                     actions.append(line)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from lakehouse import reads, seeds
+from lakehouse import reads
 from presentation import charts, headers
 from presentation.formatting import MISSING, council_date, number
 from ui import app, safe
@@ -77,7 +77,13 @@ if not school.get("is_open", True):
 # the one-page report for the school's governors, beside the header it summarises
 governor_report_button(int(urn), school["current_round"], name=str(school["name"]))
 
-status = seeds.vocabulary("return_status").get(school["return_status"], "–")
+
+def _word(value: object, missing: str = "–") -> str:
+    """A label the built database gave (gold.school_overview), or ``missing`` for none."""
+    return missing if value is None or pd.isna(value) else str(value)
+
+
+status = _word(school["return_status_label"])
 # two by two: four across broke "Inadequate" and "Received on time" inside words at 1024 px
 m1, m2 = st.columns(2)
 m3, m4 = st.columns(2)
@@ -86,9 +92,8 @@ left_out = app.frame(reads.returns.school_incomplete, int(urn)).get(school["curr
 incomplete = " (incomplete return)" if left_out and school["return_id"] else ""
 m1.metric(
     "Overall grade",
-    (seeds.grade_label(school["grade_overall"]) + incomplete)
-    if school["return_id"]
-    else seeds.blank_label("no_return"),
+    # gold words it, the no-return label included
+    _word(school["grade_overall_label"]) + incomplete,
     border=True,
 )
 m2.metric(f"Return {school['current_round']}", status, border=True)
@@ -96,9 +101,7 @@ m3.metric(
     "Flags",
     int(school["flag_count"] or 0),
     border=True,
-    delta=(seeds.vocabulary("priority").get(school["priority"], "") + " priority")
-    if school["priority"]
-    else None,
+    delta=(_word(school["priority_label"], "") + " priority") if school["priority"] else None,
     delta_color="off",
 )
 m4.metric(
@@ -132,10 +135,8 @@ table = pd.DataFrame(
     {
         "Area": comparison["area_label"],
         "School grade": [
-            seeds.grade_label(g) + incomplete
-            if school["return_id"]
-            else seeds.blank_label("no_return")
-            for g in comparison["school_grade"]
+            _word(g) + incomplete if school["return_id"] else _word(school["grade_overall_label"])
+            for g in comparison["school_grade_label"]
         ],
         "School score": comparison["school_score"].round(1),
         f"{school['setting']} average": comparison["setting_mean"].round(1),
@@ -174,7 +175,7 @@ with left:
                     "Policy": policies["Policy"].map(safe.md),
                     "Last reviewed": [council_date(d) for d in policies["Last reviewed"]],
                     "Days since review": [number(d) for d in policies["Days since review"]],
-                    "Freshness": policies["status"].map(seeds.vocabulary("freshness")),
+                    "Freshness": policies["status_label"],
                     "Round": policies["Round"],
                 }
             ),
@@ -212,15 +213,14 @@ with right:
     if history is not None:
         area_names = app.frame(reads.base.area_labels)
         st.plotly_chart(sized(charts.history_chart(history, area_names)), key="profile_history")
-        grades = history[["round"] + [f"grade_{a}" for a in reads.base.AREAS]].copy()
-        for a in reads.base.AREAS:
-            grades[f"grade_{a}"] = [seeds.grade_label(g) for g in grades[f"grade_{a}"]]
+        # each grade in the words of the database it was built in (gold.area_scores)
+        grades = history[["round"] + [f"grade_{a}_label" for a in reads.base.AREAS]]
         app.numbers_expander(
             "grades by round",
             grades.rename(
                 columns={
                     "round": "Round",
-                    **{f"grade_{a}": area_names[a] for a in reads.base.AREAS},
+                    **{f"grade_{a}_label": area_names[a] for a in reads.base.AREAS},
                 }
             ),
             f"history_{urn}.csv",

@@ -107,6 +107,8 @@ IMPACT_GROUPS = [
 ]
 # gold carries the label beside each return status code (seeds/return_statuses.csv)
 STATUS_LABELS = {r["status"]: r["label"] for r in read_seed("return_statuses")}
+FILTERING_LABELS = {r["filtering"]: r["label"] for r in read_seed("filtering_approaches")}
+FRESHNESS = {r["status"]: (r["label"], int(r["sort_order"])) for r in read_seed("freshness_status")}
 THEMES = ("training_gap", "policy_overdue", "locked_down")
 
 
@@ -264,6 +266,8 @@ def frames() -> dict[str, pd.DataFrame]:
                             "status": st,
                             "policy_label": label,
                             "return_id": return_id,
+                            "status_label": FRESHNESS[st][0],
+                            "status_order": FRESHNESS[st][1],
                         }
                     )
                 for j, (sg, label) in enumerate(STAFF_GROUPS):
@@ -442,6 +446,9 @@ def frames() -> dict[str, pd.DataFrame]:
                 ),
                 "freshness_worst": worst,
                 "min_staff_coverage_pct": min(cov) if cov else None,
+                "return_status_label": STATUS_LABELS[status],
+                "filtering_label": FILTERING_LABELS[filtering] if cur else None,
+                "freshness_worst_label": FRESHNESS[worst][0] if worst else None,
             }
         )
         schools.append(srow)

@@ -228,8 +228,8 @@ def test_the_boards_actions_start_with_those_agreed_with_the_council_still_open(
     report = governor.load_school_report(gold_reader, 900004)
     support = pd.DataFrame(
         [
-            {"action": "Train the governors", "status": "Open", "due_on": "2027-01-31"},
-            {"action": "Write the policy", "status": "Done", "due_on": "2026-11-30"},
+            {"action": "Train the governors", "action_open": True, "due_on": "2027-01-31"},
+            {"action": "Write the policy", "action_open": False, "due_on": "2026-11-30"},
         ]
     )
     actions = governor.board_actions(report.flags, support)

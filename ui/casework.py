@@ -93,9 +93,10 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
         st.markdown("**Case timeline**, newest first")
         st.table(_timeline_table(line), hide_index=True)
     if not acts.empty:
+        # open by casework.open_statuses (the store's is_open), as the worklist counts it
         overdue = [
-            s == "open" and d is not None and d < today
-            for s, d in zip(acts["status"], acts["due_on"], strict=True)
+            bool(o) and d is not None and d < today
+            for o, d in zip(acts["is_open"], acts["due_on"], strict=True)
         ]
         st.dataframe(
             pd.DataFrame(

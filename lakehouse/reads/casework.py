@@ -66,6 +66,8 @@ CASEWORK_EXPORT = [
     "owner",
     "due_on",
     "action_status_label",
+    "action_status",
+    "action_open",
 ]
 
 
@@ -95,8 +97,11 @@ def casework_export(
     """One row per agreed action (a record with none: one row), schools within ``directory``.
 
     Columns: urn, school, district, setting, round, supported_on, type_label, officer,
-    notes, next_review, action, owner, due_on, action_status_label. ``records``/``actions``
-    from :mod:`lakehouse.casework`; ``labels`` from :func:`casework_labels`.
+    notes, next_review, action, owner, due_on, action_status_label, action_status (the code)
+    and action_open (the store's ``is_open``: :func:`lakehouse.casework.open_statuses`).
+    ``records``/``actions`` from :mod:`lakehouse.casework`; ``labels`` from
+    :func:`casework_labels`. The one way to a school's support rows with their words: the
+    casework workbook and the governor report both read it.
     """
     if records.empty:
         return pd.DataFrame(columns=CASEWORK_EXPORT)
@@ -125,7 +130,15 @@ def casework_export(
         acts = by_record.get(r.id)
         if acts is None or acts.empty:
             rows.append(
-                {**base, "action": "", "owner": "", "due_on": None, "action_status_label": ""}
+                {
+                    **base,
+                    "action": "",
+                    "owner": "",
+                    "due_on": None,
+                    "action_status_label": "",
+                    "action_status": "",
+                    "action_open": False,
+                }
             )
             continue
         for a in acts.itertuples(index=False):
@@ -136,6 +149,8 @@ def casework_export(
                     "owner": a.owner,
                     "due_on": a.due_on,
                     "action_status_label": statuses.get(a.status, a.status),
+                    "action_status": a.status,
+                    "action_open": bool(a.is_open),
                 }
             )
     return pd.DataFrame(rows, columns=CASEWORK_EXPORT)

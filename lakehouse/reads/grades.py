@@ -147,7 +147,9 @@ def grade_by(con: Con, f: Filters, area: str, by: str) -> pd.DataFrame:
 
 
 def _area_comparison(con: Con, urn: int, round_sql: str, params: list[Any]) -> pd.DataFrame:
-    """One row per area comparing the school with every current return of one round.
+    """One row per area comparing the school with every current return of one round:
+    area, area_label, sort_order, school_score, school_grade, school_grade_label,
+    county_mean, setting_mean.
 
     Read long from gold.area_scores (one row per return and area, with gold's labels);
     ``round_sql`` is a literal expression for the round, its values in ``params``.
@@ -156,7 +158,8 @@ def _area_comparison(con: Con, urn: int, round_sql: str, params: list[Any]) -> p
         con,
         f"""
         WITH scores AS (
-            SELECT a.urn, a.area, a.area_label, a.area_order, a.score_pct, a.grade, s.setting
+            SELECT a.urn, a.area, a.area_label, a.area_order, a.score_pct, a.grade,
+                   a.grade_label, s.setting
             FROM gold.area_scores AS a
             JOIN gold.school_overview AS s USING (urn)
             WHERE a.round = ({round_sql})
@@ -164,6 +167,7 @@ def _area_comparison(con: Con, urn: int, round_sql: str, params: list[Any]) -> p
         SELECT area, any_value(area_label) AS area_label, any_value(area_order) AS sort_order,
                max(score_pct) FILTER (WHERE urn = ?) AS school_score,
                max(grade) FILTER (WHERE urn = ?) AS school_grade,
+               max(grade_label) FILTER (WHERE urn = ?) AS school_grade_label,
                avg(score_pct) AS county_mean,
                avg(score_pct) FILTER (
                    WHERE setting = (SELECT setting FROM gold.school_overview WHERE urn = ?)
@@ -171,7 +175,7 @@ def _area_comparison(con: Con, urn: int, round_sql: str, params: list[Any]) -> p
         FROM scores
         GROUP BY area
         ORDER BY sort_order""",
-        [*params, urn, urn, urn],
+        [*params, urn, urn, urn, urn],
     )
 
 
@@ -186,12 +190,20 @@ def school_area_comparison_in_round(con: Con, urn: int, round: str) -> pd.DataFr
 
 
 def school_history(con: Con, urn: int) -> pd.DataFrame:
-    """The school's grades and scores in every round."""
-    cols = ", ".join(f"grade_{a}, score_{a}" for a in AREAS)
+    """The school's grades and scores in every round: round, completed_on, filtering, then
+    grade_<area> and score_<area> for each area, then grade_<area>_label for each area
+    (gold.area_scores' label of the grade: the insufficient-evidence words for none)."""
+    cols = ", ".join(f"r.grade_{a}, r.score_{a}" for a in AREAS)
+    labels = ", ".join(
+        f"max(a.grade_label) FILTER (WHERE a.area = '{a}') AS grade_{a}_label" for a in AREAS
+    )
     return frame(
         con,
         f"""
-        SELECT round, completed_on, filtering, {cols}
-        FROM gold.school_rounds WHERE urn = ? ORDER BY round""",
+        SELECT r.round, r.completed_on, r.filtering, {cols}, {labels}
+        FROM gold.school_rounds AS r
+        LEFT JOIN gold.area_scores AS a ON a.return_id = r.return_id
+        WHERE r.urn = ?
+        GROUP BY ALL ORDER BY r.round""",
         [urn],
     )

@@ -115,11 +115,11 @@ def district_summary(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def school_policies(con: Con, urn: int) -> pd.DataFrame:
-    """The school's required policies with last review and freshness."""
+    """The school's required policies with last review and freshness (status, status_label)."""
     return frame(
         con,
         """
-        SELECT policy_label, last_reviewed, days_since_review, status, round
+        SELECT policy_label, last_reviewed, days_since_review, status, status_label, round
         FROM gold.policy_freshness WHERE urn = ? ORDER BY policy""",
         [urn],
     )

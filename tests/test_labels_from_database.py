@@ -1,0 +1,153 @@
+"""The words a person reads on the packs and pages follow the database they read.
+
+A database built from a council's seed copy with labels renamed, read while the shipped
+seeds stay in force: every label a pack or page shows for the database's data must be the
+copy's word (gold's), never the shipped one (the seeds in force). A page that still asked
+the seeds would show the shipped word here.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from lakehouse import casework, seeds, spec, store
+from lakehouse.db import ReadOnlyDatabase, writing
+from packs import governor
+from tests.conftest import open_app
+from tests.lakehouse_factory import Lakehouse
+from tests.seed_copy import edit_seed, seed_copy
+
+GOOD = 100001  # Good in every area, two rounds, locked-down filtering
+STRUGGLING = 100002  # nothing in place: inadequate, high priority, casework recorded
+OFFICER = "olly.officer@council.gov.uk"
+
+
+def _council_seeds(folder: Path) -> Path:
+    copy = seed_copy(folder)
+    edit_seed(copy, "grade_bands", "grade", {"2": {"label": "Strong"}, "4": {"label": "Weak"}})
+    edit_seed(copy, "support_types", "type", {"visit": {"label": "School visit"}})
+    edit_seed(
+        copy,
+        "action_statuses",
+        "status",
+        {"open": {"label": "In hand"}, "done": {"label": "Completed"}},
+    )
+    edit_seed(copy, "priorities", "priority", {"high": {"label": "Urgent"}})
+    edit_seed(copy, "return_statuses", "status", {"received": {"label": "In on time"}})
+    edit_seed(copy, "freshness_status", "status", {"missing": {"label": "Never reviewed"}})
+    edit_seed(
+        copy, "filtering_approaches", "filtering", {"locked_down": {"label": "Walled garden"}}
+    )
+    return copy
+
+
+@pytest.fixture(scope="module")
+def council_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database (and casework store) built from the council's copy; shipped seeds in force."""
+    folder = tmp_path_factory.mktemp("council")
+    copy = _council_seeds(folder)
+    path = folder / "esafety.duckdb"
+    partly = {r["indicator_id"]: "partly" for r in spec.indicators()[::2]}
+    with writing(path) as con:
+        lh = Lakehouse(con)
+        lh.school(GOOD, "Walnut Primary School")
+        lh.school(STRUGGLING, "Yew Primary School")
+        lh.add_return(GOOD, "2025/26", date(2025, 10, 1), responses=partly)
+        lh.add_return(GOOD, filtering="locked_down", responses=partly)
+        # no policy ever reviewed: every policy's freshness is missing
+        never = {p["policy"]: None for p in spec.policies()}
+        lh.add_return(STRUGGLING, default="not", policies=never)
+        lh.build(as_of=date(2026, 11, 1), seeds_dir=copy)
+    con = store.connect(path=store.store_path(path))
+    try:
+        record = casework.add_record(
+            con,
+            urn=STRUGGLING,
+            round="2026/27",
+            supported_on=date(2026, 11, 3),
+            type="visit",
+            officer="Olly Officer",
+            by=OFFICER,
+            actions=[
+                casework.Action(
+                    "Book governors onto online-safety training", "Head", date(2026, 12, 1)
+                ),
+                casework.Action("Send the model social media policy", "Council", None),
+            ],
+        )
+        done = casework.actions(con, STRUGGLING)
+        sent = int(done.loc[done["action"] == "Send the model social media policy", "id"].iloc[0])
+        casework.set_action_status(con, sent, "done", by=OFFICER, completed_on=date(2026, 11, 20))
+        assert record
+    finally:
+        con.close()
+    return path
+
+
+def _words(pdf: bytes) -> str:
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join((p.extract_text() or "") for p in pages).split())
+
+
+def test_the_shipped_seeds_are_the_ones_in_force(council_db):
+    # the premise of every test here: the seeds in force still say the shipped words
+    assert seeds.vocabulary("grade")[2] == "Good"
+    assert seeds.vocabulary("action_status")["open"] == "Open"
+
+
+def test_the_governor_reports_support_rows_are_the_casework_exports_in_the_databases_words(
+    council_db,
+):
+    db = ReadOnlyDatabase(council_db)
+    try:
+        report = governor.load_school_report(db, STRUGGLING)
+        text = _words(governor.render_pdf(report))
+    finally:
+        db.close()
+    support = report.support.set_index("action")
+    assert list(support["type_label"]) == ["School visit", "School visit"]
+    assert support.loc["Book governors onto online-safety training", "action_status_label"] == (
+        "In hand"
+    )
+    assert support.loc["Send the model social media policy", "action_status_label"] == "Completed"
+    section = text[text.index("Support agreed with the council") :]
+    assert "School visit" in section and "In hand" in section and "Completed" in section
+    # open by its status code, although the database's word for it ("In hand") is not the
+    # seeds' in force ("Open"): the action still open leads the board's list, the done one
+    # is left out
+    actions = governor.board_actions(report.flags, report.support)
+    assert actions[0].startswith("Book governors onto online-safety training (agreed with")
+    assert not any("Send the model social media policy" in a for a in actions)
+    board = text[: text.index("Grades against the county")]
+    assert "Book governors onto online-safety training" in board
+
+
+def test_the_profiles_metrics_and_tables_say_the_databases_words(council_db, monkeypatch):
+    monkeypatch.setenv("ESAFETY_DB", str(council_db))
+    at = open_app("pages/school_profile.py")
+    at.text_input(key="profile_search").input(str(GOOD)).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Overall grade"] == "Strong"
+    assert metrics["Return 2026/27"] == "In on time"
+    tables = [d.value for d in at.dataframe]
+    areas = next(t for t in tables if "School grade" in t.columns)
+    assert "Strong" in set(areas["School grade"]) and "Good" not in set(areas["School grade"])
+    # the history's numbers: each round's grades in the database's words
+    history = next(t for t in tables if list(t.columns[:1]) == ["Round"] and len(t.columns) == 6)
+    assert list(history["Round"]) == ["2025/26", "2026/27"]
+    words = set(history.iloc[:, 1:].stack())
+    assert "Strong" in words and "Good" not in words
+
+    at.text_input(key="profile_search").input(str(STRUGGLING)).run()
+    assert not at.exception
+    flags = next(m for m in at.metric if m.label == "Flags")
+    assert "Urgent priority" in str(flags.proto.delta)
+    assert next(m.value for m in at.metric if m.label == "Overall grade") == "Weak"
+    policies = next(t.value for t in at.table if "Freshness" in t.value.columns)
+    assert set(policies["Freshness"]) == {"Never reviewed"}
