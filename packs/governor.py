@@ -26,14 +26,14 @@ from fpdf.enums import XPos, YPos
 
 from lakehouse import casework, explain, reads, standards, store
 from lakehouse.filters import Filters
-from lakehouse.seeds import blank_label, grade_label, read_seed, report_text, vocabulary
+from lakehouse.seeds import read_seed, report_text
 from lakehouse.sql import cursor_of as _cursor
 from packs import render
 from presentation import charts
 from presentation import standards as shown_standards
 from presentation.exports import MARKING
 from presentation.formatting import council_date, one_decimal, percent
-from presentation.palette import GRADE_COLOURS
+from presentation.palette import FRESHNESS_COLOURS, GRADE_COLOURS
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -50,6 +50,26 @@ class ReportError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class ReportWords:
+    """The words the report gives codes, from the database it reads (gold's lookup tables),
+    so a database built with a council's renamed seeds reads the same in the report."""
+
+    areas: dict[str, str]  # area -> name, in order (gold.areas)
+    filtering: dict[str, str]  # filtering approach -> label (gold.filtering_approaches)
+    bands: list[tuple[int, str, float]]  # (grade, label, lowest score), best first (gold.grades)
+    blanks: dict[str, str]  # kind of absent value -> label (gold.blank_labels)
+
+    @classmethod
+    def read(cls, db: object) -> ReportWords:
+        return cls(
+            areas=reads.base.area_labels(_cursor(db)),
+            filtering=reads.base.filtering_labels(_cursor(db)),
+            bands=reads.base.grade_bands(_cursor(db)),
+            blanks=reads.base.blank_labels(_cursor(db)),
+        )
+
+
+@dataclass(frozen=True)
 class SchoolReport:
     """Everything one governor report shows, already read from gold."""
 
@@ -61,7 +81,8 @@ class SchoolReport:
     training: pd.DataFrame  # staff_group_label, headcount, trained, coverage_pct, is_valid
     incidents: pd.DataFrame  # category_label, count
     flags: pd.DataFrame  # reads.triage.school_flags: kind, kind_label, flag_label, reason, ...
-    history: pd.DataFrame  # round, completed_on, filtering, grade_<area> for five areas
+    history: pd.DataFrame  # round, completed_on, filtering, grade_<area>(_label) per area
+    words: ReportWords
     # support records and agreed actions from the casework store, as the casework export
     # reads them (lakehouse.reads.casework.casework_export: type_label, action_open, ...)
     support: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -106,6 +127,7 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         columns={
             "school_score": "score_pct",
             "school_grade": "grade",
+            "school_grade_label": "grade_label",
             "county_mean": "county_score_pct",
             "setting_mean": "setting_score_pct",
         }
@@ -141,6 +163,7 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         incidents=incidents,
         flags=flags,
         history=history,
+        words=ReportWords.read(db),
         support=support,
         explanations=explanations,
         statements_lost=lost,
@@ -201,6 +224,10 @@ def _fmt_pct(value: object) -> str:
     # one rounding rule (half up) for every percentage, so 6 of 14 reads 43% here and in
     # the flag's reason text alike
     return percent(value)
+
+
+def _word(value: object) -> str:
+    return "—" if _missing(value) else str(value)
 
 
 def _fmt_int(value: object) -> str:
@@ -337,18 +364,17 @@ def _text_on(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     return (0, 0, 0) if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else (255, 255, 255)
 
 
-def _grade_fill(text: str) -> tuple[int, int, int] | None:
-    # read when drawn, so a renamed grade label in the seeds still finds its colour
-    g = {label: grade for grade, label in vocabulary("grade").items()}.get(text.split(" (")[0])
-    return _hex_rgb(GRADE_COLOURS[g]) if g else None
+def _grade_fill(grade: object) -> tuple[int, int, int] | None:
+    # by the grade's code, so a cell's colour never depends on the words it shows
+    if _missing(grade):
+        return None
+    colour = GRADE_COLOURS.get(int(grade))  # type: ignore[call-overload]
+    return _hex_rgb(colour) if colour else None
 
 
-_FRESHNESS_FILL = {
-    "Fresh": (0, 158, 115),
-    "Due soon": (230, 159, 0),
-    "Overdue": (213, 94, 0),
-    "Missing": (153, 153, 153),
-}
+def _freshness_fill(status: object) -> tuple[int, int, int] | None:
+    colour = FRESHNESS_COLOURS.get(str(status))
+    return _hex_rgb(colour) if colour else None
 
 
 def comparison_figure(report: SchoolReport):
@@ -406,7 +432,7 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         ("Return completed", _fmt_date(s.get("completed_on"))),
         (
             "Filtering approach",
-            vocabulary("filtering").get(str(s.get("filtering")), "—"),
+            report.words.filtering.get(str(s.get("filtering")), "—"),
         ),
     ]
     pdf.set_font(pdf.family, "", 9.5)
@@ -427,7 +453,7 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         rows = [
             [
                 str(a["area_label"]),
-                grade_label(a["grade"]),
+                _word(a["grade_label"]),
                 _fmt_pct(a.get("score_pct")),
                 _fmt_pct(a.get("setting_score_pct")),
                 _fmt_pct(a.get("county_score_pct")),
@@ -438,7 +464,7 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
             ["Area", "Grade", "School score", f"{setting} average", "County average"],
             rows,
             (52, 40, 28, 30, 30),
-            fills=lambda r, c, text: _grade_fill(text) if c == 1 else None,
+            fills=lambda r, c, text: _grade_fill(report.areas["grade"].iloc[r]) if c == 1 else None,
         )
         pdf.set_font(pdf.family, "", 7.5)
         pdf.multi_cell(
@@ -523,7 +549,6 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
     if report.policies.empty:
         pdf.para("No policy information: the school has no return yet.")
     else:
-        freshness = {r["status"]: r["label"] for r in read_seed("freshness_status")}
         pdf.table_rows(
             ["Policy", "Last reviewed", "Days since review", "Freshness"],
             (
@@ -531,12 +556,14 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
                     str(p["policy_label"]),
                     _fmt_date(p.get("last_reviewed")),
                     _fmt_int(p.get("days_since_review")),
-                    freshness.get(str(p["status"]), str(p["status"])),
+                    _word(p["status_label"]),
                 ]
                 for _, p in report.policies.iterrows()
             ),
             (70, 35, 35, 40),
-            fills=lambda r, c, text: _FRESHNESS_FILL.get(text) if c == 3 else None,
+            fills=lambda r, c, text: (
+                _freshness_fill(report.policies["status"].iloc[r]) if c == 3 else None
+            ),
         )
         windows = {r["status"]: r["max_days"] for r in read_seed("freshness_status")}
         pdf.set_font(pdf.family, "", 7.5)
@@ -580,30 +607,32 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
     if report.history.empty:
         pdf.para("No returns on record.")
     else:
-        area_rows = read_seed("areas")
+        areas = list(report.words.areas)
         pdf.table_rows(
-            ["Round", "Completed", *[a["label"].split(" ")[0] for a in area_rows]],
+            ["Round", "Completed", *[name.split(" ")[0] for name in report.words.areas.values()]],
             (
                 [
                     str(h["round"]),
                     _fmt_date(h.get("completed_on")),
-                    *[grade_label(h.get(f"grade_{a['area']}")) for a in area_rows],
+                    *[_word(h.get(f"grade_{a}_label")) for a in areas],
                 ]
                 for _, h in report.history.iterrows()
             ),
             (20, 25, 27, 27, 27, 27, 27),
-            fills=lambda r, c, text: _grade_fill(text) if c >= 2 else None,
+            fills=lambda r, c, text: (
+                _grade_fill(report.history[f"grade_{areas[c - 2]}"].iloc[r]) if c >= 2 else None
+            ),
         )
 
     # what the grades mean
     pdf.h2("What the grades mean")
-    bands = sorted(read_seed("grade_bands"), key=lambda r: int(r["grade"]))
+    # the bands the database was graded by, in its words (gold.grades)
+    bands = report.words.bands
     lines = []
-    for i, b in enumerate(bands):
-        lo = b["min_score"]
-        hi = bands[i - 1]["min_score"] if i else None
-        span = f"score {lo}% or more" if hi is None else f"score {lo}% to under {hi}%"
-        lines.append(f"{b['label']} (grade {b['grade']}): {span}.")
+    for i, (grade, label, lo) in enumerate(bands):
+        hi = bands[i - 1][2] if i else None
+        span = f"score {lo:g}% or more" if hi is None else f"score {lo:g}% to under {hi:g}%"
+        lines.append(f"{label} (grade {grade}): {span}.")
     pdf.para(
         "Each area is scored from the school's self-review (Fully in place = 2 points, Partly = 1, "
         "Not in place = 0), blended with the pupil survey for outcomes and staff training "
@@ -612,8 +641,8 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
         + " Some rules can only lower a grade (for example locked-down filtering, a staff group "
         "with little training, or overdue policies), so a grade can be lower than its score "
         "alone would give. "
-        f"{blank_label('insufficient_evidence')} means fewer than half the statements in an "
-        "area were answered. "
+        f"{report.words.blanks['insufficient_evidence']} means fewer than half the statements "
+        "in an area were answered. "
         "Colours only repeat the words.",
         size=8.5,
     )

@@ -107,6 +107,7 @@ IMPACT_GROUPS = [
 ]
 # gold carries the label beside each return status code (seeds/return_statuses.csv)
 STATUS_LABELS = {r["status"]: r["label"] for r in read_seed("return_statuses")}
+GRADE_BANDS = sorted(read_seed("grade_bands"), key=lambda r: int(r["grade"]))
 FILTERING_LABELS = {r["filtering"]: r["label"] for r in read_seed("filtering_approaches")}
 FRESHNESS = {r["status"]: (r["label"], int(r["sort_order"])) for r in read_seed("freshness_status")}
 THEMES = ("training_gap", "policy_overdue", "locked_down")
@@ -585,6 +586,34 @@ def frames() -> dict[str, pd.DataFrame]:
                 {"area": a, "area_label": label, "area_order": AREA_ORDER[a]}
                 for a, label in sorted(AREA_LABELS.items(), key=lambda kv: AREA_ORDER[kv[0]])
             ]
+        ),
+        "filtering_approaches": pd.DataFrame(
+            [
+                {
+                    "filtering": r["filtering"],
+                    "filtering_label": r["label"],
+                    "filtering_order": int(r["sort_order"]),
+                }
+                for r in read_seed("filtering_approaches")
+            ]
+        ),
+        "grades": pd.DataFrame(
+            [
+                {
+                    "grade": int(r["grade"]),
+                    "grade_label": r["label"],
+                    "min_score": float(r["min_score"]),
+                    "upper_score": upper,
+                }
+                for r, upper in zip(
+                    GRADE_BANDS,
+                    [None, *(float(b["min_score"]) for b in GRADE_BANDS[:-1])],
+                    strict=True,
+                )
+            ]
+        ),
+        "blank_labels": pd.DataFrame(
+            [{"blank": r["blank"], "label": r["label"]} for r in read_seed("blank_labels")]
         ),
         # Grove Secondary left its training section out this round
         "incomplete_returns": pd.DataFrame(

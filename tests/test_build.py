@@ -100,6 +100,18 @@ SEED_LISTS = {
         " UNION ALL SELECT 'support_type ' || type, 3, sort_order FROM seeds.support_types"
         ") ORDER BY k, sort_order",
     ),
+    "filtering_approaches": (
+        "SELECT filtering FROM gold.filtering_approaches ORDER BY filtering_order",
+        "SELECT filtering FROM seeds.filtering_approaches ORDER BY sort_order",
+    ),
+    "grades": (
+        "SELECT grade FROM gold.grades ORDER BY grade",
+        "SELECT CAST(grade AS INTEGER) FROM seeds.grade_bands ORDER BY 1",
+    ),
+    "blank_labels": (
+        "SELECT blank FROM gold.blank_labels ORDER BY blank",
+        "SELECT blank FROM seeds.blank_labels ORDER BY blank",
+    ),
     "impact_groups": (
         "SELECT impact_group FROM gold.impact_groups ORDER BY group_order",
         "SELECT unnest(['supported', 'flagged_unsupported'])",

@@ -43,6 +43,10 @@ def _council_seeds(folder: Path) -> Path:
     edit_seed(
         copy, "filtering_approaches", "filtering", {"locked_down": {"label": "Walled garden"}}
     )
+    edit_seed(copy, "areas", "area", {"overall": {"label": "Whole-school effectiveness"}})
+    edit_seed(
+        copy, "blank_labels", "blank", {"insufficient_evidence": {"label": "Too few answers"}}
+    )
     return copy
 
 
@@ -151,3 +155,26 @@ def test_the_profiles_metrics_and_tables_say_the_databases_words(council_db, mon
     assert next(m.value for m in at.metric if m.label == "Overall grade") == "Weak"
     policies = next(t.value for t in at.table if "Freshness" in t.value.columns)
     assert set(policies["Freshness"]) == {"Never reviewed"}
+
+
+def test_the_governor_reports_grades_filtering_freshness_and_history_say_the_databases_words(
+    council_db,
+):
+    db = ReadOnlyDatabase(council_db)
+    try:
+        good = _words(governor.render_pdf(governor.load_school_report(db, GOOD)))
+        struggling = _words(governor.render_pdf(governor.load_school_report(db, STRUGGLING)))
+    finally:
+        db.close()
+    assert "Filtering approach Walled garden" in good
+    grades = good[good.index("Grades against the county") : good.index("Averages are over")]
+    assert "Whole-school effectiveness Strong" in grades and "Good" not in grades
+    history = good[good.index("History across rounds") : good.index("What the grades mean")]
+    assert "Round Completed Whole-school" in history
+    assert "2025/26" in history and "Strong" in history and "Good" not in history
+    meaning = good[good.index("What the grades mean") :]
+    assert "Strong (grade 2): score 65% to under 85%." in meaning
+    assert "Too few answers means fewer than half the statements" in meaning
+    policies = struggling[struggling.index("Policy reviews") : struggling.index("Fresh: reviewed")]
+    assert "Never reviewed" in policies and "Missing" not in policies
+    assert "Weak" in struggling

@@ -27,6 +27,48 @@ def area_labels(con: Con) -> dict[str, str]:
     return dict(rows(con, "SELECT area, area_label FROM gold.areas ORDER BY area_order"))
 
 
+def filtering_labels(con: Con) -> dict[str, str]:
+    """Filtering approach code -> label, in order (gold.filtering_approaches)."""
+    return dict(
+        rows(
+            con,
+            "SELECT filtering, filtering_label FROM gold.filtering_approaches"
+            " ORDER BY filtering_order",
+        )
+    )
+
+
+def priority_labels(con: Con) -> dict[str, str]:
+    """Priority code -> label, in order (gold.priorities)."""
+    return dict(
+        rows(con, "SELECT priority, priority_label FROM gold.priorities ORDER BY priority_order")
+    )
+
+
+def grade_labels(con: Con) -> dict[int, str]:
+    """Grade -> label, best first (gold.grades)."""
+    return {
+        int(g): str(w)
+        for g, w in rows(con, "SELECT grade, grade_label FROM gold.grades ORDER BY grade")
+    }
+
+
+def grade_bands(con: Con) -> list[tuple[int, str, float]]:
+    """(grade, label, lowest score that earns it), best first (gold.grades)."""
+    return [
+        (int(g), str(w), float(m))
+        for g, w, m in rows(
+            con, "SELECT grade, grade_label, min_score FROM gold.grades ORDER BY grade"
+        )
+    ]
+
+
+def blank_labels(con: Con) -> dict[str, str]:
+    """What is shown where the data have no value: kind -> label (gold.blank_labels), e.g.
+    ``insufficient_evidence``, ``no_return``, ``not_known``, ``any_filtering``."""
+    return dict(rows(con, "SELECT blank, label FROM gold.blank_labels"))
+
+
 # table -> filter field -> column; a table without a field is not narrowed by it
 _FILTER_COLUMNS: dict[str, dict[str, str]] = {
     "gold.school_overview": {
