@@ -219,13 +219,16 @@ class Lakehouse:
         """``sql``, an INSERT of one row of ``?``, for every row of ``rows`` in one statement.
 
         Not executemany, which DuckDB runs a row at a time: a return is some forty rows
-        and a run of the tests writes hundreds of returns.
+        and a run of the tests writes hundreds of returns. Each ``?`` becomes ``unnest``
+        of that column's values as one list: a third of the work of binding a VALUES row
+        of parameters for every row.
         """
         if not rows:
             return
         head, _, one_row = sql.rpartition(" VALUES ")
+        select = one_row.strip().removeprefix("(").removesuffix(")").replace("?", "unnest(?)")
         self.con.execute(
-            f"{head} VALUES {', '.join([one_row] * len(rows))}", [v for row in rows for v in row]
+            f"{head} SELECT {select}", [list(column) for column in zip(*rows, strict=True)]
         )
 
     # ------------------------------------------------------------------ build and read
