@@ -13,6 +13,7 @@ reviewed 30 days before completion, every staff group fully trained.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -288,3 +289,49 @@ class Lakehouse:
     def gold_school(self, urn: int) -> dict[str, Any]:
         (row,) = self.rows("SELECT * FROM gold.school_overview WHERE urn = ?", [urn])
         return row
+
+
+class SchoolPerCase:
+    """One county, built once, where each case is one school's one return.
+
+    For the tests of a rule that reads nothing but a school's own return (its flags, its
+    standards): several schools cannot change one another's result, so one build serves
+    every case where each case built a county of its own before. A case is the keyword
+    arguments of ``Lakehouse.add_return``; the school of a case not given here is asked
+    for with an error naming it, so a new test adds its case to the list rather than
+    reading another school's.
+    """
+
+    def __init__(
+        self, cases: Iterable[Mapping[str, Any]], as_of: date = AS_OF, first_urn: int = 200001
+    ) -> None:
+        self.lh = Lakehouse()
+        self._urns: dict[str, int] = {}
+        for case in cases:
+            key = _case_key(case)
+            if key not in self._urns:
+                urn = first_urn + len(self._urns)
+                self.lh.school(urn)
+                self.lh.add_return(urn, **case)
+                self._urns[key] = urn
+        self.lh.build(as_of=as_of)
+
+    def urn(self, **case: Any) -> int:
+        """The school whose return is ``case``."""
+        try:
+            return self._urns[_case_key(case)]
+        except KeyError:
+            raise KeyError(f"no school sent in the return {case}: add it to the cases") from None
+
+
+def _case_key(value: Any) -> str:
+    """The same text for equal cases, whatever order their dicts were written in."""
+
+    def canonical(item: Any) -> Any:
+        if isinstance(item, Mapping):
+            return tuple(sorted((key, canonical(v)) for key, v in item.items()))
+        if isinstance(item, list | tuple):
+            return tuple(canonical(v) for v in item)
+        return item
+
+    return repr(canonical(value))

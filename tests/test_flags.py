@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from lakehouse.seeds import read_seeds
-from tests.lakehouse_factory import AS_OF, Lakehouse
+from tests.lakehouse_factory import AS_OF, Lakehouse, SchoolPerCase
 
 URN = 100001
 OTHER = 100002
@@ -33,12 +33,83 @@ SPEC_KINDS = {
 }
 
 
-def flagged(as_of: date = AS_OF, **return_kwargs) -> tuple[Lakehouse, dict]:
-    lh = Lakehouse()
-    lh.school(URN)
-    lh.add_return(URN, **return_kwargs)
-    lh.build(as_of=as_of)
-    return lh, lh.flags(URN)
+# The single returns the flag tests below read, as of AS_OF. A school's flags come from its
+# own returns alone (nothing here is county-wide: no missing or earlier rounds), so each
+# return is sent in by a school of its own in one county, built once for the module
+# (``county``), not once a case. A test of a case not listed here fails, naming it.
+PRO_NOT = {f"PRO{i}": "not" for i in range(1, 6)}
+FLAG_ALONE = [
+    ({"responses": PRO_NOT}, "inadequate_area"),
+    ({"pupils_offsite": 2, "responses": {"PRO4": "partly"}}, "offsite_unprotected"),
+    ({"responses": {"LEA4": "not"}}, "incidents_not_logged"),
+    ({"training": {"governors": (10, 3)}}, "training_gap"),
+    ({"policies": {"mobile_devices": None}}, "policy_overdue"),
+    ({"filtering": "locked_down"}, "locked_down"),
+]
+OVERALL_INADEQUATE = (
+    {f"OVR{i}": "not" for i in range(1, 4)} | PRO_NOT | {f"OUT{i}": "not" for i in range(1, 6)}
+)
+OVERALL_UNANSWERED = {f"OVR{i}": None for i in range(1, 4)} | PRO_NOT
+TRN_NOT = {f"TRN{i}": "not" for i in range(1, 6)}
+OVERDUE_AT_AS_OF = {
+    "completed_on": AS_OF,
+    "policies": {"social_media": AS_OF - timedelta(days=400), "mobile_devices": None},
+}
+OFFSITE_PRO4_UNANSWERED = {"pupils_offsite": 3, "responses": {"PRO4": None}}
+OFFSITE_PRO4_PARTLY = {"pupils_offsite": 3, "responses": {"PRO4": "partly"}}
+OFFSITE_PRO4_FULLY = {"pupils_offsite": 3}
+NONE_OFFSITE_PRO4_NOT = {"pupils_offsite": 0, "responses": {"PRO4": "not"}}
+LEA4_PARTLY = {"responses": {"LEA4": "partly"}}
+LEA4_UNANSWERED = {"responses": {"LEA4": None}}
+EVERY_CODED_REASON = {
+    "pupils_offsite": 1,
+    "responses": {"PRO4": "not", "LEA4": "not"},
+    "filtering": "locked_down",
+}
+THREE_THEMES = {
+    "filtering": "locked_down",
+    "training": {"governors": (10, 3)},
+    "policies": {"mobile_devices": None},
+}
+CONCERN_AND_THEME = {"filtering": "locked_down", "responses": {"LEA4": "not"}}
+TWO_CONCERNS = {"responses": {"LEA4": "not", "PRO4": None}, "pupils_offsite": 2}
+FIVE_FLAGS = {
+    "responses": PRO_NOT | {"LEA4": "not"},
+    "pupils_offsite": 1,
+    "filtering": "locked_down",
+    "policies": {"mobile_devices": None},
+}
+FLAGGED_CASES = [
+    {},
+    *(kwargs for kwargs, _ in FLAG_ALONE),
+    {"responses": OVERALL_INADEQUATE},
+    {"responses": OVERALL_UNANSWERED},
+    {"responses": TRN_NOT},
+    OVERDUE_AT_AS_OF,
+    OFFSITE_PRO4_UNANSWERED,
+    OFFSITE_PRO4_PARTLY,
+    OFFSITE_PRO4_FULLY,
+    NONE_OFFSITE_PRO4_NOT,
+    LEA4_PARTLY,
+    LEA4_UNANSWERED,
+    EVERY_CODED_REASON,
+    THREE_THEMES,
+    CONCERN_AND_THEME,
+    TWO_CONCERNS,
+    FIVE_FLAGS,
+]
+
+
+@pytest.fixture(scope="module")
+def county() -> SchoolPerCase:
+    """Every return of FLAGGED_CASES, each from a school of its own, built once as of AS_OF."""
+    return SchoolPerCase(FLAGGED_CASES)
+
+
+def flagged(county: SchoolPerCase, **return_kwargs) -> tuple[int, dict]:
+    """The school that sent in this return, and its flags."""
+    urn = county.urn(**return_kwargs)
+    return urn, county.lh.flags(urn)
 
 
 def missing_school(as_of: date, *, returned_last_round: bool) -> Lakehouse:
@@ -67,73 +138,57 @@ def test_every_flag_has_the_kind_and_weight_of_the_spec_table_in_the_seed():
     assert seeds == SPEC_KINDS
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "flag"),
-    [
-        ({"responses": {f"PRO{i}": "not" for i in range(1, 6)}}, "inadequate_area"),
-        ({"pupils_offsite": 2, "responses": {"PRO4": "partly"}}, "offsite_unprotected"),
-        ({"responses": {"LEA4": "not"}}, "incidents_not_logged"),
-        ({"training": {"governors": (10, 3)}}, "training_gap"),
-        ({"policies": {"mobile_devices": None}}, "policy_overdue"),
-        ({"filtering": "locked_down"}, "locked_down"),
-    ],
-)
-def test_each_flag_carries_its_kind_and_its_weight_as_the_support_score_alone(kwargs, flag):
-    _, flags = flagged(**kwargs)
+@pytest.mark.parametrize(("kwargs", "flag"), FLAG_ALONE)
+def test_each_flag_carries_its_kind_and_its_weight_as_the_support_score_alone(county, kwargs, flag):
+    _, flags = flagged(county, **kwargs)
     assert set(flags) == {flag}
     kind, weight = SPEC_KINDS[flag]
     assert (flags[flag]["kind"], flags[flag]["support_score"]) == (kind, weight)
 
 
-def test_a_clean_return_raises_no_flags_and_scores_nothing():
-    lh, flags = flagged()
+def test_a_clean_return_raises_no_flags_and_scores_nothing(county):
+    urn, flags = flagged(county)
     assert flags == {}
-    assert school_line(lh) == (0, "", None, 0)
+    assert school_line(county.lh, urn) == (0, "", None, 0)
 
 
 # --- each flag's condition and reason ---------------------------------------------------
 
 
-def test_an_inadequate_area_is_flagged_high_priority_on_its_own():
-    _, flags = flagged(responses={f"PRO{i}": "not" for i in range(1, 6)})
+def test_an_inadequate_area_is_flagged_high_priority_on_its_own(county):
+    _, flags = flagged(county, responses=PRO_NOT)
     assert set(flags) == {"inadequate_area"}
     assert flags["inadequate_area"]["priority"] == "high"
     assert flags["inadequate_area"]["reason"] == "Graded Inadequate: E-safety provision"
 
 
-def test_an_inadequate_overall_grade_counts_as_an_inadequate_area():
-    answers = {f"OVR{i}": "not" for i in range(1, 4)} | {f"PRO{i}": "not" for i in range(1, 6)}
-    answers |= {f"OUT{i}": "not" for i in range(1, 6)}
-    _, flags = flagged(responses=answers)
+def test_an_inadequate_overall_grade_counts_as_an_inadequate_area(county):
+    _, flags = flagged(county, responses=OVERALL_INADEQUATE)
     assert "Overall effectiveness" in flags["inadequate_area"]["reason"]
 
 
-def test_an_overall_with_insufficient_evidence_is_not_capped_and_not_inadequate():
+def test_an_overall_with_insufficient_evidence_is_not_capped_and_not_inadequate(county):
     # overall unanswered, provision inadequate: overall has no grade, so nothing capped it
-    answers = {f"OVR{i}": None for i in range(1, 4)} | {f"PRO{i}": "not" for i in range(1, 6)}
-    lh, flags = flagged(responses=answers)
-    overall = lh.area(URN, "overall")
+    urn, flags = flagged(county, responses=OVERALL_UNANSWERED)
+    overall = county.lh.area(urn, "overall")
     assert (overall["grade"], overall["capped_by"]) == (None, None)
     assert flags["inadequate_area"]["reason"] == "Graded Inadequate: E-safety provision"
 
 
-def test_a_staff_group_under_half_trained_is_a_training_gap_naming_the_group():
-    _, flags = flagged(training={"governors": (10, 3)})
+def test_a_staff_group_under_half_trained_is_a_training_gap_naming_the_group(county):
+    _, flags = flagged(county, training={"governors": (10, 3)})
     assert flags["training_gap"]["reason"] == "Training graded Satisfactory; Governors 30% trained"
 
 
-def test_training_graded_satisfactory_is_a_training_gap():
-    _, flags = flagged(responses={f"TRN{i}": "not" for i in range(1, 6)})
+def test_training_graded_satisfactory_is_a_training_gap(county):
+    _, flags = flagged(county, responses=TRN_NOT)
     assert flags["training_gap"]["reason"] == "Training graded Satisfactory"
     assert flags["training_gap"]["flag_label"] == "Training gap"
     assert flags["training_gap"]["suggested_action"]
 
 
-def test_a_policy_overdue_at_the_as_of_date_is_flagged_naming_the_policy():
-    _, flags = flagged(
-        completed_on=AS_OF,
-        policies={"social_media": AS_OF - timedelta(days=400), "mobile_devices": None},
-    )
+def test_a_policy_overdue_at_the_as_of_date_is_flagged_naming_the_policy(county):
+    _, flags = flagged(county, **OVERDUE_AT_AS_OF)
     assert flags["policy_overdue"]["reason"] == (
         "Overdue: Social media (reviewed 400 days ago); Missing: Mobile phones and devices"
     )
@@ -149,34 +204,32 @@ def test_policy_overdue_is_judged_at_the_as_of_date_not_at_completion():
     assert "policy_overdue" in lh.flags(URN)
 
 
-def test_pupils_off_site_without_pro4_fully_in_place_are_flagged_in_the_statements_words():
-    _, flags = flagged(pupils_offsite=3, responses={"PRO4": None})
+def test_pupils_off_site_without_pro4_fully_in_place_are_flagged_in_the_statements_words(county):
+    _, flags = flagged(county, **OFFSITE_PRO4_UNANSWERED)
     reason = flags["offsite_unprotected"]["reason"]
     assert reason.startswith('3 pupils taught off-site; "Pupils taught away from the main site')
     assert reason.endswith('agreed with the provider": no response')
     assert "PRO4" not in reason
-    _, flags = flagged(pupils_offsite=3, responses={"PRO4": "partly"})
+    _, flags = flagged(county, **OFFSITE_PRO4_PARTLY)
     assert flags["offsite_unprotected"]["reason"].endswith(": Partly in place")
 
 
-def test_pupils_off_site_with_pro4_fully_in_place_or_no_pupils_off_site_are_not_flagged():
-    assert "offsite_unprotected" not in flagged(pupils_offsite=3)[1]
-    assert "offsite_unprotected" not in flagged(pupils_offsite=0, responses={"PRO4": "not"})[1]
+def test_pupils_off_site_with_pro4_fully_in_place_or_no_pupils_off_site_are_not_flagged(county):
+    assert "offsite_unprotected" not in flagged(county, **OFFSITE_PRO4_FULLY)[1]
+    assert "offsite_unprotected" not in flagged(county, **NONE_OFFSITE_PRO4_NOT)[1]
 
 
-def test_incidents_not_logged_only_when_lea4_is_not_in_place_said_in_plain_english():
-    flags = flagged(responses={"LEA4": "not"})[1]
+def test_incidents_not_logged_only_when_lea4_is_not_in_place_said_in_plain_english(county):
+    flags = flagged(county, responses={"LEA4": "not"})[1]
     assert flags["incidents_not_logged"]["reason"] == (
         '"Online-safety incidents are logged, recorded and reviewed for patterns": Not in place'
     )
-    assert "incidents_not_logged" not in flagged(responses={"LEA4": "partly"})[1]
-    assert "incidents_not_logged" not in flagged(responses={"LEA4": None})[1]
+    assert "incidents_not_logged" not in flagged(county, **LEA4_PARTLY)[1]
+    assert "incidents_not_logged" not in flagged(county, **LEA4_UNANSWERED)[1]
 
 
-def test_no_reason_or_detail_names_an_indicator_code():
-    _, flags = flagged(
-        pupils_offsite=1, responses={"PRO4": "not", "LEA4": "not"}, filtering="locked_down"
-    )
+def test_no_reason_or_detail_names_an_indicator_code(county):
+    _, flags = flagged(county, **EVERY_CODED_REASON)
     for row in flags.values():
         for text in (row["reason"], row["detail"]):
             assert not any(code in text for code in ("PRO4", "LEA4", "OVR", "TRN")), text
@@ -295,50 +348,41 @@ def test_only_no_return_is_raised_for_a_school_without_a_current_round_return():
 # --- priority -----------------------------------------------------------------------------
 
 
-def test_themes_only_are_low_priority_however_many():
-    lh, flags = flagged(
-        filtering="locked_down",
-        training={"governors": (10, 3)},
-        policies={"mobile_devices": None},
-    )
+def test_themes_only_are_low_priority_however_many(county):
+    urn, flags = flagged(county, **THREE_THEMES)
     assert set(flags) == {"training_gap", "policy_overdue", "locked_down"}
     assert {f["priority"] for f in flags.values()} == {"low"}
-    assert school_line(lh) == (3, "training_gap,policy_overdue,locked_down", "low", 3)
+    assert school_line(county.lh, urn) == (3, "training_gap,policy_overdue,locked_down", "low", 3)
 
 
-def test_one_concern_with_themes_is_medium_priority_on_each_row():
-    lh, flags = flagged(filtering="locked_down", responses={"LEA4": "not"})
+def test_one_concern_with_themes_is_medium_priority_on_each_row(county):
+    urn, flags = flagged(county, **CONCERN_AND_THEME)
     assert set(flags) == {"locked_down", "incidents_not_logged"}
     assert {f["priority"] for f in flags.values()} == {"medium"}
     assert {f["kind"] for f in flags.values()} == {"concern", "theme"}
-    assert school_line(lh) == (2, "incidents_not_logged,locked_down", "medium", 3)
+    assert school_line(county.lh, urn) == (2, "incidents_not_logged,locked_down", "medium", 3)
 
 
-def test_two_concerns_are_high_priority():
-    lh, flags = flagged(responses={"LEA4": "not", "PRO4": None}, pupils_offsite=2)
+def test_two_concerns_are_high_priority(county):
+    urn, flags = flagged(county, **TWO_CONCERNS)
     assert set(flags) == {"offsite_unprotected", "incidents_not_logged"}
     assert {f["priority"] for f in flags.values()} == {"high"}
-    assert school_line(lh)[2:] == ("high", 5)
+    assert school_line(county.lh, urn)[2:] == ("high", 5)
 
 
-def test_the_support_score_is_the_sum_of_the_weights_of_every_flag():
-    lh, flags = flagged(
-        responses={f"PRO{i}": "not" for i in range(1, 6)} | {"LEA4": "not"},
-        pupils_offsite=1,
-        filtering="locked_down",
-        policies={"mobile_devices": None},
-    )
+def test_the_support_score_is_the_sum_of_the_weights_of_every_flag(county):
+    urn, flags = flagged(county, **FIVE_FLAGS)
     expected = sum(SPEC_KINDS[f][1] for f in flags)
     assert expected == 5 + 3 + 2 + 1 + 1  # inadequate, off-site, incidents, policy, locked down
     assert {f["support_score"] for f in flags.values()} == {expected}
-    assert lh.gold_school(URN)["support_score"] == expected
+    assert county.lh.gold_school(urn)["support_score"] == expected
 
 
-def test_priority_labels_come_from_the_priorities_seed():
-    lh, flags = flagged(filtering="locked_down")
+def test_priority_labels_come_from_the_priorities_seed(county):
+    urn, flags = flagged(county, filtering="locked_down")
     labels = {r["priority"]: r["label"] for r in read_seeds()["priorities"]}
     assert flags["locked_down"]["priority_label"] == labels["low"]
-    assert lh.gold_school(URN)["priority_label"] == labels["low"]
+    assert county.lh.gold_school(urn)["priority_label"] == labels["low"]
 
 
 def test_ties_in_priority_and_score_are_broken_by_the_lower_overall_score_then_the_urn():

@@ -16,7 +16,7 @@ import pytest
 from ingest.reader import read_return
 from lakehouse import spec
 from lakehouse.seeds import SEEDS_DIR
-from tests.lakehouse_factory import COMPLETED, GOOD_CHECKS, Lakehouse
+from tests.lakehouse_factory import COMPLETED, GOOD_CHECKS, Lakehouse, SchoolPerCase
 from tests.returns_factory import (
     good_return,
     good_return_v2,
@@ -188,17 +188,77 @@ def test_half_answered_counts_the_statements_of_the_returns_own_version():
 
 # --- the four standards --------------------------------------------------------------------
 
+# The standards checks the tests below read. A return's standards are its own (gold.fm_standards
+# has a row per return and standard), so each check is sent in by a school of its own in one
+# county, built once for the module (``standards``), not once a case.
+ROLES = [
+    ({"fm_governor": ("no", None)}, "partly"),
+    ({"fm_senior_leader": (None, None)}, "partly"),
+    ({"fm_senior_leader": (None, None), "fm_governor": ("no", None)}, "not_met"),
+]
+REVIEW_DAYS = [(364, "met"), (365, "met"), (366, "not_met")]
+FILTER_TESTS = [
+    ("pass", 365, "met"),
+    ("pass", 366, "partly"),  # too old to count, but no failure within a year
+    ("fail", 365, "not_met"),  # a failed test within a year: not met whatever else
+    ("fail", 366, "partly"),
+]
+REVIEW_NOT_RECORDED = {"fm_review_recorded": ("no", None)}
+OLD_REVIEW_RECORDED = {
+    "fm_review": (None, COMPLETED - timedelta(days=400)),
+    "fm_review_recorded": ("yes", None),
+}
+BLANK_CONNECTIONS = {"filter_all_connections": (None, None)}
+NO_CONNECTIONS = {"filter_all_connections": ("no", None)}
+NONE_OF_THREE = {"filter_all_connections": (None, None), "filter_illegal_blocked": ("no", None),
+                 "filter_test": (None, None)}  # fmt: skip
+NO_DSL_ALERTS = {"monitor_dsl_alerts": ("no", None)}
+NO_MONITORING = {"monitor_dsl_alerts": ("no", None), "monitor_all_devices": (None, None)}
+TWO_SHORTFALLS = {"fm_governor": ("no", None), "filter_test": ("fail", date(2026, 9, 3))}
 
-def standards_for(checks: dict | None = None, **kwargs) -> dict[int, dict]:
-    lh = Lakehouse()
-    lh.school(URN)
-    lh.add_return(URN, version=2, checks=checks, **kwargs)
-    lh.build()
-    return lh.standards(URN)
+
+def review(days: int) -> dict:
+    return {"fm_review": (None, COMPLETED - timedelta(days=days))}
 
 
-def status(checks: dict | None = None, **kwargs) -> dict[int, str]:
-    return {k: v["status"] for k, v in standards_for(checks, **kwargs).items()}
+def filter_test(test: str, days: int) -> dict:
+    return {"filter_test": (test, COMPLETED - timedelta(days=days))}
+
+
+STANDARDS_CASES = [
+    {"checks": None},
+    {"checks": None, "fm_sheet": False},
+    *({"checks": checks} for checks, _ in ROLES),
+    *({"checks": review(days)} for days, _ in REVIEW_DAYS),
+    *({"checks": filter_test(test, days)} for test, days, _ in FILTER_TESTS),
+    *(
+        {"checks": checks}
+        for checks in (
+            REVIEW_NOT_RECORDED,
+            OLD_REVIEW_RECORDED,
+            BLANK_CONNECTIONS,
+            NO_CONNECTIONS,
+            NONE_OF_THREE,
+            NO_DSL_ALERTS,
+            NO_MONITORING,
+            TWO_SHORTFALLS,
+        )
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def standards() -> SchoolPerCase:
+    """Every version 2 return of STANDARDS_CASES, each from a school of its own, built once."""
+    return SchoolPerCase({"version": 2, **case} for case in STANDARDS_CASES)
+
+
+def standards_for(county: SchoolPerCase, checks: dict | None = None, **kwargs) -> dict[int, dict]:
+    return county.lh.standards(county.urn(version=2, checks=checks, **kwargs))
+
+
+def status(county: SchoolPerCase, checks: dict | None = None, **kwargs) -> dict[int, str]:
+    return {k: v["status"] for k, v in standards_for(county, checks, **kwargs).items()}
 
 
 def test_a_version_1_return_has_four_standards_all_unknown():
@@ -212,67 +272,50 @@ def test_a_version_1_return_has_four_standards_all_unknown():
     assert "version 1" in rows[1]["detail"]
 
 
-def test_a_complete_standards_check_meets_all_four():
-    assert status() == {1: "met", 2: "met", 3: "met", 4: "met"}
+def test_a_complete_standards_check_meets_all_four(standards):
+    assert status(standards) == {1: "met", 2: "met", 3: "met", 4: "met"}
 
 
-@pytest.mark.parametrize(
-    ("checks", "expected"),
-    [
-        ({"fm_governor": ("no", None)}, "partly"),
-        ({"fm_senior_leader": (None, None)}, "partly"),
-        ({"fm_senior_leader": (None, None), "fm_governor": ("no", None)}, "not_met"),
-    ],
-)
-def test_roles_is_met_with_both_partly_with_one_not_met_with_neither(checks, expected):
-    assert status(checks)[1] == expected
+@pytest.mark.parametrize(("checks", "expected"), ROLES)
+def test_roles_is_met_with_both_partly_with_one_not_met_with_neither(standards, checks, expected):
+    assert status(standards, checks)[1] == expected
 
 
-@pytest.mark.parametrize(("days", "expected"), [(364, "met"), (365, "met"), (366, "not_met")])
-def test_the_annual_review_counts_within_365_days_of_date_completed(days, expected):
-    assert status({"fm_review": (None, COMPLETED - timedelta(days=days))})[2] == expected
+@pytest.mark.parametrize(("days", "expected"), REVIEW_DAYS)
+def test_the_annual_review_counts_within_365_days_of_date_completed(standards, days, expected):
+    assert status(standards, review(days))[2] == expected
 
 
-def test_a_recent_review_that_is_not_recorded_is_partly_met_and_a_recorded_old_one_not_met():
-    assert status({"fm_review_recorded": ("no", None)})[2] == "partly"
-    old = COMPLETED - timedelta(days=400)
-    assert status({"fm_review": (None, old), "fm_review_recorded": ("yes", None)})[2] == "not_met"
+def test_a_recent_review_that_is_not_recorded_is_partly_met_and_a_recorded_old_one_not_met(
+    standards,
+):
+    assert status(standards, REVIEW_NOT_RECORDED)[2] == "partly"
+    assert status(standards, OLD_REVIEW_RECORDED)[2] == "not_met"
 
 
-@pytest.mark.parametrize(
-    ("test", "days", "expected"),
-    [
-        ("pass", 365, "met"),
-        ("pass", 366, "partly"),  # too old to count, but no failure within a year
-        ("fail", 365, "not_met"),  # a failed test within a year: not met whatever else
-        ("fail", 366, "partly"),
-    ],
-)
-def test_filtering_reads_pass_and_fail_within_a_year(test, days, expected):
-    assert status({"filter_test": (test, COMPLETED - timedelta(days=days))})[3] == expected
+@pytest.mark.parametrize(("test", "days", "expected"), FILTER_TESTS)
+def test_filtering_reads_pass_and_fail_within_a_year(standards, test, days, expected):
+    assert status(standards, filter_test(test, days))[3] == expected
 
 
-def test_a_blank_check_counts_as_not_in_place_never_better_than_no():
-    blank = status({"filter_all_connections": (None, None)})
-    no = status({"filter_all_connections": ("no", None)})
+def test_a_blank_check_counts_as_not_in_place_never_better_than_no(standards):
+    blank = status(standards, BLANK_CONNECTIONS)
+    no = status(standards, NO_CONNECTIONS)
     assert blank[3] == no[3] == "partly"
-    none_of_three = {"filter_all_connections": (None, None), "filter_illegal_blocked": ("no", None),
-                     "filter_test": (None, None)}  # fmt: skip
-    assert status(none_of_three)[3] == "not_met"
+    assert status(standards, NONE_OF_THREE)[3] == "not_met"
 
 
-def test_monitoring_is_met_with_both_partly_with_one_not_met_with_neither():
-    assert status({"monitor_dsl_alerts": ("no", None)})[4] == "partly"
-    both = {"monitor_dsl_alerts": ("no", None), "monitor_all_devices": (None, None)}
-    assert status(both)[4] == "not_met"
+def test_monitoring_is_met_with_both_partly_with_one_not_met_with_neither(standards):
+    assert status(standards, NO_DSL_ALERTS)[4] == "partly"
+    assert status(standards, NO_MONITORING)[4] == "not_met"
 
 
-def test_a_version_2_return_without_the_sheet_meets_no_standard():
-    assert set(status(fm_sheet=False).values()) == {"not_met"}
+def test_a_version_2_return_without_the_sheet_meets_no_standard(standards):
+    assert set(status(standards, fm_sheet=False).values()) == {"not_met"}
 
 
-def test_the_detail_names_the_checks_that_fell_short_in_plain_english():
-    rows = standards_for({"fm_governor": ("no", None), "filter_test": ("fail", date(2026, 9, 3))})
+def test_the_detail_names_the_checks_that_fell_short_in_plain_english(standards):
+    rows = standards_for(standards, TWO_SHORTFALLS)
     assert rows[1]["detail"] == "Partly met: no governor responsible"
     assert rows[3]["detail"] == (
         "Not met: the filtering test failed on 3 Sep 2026; no passed filtering test within a year"
