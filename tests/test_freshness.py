@@ -6,32 +6,49 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.lakehouse_factory import AS_OF, Lakehouse
+from tests.lakehouse_factory import AS_OF, Lakehouse, SchoolPerCase
 
 URN = 100001
 
 
-def freshness_of(days: int | None) -> dict:
-    lh = Lakehouse()
-    lh.school(URN)
-    reviewed = None if days is None else AS_OF - timedelta(days=days)
-    lh.add_return(URN, completed_on=AS_OF, policies={"social_media": reviewed})
-    lh.build(as_of=AS_OF)
-    return lh.freshness(URN)["social_media"]
+DAYS_SINCE_REVIEW = [
+    (0, "fresh"),
+    (305, "fresh"),
+    (306, "due_soon"),
+    (365, "due_soon"),
+    (366, "overdue"),
+]
 
 
-@pytest.mark.parametrize(
-    ("days", "status"),
-    [(0, "fresh"), (305, "fresh"), (306, "due_soon"), (365, "due_soon"), (366, "overdue")],
-)
-def test_a_policy_is_fresh_due_soon_or_overdue_by_days_since_review(days, status):
-    row = freshness_of(days)
+def reviewed(days: int | None) -> dict:
+    """A return completed on AS_OF whose social media policy was reviewed ``days`` before."""
+    when = None if days is None else AS_OF - timedelta(days=days)
+    return {"completed_on": AS_OF, "policies": {"social_media": when}}
+
+
+@pytest.fixture(scope="module")
+def county() -> SchoolPerCase:
+    """A school per review age the tests below read, built once as of AS_OF.
+
+    A policy's freshness is its school's own (gold.policy_freshness has a row per school and
+    policy), so the schools cannot change one another's.
+    """
+    return SchoolPerCase([reviewed(days) for days, _ in DAYS_SINCE_REVIEW] + [reviewed(None)])
+
+
+def freshness_of(county: SchoolPerCase, days: int | None) -> dict:
+    return county.lh.freshness(county.urn(**reviewed(days)))["social_media"]
+
+
+@pytest.mark.parametrize(("days", "status"), DAYS_SINCE_REVIEW)
+def test_a_policy_is_fresh_due_soon_or_overdue_by_days_since_review(county, days, status):
+    row = freshness_of(county, days)
     assert row["days_since_review"] == days
     assert row["status"] == status
 
 
-def test_a_policy_never_reviewed_is_missing():
-    row = freshness_of(None)
+def test_a_policy_never_reviewed_is_missing(county):
+    row = freshness_of(county, None)
     assert (row["status"], row["last_reviewed"], row["days_since_review"]) == (
         "missing",
         None,
