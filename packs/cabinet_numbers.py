@@ -56,6 +56,9 @@ class CabinetNumbers:
     # (version_2, all_met, version_1, ...); both narrowed by the pack's filters
     standards: pd.DataFrame
     standards_all_four: dict[str, int]
+    # the words for codes (grades, areas, settings, filtering, priorities, blanks), from the
+    # database the numbers come from (gold's lookup tables), never the seeds in force
+    labels: reads.base.Labels
 
     @property
     def districts_chosen(self) -> bool:
@@ -68,9 +71,9 @@ class CabinetNumbers:
         return bool(f.districts or f.settings or f.filtering)
 
 
-def _by_priority(frame: pd.DataFrame) -> dict[str, int]:
+def _by_priority(frame: pd.DataFrame, priorities: dict[str, str]) -> dict[str, int]:
     found = {str(p): int(n) for p, n in zip(frame["priority"], frame["schools"], strict=True)}
-    return {p: found.get(p, 0) for p in seeds.order("priority")}
+    return {p: found.get(p, 0) for p in priorities}
 
 
 def resolved_filters(db: object, filters: Filters | None) -> Filters:
@@ -99,6 +102,7 @@ def load(
     # flagged schools per priority, and how many are within capacity (the worklist's summary)
     worklist = reads.triage.worklist_summary(_cursor(db), f)
     supported = casework.supported_pairs(db) if hasattr(db, "path") else ()
+    labels = reads.base.labels(_cursor(db))
     named = None
     if name_schools:
         # the worklist's order (priority, support score, overall score), as the team works it
@@ -116,7 +120,7 @@ def load(
         setting_grades=reads.grades.grade_by(_cursor(db), f, "overall", "setting"),
         filtering_grades=reads.grades.grade_by(_cursor(db), f, "overall", "filtering"),
         districts=reads.triage.district_support(_cursor(db), f),
-        priorities=_by_priority(worklist),
+        priorities=_by_priority(worklist, labels.priorities),
         reasons=reasons,
         themes=reads.triage.county_themes(_cursor(db), f),
         worklist=worklist,
@@ -126,4 +130,5 @@ def load(
         named=named,
         standards=standards.standards_summary(_cursor(db), f),
         standards_all_four=standards.all_four(_cursor(db), f),
+        labels=labels,
     )

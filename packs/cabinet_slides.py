@@ -27,8 +27,8 @@ from pptx.util import Inches
 
 from lakehouse import methodology, seeds
 from lakehouse.filters import Filters
+from lakehouse.reads.base import Labels
 from lakehouse.spec import fm_standards as spec_fm_standards
-from lakehouse.spec import labels as spec_labels
 from packs.cabinet_numbers import CabinetNumbers
 from packs.disclosure import Key, Publication, symbols_note, threshold
 from packs.pptx import Table
@@ -237,13 +237,19 @@ class GradeTable:
     names: dict[str, str]  # code -> shown name
     cells: dict[str, list[Key]]  # group -> key per grade (grade order, insufficient last)
     totals: dict[str, Key]
+    labels: Labels  # the grades' words and order, from the database counted
+
+    @property
+    def graded(self) -> int:
+        """How many of a row's cells are grades (the last is insufficient evidence)."""
+        return len(self.labels.bands)
 
     def table(self, pub: Publication, first: str) -> Table:
         rows = [
             [self.names.get(g, g), *[pub.show(k) for k in self.cells[g]], pub.show(self.totals[g])]
             for g in self.groups
         ]
-        return Table([first, *seeds.grade_labels(), "Total"], rows, GRADE_COLUMN_WEIGHTS)
+        return Table([first, *self.labels.grade_columns(), "Total"], rows, GRADE_COLUMN_WEIGHTS)
 
     def keys(self) -> list[Key]:
         return [k for g in self.groups for k in (*self.cells[g], self.totals[g])]
@@ -258,25 +264,25 @@ class GradeTable:
         )
         if not drawable:
             return None
-        colours = [palette.grade_colour(g) for g in (*seeds.order("grade"), None)]
+        colours = [palette.grade_colour(g) for g in (*self.labels.grades, None)]
         return charts.grade_table_bars(
             [self.names.get(g, g) for g in self.groups],
             [[pub.known(k) for k in self.cells[g]] for g in self.groups],
             [pub.known(self.totals[g]) for g in self.groups],
-            seeds.grade_labels(),
+            self.labels.grade_columns(),
             colours,
             small_n=small_n,
         )
 
     def good_or_better(self, pub: Publication, group: str, name: str | None = None) -> Share:
         better = self.cells[group][:2]
-        graded = self.cells[group][: len(seeds.order("grade"))]
+        graded = self.cells[group][: self.graded]
         n = None if any(pub.is_hidden(k) for k in graded) else sum(pub.values[k] for k in graded)
         return Share(name or self.names.get(group, group), pub.share_value(better, graded), n)
 
     def worse_than_good(self, pub: Publication, group: str) -> Share:
-        worse = self.cells[group][2 : len(seeds.order("grade"))]
-        graded = self.cells[group][: len(seeds.order("grade"))]
+        worse = self.cells[group][2 : self.graded]
+        graded = self.cells[group][: self.graded]
         n = None if any(pub.is_hidden(k) for k in graded) else sum(pub.values[k] for k in graded)
         return Share(self.names.get(group, group), pub.share_value(worse, graded), n)
 
@@ -287,6 +293,7 @@ def register_grades(
     group_col: str,
     dim: str,
     groups: Sequence[str],
+    labels: Labels,
     names: dict[str, str] | None = None,
     keys_of: dict[str, tuple[list[Key], Key]] | None = None,
 ) -> GradeTable:
@@ -294,7 +301,7 @@ def register_grades(
 
     ``keys_of`` gives some groups the keys of the same counts elsewhere (the current
     round's row of the history is the areas table's overall row)."""
-    grades = [*seeds.order("grade"), None]
+    grades = [*labels.grades, None]
     counts = _grade_counts(frame, group_col)
     cells, totals = {}, {}
     for g in groups:
@@ -305,7 +312,7 @@ def register_grades(
         cells[g] = [pub.count(_grade_key(dim, g, grade), row.get(grade, 0)) for grade in grades]
         totals[g] = pub.count(("grade_total", dim, g), sum(row.values()))
         pub.total(totals[g], cells[g])
-    return GradeTable(dim, list(groups), names or {}, cells, totals)
+    return GradeTable(dim, list(groups), names or {}, cells, totals, labels)
 
 
 OTHER_SETTINGS = "Other types of school"
@@ -398,6 +405,7 @@ class Words:
     claims: Claims
     small_n: int
     note: str  # the public version's key to the symbols, or nothing
+    filters: dict[str, str]  # the filters in words (presentation.headers.filter_summary)
 
 
 def _register_returns(pub: Publication, numbers: CabinetNumbers) -> dict[str, Key]:
@@ -418,22 +426,22 @@ def _register_areas(
     pub: Publication, numbers: CabinetNumbers, received: Key
 ) -> tuple[GradeTable, Key]:
     """The five areas' grade table, and the schools graded overall."""
-    area_names = seeds.vocabulary("area")
+    area_names = numbers.labels.areas
     areas = list(area_names)
     counts = _grade_counts(numbers.area_grades, "area")
     totals = {a: sum(counts.get(a, {}).values()) for a in areas}
     # every current return has a row in every area: one total, the same number
     same_total = len(set(totals.values())) == 1
-    # gold's labels; the seed's order (and its label for an area with no rows at all)
+    # gold's labels and order (gold.areas names an area with no rows at all)
     frame = numbers.area_grades
     labels = dict(zip(frame["area"], frame["area_label"], strict=True)) if len(frame) else {}
     names = {a: str(labels.get(a) or area_names[a]) for a in areas}
-    table = GradeTable("area", areas, names, {}, {})
+    table = GradeTable("area", areas, names, {}, {}, numbers.labels)
     for a in areas:
         row = counts.get(a, {})
         cells = [
             pub.count(_grade_key("area", a, g), row.get(g, 0))
-            for g in (*seeds.order("grade"), None)
+            for g in (*numbers.labels.grades, None)
         ]
         # the returns received, when every one is in the grades (no filtering filter):
         # a reader sees the same number, so it is the same key
@@ -453,22 +461,22 @@ def _register_breakdowns(
 ) -> tuple[GradeTable, GradeTable, GradeTable]:
     """The overall grade by type of school, by filtering approach and by round: the same
     schools as the areas table's overall row, so their columns add up to it."""
-    setting_names = spec_labels("settings", "setting")
+    setting_names = numbers.labels.settings
     setting_grades = numbers.setting_grades
     if below is not None:
         # small types of school are shown together, so their counts need not all be hidden
         setting_grades = collapse_small_groups(setting_grades, "group", below, OTHER_SETTINGS)
     setting_groups = list(dict.fromkeys(str(g) for g in setting_grades["group"]))
     settings = register_grades(
-        pub, setting_grades, "group", "setting", setting_groups,
+        pub, setting_grades, "group", "setting", setting_groups, numbers.labels,
         {g: setting_names.get(g, g) for g in setting_groups},
     )  # fmt: skip
     present = list(dict.fromkeys(str(g) for g in numbers.filtering_grades["group"]))
-    filtering_groups = [g for g in seeds.order("filtering") if g in present]
+    filtering_groups = [g for g in numbers.labels.filtering if g in present]
     filtering_groups += [g for g in present if g not in filtering_groups]
     filtering = register_grades(
-        pub, numbers.filtering_grades, "group", "filtering", filtering_groups,
-        {**seeds.vocabulary("filtering"), "Not known": seeds.blank_label("not_known")},
+        pub, numbers.filtering_grades, "group", "filtering", filtering_groups, numbers.labels,
+        {**numbers.labels.filtering, "Not known": numbers.labels.blanks["not_known"]},
     )  # fmt: skip
     overall = areas.cells["overall"]
     for table in (settings, filtering):
@@ -483,7 +491,7 @@ def _register_breakdowns(
     return (
         settings,
         filtering,
-        register_grades(pub, history, "round", "round", rounds, keys_of=current),
+        register_grades(pub, history, "round", "round", rounds, numbers.labels, keys_of=current),
     )
 
 
@@ -571,9 +579,9 @@ def _register_impact(
 def _register_county(pub: Publication, numbers: CabinetNumbers) -> dict[str, dict[str, Key]]:
     """County-wide figures, for comparison only: registered so a small one is never quoted."""
     counts = _grade_counts(numbers.county_area_grades, "area")
-    better_grades = seeds.order("grade")[:2]
+    better_grades = list(numbers.labels.grades)[:2]
     keys: dict[str, dict[str, Key]] = {}
-    for a in seeds.vocabulary("area"):
+    for a in numbers.labels.areas:
         row = counts.get(a, {})
         graded = sum(v for g, v in row.items() if g is not None)
         better = sum(row.get(g, 0) for g in better_grades)
@@ -697,7 +705,7 @@ def compose(
     """Every slide of the cabinet pack, worded from ``numbers`` (pure: no I/O, no drawing)."""
     f = numbers.filters
     below = threshold() if public else None
-    grade_names = seeds.vocabulary("grade")
+    grade_names = numbers.labels.grades
     words = Words(
         better=f"{grade_names[2]} or better",
         worse=f"{grade_names[3]} or worse",
@@ -709,6 +717,9 @@ def compose(
         claims=Claims.from_seeds(),
         small_n=threshold(),
         note=_public_note(below),
+        filters=headers.filter_summary(
+            f, numbers.labels.filtering, numbers.labels.blanks["any_filtering"]
+        ),
     )
     p = register(numbers, below)
     pub = p.pub
@@ -744,7 +755,7 @@ def compose(
     slides.append(
         support_slide(
             pub, list(p.concerns), p.concern_names, p.concerns, p.need, p.priority,
-            p.themes_only, seeds.vocabulary("priority"), name_schools and not public, words.note,
+            p.themes_only, numbers.labels.priorities, name_schools and not public, words.note,
         )
     )  # fmt: skip
     if p.theme_keys and p.returning is not None:
@@ -754,7 +765,7 @@ def compose(
     if pub.values[p.need] or pub.values[p.themes_only]:
         slides.append(
             worklist_slide(
-                pub, numbers, p.priority, p.capacity, seeds.vocabulary("priority"), words.note
+                pub, numbers, p.priority, p.capacity, numbers.labels.priorities, words.note
             )
         )
     if p.impact:
@@ -793,7 +804,7 @@ def title_slide(f: Filters, words: Words, below: int | None) -> TitleSlide:
     return TitleSlide(
         "Online safety in our schools",
         f"E-safety returns {words.rnd} · data as of {words.as_of}\n"
-        + " · ".join(f"{k}: {v}" for k, v in headers.filter_summary(f).items() if k != "Round")
+        + " · ".join(f"{k}: {v}" for k, v in words.filters.items() if k != "Round")
         + (
             f"\nPublic version: counts of fewer than {below} schools, and cells that would "
             "reveal them, are suppressed (c)"
@@ -866,7 +877,7 @@ def setting_slide(p: Published, words: Words, county_gob: Share) -> ChartSlide:
 
 
 def filtering_slide(p: Published, words: Words) -> ChartSlide:
-    names = seeds.vocabulary("filtering")
+    names = p.filtering.labels.filtering  # the approaches (not 'Not known')
     shares = [p.filtering.good_or_better(p.pub, g) for g in p.filtering.groups if g in names]
     return ChartSlide(
         "filtering",
@@ -1313,7 +1324,8 @@ def worklist_slide(
     # team's capacity: the title names both, never the county's figure as the part's own
     title = capacity_sentence(
         numbers.worklist, capacity_count(pub, priority_keys, within_keys),
-        scope=part_of_county(numbers.filters), capacity=numbers.capacity, county=county,
+        scope=part_of_county(numbers.filters, numbers.labels.settings, numbers.labels.filtering),
+        capacity=numbers.capacity, county=county,
     )  # fmt: skip
     rows = [
         [

@@ -50,26 +50,6 @@ class ReportError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class ReportWords:
-    """The words the report gives codes, from the database it reads (gold's lookup tables),
-    so a database built with a council's renamed seeds reads the same in the report."""
-
-    areas: dict[str, str]  # area -> name, in order (gold.areas)
-    filtering: dict[str, str]  # filtering approach -> label (gold.filtering_approaches)
-    bands: list[tuple[int, str, float]]  # (grade, label, lowest score), best first (gold.grades)
-    blanks: dict[str, str]  # kind of absent value -> label (gold.blank_labels)
-
-    @classmethod
-    def read(cls, db: object) -> ReportWords:
-        return cls(
-            areas=reads.base.area_labels(_cursor(db)),
-            filtering=reads.base.filtering_labels(_cursor(db)),
-            bands=reads.base.grade_bands(_cursor(db)),
-            blanks=reads.base.blank_labels(_cursor(db)),
-        )
-
-
-@dataclass(frozen=True)
 class SchoolReport:
     """Everything one governor report shows, already read from gold."""
 
@@ -82,7 +62,8 @@ class SchoolReport:
     incidents: pd.DataFrame  # category_label, count
     flags: pd.DataFrame  # reads.triage.school_flags: kind, kind_label, flag_label, reason, ...
     history: pd.DataFrame  # round, completed_on, filtering, grade_<area>(_label) per area
-    words: ReportWords
+    # the words for codes, from gold's lookup tables (reads.base.labels)
+    words: reads.base.Labels
     # support records and agreed actions from the casework store, as the casework export
     # reads them (lakehouse.reads.casework.casework_export: type_label, action_open, ...)
     support: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -163,7 +144,7 @@ def load_school_report(db: object, urn: int, round: str | None = None) -> School
         incidents=incidents,
         flags=flags,
         history=history,
-        words=ReportWords.read(db),
+        words=reads.base.labels(_cursor(db)),
         support=support,
         explanations=explanations,
         statements_lost=lost,

@@ -30,11 +30,15 @@ if not ctx.is_current_round:
     )
 app.page_header(TITLE, ctx, note=note)
 capacity = int(seeds.rule("casework_capacity"))
-priority_help = seeds.read_seed("priorities")
+# the priorities in the database's words and order (gold); what each means is the seed's
+priority_words = app.frame(reads.base.priority_labels)
+priority_help = {p["priority"]: p["description"] for p in seeds.read_seed("priorities")}
 st.caption(
     "The support worklist: by priority, then support score (the weights of the school's "
     "flags, highest first), then overall score (lowest first). "
-    + " ".join(f"**{p['label']}**: {p['description']}." for p in priority_help)
+    + " ".join(
+        f"**{safe.md(word)}**: {priority_help.get(p, '')}." for p, word in priority_words.items()
+    )
     + f" The team can take on **{capacity}** schools this round: the line in the table "
     "marks where that capacity ends."
 )
@@ -44,9 +48,9 @@ c1, c2, c3 = st.columns([1, 2, 1])
 # bound to the address bar, so a bookmark keeps them (?priority=high&reason=...)
 priorities = c1.pills(
     "Priority",
-    list(seeds.order("priority")),
+    list(priority_words),
     selection_mode="multi",
-    format_func=seeds.vocabulary("priority").get,
+    format_func=priority_words.get,
     key="priority",
     bind="query-params",
 )
@@ -70,16 +74,16 @@ rows["casework"] = [casework_text.casework_note(r) for _, r in rows.iterrows()]
 counts = rows["priority"].value_counts() if not rows.empty else {}
 metrics = st.columns(5)
 metrics[0].metric("Schools shown", f"{len(rows):,}", border=True)
-for col, key in zip(metrics[1:4], seeds.order("priority"), strict=True):
-    col.metric(
-        f"{seeds.vocabulary('priority')[key]} priority", f"{int(counts.get(key, 0)):,}", border=True
-    )
+for col, key in zip(metrics[1:4], priority_words, strict=True):
+    col.metric(f"{priority_words[key]} priority", f"{int(counts.get(key, 0)):,}", border=True)
 metrics[4].metric("In caseload", f"{int(rows['in_caseload'].sum()):,}", border=True)
 # the split within the sidebar filters (the priority pills do not apply); capacity is
 # counted down the whole county's worklist, so a filtered view names whose capacity it is
 within_sentence = capacity_sentence(
     app.frame(reads.triage.worklist_summary, f),
-    scope=part_of_county(f),
+    scope=part_of_county(
+        f, app.frame(reads.base.setting_labels), app.frame(reads.base.filtering_labels)
+    ),
     capacity=int(seeds.rule("casework_capacity")),
     county=seeds.report_text("county_name"),
 )
@@ -120,8 +124,7 @@ else:
     names = dict(zip(rows["urn"], rows["school"], strict=True))
 
     filter_notes = {
-        "Filter: Priority": ", ".join(seeds.vocabulary("priority")[p] for p in priorities or ())
-        or "Any",
+        "Filter: Priority": ", ".join(priority_words[p] for p in priorities or ()) or "Any",
         "Filter: Reason": ", ".join(flag_labels.get(k, k) for k in flags or ()) or "Any",
         "Filter: Caseload only": "Yes" if only_caseload else "No",
         "Round of flags": round_of_flags or "",
@@ -137,10 +140,10 @@ else:
     )
     export = export.merge(standards_columns, on="URN", how="left")
     export_columns = COLUMNS + [c for c in standards_columns.columns if c != "URN"]
-    described = {**headers.filter_summary(f), **filter_notes}
+    described = {**app.filter_summary(f), **filter_notes}
     # the page header of every printed sheet: the filters that chose these rows
     header_filters = {
-        **headers.filter_summary(f),
+        **app.filter_summary(f),
         **{
             k.removeprefix("Filter: "): v
             for k, v in filter_notes.items()
@@ -151,7 +154,7 @@ else:
     def _workbook() -> bytes:
         # built on click, not on every rerun: thousands of rows take a while to write
         about = exports.about_sheet(
-            headers.filter_summary(f),
+            app.filter_summary(f),
             ctx.info,
             source=f"E-safety returns database {app.get_db().path.name}",
             rows=len(export),
@@ -159,7 +162,6 @@ else:
         )
         return exports.worklist_workbook(export, export_columns, about, header_filters)
 
-    vocab = seeds.vocabulary("priority")
     auth.download(
         f"Download these {len(rows):,} schools as Excel",
         _workbook,
@@ -172,8 +174,8 @@ else:
                 round_of_flags or "",
                 exports.filter_parts(f.districts, "districts"),
                 exports.filter_parts(f.settings, "settings"),
-                seeds.label("filtering", f.filtering) if f.filtering else "",
-                exports.filter_parts([vocab[p] for p in priorities or ()], "priorities"),
+                app.filter_summary(f)["Filtering approach"] if f.filtering else "",
+                exports.filter_parts([priority_words[p] for p in priorities or ()], "priorities"),
                 exports.filter_parts([flag_labels.get(k, k) for k in flags or ()], "reasons"),
                 "caseload" if only_caseload else "",
             ],
@@ -197,7 +199,7 @@ else:
     def _casework_workbook() -> bytes:
         table = headers.table(_casework_rows(), headers.CASEWORK_EXPORT_HEADERS)
         about = exports.about_sheet(
-            headers.filter_summary(f),
+            app.filter_summary(f),
             ctx.info,
             source=f"Casework store beside {app.get_db().path.name}",
             rows=len(table),
@@ -209,7 +211,7 @@ else:
         "Download casework as Excel",
         _casework_workbook,
         what="casework",
-        filters=headers.filter_summary(f),
+        filters=app.filter_summary(f),
         file_name=exports.export_filename(
             "casework",
             [

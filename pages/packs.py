@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lakehouse import reads, seeds
+from lakehouse import reads
 from packs.cabinet import PackError, cabinet_pack_pptx
 from packs.disclosure import threshold
 from packs.governor import ReportError
 from packs.render import RenderError
-from presentation import headers
 from ui import app, auth, safe
 from ui.reports import governor_zip
 
@@ -61,7 +60,7 @@ if made and made[0] == pack_key:
         "Download cabinet pack",
         made[1],
         what="cabinet pack" + (" (public)" if public else ""),
-        filters=headers.filter_summary(f),
+        filters=app.filter_summary(f),
         file_name=f"cabinet-pack-{round_part}{'-public' if public else ''}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="download_cabinet_pack",
@@ -76,7 +75,7 @@ st.markdown(
     "incidents, flags with suggested actions and history. A single school's report is on its "
     "profile page."
 )
-priority_labels = seeds.vocabulary("priority")
+priority_labels = app.frame(reads.base.priority_labels)  # the database's words and order
 chosen = st.pills(
     "Priority",
     list(priority_labels),
@@ -133,7 +132,7 @@ if made_zip and made_zip[0] == zip_key:
         made_zip[1],
         what=f"governor reports ({', '.join(priority_labels[p] for p in chosen or ())})",
         rows=made_zip[2],
-        filters=headers.filter_summary(f),
+        filters=app.filter_summary(f),
         file_name=f"governor-reports-{current_round.replace('/', '-')}-{picked}.zip",
         mime="application/zip",
         key="download_governor_zip",

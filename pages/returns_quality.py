@@ -116,7 +116,7 @@ with right:
                 lambda: exports.csv_bytes(messages),
                 what="return messages",
                 rows=len(messages),
-                filters=headers.filter_summary(f),
+                filters=app.filter_summary(f),
                 file_name="return_messages.csv",
                 mime="text/csv",
                 key="messages_csv",

@@ -35,6 +35,8 @@ area = (
 )
 
 
+# the approaches in the database's words (gold), as its grades are
+approaches = app.frame(reads.base.filtering_labels)
 GROUP_HEADINGS = {"setting": "Setting", "filtering": "Filtering approach", "district": "District"}
 
 
@@ -45,7 +47,7 @@ def _comparison(by: str, heading: str, key: str) -> None:
         st.info("No graded returns match these filters.")
         return
     if by == "filtering":
-        df = df.assign(group=df["group"].map(seeds.vocabulary("filtering")).fillna(df["group"]))
+        df = df.assign(group=df["group"].map(approaches).fillna(df["group"]))
     order = spec.setting_order(df["group"]) if by == "setting" else None
     st.plotly_chart(
         sized(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP, group_order=order)),
@@ -59,7 +61,6 @@ def _comparison(by: str, heading: str, key: str) -> None:
 _comparison("setting", f"{area_names[area]} by setting", "setting")
 left, right = st.columns(2)
 with left:
-    approaches = seeds.vocabulary("filtering")
     _comparison(
         "filtering",
         f"{approaches['locked_down']} against {approaches['managed'].lower()} filtering",

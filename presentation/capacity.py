@@ -18,15 +18,13 @@ it", never a county figure as if it were Thanet's own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from lakehouse import seeds
 from lakehouse.filters import Filters
-from lakehouse.spec import labels as spec_labels
 from presentation.formatting import in_sentence
 
 
@@ -86,16 +84,19 @@ def _schools(n: int) -> str:
     return "school" if n == 1 else "schools"
 
 
-def part_of_county(f: Filters) -> str | None:
+def part_of_county(
+    f: Filters, settings: Mapping[str, str], filtering: Mapping[str, str]
+) -> str | None:
     """What a filtered view is about, to start a sentence with: 'Thanet', 'Special schools',
-    'Schools with managed filtering'; None for the whole county."""
+    'Schools with managed filtering'; None for the whole county. ``settings`` and
+    ``filtering`` name the codes as the database read does (``lakehouse.reads.base``)."""
     if f.districts:
         return ", ".join(f.districts)
     if f.settings:
-        names = spec_labels("settings", "setting")
-        return " and ".join(names.get(s, s) for s in f.settings) + " schools"
+        return " and ".join(settings.get(s, s) for s in f.settings) + " schools"
     if f.filtering:
-        return f"Schools with {in_sentence(seeds.vocabulary('filtering')[f.filtering])} filtering"
+        word = filtering.get(f.filtering, f.filtering)
+        return f"Schools with {in_sentence(word)} filtering"
     return None
 
 

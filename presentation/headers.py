@@ -12,7 +12,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from lakehouse import seeds
 from lakehouse.filters import Filters
 
 
@@ -26,15 +25,20 @@ def table(df: pd.DataFrame, headers: Mapping[str, str]) -> pd.DataFrame:
     return df[list(headers)].rename(columns=dict(headers))
 
 
-def filter_summary(f: Filters) -> dict[str, str]:
-    """The filters in plain English, for export sheets, captions and pack footers."""
+def filter_summary(
+    f: Filters, filtering_labels: Mapping[str, str], any_filtering: str
+) -> dict[str, str]:
+    """The filters in plain English, for export sheets, captions and pack footers.
+
+    ``filtering_labels`` names the approaches and ``any_filtering`` says no approach was
+    chosen, as the database read was built (``lakehouse.reads.base.filtering_labels`` and
+    ``blank_labels``), so the filters read in the words of the figures beside them.
+    """
     return {
         "Round": f.round or "Current round",
         "Districts": ", ".join(f.districts) or "All districts",
         "Settings": ", ".join(f.settings) or "All settings",
-        "Filtering approach": seeds.vocabulary("filtering").get(
-            f.filtering or "", seeds.blank_label("any_filtering")
-        ),
+        "Filtering approach": filtering_labels.get(f.filtering or "", any_filtering),
     }
 
 

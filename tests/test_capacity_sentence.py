@@ -104,10 +104,17 @@ def test_the_sentence_reads_the_worklist_summary_of_a_built_county():
 
 
 def test_a_filtered_view_is_named_by_its_districts_settings_or_filtering():
-    assert part_of_county(Filters()) is None
-    assert part_of_county(Filters(districts=("Thanet", "Dover"))) == "Dover, Thanet"
-    assert part_of_county(Filters(settings=("Special",))) == "Special schools"
-    assert part_of_county(Filters(filtering="managed")) == "Schools with managed filtering"
+    settings, filtering = {"Special": "Special"}, {"managed": "Managed"}
+    assert part_of_county(Filters(), settings, filtering) is None
+    assert (
+        part_of_county(Filters(districts=("Thanet", "Dover")), settings, filtering)
+        == "Dover, Thanet"
+    )
+    assert part_of_county(Filters(settings=("Special",)), settings, filtering) == "Special schools"
+    assert (
+        part_of_county(Filters(filtering="managed"), settings, filtering)
+        == "Schools with managed filtering"
+    )
 
 
 def test_the_worklist_page_filtered_to_a_district_says_the_capacity_is_the_county_teams(

@@ -30,7 +30,9 @@ def _open(data: bytes) -> openpyxl.Workbook:
 
 def _about() -> dict[str, str]:
     info = {"as_of": "2027-03-01", "current_round": "2026/27", "built_at": "2027-03-01T08:00"}
-    filters = headers.filter_summary(Filters(districts=("Eastvale",)))
+    filters = headers.filter_summary(
+        Filters(districts=("Eastvale",)), {"managed": "Managed"}, "Any"
+    )
     return exports.about_sheet(filters, info, "E-safety returns database", 4)
 
 

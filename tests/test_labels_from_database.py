@@ -178,3 +178,47 @@ def test_the_governor_reports_grades_filtering_freshness_and_history_say_the_dat
     policies = struggling[struggling.index("Policy reviews") : struggling.index("Fresh: reviewed")]
     assert "Never reviewed" in policies and "Missing" not in policies
     assert "Weak" in struggling
+
+
+def _slide_words(pack) -> str:
+    """Every word of the slides (the compose tests' reading) and the title slide's line."""
+    from tests.test_packs_cabinet_compose import _texts
+
+    return "\n".join([pack.slides[0].subtitle, _texts(pack)])
+
+
+def test_the_cabinet_packs_grades_areas_filters_and_priorities_say_the_databases_words(
+    council_db,
+):
+    from lakehouse.filters import Filters
+    from packs.cabinet_numbers import load
+    from packs.cabinet_slides import compose
+
+    db = ReadOnlyDatabase(council_db)
+    try:
+        county = _slide_words(compose(load(db)))
+        walled = _slide_words(compose(load(db, Filters(filtering="locked_down"))))
+    finally:
+        db.close()
+    # the grade columns, the area rows and the share's words
+    assert "\nStrong\nSatisfactory\nWeak\nToo few answers\nTotal\n" in county
+    assert "Whole-school effectiveness" in county and "Strong or better" in county
+    assert "Good or better" not in county and "\nGood\n" not in county
+    assert "Walled garden" in county  # the filtering slide's groups
+    # the filters in the title slide's line, and the filtered view named in the worklist
+    assert "Filtering approach: Walled garden" in walled
+    assert "Schools with walled garden filtering" in walled or "Walled garden" in walled
+
+
+def test_the_worklist_page_and_the_sidebar_say_the_databases_words(council_db, monkeypatch):
+    monkeypatch.setenv("ESAFETY_DB", str(council_db))
+    at = open_app("pages/flagged_schools.py")
+    assert "Urgent priority" in [m.label for m in at.metric]
+    assert "High priority" not in [m.label for m in at.metric]
+    assert at.button_group(key="priority").options[0] == "Urgent"
+    # the sidebar's choices as shown
+    assert list(at.selectbox(key="f_filtering").options) == [
+        "Any",
+        "Managed",
+        "Walled garden",
+    ]

@@ -47,7 +47,10 @@ def worklist_rows(db: Path) -> pd.DataFrame:
 
 
 def workbook(rows: pd.DataFrame) -> bytes:
-    filters = {**headers.filter_summary(Filters()), "Priority": "Any"}
+    filters = {
+        **headers.filter_summary(Filters(), {"managed": "Managed"}, "Any"),
+        "Priority": "Any",
+    }
     about = exports.about_sheet(
         filters, {"as_of": "2026-12-01", "current_round": "2026/27"}, "test", len(rows)
     )

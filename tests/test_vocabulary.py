@@ -129,9 +129,11 @@ def test_the_excel_export_shows_the_renamed_labels(renamed):
     with _reading(renamed) as db:
         history = reads.grades.school_history(db.cursor(), LOCKED)
         info = reads.base.build_info(db.cursor())
-    about = exports.about_sheet(
-        headers.filter_summary(Filters(filtering="locked_down")), info, "test", len(history)
+        words = reads.base.labels(db.cursor())
+    summary = headers.filter_summary(
+        Filters(filtering="locked_down"), words.filtering, words.blanks["any_filtering"]
     )
+    about = exports.about_sheet(summary, info, "test", len(history))
     data = exports.table_workbook(
         history, about, "History", grade_columns=["grade_provision"], priority_columns=[]
     )

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lakehouse import explain, reads, seeds, standards
+from lakehouse import explain, reads, standards
 from lakehouse.db import ReadOnlyDatabase, Snapshot, db_path
 from lakehouse.filters import QP_KEYS, Filters
 from presentation import headers
@@ -335,13 +335,14 @@ def sidebar_filters() -> Filters | None:
             placeholder="All settings",
             select_all=False,
         )
+        # the approaches as the database names them (gold), so the choice reads as its figures
+        approaches = frame(reads.base.filtering_labels)
+        any_approach = frame(reads.base.blank_labels)["any_filtering"]
         st.selectbox(
             "Filtering approach",
-            ["", *seeds.order("filtering")],
+            ["", *approaches],
             key=K_FILTERING,
-            format_func=lambda v: seeds.vocabulary("filtering").get(
-                v, seeds.blank_label("any_filtering")
-            ),
+            format_func=lambda v: approaches.get(v, any_approach),
         )
         st.button(
             "Clear filters", on_click=clear_filters, args=(options.current_round,), width="stretch"
@@ -388,10 +389,17 @@ def page_context(title: str) -> PageContext:
     )
 
 
+def filter_summary(f: Filters) -> dict[str, str]:
+    """:func:`presentation.headers.filter_summary` in the open database's words."""
+    return headers.filter_summary(
+        f, frame(reads.base.filtering_labels), frame(reads.base.blank_labels)["any_filtering"]
+    )
+
+
 def page_header(title: str, ctx: PageContext, note: str | None = None) -> None:
     """Title and one caption line saying what the page is showing."""
     st.title(title)
-    f = headers.filter_summary(ctx.filters)
+    f = filter_summary(ctx.filters)
     bits = [f"Round **{ctx.round}**" + ("" if ctx.is_current_round else " (not the current round)")]
     if ctx.info.get("as_of"):
         bits.append(f"as of {council_date(ctx.info['as_of'])}")  # 1 Dec 2026, as everywhere
@@ -418,5 +426,5 @@ def numbers_expander(label: str, df: Any, file_name: str, key: str) -> None:
             key=f"csv_{key}",
             what=f"numbers: {label}",
             rows=len(df),
-            filters=headers.filter_summary(shown) if shown is not None else None,
+            filters=filter_summary(shown) if shown is not None else None,
         )

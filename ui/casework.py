@@ -356,7 +356,7 @@ def chase_section(ctx: app.PageContext) -> None:
 
     def _chase_workbook() -> bytes:
         about = exports.about_sheet(
-            headers.filter_summary(f),
+            app.filter_summary(f),
             ctx.info,
             source=f"E-safety returns database {app.get_db().path.name} and its casework store",
             rows=len(shown),
@@ -372,7 +372,7 @@ def chase_section(ctx: app.PageContext) -> None:
             _chase_workbook,
             what="chase list",
             rows=len(shown),
-            filters=headers.filter_summary(f),
+            filters=app.filter_summary(f),
             file_name=f"chase_list_{stamp}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="chase_excel",
@@ -384,7 +384,7 @@ def chase_section(ctx: app.PageContext) -> None:
             lambda: exports.csv_bytes(shown),
             what="chase list",
             rows=len(shown),
-            filters=headers.filter_summary(f),
+            filters=app.filter_summary(f),
             file_name=f"chase_list_{stamp}.csv",
             mime="text/csv",
             key="chase_csv",
@@ -395,7 +395,7 @@ def chase_section(ctx: app.PageContext) -> None:
             lambda: exports.csv_bytes(exports.mail_merge(chase)),
             what="chase mail merge",
             rows=len(chase),
-            filters=headers.filter_summary(f),
+            filters=app.filter_summary(f),
             file_name=f"chase_mail_merge_{stamp}.csv",
             mime="text/csv",
             key="chase_mail_merge",

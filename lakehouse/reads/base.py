@@ -27,6 +27,13 @@ def area_labels(con: Con) -> dict[str, str]:
     return dict(rows(con, "SELECT area, area_label FROM gold.areas ORDER BY area_order"))
 
 
+def setting_labels(con: Con) -> dict[str, str]:
+    """Setting code -> label, in the council's order (gold.settings)."""
+    return dict(
+        rows(con, "SELECT setting, setting_label FROM gold.settings ORDER BY setting_order")
+    )
+
+
 def filtering_labels(con: Con) -> dict[str, str]:
     """Filtering approach code -> label, in order (gold.filtering_approaches)."""
     return dict(
@@ -43,14 +50,6 @@ def priority_labels(con: Con) -> dict[str, str]:
     return dict(
         rows(con, "SELECT priority, priority_label FROM gold.priorities ORDER BY priority_order")
     )
-
-
-def grade_labels(con: Con) -> dict[int, str]:
-    """Grade -> label, best first (gold.grades)."""
-    return {
-        int(g): str(w)
-        for g, w in rows(con, "SELECT grade, grade_label FROM gold.grades ORDER BY grade")
-    }
 
 
 def grade_bands(con: Con) -> list[tuple[int, str, float]]:
@@ -201,3 +200,38 @@ def tenths(value: float) -> float:
     """A percentage to one decimal, half up."""
     # half up to one decimal (the builtin is shadowed by the contract's ``round``)
     return int(value * 10 + 0.5) / 10
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words a pack or page gives codes, from gold's lookup tables: a database built
+    with a council's renamed seeds reads the same in every output made from it."""
+
+    areas: dict[str, str]  # area -> name, in order
+    settings: dict[str, str]  # setting -> label, in order
+    filtering: dict[str, str]  # filtering approach -> label, in order
+    priorities: dict[str, str]  # priority -> label, in order
+    bands: list[tuple[int, str, float]]  # (grade, label, lowest score), best first
+    blanks: dict[str, str]  # kind of absent value -> label
+
+    @property
+    def grades(self) -> dict[int, str]:
+        """Grade -> label, best first."""
+        return {g: w for g, w, _ in self.bands}
+
+    def grade_columns(self) -> list[str]:
+        """Every grade's label best first, then the insufficient-evidence label."""
+        return [*self.grades.values(), self.blanks["insufficient_evidence"]]
+
+
+def labels(con: Con) -> Labels:
+    """Every lookup's words at once (one cursor per query is the caller's: ``con`` may be
+    a cursor used for each in turn)."""
+    return Labels(
+        areas=area_labels(con),
+        settings=setting_labels(con),
+        filtering=filtering_labels(con),
+        priorities=priority_labels(con),
+        bands=grade_bands(con),
+        blanks=blank_labels(con),
+    )
