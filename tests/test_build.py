@@ -162,27 +162,41 @@ def test_the_latest_register_row_wins_and_schools_dropped_from_a_later_load_are_
     assert 100002 in rows
 
 
-@pytest.mark.parametrize(
-    ("phase", "establishment_type", "setting"),
-    [
-        ("Not applicable", "Pupil referral unit", "PRU"),
-        ("Secondary", "Academy alternative provision converter", "PRU"),
-        ("Not applicable", "Community special school", "Special"),
-        ("Primary", "Academy converter", "Primary"),
-        ("Middle deemed primary", "Community school", "Primary"),
-        ("Middle deemed secondary", "Community school", "Secondary"),
-        ("All-through", "Free schools", "All-through"),
-        ("Nursery", "Local authority nursery school", "Nursery"),
-        ("16 plus", "Further education", "Post-16"),
-        ("Not applicable", "Other independent school", "Other"),
-        (None, None, "Other"),
-    ],
-)
-def test_the_setting_is_derived_from_phase_and_type(phase, establishment_type, setting):
+SETTINGS = [
+    ("Not applicable", "Pupil referral unit", "PRU"),
+    ("Secondary", "Academy alternative provision converter", "PRU"),
+    ("Not applicable", "Community special school", "Special"),
+    ("Primary", "Academy converter", "Primary"),
+    ("Middle deemed primary", "Community school", "Primary"),
+    ("Middle deemed secondary", "Community school", "Secondary"),
+    ("All-through", "Free schools", "All-through"),
+    ("Nursery", "Local authority nursery school", "Nursery"),
+    ("16 plus", "Further education", "Post-16"),
+    ("Not applicable", "Other independent school", "Other"),
+    (None, None, "Other"),
+]
+
+
+@pytest.fixture(scope="module")
+def settings_county() -> Lakehouse:
+    """A school for each phase and type of SETTINGS, built once with the data tests.
+
+    A school's setting is worked out from its own register row alone, so one county
+    serves every case where each built its own before.
+    """
     lh = Lakehouse(data_tests=True)
-    lh.school(URN, phase=phase, establishment_type=establishment_type)
+    for urn, (phase, establishment_type, _) in enumerate(SETTINGS, start=URN):
+        lh.school(urn, phase=phase, establishment_type=establishment_type)
     lh.build()
-    assert lh.gold_school(URN)["setting"] == setting
+    return lh
+
+
+@pytest.mark.parametrize(("phase", "establishment_type", "setting"), SETTINGS)
+def test_the_setting_is_derived_from_phase_and_type(
+    settings_county, phase, establishment_type, setting
+):
+    urn = URN + SETTINGS.index((phase, establishment_type, setting))
+    assert settings_county.gold_school(urn)["setting"] == setting
 
 
 def test_the_real_kent_register_gets_a_setting_for_every_school_and_all_open_are_expected():
