@@ -26,7 +26,7 @@ from fpdf.enums import XPos, YPos
 
 from lakehouse import casework, explain, reads, standards, store
 from lakehouse.filters import Filters
-from lakehouse.seeds import read_seed, report_text
+from lakehouse.seeds import report_text
 from lakehouse.sql import cursor_of as _cursor
 from packs import render
 from presentation import charts
@@ -546,15 +546,17 @@ def render_pdf(report: SchoolReport, chart_png: bytes | None = None) -> bytes:
                 _freshness_fill(report.policies["status"].iloc[r]) if c == 3 else None
             ),
         )
-        windows = {r["status"]: r["max_days"] for r in read_seed("freshness_status")}
+        # the windows and words the database was built with (gold.freshness_statuses)
+        days, named = report.words.freshness_days, report.words.freshness
         pdf.set_font(pdf.family, "", 7.5)
         pdf.multi_cell(
             0,
             4,
             pdf.text_safe(
-                f"Fresh: reviewed within {windows.get('fresh', '')} days; due soon: within "
-                f"{windows.get('due_soon', '')} days; overdue: longer ago; missing: never "
-                f"reviewed or not listed. Counted to the data as-of date."
+                f"{named['fresh']}: reviewed within {days['fresh']} days; "
+                f"{named['due_soon'].lower()}: within {days['due_soon']} days; "
+                f"{named['overdue'].lower()}: longer ago; {named['missing'].lower()}: never "
+                "reviewed or not listed. Counted to the data as-of date."
             ),
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,

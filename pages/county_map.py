@@ -104,6 +104,7 @@ with map_area:
                 points,
                 point_measure,
                 district_measure,
+                app.frame(reads.base.labels),  # the legend in the database's words
                 district_measure_label=measure_label,
                 point_measure_label=point_options[point_measure],
                 selected_codes=[c for c, n in names.items() if n in f.districts],
@@ -187,7 +188,7 @@ with left:
 if view == "schools":
     with right:
         st.subheader("Schools on the map")
-        labels, _ = charts.point_categories(point_measure)
+        labels, _ = charts.point_categories(point_measure, app.frame(reads.base.labels))
         shown = points[["urn", "name", "setting", "district"]].copy()
         shown[point_options[point_measure]] = [
             labels.get(charts.category_key(v), str(v)) for v in points[point_measure]

@@ -111,7 +111,8 @@ with right:
 st.subheader("Policy freshness at a glance")
 fresh = _frame_or_note(reads.grades.freshness_summary, "No policy records match these filters.")
 if fresh is not None:
-    st.plotly_chart(sized(charts.freshness_chart(fresh)), key="overview_freshness")
+    statuses = app.frame(reads.base.freshness_labels)  # the database's words and order
+    st.plotly_chart(sized(charts.freshness_chart(fresh, statuses)), key="overview_freshness")
     table = _schools_table(fresh, "policy_label", "status")
     app.numbers_expander("policy freshness", table, "policy_freshness.csv", "freshness")
 

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from lakehouse import reads, seeds
+from lakehouse import reads
 from presentation import charts, exports, headers, measures
 from presentation.formatting import MISSING, council_date, counted
 from ui import app, auth, safe
@@ -28,7 +28,7 @@ m1.metric("Expected returns", f"{head['expected']:,}", border=True)
 m2.metric("Received", f"{head['received']:,}", border=True)
 m3.metric("Of which late", f"{head['late']:,}", border=True)
 # before the deadline a school with no return is awaiting it, not missing
-statuses = seeds.vocabulary("return_status")
+statuses = app.frame(reads.base.return_status_labels)  # the database's words
 m4.metric(statuses["awaiting"], f"{head.get('awaiting', 0):,}", border=True)
 m5.metric(statuses["missing"], f"{head['missing']:,}", border=True)
 
@@ -40,7 +40,7 @@ for column, by, heading in ((left, "district", "By district"), (right, "setting"
         if df.empty:
             st.info("No expected returns match these filters.")
             continue
-        st.plotly_chart(sized(charts.returns_chart(df)), key=f"returns_{by}")
+        st.plotly_chart(sized(charts.returns_chart(df, statuses)), key=f"returns_{by}")
         app.numbers_expander(
             f"returns {heading.lower()}",
             df.rename(columns={"group": measures.RETURNS_BY[by]}),

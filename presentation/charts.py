@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from lakehouse import seeds
 from lakehouse.geometry import centroid, outer_rings, signed_area
+from lakehouse.reads.base import Labels
 from presentation import palette
 from presentation.formatting import round_half_up
 
@@ -328,23 +329,29 @@ def standards_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     )
 
 
-def freshness_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Policy freshness at a glance (df: policy_label, status, schools)."""
+def freshness_chart(
+    df: pd.DataFrame, statuses: Mapping[str, str], title: str | None = None
+) -> go.Figure:
+    """Policy freshness at a glance (df: policy_label, status, schools); ``statuses`` names
+    the statuses in order as the database does (``lakehouse.reads.base.freshness_labels``)."""
     order = list(dict.fromkeys(df.sort_values("policy")["policy_label"]))
     return status_bars(
         df,
         "policy_label",
         "status",
         palette.FRESHNESS_COLOURS,
-        seeds.vocabulary("freshness"),
-        seeds.order("freshness"),
+        statuses,
+        tuple(statuses),
         title,
         order,
     )
 
 
-def returns_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Received on time, late, awaiting and missing per group (df from reads.returns.returns_by)."""
+def returns_chart(
+    df: pd.DataFrame, statuses: Mapping[str, str], title: str | None = None
+) -> go.Figure:
+    """Received on time, late, awaiting and missing per group (df from reads.returns.returns_by);
+    ``statuses`` names them as the database does (``reads.base.return_status_labels``)."""
     # awaiting: no return yet, before the deadline (absent from frames built before it existed)
     awaiting = list(df["awaiting"]) if "awaiting" in df else [0] * len(df)
     long = pd.DataFrame(
@@ -369,7 +376,7 @@ def returns_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         "group",
         "status",
         palette.RETURN_STATUS_COLOURS,
-        seeds.vocabulary("return_status"),
+        statuses,
         ("received", "late", "awaiting", "missing"),
         title,
         groups,
@@ -496,27 +503,30 @@ def history_chart(
 # --- map ---------------------------------------------------------------------------
 
 
-def point_categories(measure: str) -> tuple[dict[Any, str], dict[Any, str]]:
-    """(value -> label, value -> colour) for a point measure; None is the 'no value' class."""
-    # labels and their order from the vocabulary seeds, colours from the palette
-    kinds: dict[str, tuple[str, Mapping[Any, str], str]] = {
-        "priority": ("priority", palette.PRIORITY_COLOURS, "not_flagged"),
-        "freshness_worst": ("freshness", palette.FRESHNESS_COLOURS, "no_return"),
-        "filtering": ("filtering", palette.FILTERING_COLOURS, "no_return"),
-        "return_status": ("return_status", palette.RETURN_STATUS_COLOURS, "not_known"),
+def point_categories(measure: str, words: Labels) -> tuple[dict[Any, str], dict[Any, str]]:
+    """(value -> label, value -> colour) for a point measure; None is the 'no value' class.
+
+    The labels and their order are the database's (``words``: ``lakehouse.reads.base.labels``),
+    the colours the palette's."""
+    kinds: dict[str, tuple[Mapping[Any, str], Mapping[Any, str], str]] = {
+        "priority": (words.priorities, palette.PRIORITY_COLOURS, "not_flagged"),
+        "freshness_worst": (words.freshness, palette.FRESHNESS_COLOURS, "no_return"),
+        "filtering": (words.filtering, palette.FILTERING_COLOURS, "no_return"),
+        "return_status": (words.return_statuses, palette.RETURN_STATUS_COLOURS, "not_known"),
     }
     codes_colours: Mapping[Any, str]
+    named: Mapping[Any, str]
     if measure.startswith("grade_"):
-        kind, codes_colours, blank = "grade", palette.GRADE_COLOURS, "no_grade"
+        named, codes_colours, blank = words.grades, palette.GRADE_COLOURS, "no_grade"
     elif measure in kinds:
-        kind, codes_colours, blank = kinds[measure]
+        named, codes_colours, blank = kinds[measure]
     else:
         raise ValueError(f"unknown map measure {measure!r}")
-    labels: dict[Any, str] = dict(seeds.vocabulary(kind))
-    if kind == "priority":
+    labels: dict[Any, str] = dict(named)
+    if measure == "priority":
         labels = {k: f"{v} priority" for k, v in labels.items()}
     colours: dict[Any, str] = {k: codes_colours.get(k, palette.GREY) for k in labels}
-    labels[None], colours[None] = seeds.blank_label(blank), palette.LIGHT_GREY
+    labels[None], colours[None] = words.blanks[blank], palette.LIGHT_GREY
     return labels, colours
 
 
@@ -678,6 +688,7 @@ def county_map(
     points: pd.DataFrame,
     point_measure: str,
     district_measure: str,
+    words: Labels,
     district_measure_label: str = "",
     point_measure_label: str = "",
     selected_codes: Sequence[str] = (),
@@ -691,7 +702,8 @@ def county_map(
     topojson and every district name is SVG text on the page. The axes keep one scale
     and fill the chart's width wherever the county is wider than the chart is tall.
     Each district name sits on an invisible marker whose customdata is the district
-    code, so a click on a name selects the district.
+    code, so a click on a name selects the district. ``words`` names the points' classes
+    (:func:`point_categories`).
     """
     fig = go.Figure()
     district_measure_label = plain(district_measure_label or district_measure)
@@ -726,7 +738,7 @@ def county_map(
             )
         )
         _colour_bar(fig, lo, hi, district_measure_label, suffix, above=True)
-    labels, colours = point_categories(point_measure)
+    labels, colours = point_categories(point_measure, words)
     if show_points and not points.empty:
         keys = pd.Series(
             [category_key(v) for v in points[point_measure]], index=points.index, dtype=object

@@ -138,6 +138,17 @@ def _previous_grades(grades: list[int] | None, i: int) -> list[int] | None:
     ]
 
 
+def _lookup(seed: str, code: str, prefix: str) -> pd.DataFrame:
+    """A gold lookup of a seed: code, <prefix>_label, <prefix>_order, in the seed's order."""
+    rows = sorted(read_seed(seed), key=lambda r: int(r["sort_order"]))
+    return pd.DataFrame(
+        [
+            {code: r[code], f"{prefix}_label": r["label"], f"{prefix}_order": int(r["sort_order"])}
+            for r in rows
+        ]
+    )
+
+
 def frames() -> dict[str, pd.DataFrame]:
     """Every gold table as a DataFrame (also handy for asserting against)."""
     schools, school_rounds, status_rows, flags, fresh, training, incidents = (
@@ -587,16 +598,7 @@ def frames() -> dict[str, pd.DataFrame]:
                 for a, label in sorted(AREA_LABELS.items(), key=lambda kv: AREA_ORDER[kv[0]])
             ]
         ),
-        "filtering_approaches": pd.DataFrame(
-            [
-                {
-                    "filtering": r["filtering"],
-                    "filtering_label": r["label"],
-                    "filtering_order": int(r["sort_order"]),
-                }
-                for r in read_seed("filtering_approaches")
-            ]
-        ),
+        "filtering_approaches": _lookup("filtering_approaches", "filtering", "filtering"),
         "grades": pd.DataFrame(
             [
                 {
@@ -610,6 +612,13 @@ def frames() -> dict[str, pd.DataFrame]:
                     [None, *(float(b["min_score"]) for b in GRADE_BANDS[:-1])],
                     strict=True,
                 )
+            ]
+        ),
+        "return_statuses": _lookup("return_statuses", "status", "status"),
+        "freshness_statuses": _lookup("freshness_status", "status", "status").assign(
+            max_days=[
+                int(r["max_days"]) if r["max_days"] else None
+                for r in sorted(read_seed("freshness_status"), key=lambda r: int(r["sort_order"]))
             ]
         ),
         "blank_labels": pd.DataFrame(
@@ -792,6 +801,7 @@ _CASTS = {
     },
     "policy_freshness": {"last_reviewed": "DATE", "days_since_review": "INTEGER"},
     "returns_status": {"completed_on": "DATE", "deadline": "DATE"},
+    "freshness_statuses": {"max_days": "INTEGER"},
 }
 
 

@@ -12,7 +12,8 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from lakehouse.seeds import SEEDS_DIR
+from lakehouse.reads.base import Labels
+from lakehouse.seeds import SEEDS_DIR, read_seed, vocabulary
 
 
 def seed_copy(folder: Path) -> Path:
@@ -33,3 +34,23 @@ def edit_seed(seeds: Path, name: str, key: str, changes: Mapping[str, Mapping[st
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def shipped_labels() -> Labels:
+    """The shipped seeds' words as ``lakehouse.reads.base.labels`` reads them from a database
+    built with them: for a chart or table tested without a database."""
+    bands = sorted(read_seed("grade_bands"), key=lambda r: int(r["grade"]))
+    return Labels(
+        areas=vocabulary("area"),
+        settings=vocabulary("setting"),
+        filtering=vocabulary("filtering"),
+        priorities=vocabulary("priority"),
+        bands=[(int(b["grade"]), b["label"], float(b["min_score"])) for b in bands],
+        blanks=vocabulary("blank"),
+        return_statuses=vocabulary("return_status"),
+        freshness=vocabulary("freshness"),
+        freshness_days={
+            r["status"]: int(r["max_days"]) if r["max_days"] else None
+            for r in read_seed("freshness_status")
+        },
+    )

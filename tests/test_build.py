@@ -108,6 +108,14 @@ SEED_LISTS = {
         "SELECT grade FROM gold.grades ORDER BY grade",
         "SELECT CAST(grade AS INTEGER) FROM seeds.grade_bands ORDER BY 1",
     ),
+    "return_statuses": (
+        "SELECT status FROM gold.return_statuses ORDER BY status_order",
+        "SELECT status FROM seeds.return_statuses ORDER BY sort_order",
+    ),
+    "freshness_statuses": (
+        "SELECT status FROM gold.freshness_statuses ORDER BY status_order",
+        "SELECT status FROM seeds.freshness_status ORDER BY sort_order",
+    ),
     "blank_labels": (
         "SELECT blank FROM gold.blank_labels ORDER BY blank",
         "SELECT blank FROM seeds.blank_labels ORDER BY blank",

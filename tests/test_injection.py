@@ -25,6 +25,7 @@ from lakehouse.db import connect_readonly, writing
 from lakehouse.filters import Filters
 from presentation import charts
 from tests.conftest import PROJECT_ROOT, streamlit_server
+from tests.seed_copy import shipped_labels
 from ui import safe
 
 LINK = "[x](http://evil.example)"
@@ -171,7 +172,9 @@ def test_a_school_or_district_named_with_a_link_is_escaped_in_every_figure() -> 
     districts, points = _hostile_points()
     grades = pd.DataFrame({"group": [ANCHOR], "grade": [2], "schools": [3]})
     figures = {
-        "county map": charts.county_map(districts, points, "priority", "score", "Score"),
+        "county map": charts.county_map(
+            districts, points, "priority", "score", shipped_labels(), "Score"
+        ),
         "static map": charts.district_map_static(districts, "score", "Score", [ANCHOR]),
         "grade bars": charts.stacked_grade_bars(grades, "group", title=ANCHOR),
         "count bars": charts.count_bars(
@@ -180,7 +183,8 @@ def test_a_school_or_district_named_with_a_link_is_escaped_in_every_figure() -> 
         "returns": charts.returns_chart(
             pd.DataFrame(
                 {"group": [ANCHOR], "expected": [2], "received": [1], "late": [0], "missing": [1]}
-            )
+            ),
+            shipped_labels().return_statuses,
         ),
     }
     for what, fig in figures.items():

@@ -38,7 +38,12 @@ def _council_seeds(folder: Path) -> Path:
         {"open": {"label": "In hand"}, "done": {"label": "Completed"}},
     )
     edit_seed(copy, "priorities", "priority", {"high": {"label": "Urgent"}})
-    edit_seed(copy, "return_statuses", "status", {"received": {"label": "In on time"}})
+    edit_seed(
+        copy,
+        "return_statuses",
+        "status",
+        {"received": {"label": "In on time"}, "missing": {"label": "Not in"}},
+    )
     edit_seed(copy, "freshness_status", "status", {"missing": {"label": "Never reviewed"}})
     edit_seed(
         copy, "filtering_approaches", "filtering", {"locked_down": {"label": "Walled garden"}}
@@ -222,3 +227,25 @@ def test_the_worklist_page_and_the_sidebar_say_the_databases_words(council_db, m
         "Managed",
         "Walled garden",
     ]
+
+
+def _charts(at) -> str:
+    return " ".join(c.proto.spec for c in at.get("plotly_chart"))
+
+
+def test_the_returns_overview_and_map_pages_name_statuses_and_grades_in_the_databases_words(
+    council_db, monkeypatch
+):
+    monkeypatch.setenv("ESAFETY_DB", str(council_db))
+    at = open_app("pages/returns_quality.py")
+    assert "Not in" in [m.label for m in at.metric] and "Missing" not in [
+        m.label for m in at.metric
+    ]
+    assert "In on time" in _charts(at) and "Received on time" not in _charts(at)
+    at = open_app("pages/overview.py")
+    assert "Never reviewed" in _charts(at)
+    at = open_app("pages/county_map.py", {"map_view": "schools"})
+    shown = next(d.value for d in at.dataframe if "School" in d.value.columns)
+    grades = set(shown.iloc[:, -1])
+    assert grades == {"Strong", "Weak"}, shown
+    assert "Strong (1)" in _charts(at) and "Good (1)" not in _charts(at)

@@ -22,6 +22,7 @@ from packs import render
 from packs.cabinet import cabinet_pack_pptx
 from packs.governor import governor_report_pdf
 from tests.gold_fixture import build_gold_db
+from tests.seed_copy import shipped_labels
 from ui import projector
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "packs"
@@ -66,7 +67,7 @@ def test_the_county_map_draws_offline():
     frames = __import__("tests.gold_fixture", fromlist=["frames"]).frames()
     districts = frames["district_shapes"].assign(schools=4, flagged_pct=[10.0, 50.0, 90.0])
     fig = charts.county_map(
-        districts, frames["school_overview"].iloc[0:0], "priority", "flagged_pct"
+        districts, frames["school_overview"].iloc[0:0], "priority", "flagged_pct", shipped_labels()
     )
     png = render.figure_png(fig, width=600, height=400, scale=1)
     im = Image.open(io.BytesIO(png)).convert("RGB")

@@ -62,6 +62,25 @@ def grade_bands(con: Con) -> list[tuple[int, str, float]]:
     ]
 
 
+def return_status_labels(con: Con) -> dict[str, str]:
+    """Return status code -> label, in order (gold.return_statuses)."""
+    return dict(
+        rows(con, "SELECT status, status_label FROM gold.return_statuses ORDER BY status_order")
+    )
+
+
+def freshness_labels(con: Con) -> dict[str, str]:
+    """Policy freshness status -> label, in order (gold.freshness_statuses)."""
+    return dict(
+        rows(con, "SELECT status, status_label FROM gold.freshness_statuses ORDER BY status_order")
+    )
+
+
+def freshness_windows(con: Con) -> dict[str, int | None]:
+    """Policy freshness status -> the most days since review it allows (None: no bound)."""
+    return dict(rows(con, "SELECT status, max_days FROM gold.freshness_statuses"))
+
+
 def blank_labels(con: Con) -> dict[str, str]:
     """What is shown where the data have no value: kind -> label (gold.blank_labels), e.g.
     ``insufficient_evidence``, ``no_return``, ``not_known``, ``any_filtering``."""
@@ -213,6 +232,9 @@ class Labels:
     priorities: dict[str, str]  # priority -> label, in order
     bands: list[tuple[int, str, float]]  # (grade, label, lowest score), best first
     blanks: dict[str, str]  # kind of absent value -> label
+    return_statuses: dict[str, str]  # return status -> label, in order
+    freshness: dict[str, str]  # policy freshness status -> label, in order
+    freshness_days: dict[str, int | None]  # freshness status -> most days since review
 
     @property
     def grades(self) -> dict[int, str]:
@@ -234,4 +256,7 @@ def labels(con: Con) -> Labels:
         priorities=priority_labels(con),
         bands=grade_bands(con),
         blanks=blank_labels(con),
+        return_statuses=return_status_labels(con),
+        freshness=freshness_labels(con),
+        freshness_days=freshness_windows(con),
     )
