@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lakehouse import reads, seeds, spec
+from lakehouse import reads, seeds
 from presentation import charts, tables
 from ui import app
 from ui.projector import sized
@@ -48,13 +48,14 @@ def _comparison(by: str, heading: str, key: str) -> None:
         return
     if by == "filtering":
         df = df.assign(group=df["group"].map(approaches).fillna(df["group"]))
-    order = spec.setting_order(df["group"]) if by == "setting" else None
+    settings = app.frame(reads.base.setting_labels)  # the council's order, as built
+    order = tables.in_order(df["group"], settings) if by == "setting" else None
     st.plotly_chart(
         sized(charts.stacked_grade_bars(df, "group", small_n=SMALL_GROUP, group_order=order)),
         key=f"cmp_{key}",
     )
     # grades best first (never alphabetical), n and the share at Good or better
-    table = tables.grade_counts(df, GROUP_HEADINGS[by], order)
+    table = tables.grade_counts(df, GROUP_HEADINGS[by], app.frame(reads.base.labels), order)
     app.numbers_expander(heading, table, f"{key}_{area}.csv", key)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from presentation.tables import grade_counts
+from tests.seed_copy import shipped_labels
 from tests.test_pages_apptest import _open
 
 
@@ -21,7 +22,7 @@ def test_grades_run_best_first_with_n_and_the_share_good_or_better():
         ],
         columns=["group", "grade", "schools"],
     )
-    table = grade_counts(df, "Setting", ["Secondary", "Primary"])
+    table = grade_counts(df, "Setting", shipped_labels(), ["Secondary", "Primary"])
     assert list(table.columns) == [
         "Setting",
         "Outstanding",

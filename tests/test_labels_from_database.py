@@ -249,3 +249,24 @@ def test_the_returns_overview_and_map_pages_name_statuses_and_grades_in_the_data
     grades = set(shown.iloc[:, -1])
     assert grades == {"Strong", "Weak"}, shown
     assert "Strong (1)" in _charts(at) and "Good (1)" not in _charts(at)
+
+
+def test_the_setting_comparisons_numbers_and_headings_say_the_databases_words(
+    council_db, monkeypatch
+):
+    monkeypatch.setenv("ESAFETY_DB", str(council_db))
+    at = open_app("pages/setting_comparison.py")
+    table = next(d.value for d in at.dataframe if "Setting" in d.value.columns)
+    assert list(table.columns) == [
+        "Setting",
+        "Outstanding",
+        "Strong",
+        "Satisfactory",
+        "Weak",
+        "Too few answers",
+        "Schools (n)",
+        "Strong or better (%)",
+    ]
+    headings = [h.value for h in at.subheader]
+    assert "Walled garden against managed filtering" in headings, headings
+    assert "Whole-school effectiveness by setting" in headings, headings

@@ -7,7 +7,8 @@ import streamlit as st
 
 from lakehouse import spec
 from lakehouse import standards as reads
-from presentation import charts
+from lakehouse.reads import base as reads_base
+from presentation import charts, tables
 from presentation import standards as shown
 from presentation.formatting import MISSING, counted, percent_of
 from ui import app, safe
@@ -88,7 +89,8 @@ def county_sections(ctx: app.PageContext) -> None:
         st.subheader(f"By {heading.lower()}")
         table = shown.group_table(app.frame(reads.standards_by, f, by), heading)
         if by == "setting":
-            order = {s: i for i, s in enumerate(spec.setting_order(table[heading]))}
+            settings = tables.in_order(table[heading], app.frame(reads_base.setting_labels))
+            order = {s: i for i, s in enumerate(settings)}
             table = table.sort_values(heading, key=lambda c: c.map(order), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch", placeholder=MISSING)
         app.numbers_expander(
