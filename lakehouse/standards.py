@@ -193,8 +193,9 @@ def school_mismatches(con: Con, urn: int, round: str | None = None) -> pd.DataFr
 
 def standards_wide(con: Con, f: Filters) -> pd.DataFrame:
     """One row per school with a current return in ``f.round``: urn, return_version and each
-    standard's status and detail (``standard_1_status``, ``standard_1_detail``, ...), the
-    next review due and the number of self-review/evidence disagreements (for exports)."""
+    standard's status label and detail (``standard_1_status``, ``standard_1_detail``, ...), the
+    next review due, the number of self-review/evidence disagreements (for exports), then each
+    standard's status code (``standard_1_code``, ...: met, partly, not_met, unknown)."""
     where, params = filter_sql("gold.fm_standards", f)
     return frame(
         con,
@@ -212,7 +213,11 @@ def standards_wide(con: Con, f: Filters) -> pd.DataFrame:
             max(s.detail) FILTER (WHERE s.standard = 4) AS standard_4_detail,
             max(s.next_review_due) AS next_review_due,
             CAST((SELECT count(*) FROM gold.fm_evidence_mismatches AS m
-                  WHERE m.return_id = any_value(s.return_id)) AS INTEGER) AS evidence_mismatches
+                  WHERE m.return_id = any_value(s.return_id)) AS INTEGER) AS evidence_mismatches,
+            max(s.status) FILTER (WHERE s.standard = 1) AS standard_1_code,
+            max(s.status) FILTER (WHERE s.standard = 2) AS standard_2_code,
+            max(s.status) FILTER (WHERE s.standard = 3) AS standard_3_code,
+            max(s.status) FILTER (WHERE s.standard = 4) AS standard_4_code
         FROM gold.fm_standards AS s
         WHERE {where}
         GROUP BY s.urn

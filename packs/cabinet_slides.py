@@ -28,7 +28,6 @@ from pptx.util import Inches
 from lakehouse import methodology, seeds
 from lakehouse.filters import Filters
 from lakehouse.reads.base import Labels
-from lakehouse.spec import fm_standards as spec_fm_standards
 from packs.cabinet_numbers import CabinetNumbers
 from packs.disclosure import Key, Publication, symbols_note, threshold
 from packs.pptx import Table
@@ -623,13 +622,9 @@ def _register_standards(pub: Publication, numbers: CabinetNumbers, received: Key
         # every current return is version 1 or 2: a reader may add them to the returns in
         _sum_or_bound(pub, received, [v1, v2])
     frame = numbers.standards
-    spec_names = {int(r["standard"]): r["label"] for r in spec_fm_standards()}
-    names = {
-        int(k): str(v) for k, v in zip(frame["standard"], frame["standard_label"], strict=True)
-    }
-    names = {**spec_names, **names} if names else {}
-    status_labels = {r["status"]: r["label"] for r in seeds.read_seed("fm_statuses")}
-    status_labels.update(zip(frame["status"], frame["status_label"], strict=True))
+    # every standard and status in the counted database's words (gold), rows or not
+    names = dict(numbers.labels.fm_standards) if len(frame) else {}
+    status_labels = dict(numbers.labels.fm_statuses)
     counts = {
         (int(st), str(status)): int(n)
         for st, status, n in zip(frame["standard"], frame["status"], frame["schools"], strict=True)

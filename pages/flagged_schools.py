@@ -136,7 +136,8 @@ else:
     )
     # the DfE standards columns of each school's current return (RETURN-v2.md)
     standards_columns = standards_shown.export_columns(
-        app.frame(standards_reads.standards_wide, f.with_(round=round_of_flags or f.round))
+        app.frame(standards_reads.standards_wide, f.with_(round=round_of_flags or f.round)),
+        app.frame(reads.base.fm_standard_labels),
     )
     export = export.merge(standards_columns, on="URN", how="left")
     export_columns = COLUMNS + [c for c in standards_columns.columns if c != "URN"]

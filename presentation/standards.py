@@ -1,22 +1,20 @@
 """The DfE filtering and monitoring standards for people: tables, headers and sentences.
 
-Takes the frames of :mod:`lakehouse.standards` (snake_case, gold's labels) and
-gives what a page, an export or a pack shows. No Streamlit here.
+Takes the frames of :mod:`lakehouse.standards` (snake_case, gold's labels) and the
+database's words for the statuses and standards (``lakehouse.reads.base.fm_status_labels``,
+``fm_standard_labels``) and gives what a page, an export or a pack shows. No Streamlit here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
-from lakehouse import seeds, spec
+from lakehouse import spec
 from presentation.formatting import MISSING, council_date, percent_of
 
 STATUSES = ("met", "partly", "not_met", "unknown")
-
-
-def status_labels() -> dict[str, str]:
-    """Status code -> label, in the seed's order (Met, Partly met, Not met, Unknown)."""
-    return seeds.vocabulary("fm_status")
 
 
 def version_note(counts: dict[int, int]) -> str | None:
@@ -39,9 +37,9 @@ def version_note(counts: dict[int, int]) -> str | None:
     )
 
 
-def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per standard: schools met / partly / not met / unknown, n and the share met."""
-    labels = status_labels()
+def summary_table(summary: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """One row per standard: schools met / partly / not met / unknown, n and the share met;
+    ``labels`` names the statuses as the database does."""
     rows = []
     for _standard, g in summary.groupby("standard", sort=True):
         counts = dict(zip(g["status"], g["schools"], strict=True))
@@ -57,9 +55,9 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def group_table(by: pd.DataFrame, heading: str) -> pd.DataFrame:
-    """The standards by district or setting: one row per group and standard, with n."""
-    labels = status_labels()
+def group_table(by: pd.DataFrame, heading: str, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The standards by district or setting: one row per group and standard, with n;
+    ``labels`` names the statuses as the database does."""
     return pd.DataFrame(
         {
             heading: by["group"],
@@ -76,9 +74,9 @@ def group_table(by: pd.DataFrame, heading: str) -> pd.DataFrame:
     )
 
 
-def trend_table(trend: pd.DataFrame) -> pd.DataFrame:
-    """Each standard's share met in each round, with n and the version 1 returns beside."""
-    labels = status_labels()
+def trend_table(trend: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Each standard's share met in each round, with n and the version 1 returns beside;
+    ``labels`` names the statuses as the database does."""
     return pd.DataFrame(
         {
             "Round": trend["round"],
@@ -130,17 +128,19 @@ def all_four_sentence(four: dict[str, int]) -> str:
 EXPORT_COLUMNS_PREFIX = "DfE standard "
 
 
-def export_columns(wide: pd.DataFrame) -> pd.DataFrame:
+def export_columns(wide: pd.DataFrame, standards: Mapping[int, str]) -> pd.DataFrame:
     """The standards columns exports carry, keyed by URN: return version, each standard's
-    status, what fell short, the next review due and the self-review/evidence disagreements."""
-    standards = {int(r["standard"]): r["label"] for r in spec.fm_standards()}
+    status, what fell short, the next review due and the self-review/evidence disagreements.
+
+    ``wide`` is :func:`lakehouse.standards.standards_wide`; ``standards`` names the standards
+    as the database does. A standard fell short by its status code, never by its words."""
     out = pd.DataFrame({"URN": wide["urn"], "Return version": wide["return_version"]})
     shortfalls = []
     for i in range(len(wide)):
         parts = [
             f"{standards[s]}: {wide[f'standard_{s}_detail'].iloc[i].split(': ', 1)[-1]}"
             for s in standards
-            if wide[f"standard_{s}_status"].iloc[i] not in (status_labels()["met"],)
+            if wide[f"standard_{s}_code"].iloc[i] != "met"
             and int(wide["return_version"].iloc[i]) >= 2
         ]
         shortfalls.append("; ".join(parts))

@@ -149,6 +149,23 @@ def _lookup(seed: str, code: str, prefix: str) -> pd.DataFrame:
     )
 
 
+def _vocabulary(*kinds: tuple[str, str, str]) -> pd.DataFrame:
+    """A gold vocabulary table of seeds: (vocabulary, seed, code column) -> vocabulary, code,
+    label, sort_order, each seed in its order."""
+    return pd.DataFrame(
+        [
+            {
+                "vocabulary": kind,
+                "code": r[code],
+                "label": r["label"],
+                "sort_order": int(r["sort_order"]),
+            }
+            for kind, seed, code in kinds
+            for r in sorted(read_seed(seed), key=lambda r: int(r["sort_order"]))
+        ]
+    )
+
+
 def frames() -> dict[str, pd.DataFrame]:
     """Every gold table as a DataFrame (also handy for asserting against)."""
     schools, school_rounds, status_rows, flags, fresh, training, incidents = (
@@ -566,21 +583,10 @@ def frames() -> dict[str, pd.DataFrame]:
             ]
         ),
         "impact_groups": pd.DataFrame(IMPACT_GROUPS),
-        "casework_vocabulary": pd.DataFrame(
-            [
-                {
-                    "vocabulary": kind,
-                    "code": r[code],
-                    "label": r["label"],
-                    "sort_order": int(r["sort_order"]),
-                }
-                for kind, seed, code in (
-                    ("action_status", "action_statuses", "status"),
-                    ("reminder_method", "reminder_methods", "method"),
-                    ("support_type", "support_types", "type"),
-                )
-                for r in sorted(read_seed(seed), key=lambda r: int(r["sort_order"]))
-            ]
+        "casework_vocabulary": _vocabulary(
+            ("action_status", "action_statuses", "status"),
+            ("reminder_method", "reminder_methods", "method"),
+            ("support_type", "support_types", "type"),
         ),
         "settings": pd.DataFrame(
             [
@@ -620,6 +626,9 @@ def frames() -> dict[str, pd.DataFrame]:
                 int(r["max_days"]) if r["max_days"] else None
                 for r in sorted(read_seed("freshness_status"), key=lambda r: int(r["sort_order"]))
             ]
+        ),
+        "fm_vocabulary": _vocabulary(
+            ("fm_standard", "fm_standards", "standard"), ("fm_status", "fm_statuses", "status")
         ),
         "blank_labels": pd.DataFrame(
             [{"blank": r["blank"], "label": r["label"]} for r in read_seed("blank_labels")]

@@ -53,4 +53,6 @@ def shipped_labels() -> Labels:
             r["status"]: int(r["max_days"]) if r["max_days"] else None
             for r in read_seed("freshness_status")
         },
+        fm_statuses=vocabulary("fm_status"),
+        fm_standards=vocabulary("fm_standard"),
     )

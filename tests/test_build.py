@@ -116,6 +116,13 @@ SEED_LISTS = {
         "SELECT status FROM gold.freshness_statuses ORDER BY status_order",
         "SELECT status FROM seeds.freshness_status ORDER BY sort_order",
     ),
+    "fm_vocabulary": (
+        "SELECT vocabulary || ' ' || code FROM gold.fm_vocabulary ORDER BY vocabulary, sort_order",
+        "SELECT v FROM ("
+        " SELECT 'fm_standard ' || standard AS v, 1 AS k, sort_order FROM seeds.fm_standards"
+        " UNION ALL SELECT 'fm_status ' || status, 2, sort_order FROM seeds.fm_statuses"
+        ") ORDER BY k, sort_order",
+    ),
     "blank_labels": (
         "SELECT blank FROM gold.blank_labels ORDER BY blank",
         "SELECT blank FROM seeds.blank_labels ORDER BY blank",

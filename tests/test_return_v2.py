@@ -679,7 +679,10 @@ def test_exports_carry_the_standards_columns_of_each_school():
     lh.add_return(1, version=2, checks={"fm_governor": ("no", None), "fm_review": (None, None)})
     lh.add_return(2)
     lh.build()
-    out = export_columns(standards_wide(lh.con, Filters(round="2026/27"))).set_index("URN")
+    from lakehouse.reads.base import fm_standard_labels
+
+    wide = standards_wide(lh.con, Filters(round="2026/27"))
+    out = export_columns(wide, fm_standard_labels(lh.con)).set_index("URN")
     assert list(out.columns) == [
         "Return version",
         "DfE standard 1: Roles and responsibilities",

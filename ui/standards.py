@@ -79,15 +79,19 @@ def county_sections(ctx: app.PageContext) -> None:
         border=True,
     )
     st.caption(shown.all_four_sentence(four))
+    statuses = app.frame(reads_base.fm_status_labels)  # the database's words for them
     st.subheader("Each standard")
     st.plotly_chart(sized(charts.standards_chart(summary)), key="standards_chart")
     st.dataframe(
-        shown.summary_table(summary), hide_index=True, width="stretch", placeholder=MISSING
+        shown.summary_table(summary, statuses),
+        hide_index=True,
+        width="stretch",
+        placeholder=MISSING,
     )
 
     for by, heading in (("district", "District"), ("setting", "Setting")):
         st.subheader(f"By {heading.lower()}")
-        table = shown.group_table(app.frame(reads.standards_by, f, by), heading)
+        table = shown.group_table(app.frame(reads.standards_by, f, by), heading, statuses)
         if by == "setting":
             settings = tables.in_order(table[heading], app.frame(reads_base.setting_labels))
             order = {s: i for i, s in enumerate(settings)}
@@ -98,7 +102,7 @@ def county_sections(ctx: app.PageContext) -> None:
         )
 
     st.subheader("Trend across rounds")
-    trend = shown.trend_table(app.frame(reads.standards_trend, f))
+    trend = shown.trend_table(app.frame(reads.standards_trend, f), statuses)
     st.dataframe(trend, hide_index=True, width="stretch", placeholder=MISSING)
 
 

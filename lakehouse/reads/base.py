@@ -22,34 +22,47 @@ AREAS: tuple[str, ...] = tuple(
 )
 
 
+# gold's lookups: kind -> (table, code column, label column, order column, rows); the
+# identifiers are these constants, never a caller's text
+_LOOKUPS: dict[str, tuple[str, str, str, str, str]] = {
+    "area": ("gold.areas", "area", "area_label", "area_order", "true"),
+    "setting": ("gold.settings", "setting", "setting_label", "setting_order", "true"),
+    "filtering": (
+        "gold.filtering_approaches", "filtering", "filtering_label", "filtering_order", "true"
+    ),
+    "priority": ("gold.priorities", "priority", "priority_label", "priority_order", "true"),
+    "return_status": ("gold.return_statuses", "status", "status_label", "status_order", "true"),
+    "freshness": ("gold.freshness_statuses", "status", "status_label", "status_order", "true"),
+    "fm_status": ("gold.fm_vocabulary", "code", "label", "sort_order", "vocabulary = 'fm_status'"),
+    "fm_standard": (
+        "gold.fm_vocabulary", "code", "label", "sort_order", "vocabulary = 'fm_standard'"
+    ),
+}  # fmt: skip
+
+
+def _lookup(con: Con, kind: str) -> dict[Any, Any]:
+    table, code, label, order, which = _LOOKUPS[kind]
+    return dict(rows(con, f"SELECT {code}, {label} FROM {table} WHERE {which} ORDER BY {order}"))
+
+
 def area_labels(con: Con) -> dict[str, str]:
     """Area code -> label, in order (gold.areas: the words the database was built with)."""
-    return dict(rows(con, "SELECT area, area_label FROM gold.areas ORDER BY area_order"))
+    return _lookup(con, "area")
 
 
 def setting_labels(con: Con) -> dict[str, str]:
     """Setting code -> label, in the council's order (gold.settings)."""
-    return dict(
-        rows(con, "SELECT setting, setting_label FROM gold.settings ORDER BY setting_order")
-    )
+    return _lookup(con, "setting")
 
 
 def filtering_labels(con: Con) -> dict[str, str]:
     """Filtering approach code -> label, in order (gold.filtering_approaches)."""
-    return dict(
-        rows(
-            con,
-            "SELECT filtering, filtering_label FROM gold.filtering_approaches"
-            " ORDER BY filtering_order",
-        )
-    )
+    return _lookup(con, "filtering")
 
 
 def priority_labels(con: Con) -> dict[str, str]:
     """Priority code -> label, in order (gold.priorities)."""
-    return dict(
-        rows(con, "SELECT priority, priority_label FROM gold.priorities ORDER BY priority_order")
-    )
+    return _lookup(con, "priority")
 
 
 def grade_bands(con: Con) -> list[tuple[int, str, float]]:
@@ -64,21 +77,27 @@ def grade_bands(con: Con) -> list[tuple[int, str, float]]:
 
 def return_status_labels(con: Con) -> dict[str, str]:
     """Return status code -> label, in order (gold.return_statuses)."""
-    return dict(
-        rows(con, "SELECT status, status_label FROM gold.return_statuses ORDER BY status_order")
-    )
+    return _lookup(con, "return_status")
 
 
 def freshness_labels(con: Con) -> dict[str, str]:
     """Policy freshness status -> label, in order (gold.freshness_statuses)."""
-    return dict(
-        rows(con, "SELECT status, status_label FROM gold.freshness_statuses ORDER BY status_order")
-    )
+    return _lookup(con, "freshness")
 
 
 def freshness_windows(con: Con) -> dict[str, int | None]:
     """Policy freshness status -> the most days since review it allows (None: no bound)."""
     return dict(rows(con, "SELECT status, max_days FROM gold.freshness_statuses"))
+
+
+def fm_status_labels(con: Con) -> dict[str, str]:
+    """DfE standards status code -> label, in order (gold.fm_vocabulary): Met, Partly met, ..."""
+    return _lookup(con, "fm_status")
+
+
+def fm_standard_labels(con: Con) -> dict[int, str]:
+    """DfE standard number -> name, in order (gold.fm_vocabulary)."""
+    return {int(code): str(label) for code, label in _lookup(con, "fm_standard").items()}
 
 
 def blank_labels(con: Con) -> dict[str, str]:
@@ -235,6 +254,8 @@ class Labels:
     return_statuses: dict[str, str]  # return status -> label, in order
     freshness: dict[str, str]  # policy freshness status -> label, in order
     freshness_days: dict[str, int | None]  # freshness status -> most days since review
+    fm_statuses: dict[str, str]  # DfE standards status -> label, in order
+    fm_standards: dict[int, str]  # DfE standard number -> name, in order
 
     @property
     def grades(self) -> dict[int, str]:
@@ -259,4 +280,6 @@ def labels(con: Con) -> Labels:
         return_statuses=return_status_labels(con),
         freshness=freshness_labels(con),
         freshness_days=freshness_windows(con),
+        fm_statuses=fm_status_labels(con),
+        fm_standards=fm_standard_labels(con),
     )
