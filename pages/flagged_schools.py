@@ -161,7 +161,9 @@ else:
             rows=len(export),
             extra=filter_notes,
         )
-        return exports.worklist_workbook(export, export_columns, about, header_filters)
+        return exports.worklist_workbook(
+            export, export_columns, about, header_filters, app.frame(reads.base.labels)
+        )
 
     auth.download(
         f"Download these {len(rows):,} schools as Excel",

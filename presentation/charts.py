@@ -82,22 +82,11 @@ def two_lines(label: str) -> str:
     return plain(label[:cut]) + "<br>" + plain(label[cut + 1 :])
 
 
-def with_grade_labels(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with gold's ``grade_label`` kept and filled from the seeds where a frame lacks it."""
-    # gold carries grade_label; a frame without one (a test's, a page's pivot) gets the seed's
-    out = df.copy()
-    given = out["grade_label"] if "grade_label" in out else pd.Series(None, index=out.index)
-    out["grade_label"] = [
-        lbl if isinstance(lbl, str) and lbl else seeds.grade_label(g)
-        for g, lbl in zip(out["grade"], given, strict=True)
-    ]
-    return out
-
-
 def _grade_segments(df: pd.DataFrame) -> list[tuple[pd.DataFrame, str, str]]:
     """(rows, label, colour) per grade, best first, insufficient evidence last."""
     segments = []
-    for grade in [*seeds.order("grade"), None]:
+    graded = sorted(int(g) for g in df["grade"].dropna().unique())
+    for grade in [*graded, None]:
         rows = df[df["grade"].isna()] if grade is None else df[df["grade"] == grade]
         if not rows.empty:
             segments.append((rows, str(rows["grade_label"].iloc[0]), palette.grade_colour(grade)))
@@ -124,11 +113,10 @@ def stacked_grade_bars(
     """Horizontal stacked bars, one per group, segments by grade with counts on them.
 
     ``df`` has ``group_col``, ``grade`` (null = insufficient evidence), ``schools`` and
-    usually gold's ``grade_label``. Groups under ``small_n`` (default: the seed's
-    small-group threshold) are marked.
+    gold's ``grade_label`` (the words of the database it came from). Groups under
+    ``small_n`` (default: the seed's small-group threshold) are marked.
     """
     small_n = seeds.small_group_threshold() if small_n is None else small_n
-    df = with_grade_labels(df)
     totals = df.groupby(group_col, dropna=False)["schools"].sum()
     order = [g for g in (group_order or sorted(totals.index)) if g in totals.index]
     labels = {g: group_label(str(g), int(totals[g]), small_n) for g in order}
@@ -247,14 +235,9 @@ def grade_table_bars(
 
 
 def grade_distribution_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Each area's grade distribution (df: area, area_label, grade, schools).
-
-    The labels are gold's (the frame's ``area_label``); only their order is the seed's.
-    """
-    order = {a: i for i, a in enumerate(seeds.vocabulary("area"))}
-    labels = df.drop_duplicates("area").sort_values("area", key=lambda a: a.map(order))[
-        "area_label"
-    ]
+    """Each area's grade distribution (df: area, area_label, area_order, grade, schools):
+    the areas' names and order are gold's."""
+    labels = df.drop_duplicates("area").sort_values("area_order")["area_label"]
     return stacked_grade_bars(df, "area_label", list(labels), title, small_n=0)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from lakehouse import seeds
+from lakehouse.reads.base import Labels
 from presentation import palette
 from presentation.formatting import EXCEL_DATE_FORMAT, council_date
 
@@ -175,8 +175,9 @@ def row_height(values: Iterable[str], widths: Iterable[float]) -> float:
 class _Writer:
     """One workbook's formats, and a table writer that sizes columns and rows."""
 
-    def __init__(self, wb: Any) -> None:
+    def __init__(self, wb: Any, words: Labels | None = None) -> None:
         self.wb = wb
+        self.words = words
         self.header = wb.add_format(
             {
                 "bold": True,
@@ -196,10 +197,6 @@ class _Writer:
         self.number = wb.add_format({"valign": "top", "align": "left"})
         self.note = wb.add_format({"italic": True, "valign": "top", "text_wrap": True})
         self._fills: dict[str, Any] = {}
-        # the words once per workbook, from the seeds (an export can hold thousands of rows)
-        self.grade_words = seeds.vocabulary("grade")
-        self.insufficient = seeds.blank_label("insufficient_evidence")
-        self.priority_words = seeds.vocabulary("priority")
 
     def fill(self, colour: str) -> Any:
         if colour not in self._fills:
@@ -213,18 +210,26 @@ class _Writer:
             )
         return self._fills[colour]
 
+    def _coded(self, name: str, kind: str, value: Any) -> tuple[str, str]:
+        """A grade's or priority's words and colour, by its code."""
+        words = self.words
+        if words is None:
+            # a code is worded only in the words of the database it came from
+            raise ValueError(f"column {name!r} holds codes: pass the database's words")
+        if kind == "grade":
+            blank = words.blanks["insufficient_evidence"]
+            return words.grades.get(value, blank), palette.grade_colour(value)
+        colour = palette.PRIORITY_COLOURS.get(str(value), palette.GREY)
+        return words.priorities.get(str(value), str(value)), colour
+
     def cell(self, ws: Any, r: int, c: int, name: str, value: Any, kinds: Mapping[str, str]) -> str:
         """Write one cell; return the text it shows."""
         kind = kinds.get(name)
         if _is_missing(value):
             ws.write_blank(r, c, None, self.text)
             return ""
-        if kind == "grade":
-            shown = self.grade_words.get(value, self.insufficient)
-            ws.write_string(r, c, shown, self.fill(palette.grade_colour(value)))
-        elif kind == "priority":
-            shown = self.priority_words.get(str(value), str(value))
-            colour = palette.PRIORITY_COLOURS.get(str(value), palette.GREY)
+        if kind in ("grade", "priority"):
+            shown, colour = self._coded(name, kind, value)
             ws.write_string(r, c, shown, self.fill(colour))
         elif isinstance(value, bool):
             shown = "Yes" if value else "No"
@@ -313,17 +318,20 @@ def table_workbook(
     sheet_name: str = "Data",
     grade_columns: Iterable[str] = (),
     priority_columns: Iterable[str] = (),
+    words: Labels | None = None,
 ) -> bytes:
     """An .xlsx of ``df`` (frozen header, autofilter, widths, grade colours) plus an 'About' sheet.
 
     ``about`` records what the rows are: filters, as-of date, round, data source.
-    Grade columns hold 1–4 and are written as their label on the grade colour.
+    Grade columns hold 1–4 and are written as their label on the grade colour, priority
+    columns their code as its label on its colour: both in ``words``, the database's
+    (``lakehouse.reads.base.labels``), which such columns need.
     Every row is as tall as its wrapped text, so nothing overlaps when printed.
     """
     kinds = {c: "grade" for c in grade_columns} | {c: "priority" for c in priority_columns}
     buffer = io.BytesIO()
     wb = _workbook(buffer)
-    writer = _Writer(wb)
+    writer = _Writer(wb, words)
     ws = wb.add_worksheet(sheet_name[:31])
     writer.table(ws, df, kinds)
     ws.freeze_panes(1, 0)
@@ -354,9 +362,11 @@ def worklist_workbook(
     detail_columns: Iterable[str],
     about: Mapping[str, str],
     filters: Mapping[str, str],
+    words: Labels,
 ) -> bytes:
     """The flagged-schools export: a print-ready sheet of the schools that need support, the
-    full detail of every row after it, and the 'About' sheet.
+    full detail of every row after it, and the 'About' sheet. Priorities are written in
+    ``words``, the database's (``lakehouse.reads.base.labels``).
 
     ``rows`` is the worklist in its order under its display headers
     (``presentation.headers.WORKLIST_HEADERS``) with ``needs_support`` (a concern: high or
@@ -370,7 +380,7 @@ def worklist_workbook(
     themes_only = len(rows) - len(need)
     buffer = io.BytesIO()
     wb = _workbook(buffer)
-    writer = _Writer(wb)
+    writer = _Writer(wb, words)
     footer = _footer_for(about)
 
     ws = wb.add_worksheet(NEED_SUPPORT_SHEET)

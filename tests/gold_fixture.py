@@ -547,6 +547,7 @@ def frames() -> dict[str, pd.DataFrame]:
         .size()
         .reset_index(name="schools")
     )
+    dist["area_order"] = dist["area"].map(AREA_ORDER)
     rounds = pd.DataFrame(
         [
             {

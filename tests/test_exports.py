@@ -10,6 +10,7 @@ import pandas as pd
 
 from lakehouse.filters import Filters
 from presentation import exports, headers, palette
+from tests.seed_copy import shipped_labels
 
 
 def _rows() -> pd.DataFrame:
@@ -59,6 +60,7 @@ def test_grades_are_written_as_labels_on_their_palette_colour() -> None:
         "Flagged schools",
         grade_columns=["Overall grade"],
         priority_columns=["Priority"],
+        words=shipped_labels(),
     )
     ws = _open(data)["Flagged schools"]
     outstanding, inadequate = ws["D2"], ws["D3"]

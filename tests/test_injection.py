@@ -170,7 +170,9 @@ def _hostile_points() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_a_school_or_district_named_with_a_link_is_escaped_in_every_figure() -> None:
     districts, points = _hostile_points()
-    grades = pd.DataFrame({"group": [ANCHOR], "grade": [2], "schools": [3]})
+    grades = pd.DataFrame(
+        {"group": [ANCHOR], "grade": [2], "grade_label": ["Good"], "schools": [3]}
+    )
     figures = {
         "county map": charts.county_map(
             districts, points, "priority", "score", shipped_labels(), "Score"

@@ -249,6 +249,7 @@ def test_the_returns_overview_and_map_pages_name_statuses_and_grades_in_the_data
     assert "In on time" in _charts(at) and "Received on time" not in _charts(at)
     at = open_app("pages/overview.py")
     assert "Never reviewed" in _charts(at)
+    assert "Whole-school effectiveness" in _charts(at) and '"Strong"' in _charts(at)
     at = open_app("pages/county_map.py", {"map_view": "schools"})
     shown = next(d.value for d in at.dataframe if "School" in d.value.columns)
     grades = set(shown.iloc[:, -1])
@@ -299,3 +300,26 @@ def test_the_dfe_standards_page_and_export_columns_say_the_databases_words(counc
     assert out.loc[CHECKED, "DfE standard 1: Who is responsible"] == "In place"
     # met by its code, though its words are not the seeds' in force ("Met")
     assert out.loc[CHECKED, "DfE standards: what fell short"] == ""
+
+
+def test_an_excel_export_words_priority_and_grade_codes_as_the_database_does(council_db):
+    import openpyxl
+    import pandas as pd
+
+    from lakehouse.reads.base import labels
+    from presentation import exports
+
+    db = ReadOnlyDatabase(council_db)
+    try:
+        words = labels(db.cursor())
+    finally:
+        db.close()
+    rows = pd.DataFrame({"School": ["Yew", "Walnut"], "Priority": ["high", None], "Grade": [4, 2]})
+    book = exports.table_workbook(
+        rows, {"Rows": "2"}, grade_columns=["Grade"], priority_columns=["Priority"], words=words
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(book))["Data"]
+    assert [ws["B2"].value, ws["C2"].value, ws["C3"].value] == ["Urgent", "Weak", "Strong"]
+    # without the database's words a code column is refused, never worded by the seeds
+    with pytest.raises(ValueError, match="holds codes"):
+        exports.table_workbook(rows, {"Rows": "2"}, grade_columns=["Grade"])

@@ -21,6 +21,7 @@ from lakehouse import reads
 from lakehouse.filters import Filters
 from presentation import casework as casework_text
 from presentation import exports, headers
+from tests.seed_copy import shipped_labels
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "print"
 DETAIL = headers.WORKLIST_COLUMNS
@@ -54,7 +55,7 @@ def workbook(rows: pd.DataFrame) -> bytes:
     about = exports.about_sheet(
         filters, {"as_of": "2026-12-01", "current_round": "2026/27"}, "test", len(rows)
     )
-    return exports.worklist_workbook(rows, DETAIL, about, filters)
+    return exports.worklist_workbook(rows, DETAIL, about, filters, shipped_labels())
 
 
 @pytest.fixture(scope="module")

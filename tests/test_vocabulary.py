@@ -135,7 +135,12 @@ def test_the_excel_export_shows_the_renamed_labels(renamed):
     )
     about = exports.about_sheet(summary, info, "test", len(history))
     data = exports.table_workbook(
-        history, about, "History", grade_columns=["grade_provision"], priority_columns=[]
+        history,
+        about,
+        "History",
+        grade_columns=["grade_provision"],
+        priority_columns=[],
+        words=words,
     )
     wb = openpyxl.load_workbook(io.BytesIO(data))
     cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row}

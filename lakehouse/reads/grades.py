@@ -66,7 +66,8 @@ def _grade_counts(con: Con, f: Filters, per_round: bool) -> pd.DataFrame:
         con,
         f"""
         SELECT {keys}, any_value(area_label) AS area_label, grade,
-               any_value(grade_label) AS grade_label, sum(schools)::INTEGER AS schools
+               any_value(grade_label) AS grade_label, sum(schools)::INTEGER AS schools,
+               any_value(area_order) AS area_order
         FROM gold.grade_distribution WHERE {where}
         GROUP BY {keys}, grade ORDER BY {keys}, grade NULLS LAST""",
         params,
@@ -74,7 +75,8 @@ def _grade_counts(con: Con, f: Filters, per_round: bool) -> pd.DataFrame:
 
 
 def grade_distribution(con: Con, f: Filters) -> pd.DataFrame:
-    """Schools at each grade of each area in the round (area, grade, grade_label, schools)."""
+    """Schools at each grade of each area in the round (area, area_label, grade, grade_label,
+    schools, area_order)."""
     return _grade_counts(con, f, per_round=False)
 
 
