@@ -14,8 +14,7 @@ import duckdb
 import pandas as pd
 
 from lakehouse.filters import Filters
-from lakehouse.reads.base import filter_sql
-from lakehouse.seeds import blank_label
+from lakehouse.reads.base import NOT_KNOWN, filter_sql
 from lakehouse.sql import frame
 
 Con = duckdb.DuckDBPyConnection
@@ -112,10 +111,8 @@ def standards_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
     if by not in STANDARDS_BY:
         raise ValueError(f"unknown grouping {by!r}; expected one of {', '.join(STANDARDS_BY)}")
     where, params = filter_sql("gold.fm_standards", f)
-    # the label is bound, not read from seeds.*: gold is all a reader may rely on
-    return _status_counts(
-        con, f'coalesce({by}, ?) AS "group"', where, [blank_label("not_known"), *params]
-    )
+    # a school with no district or setting: the database's words for it (gold.blank_labels)
+    return _status_counts(con, f'coalesce({by}, {NOT_KNOWN}) AS "group"', where, params)
 
 
 def standards_trend(con: Con, f: Filters) -> pd.DataFrame:

@@ -38,7 +38,9 @@ class CabinetNumbers:
     area_grades: pd.DataFrame  # area, grade (null: insufficient evidence), grade_label, schools
     county_area_grades: pd.DataFrame
     setting_grades: pd.DataFrame  # overall grade per setting: group (code), grade, schools
-    filtering_grades: pd.DataFrame  # overall grade per filtering approach (code; 'Not known')
+    filtering_grades: (
+        pd.DataFrame
+    )  # overall grade per filtering approach (code; gold's not-known words for none)
     districts: (
         pd.DataFrame
     )  # reads.triage.district_support: the filtered districts and their shapes

@@ -475,7 +475,7 @@ def _register_breakdowns(
     filtering_groups += [g for g in present if g not in filtering_groups]
     filtering = register_grades(
         pub, numbers.filtering_grades, "group", "filtering", filtering_groups, numbers.labels,
-        {**numbers.labels.filtering, "Not known": numbers.labels.blanks["not_known"]},
+        numbers.labels.filtering,  # the not-known group is named in gold's words already
     )  # fmt: skip
     overall = areas.cells["overall"]
     for table in (settings, filtering):
@@ -872,7 +872,7 @@ def setting_slide(p: Published, words: Words, county_gob: Share) -> ChartSlide:
 
 
 def filtering_slide(p: Published, words: Words) -> ChartSlide:
-    names = p.filtering.labels.filtering  # the approaches (not 'Not known')
+    names = p.filtering.labels.filtering  # the approaches (not the not-known group)
     shares = [p.filtering.good_or_better(p.pub, g) for g in p.filtering.groups if g in names]
     return ChartSlide(
         "filtering",

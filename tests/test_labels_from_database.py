@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from lakehouse import casework, seeds, spec, store
+from lakehouse import casework, reads, seeds, spec, store
 from lakehouse.db import ReadOnlyDatabase, writing
 from packs import governor
 from tests.conftest import open_app
@@ -53,7 +53,13 @@ def _council_seeds(folder: Path) -> Path:
     edit_seed(copy, "fm_statuses", "status", {"met": {"label": "In place"}})
     edit_seed(copy, "fm_standards", "standard", {"1": {"label": "Who is responsible"}})
     edit_seed(
-        copy, "blank_labels", "blank", {"insufficient_evidence": {"label": "Too few answers"}}
+        copy,
+        "blank_labels",
+        "blank",
+        {
+            "insufficient_evidence": {"label": "Too few answers"},
+            "not_known": {"label": "Not given"},
+        },
     )
     return copy
 
@@ -74,7 +80,7 @@ def council_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         # no policy ever reviewed: every policy's freshness is missing
         never = {p["policy"]: None for p in spec.policies()}
         lh.add_return(STRUGGLING, default="not", policies=never)
-        lh.school(CHECKED, "Zelkova Primary School")
+        lh.school(CHECKED, "Zelkova Primary School", district=None, district_code=None)
         lh.add_return(CHECKED, version=2)
         lh.build(as_of=date(2026, 11, 1), seeds_dir=copy)
     con = store.connect(path=store.store_path(path))
@@ -281,7 +287,7 @@ def test_the_setting_comparisons_numbers_and_headings_say_the_databases_words(
 def test_the_dfe_standards_page_and_export_columns_say_the_databases_words(council_db, monkeypatch):
     from lakehouse.filters import Filters
     from lakehouse.reads.base import fm_standard_labels
-    from lakehouse.standards import standards_wide
+    from lakehouse.standards import standards_by, standards_wide
     from presentation.standards import export_columns
 
     monkeypatch.setenv("ESAFETY_DB", str(council_db))
@@ -294,8 +300,14 @@ def test_the_dfe_standards_page_and_export_columns_say_the_databases_words(counc
     try:
         wide = standards_wide(db.cursor(), Filters(round="2026/27"))
         names = fm_standard_labels(db.cursor())
+        by_district = standards_by(db.cursor(), Filters(round="2026/27"), "district")
+        returns = reads.returns.returns_by(db.cursor(), Filters(round="2026/27"), "district")
+        grades = reads.grades.grade_by(db.cursor(), Filters(round="2026/27"), "overall", "district")
     finally:
         db.close()
+    # the school with no district, in the database's words wherever schools are grouped
+    for grouped in (by_district, returns, grades):
+        assert "Not given" in set(grouped["group"]) and "Not known" not in set(grouped["group"])
     out = export_columns(wide, names).set_index("URN")
     assert out.loc[CHECKED, "DfE standard 1: Who is responsible"] == "In place"
     # met by its code, though its words are not the seeds' in force ("Met")

@@ -100,6 +100,11 @@ def fm_standard_labels(con: Con) -> dict[int, str]:
     return {int(code): str(label) for code, label in _lookup(con, "fm_standard").items()}
 
 
+# SQL for the database's words for a value the data do not give (a school with no district,
+# setting or filtering approach), to name that group in a read
+NOT_KNOWN = "(SELECT label FROM gold.blank_labels WHERE blank = 'not_known')"
+
+
 def blank_labels(con: Con) -> dict[str, str]:
     """What is shown where the data have no value: kind -> label (gold.blank_labels), e.g.
     ``insufficient_evidence``, ``no_return``, ``not_known``, ``any_filtering``."""

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from lakehouse.filters import Filters
-from lakehouse.reads.base import AREAS, filter_sql
+from lakehouse.reads.base import AREAS, NOT_KNOWN, filter_sql
 from lakehouse.sql import Con, frame, scalar
 
 # the groupings a comparison may use (identifiers: allow-lists); their headings are
@@ -140,7 +140,7 @@ def grade_by(con: Con, f: Filters, area: str, by: str) -> pd.DataFrame:
     return frame(
         con,
         f"""
-        SELECT coalesce({by}, 'Not known') AS "group", grade, any_value(grade_label) AS grade_label,
+        SELECT coalesce({by}, {NOT_KNOWN}) AS "group", grade, any_value(grade_label) AS grade_label,
                sum(schools)::INTEGER AS schools
         FROM gold.grade_distribution WHERE area = ? AND {where}
         GROUP BY 1, grade ORDER BY 1, grade NULLS LAST""",

@@ -11,14 +11,15 @@ from typing import Any
 import pandas as pd
 
 from lakehouse.filters import Filters
-from lakehouse.reads.base import as_of_date, current_round, filter_sql, tenths
+from lakehouse.reads.base import NOT_KNOWN, as_of_date, current_round, filter_sql, tenths
 from lakehouse.sql import Con, frame
 
 RETURNS_BY: tuple[str, ...] = ("district", "setting")
 
 
 # grouping column -> where its groups come in order: settings in the council's usual order
-# (gold.settings; a setting it lacks, and 'Not known', after them by name), districts by name
+# (gold.settings; a setting it lacks, and the not-known group, after them by name), districts
+# by name
 _RETURNS_ORDER = {
     "district": 'c."group"',
     "setting": 'coalesce(o.setting_order, (SELECT count(*) + 1 FROM gold.settings)), c."group"',
@@ -35,7 +36,7 @@ def returns_by(con: Con, f: Filters, by: str) -> pd.DataFrame:
         con,
         f"""
         WITH counted AS (
-            SELECT coalesce({by}, 'Not known') AS "group", count(*)::INTEGER AS expected,
+            SELECT coalesce({by}, {NOT_KNOWN}) AS "group", count(*)::INTEGER AS expected,
                    count(*) FILTER (WHERE status IN ('received', 'late'))::INTEGER AS received,
                    count(*) FILTER (WHERE status = 'late')::INTEGER AS late,
                    count(*) FILTER (WHERE status = 'missing')::INTEGER AS missing,
