@@ -22,6 +22,7 @@ import duckdb
 from lakehouse.contracts import contracts, data_tests
 from lakehouse.db import ensure_bronze
 from lakehouse.errors import BuildError, DataTestFailure, SeedError
+from lakehouse.methodology import method_lines
 from lakehouse.rounds import RoundError, parse_round
 from lakehouse.seeds import load_seeds, seed_values
 from lakehouse.sql import one
@@ -238,6 +239,8 @@ def _write_build_info(
         ("build_seconds", f"{seconds:.3f}"),
     ]
     facts += sorted(seed_values(seeds).items())
+    # the method in words as these seeds make it: a pack describes the database it counts
+    facts += [(f"method:{i:02d}", line) for i, line in enumerate(method_lines(seeds), start=1)]
     facts += [(f"rows:{name}", str(n)) for name, n in sorted(row_counts.items())]
     con.execute("CREATE OR REPLACE TABLE gold.build_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
     # one statement, not one INSERT per fact: there are hundreds, and each costs a round trip

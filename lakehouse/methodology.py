@@ -9,6 +9,7 @@ told from one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from lakehouse.errors import BuildError
@@ -268,9 +269,15 @@ def render_methodology(text: str, seeds_dir: Path | None = None) -> str:
 
 
 def summary_lines(folder: Path | None = None) -> list[str]:
-    """The method in a few plain-English lines with the numbers in force (the cabinet pack's
-    methodology slide); docs/methodology.md tells it at length from the same seeds."""
-    seeds = read_seeds(folder)
+    """The method in a few plain-English lines with the numbers in force; docs/methodology.md
+    tells it at length from the same seeds. The build keeps the lines of the seeds it was
+    built with (:func:`method_lines`, ``method:<n>`` in gold.build_info), which the cabinet
+    pack's methodology slide says."""
+    return method_lines(read_seeds(folder))
+
+
+def method_lines(seeds: Mapping[str, list[dict[str, str]]]) -> list[str]:
+    """:func:`summary_lines` for seed rows already read (the build's)."""
     rules = {r["rule"]: float(r["value"]) for r in seeds["rules"]}
     responses = sorted(seeds["response_labels"], key=lambda r: int(r["sort_order"]))
     bands = sorted(seeds["grade_bands"], key=lambda r: int(r["grade"]))

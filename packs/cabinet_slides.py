@@ -1448,10 +1448,13 @@ def named_slides(named: pd.DataFrame) -> TextSlide | TableSlides:
 
 
 def methodology_lines(info: dict[str, str], below: int | None) -> list[str]:
-    """The methodology slide: the method as ``lakehouse.methodology`` tells it, then this
+    """The methodology slide: the method as ``lakehouse.methodology`` told it for the seeds
+    the database was built with (``method:<n>`` in ``info``, gold.build_info), then this
     pack's as-of date, rounds and suppression."""
+    built = [v for k, v in sorted(info.items()) if k.startswith("method:")]
     lines = [
-        *methodology.summary_lines(),
+        # a database built before the build kept its method: the seeds in force say it
+        *(built or methodology.summary_lines()),
         f"As of {council_date(info.get('as_of'), missing='unknown')}; current round "
         f"{info.get('current_round', '')}"
         + (f", compared with {info['previous_round']}" if info.get("previous_round") else "")

@@ -221,6 +221,8 @@ def test_the_cabinet_packs_grades_areas_filters_and_priorities_say_the_databases
     assert "Whole-school effectiveness" in county and "Strong or better" in county
     assert "Good or better" not in county and "\nGood\n" not in county
     assert "Walled garden" in county  # the filtering slide's groups
+    # the methodology slide tells the method of the seeds the database was built with
+    assert "Grades from the score: Outstanding 85%+; Strong 65%+; Satisfactory 45%+;" in county
     # the filters in the title slide's line, and the filtered view named in the worklist
     assert "Filtering approach: Walled garden" in walled
     assert "Schools with walled garden filtering" in walled or "Walled garden" in walled
