@@ -97,9 +97,8 @@ def load(
     """Every number of the pack for ``filters`` (the round settled once, here)."""
     f = resolved_filters(db, filters)
     county = Filters(round=f.round)
+    # each reason's kind (concern or theme) as the database was built, beside its counts
     reasons = reads.grades.flag_priority_summary(_cursor(db), f)
-    kinds = {r["flag"]: r["kind"] for r in seeds.read_seed("flags")}
-    reasons = reasons.assign(kind=reasons["flag"].map(kinds))
     trend = reads.grades.grade_trend(_cursor(db), f)
     # flagged schools per priority, and how many are within capacity (the worklist's summary)
     worklist = reads.triage.worklist_summary(_cursor(db), f)

@@ -30,9 +30,9 @@ if not ctx.is_current_round:
     )
 app.page_header(TITLE, ctx, note=note)
 capacity = int(seeds.rule("casework_capacity"))
-# the priorities in the database's words and order (gold); what each means is the seed's
+# the priorities in the database's words and order, and what each means (gold)
 priority_words = app.frame(reads.base.priority_labels)
-priority_help = {p["priority"]: p["description"] for p in seeds.read_seed("priorities")}
+priority_help = app.frame(reads.base.priority_descriptions)
 st.caption(
     "The support worklist: by priority, then support score (the weights of the school's "
     "flags, highest first), then overall score (lowest first). "

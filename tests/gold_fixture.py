@@ -577,10 +577,10 @@ def frames() -> dict[str, pd.DataFrame]:
         "support_flags": pd.DataFrame(flags),
         "school_themes": pd.DataFrame(themes),
         "themes": pd.DataFrame(THEME_LIST),
-        "priorities": pd.DataFrame(
-            [
-                {"priority": p, "priority_label": label, "priority_order": order}
-                for p, (label, order) in PRIORITY_LABELS.items()
+        "priorities": _lookup("priorities", "priority", "priority").assign(
+            priority_description=[
+                r["description"]
+                for r in sorted(read_seed("priorities"), key=lambda r: int(r["sort_order"]))
             ]
         ),
         "impact_groups": pd.DataFrame(IMPACT_GROUPS),

@@ -38,7 +38,11 @@ def _council_seeds(folder: Path) -> Path:
         "status",
         {"open": {"label": "In hand"}, "done": {"label": "Completed"}},
     )
-    edit_seed(copy, "priorities", "priority", {"high": {"label": "Urgent"}})
+    edit_seed(
+        copy, "priorities", "priority", {"high": {"label": "Urgent", "description": "Seen first"}}
+    )
+    # a council that counts unlogged incidents as a county-wide theme, not a concern
+    edit_seed(copy, "flags", "flag", {"incidents_not_logged": {"kind": "theme"}})
     edit_seed(
         copy,
         "return_statuses",
@@ -212,7 +216,8 @@ def test_the_cabinet_packs_grades_areas_filters_and_priorities_say_the_databases
 
     db = ReadOnlyDatabase(council_db)
     try:
-        county = _slide_words(compose(load(db)))
+        pack = compose(load(db))
+        county = _slide_words(pack)
         walled = _slide_words(compose(load(db, Filters(filtering="locked_down"))))
     finally:
         db.close()
@@ -223,6 +228,10 @@ def test_the_cabinet_packs_grades_areas_filters_and_priorities_say_the_databases
     assert "Walled garden" in county  # the filtering slide's groups
     # the methodology slide tells the method of the seeds the database was built with
     assert "Grades from the score: Outstanding 85%+; Strong 65%+; Satisfactory 45%+;" in county
+    # the concerns table counts the reasons the database was built to call concerns
+    support = next(s for s in pack.slides if getattr(s, "name", "") == "support")
+    concerns = [row[0] for row in support.table.rows]
+    assert "Inadequate area" in concerns and "Incidents not logged" not in concerns
     # the filters in the title slide's line, and the filtered view named in the worklist
     assert "Filtering approach: Walled garden" in walled
     assert "Schools with walled garden filtering" in walled or "Walled garden" in walled
@@ -233,6 +242,7 @@ def test_the_worklist_page_and_the_sidebar_say_the_databases_words(council_db, m
     at = open_app("pages/flagged_schools.py")
     assert "Urgent priority" in [m.label for m in at.metric]
     assert "High priority" not in [m.label for m in at.metric]
+    assert any("**Urgent**: Seen first." in c.value for c in at.caption)
     assert at.button_group(key="priority").options[0] == "Urgent"
     # the sidebar's choices as shown
     assert list(at.selectbox(key="f_filtering").options) == [

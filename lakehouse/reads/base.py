@@ -65,6 +65,16 @@ def priority_labels(con: Con) -> dict[str, str]:
     return _lookup(con, "priority")
 
 
+def priority_descriptions(con: Con) -> dict[str, str]:
+    """Priority code -> what it means, in order (gold.priorities)."""
+    return dict(
+        rows(
+            con,
+            "SELECT priority, priority_description FROM gold.priorities ORDER BY priority_order",
+        )
+    )
+
+
 def grade_bands(con: Con) -> list[tuple[int, str, float]]:
     """(grade, label, lowest score that earns it), best first (gold.grades)."""
     return [

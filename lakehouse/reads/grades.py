@@ -121,8 +121,10 @@ def flag_summary(con: Con, f: Filters) -> pd.DataFrame:
 
 
 def flag_priority_summary(con: Con, f: Filters) -> pd.DataFrame:
-    """Flagged schools per reason and priority: flag, priority, flag_label, schools."""
-    return _schools_per(con, f, "gold.support_flags g", "g.flag, s.priority", "g.flag_label")
+    """Flagged schools per reason and priority: flag, kind (concern or theme, as the database
+    was built), priority, flag_label, schools."""
+    keys = "g.flag, g.kind, s.priority"
+    return _schools_per(con, f, "gold.support_flags g", keys, "g.flag_label")
 
 
 def _area(area: str) -> str:

@@ -5,6 +5,7 @@ CREATE OR REPLACE TABLE gold.priorities AS
 SELECT
     p.priority,
     p.label AS priority_label,
-    p.sort_order AS priority_order
+    p.sort_order AS priority_order,
+    p.description AS priority_description
 FROM seeds.priorities AS p
 ORDER BY p.sort_order;
