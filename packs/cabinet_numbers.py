@@ -50,7 +50,7 @@ class CabinetNumbers:
     worklist: (
         pd.DataFrame
     )  # reads.triage.worklist_summary: priority, label, schools, within_capacity
-    capacity: int  # rule casework_capacity
+    capacity: int  # rule casework_capacity, as the database was built
     impact: pd.DataFrame  # reads.triage.impact
     overall_history: pd.DataFrame  # round, grade, grade_label, schools (overall, every round)
     named: pd.DataFrame | None  # worklist rows with flag_names; None unless schools are named
@@ -110,9 +110,10 @@ def load(
         named = reads.triage.worklist(_cursor(db), f)
         names = reads.triage.flag_names(_cursor(db), f)
         named = named.merge(names, on="urn", how="left")
+    build = reads.base.build_info(_cursor(db))
     return CabinetNumbers(
         filters=f,
-        build=reads.base.build_info(_cursor(db)),
+        build=build,
         county_name=seeds.report_text("county_name"),
         returns=reads.grades.headline(_cursor(db), f),
         county_returns=reads.grades.headline(_cursor(db), county),
@@ -125,7 +126,7 @@ def load(
         reasons=reasons,
         themes=reads.triage.county_themes(_cursor(db), f),
         worklist=worklist,
-        capacity=int(seeds.rule("casework_capacity")),
+        capacity=int(reads.base.built_rule(build, "casework_capacity")),
         impact=reads.triage.impact(_cursor(db), f, supported),
         overall_history=trend[trend["area"] == "overall"].reset_index(drop=True),
         named=named,

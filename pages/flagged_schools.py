@@ -29,7 +29,8 @@ if not ctx.is_current_round:
         "the round filter does not change this list."
     )
 app.page_header(TITLE, ctx, note=note)
-capacity = int(seeds.rule("casework_capacity"))
+# the capacity the worklist's split was counted with (the database's, not the seed in force)
+capacity = int(reads.base.built_rule(ctx.info, "casework_capacity"))
 # the priorities in the database's words and order, and what each means (gold)
 priority_words = app.frame(reads.base.priority_labels)
 priority_help = app.frame(reads.base.priority_descriptions)
@@ -84,7 +85,7 @@ within_sentence = capacity_sentence(
     scope=part_of_county(
         f, app.frame(reads.base.setting_labels), app.frame(reads.base.filtering_labels)
     ),
-    capacity=int(seeds.rule("casework_capacity")),
+    capacity=capacity,
     county=seeds.report_text("county_name"),
 )
 st.markdown(f"**{safe.md(within_sentence)}.**")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lakehouse.contracts import contracts
 from lakehouse.db import writing
-from lakehouse.seeds import read_seed
+from lakehouse.seeds import read_seed, read_seeds, seed_values
 
 AREAS = ["overall", "outcomes", "provision", "leadership", "training"]
 AREA_LABELS = {r["area"]: r["label"] for r in read_seed("areas")}
@@ -566,6 +566,8 @@ def frames() -> dict[str, pd.DataFrame]:
             {"key": "current_round", "value": CURRENT},
             {"key": "previous_round", "value": ROUNDS[0]},
             {"key": "built_at", "value": "2027-03-01T08:00:00"},
+            # the seeds' values, as a build records them (rules a page quotes)
+            *({"key": k, "value": v} for k, v in seed_values(read_seeds()).items()),
         ]
     )
     return {

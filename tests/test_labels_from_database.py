@@ -41,6 +41,7 @@ def _council_seeds(folder: Path) -> Path:
     edit_seed(
         copy, "priorities", "priority", {"high": {"label": "Urgent", "description": "Seen first"}}
     )
+    edit_seed(copy, "rules", "rule", {"casework_capacity": {"value": "2"}})
     # a council that counts unlogged incidents as a county-wide theme, not a concern
     edit_seed(copy, "flags", "flag", {"incidents_not_logged": {"kind": "theme"}})
     edit_seed(
@@ -243,6 +244,8 @@ def test_the_worklist_page_and_the_sidebar_say_the_databases_words(council_db, m
     assert "Urgent priority" in [m.label for m in at.metric]
     assert "High priority" not in [m.label for m in at.metric]
     assert any("**Urgent**: Seen first." in c.value for c in at.caption)
+    # the capacity the worklist was split by, as the database was built (the seeds say 30)
+    assert any("can take on **2** schools" in c.value for c in at.caption)
     assert at.button_group(key="priority").options[0] == "Urgent"
     # the sidebar's choices as shown
     assert list(at.selectbox(key="f_filtering").options) == [

@@ -205,6 +205,12 @@ def build_info(con: Con) -> dict[str, str]:
     return dict(rows(con, "SELECT key, value FROM gold.build_info"))
 
 
+def built_rule(info: dict[str, str], name: str) -> float:
+    """A rule's number as the database was built with it (``seed:rules:<name>`` in
+    :func:`build_info`): what a page says beside figures counted by that rule."""
+    return float(info[f"seed:rules:{name}"])
+
+
 def filter_options(con: Con) -> FilterOptions:
     """Rounds (newest first), current round, districts and settings present."""
     rounds = tuple(r for (r,) in rows(con, "SELECT round FROM gold.rounds ORDER BY round DESC"))
