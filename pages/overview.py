@@ -29,11 +29,17 @@ def _frame_or_note(query: Callable[..., pd.DataFrame], empty_note: str) -> pd.Da
     return df
 
 
-def _schools_table(df: pd.DataFrame, index: str, columns: str) -> pd.DataFrame:
-    """The numbers behind a chart: schools, one column per grade or status."""
-    return df.pivot_table(
+def _schools_table(
+    df: pd.DataFrame, index: str, columns: str, order: list[str], heading: str
+) -> pd.DataFrame:
+    """The numbers behind a chart: schools, one column per grade or status, in ``order``
+    (best grade first, never alphabetical), the groups under ``heading``."""
+    table = df.pivot_table(
         index=index, columns=columns, values="schools", aggfunc="sum", fill_value=0
     ).reset_index()
+    shown = [c for c in order if c in table.columns]
+    table = table[[index, *shown, *(c for c in table.columns if c not in (index, *shown))]]
+    return table.rename(columns={index: heading})
 
 
 head = app.frame(reads.grades.headline, f)
@@ -67,7 +73,8 @@ st.subheader(f"Grades in {ctx.round}")
 dist = _frame_or_note(reads.grades.grade_distribution, "No graded returns match these filters.")
 if dist is not None:
     st.plotly_chart(sized(charts.grade_distribution_chart(dist)), key="overview_grades")
-    table = _schools_table(dist, "area_label", "grade_label")
+    grade_words = app.frame(reads.base.labels).grade_columns()  # best first, then none
+    table = _schools_table(dist, "area_label", "grade_label", grade_words, "Area")
     app.numbers_expander("grades by area", table, "grades_by_area.csv", "grades")
 
 left, right = st.columns(2)
@@ -84,7 +91,9 @@ with left:
     )
     if trend is not None:
         st.plotly_chart(sized(charts.grade_trend_chart(trend, area)), key="overview_trend")
-        table = _schools_table(trend[trend["area"] == area], "round", "grade_label")
+        grade_words = app.frame(reads.base.labels).grade_columns()
+        part = trend[trend["area"] == area]
+        table = _schools_table(part, "round", "grade_label", grade_words, "Round")
         app.numbers_expander("grades by round", table, "grades_by_round.csv", "trend")
 with right:
     st.subheader("Most common concerns")
@@ -113,7 +122,9 @@ fresh = _frame_or_note(reads.grades.freshness_summary, "No policy records match 
 if fresh is not None:
     statuses = app.frame(reads.base.freshness_labels)  # the database's words and order
     st.plotly_chart(sized(charts.freshness_chart(fresh, statuses)), key="overview_freshness")
-    table = _schools_table(fresh, "policy_label", "status")
+    # the statuses in the database's words and order, not their codes
+    named = fresh.assign(status=fresh["status"].map(statuses).fillna(fresh["status"]))
+    table = _schools_table(named, "policy_label", "status", list(statuses.values()), "Policy")
     app.numbers_expander("policy freshness", table, "policy_freshness.csv", "freshness")
 
 # county themes (a commissioning decision) and the impact of the support recorded

@@ -271,6 +271,19 @@ def test_the_returns_overview_and_map_pages_name_statuses_and_grades_in_the_data
     at = open_app("pages/overview.py")
     assert "Never reviewed" in _charts(at)
     assert "Whole-school effectiveness" in _charts(at) and '"Strong"' in _charts(at)
+    tables = [d.value for d in at.dataframe]
+    by_area = next(t for t in tables if "Area" in t.columns)
+    assert (
+        list(by_area.columns[1:])
+        == [
+            c
+            for c in ["Outstanding", "Strong", "Satisfactory", "Weak", "Too few answers"]
+            if c in by_area.columns
+        ]
+        and "Strong" in by_area.columns
+    )
+    fresh = next(t for t in tables if "Policy" in t.columns)
+    assert "Never reviewed" in fresh.columns and "missing" not in fresh.columns
     at = open_app("pages/county_map.py", {"map_view": "schools"})
     shown = next(d.value for d in at.dataframe if "School" in d.value.columns)
     grades = set(shown.iloc[:, -1])
