@@ -83,6 +83,8 @@ def resolved_filters(db: object, filters: Filters | None) -> Filters:
     f = filters or Filters()
     if not reads.base.has_data(_cursor(db)):
         raise PackError("no data loaded: run the ingest commands first")
+    if why := reads.base.outdated(_cursor(db)):
+        raise PackError(why)
     options = reads.base.filter_options(_cursor(db))
     if f.round and f.round not in options.rounds:
         raise PackError(

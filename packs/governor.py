@@ -94,6 +94,8 @@ _SECTIONS: tuple[tuple[Callable[..., pd.DataFrame], dict[str, str]], ...] = (
 
 def load_school_report(db: object, urn: int, round: str | None = None) -> SchoolReport:
     """Read one school's report from gold through ``lakehouse.reads`` (one cursor a query)."""
+    if why := reads.base.outdated(_cursor(db)):
+        raise ReportError(why)
     school = reads.schools.school(_cursor(db), urn)
     if school is None:
         raise ReportError(f"URN {urn} is not in the school register")

@@ -363,3 +363,31 @@ def test_an_excel_export_words_priority_and_grade_codes_as_the_database_does(cou
     # without the database's words a code column is refused, never worded by the seeds
     with pytest.raises(ValueError, match="holds codes"):
         exports.table_workbook(rows, {"Rows": "2"}, grade_columns=["Grade"])
+
+
+def test_a_database_built_before_the_lookups_existed_is_named_for_a_rebuild(
+    council_db, tmp_path, monkeypatch
+):
+    import shutil
+
+    from lakehouse.db import writing
+    from packs.cabinet_numbers import PackError, load
+
+    old = tmp_path / "esafety.duckdb"
+    shutil.copy(council_db, old)
+    with writing(old) as con:
+        con.execute("DROP TABLE gold.grades")
+    monkeypatch.setenv("ESAFETY_DB", str(old))
+    at = open_app("pages/overview.py")
+    # one line naming the file, the table and the command; never a failed page
+    assert len(at.error) == 1, [e.value for e in at.error]
+    said = at.error[0].value
+    assert str(old) in said and "gold.grades" in said and "python -m lakehouse build" in said
+    db = ReadOnlyDatabase(old)
+    try:
+        with pytest.raises(PackError, match="gold.grades is missing"):
+            load(db)
+        with pytest.raises(governor.ReportError, match="rebuild"):
+            governor.load_school_report(db, GOOD)
+    finally:
+        db.close()

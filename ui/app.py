@@ -234,10 +234,16 @@ def database_state() -> tuple[str, str | None]:
     if not db.exists():
         return "empty", None
     try:
-        return ("ready", None) if frame(reads.base.has_data) else ("empty", None)
+        if not frame(reads.base.has_data):
+            return "empty", None
+        why = frame(reads.base.outdated)
     except Exception as exc:  # a corrupt or foreign file: say so in one line, never a traceback
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return "error", f"Could not read {db.path}: {first}"
+    if why:
+        # built before the pages took their words from it: every page would fail on it
+        return "error", f"{db.path}: {why}."
+    return "ready", None
 
 
 def show_empty_state(title: str) -> None:

@@ -200,6 +200,36 @@ def has_data(con: Con) -> bool:
     return found == 3 and bool(scalar(con, "SELECT count(*) FROM gold.school_overview"))
 
 
+# the lookups packs and pages take their words from (labels); a database built before one of
+# them existed cannot be shown until it is rebuilt
+LOOKUP_TABLES: tuple[str, ...] = tuple(
+    dict.fromkeys([*(t for t, *_ in _LOOKUPS.values()), "gold.grades", "gold.blank_labels"])
+)
+
+
+def missing_lookups(con: Con) -> list[str]:
+    """The gold lookup tables (:data:`LOOKUP_TABLES`) the database lacks: none once it was
+    built by this version."""
+    have = {
+        f"gold.{name}"
+        for (name,) in rows(
+            con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'gold'"
+        )
+    }
+    return [t for t in LOOKUP_TABLES if t not in have]
+
+
+def outdated(con: Con) -> str | None:
+    """Why the database cannot be shown until it is rebuilt, in one line; None when it can."""
+    missing = missing_lookups(con)
+    if not missing:
+        return None
+    return (
+        f"the database was built by an older version of the dashboard ({missing[0]} is "
+        "missing): rebuild it with `python -m lakehouse build`"
+    )
+
+
 def build_info(con: Con) -> dict[str, str]:
     """gold.build_info as a dict (as_of, current_round, previous_round, built_at, ...)."""
     return dict(rows(con, "SELECT key, value FROM gold.build_info"))
