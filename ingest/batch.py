@@ -36,6 +36,7 @@ from ingest.reader import (
     Scanned,
     display_name,
     not_a_workbook_reason,
+    suffix,
 )
 from ingest.sources import insert
 from lakehouse.db import ensure_bronze
@@ -400,7 +401,7 @@ def _record(
             outcome.warnings += 1
         if sha is None:
             rows.message(None, name, "error", None, problem or "unreadable", at)
-        elif path.suffix.lower() not in WORKBOOK_EXTENSIONS:
+        elif suffix(path.name) not in WORKBOOK_EXTENSIONS:
             outcome.reason = not_a_workbook_reason(path)
             rows.message(sha, name, "error", None, outcome.reason, at)
         elif sha in loaded:

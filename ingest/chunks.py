@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyarrow as pa
 
@@ -68,7 +67,7 @@ def scan_chunk(
     shas: dict[str, list[str | None]] = {name: [] for name in CHILD_TABLES}
     counts: dict[str, list[int]] = {name: [] for name in CHILD_TABLES}
     for path in paths:
-        scanned, read = scan_file(Path(path), urns, today, loaded)
+        scanned, read = scan_file(path, urns, today, loaded)
         scans.append(scanned)
         for name in CHILD_TABLES:
             got = getattr(read, name) if read is not None else ()

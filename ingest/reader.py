@@ -19,12 +19,11 @@ import hashlib
 import os
 import signal
 import stat
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from ingest import values as v
 from ingest.layout import (
@@ -62,8 +61,7 @@ class Message:
     message: str
 
 
-@dataclass(slots=True)
-class ResponseRow:
+class ResponseRow(NamedTuple):
     indicator_id: str
     response: str | None
     raw_response: str | None
@@ -71,8 +69,7 @@ class ResponseRow:
     location: str | None
 
 
-@dataclass(slots=True)
-class PolicyRow:
+class PolicyRow(NamedTuple):
     policy: str
     last_reviewed: dt.date | None
     raw_last_reviewed: str | None
@@ -82,8 +79,7 @@ class PolicyRow:
     location: str | None
 
 
-@dataclass(slots=True)
-class FmCheckRow:
+class FmCheckRow(NamedTuple):
     """One check of the Filtering and monitoring sheet (version 2); all None when absent."""
 
     check_key: str
@@ -96,18 +92,17 @@ class FmCheckRow:
     date_location: str | None = None
 
 
-@dataclass(slots=True)
-class TrainingRow:
+class TrainingRow(NamedTuple):
     staff_group: str
     headcount: int | None
     trained: int | None
     location: str | None
 
 
-@dataclass(slots=True)
-class IncidentRow:
+class IncidentRow(NamedTuple):
     category: str
-    count: int | None
+    # named as its bronze column; it hides tuple.count, which no caller uses
+    count: int | None  # type: ignore[assignment]
     location: str | None
 
 
@@ -243,15 +238,9 @@ def _remembering(parse: Callable[[object], _Answer]) -> Callable[[object], _Answ
     """``parse`` with its answers kept: the cells of thousands of returns hold the same few
     values ('Fully in place', 'Yes', a date), and a parser's answer depends on the value
     alone (``typed``: ``1``, ``1.0`` and ``True`` stay apart)."""
-    remembered = lru_cache(maxsize=4096, typed=True)(parse)
-
-    def call(value: object) -> _Answer:
-        try:
-            return remembered(value)
-        except TypeError:  # an unhashable value: calamine never gives one
-            return parse(value)
-
-    return call
+    # no wrapper around the cache: a cell value is a str, int, float, bool, date,
+    # datetime, time, timedelta or None (calamine gives nothing else), all hashable
+    return cast("Callable[[object], _Answer]", lru_cache(maxsize=4096, typed=True)(parse))
 
 
 def _response_and_text(value: object) -> tuple[str | None, str | None, str | None]:
@@ -263,6 +252,16 @@ def _response_and_text(value: object) -> tuple[str | None, str | None, str | Non
 _parse_response_and_text = _remembering(_response_and_text)
 _parse_yes_no = _remembering(v.parse_yes_no)
 _parse_date = _remembering(v.parse_date)
+_parse_count = _remembering(v.parse_count)
+_parse_filtering = _remembering(v.parse_filtering)
+
+
+def _monitoring(value: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    keys, problems = v.parse_monitoring(value)
+    return tuple(keys), tuple(problems)  # a remembered answer is shared, so it cannot change
+
+
+_parse_monitoring = _remembering(_monitoring)
 _parse_pass_fail = _remembering(v.parse_pass_fail)
 _says_nothing = _remembering(v.says_nothing)
 
@@ -387,7 +386,7 @@ class _Reader:
         label = labels["completed_on"]
         if "completed_on" not in cells:
             raise _Rejected(f"no valid {label}: the School sheet has no {label} row")
-        completed, problem = v.parse_date(raw)
+        completed, problem = _parse_date(raw)
         if problem:
             raise _Rejected(f"no valid {label}: {problem} ({ref})", ref)
         if completed is None:
@@ -410,19 +409,19 @@ class _Reader:
 
         raw, ref = cell("filtering")
         o.filtering_raw = v.text(raw)
-        o.filtering, problem = v.parse_filtering(raw)
+        o.filtering, problem = _parse_filtering(raw)
         if problem:
             self.warn(ref if "filtering" in cells else None, f"{labels['filtering']}: {problem}")
 
         raw, ref = cell("monitoring")
         o.monitoring_raw = v.text(raw)
-        keys, problems = v.parse_monitoring(raw)
+        keys, problems = _parse_monitoring(raw)
         o.monitoring = ";".join(keys) if keys else None
         for problem in problems:
             self.warn(ref, f"{labels['monitoring']}: {problem}")
 
         raw, ref = cell("pupils_offsite")
-        o.pupils_offsite, problem = v.parse_count(raw)
+        o.pupils_offsite, problem = _parse_count(raw)
         if problem:
             self.warn(ref, f"{labels['pupils_offsite']}: {problem}")
 
@@ -613,10 +612,10 @@ class _Reader:
                 key = lookup.get(normalise(group))
                 if key is None or key in found:
                     continue
-                headcount, problem = v.parse_count(headcount_raw)
+                headcount, problem = _parse_count(headcount_raw)
                 if problem:
                     self.warn(table.ref("headcount", r), f"{labels[key]} headcount: {problem}")
-                trained, problem = v.parse_count(trained_raw)
+                trained, problem = _parse_count(trained_raw)
                 if problem:
                     self.warn(table.ref("trained", r), f"{labels[key]} trained: {problem}")
                 if headcount is not None and trained is not None and trained > headcount:
@@ -640,7 +639,7 @@ class _Reader:
                 key = lookup.get(normalise(category))
                 if key is None or key in found:
                     continue
-                count, problem = v.parse_count(raw)
+                count, problem = _parse_count(raw)
                 ref = table.ref("count", r)
                 if problem:
                     self.warn(ref, f"{labels[key]}: {problem}")
@@ -723,7 +722,7 @@ def special_file_problem(mode: int) -> str | None:
     return next((text for test, text in _KINDS if test(mode)), "is not a regular file: not opened")
 
 
-def path_problem(path: Path) -> tuple[os.stat_result | None, str | None]:
+def path_problem(path: str | os.PathLike[str]) -> tuple[os.stat_result | None, str | None]:
     """``stat`` a path without opening it: (its stat, None), or (None, why it cannot be read)."""
     try:
         st = os.stat(path)
@@ -733,7 +732,7 @@ def path_problem(path: Path) -> tuple[os.stat_result | None, str | None]:
     return (None, problem) if problem else (st, None)
 
 
-def _os_reason(path: Path, exc: OSError) -> str:
+def _os_reason(path: str | os.PathLike[str], exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "is a symbolic link that loops back on itself: not read"
     if exc.errno == errno.ENOENT and os.path.islink(path):
@@ -747,7 +746,14 @@ def _os_reason(path: Path, exc: OSError) -> str:
     return f"could not be read: {exc.strerror or exc}"
 
 
-def read_file(path: Path) -> tuple[bytes | None, str | None]:
+def suffix(name: str) -> str:
+    """A file name's extension in lower case, as ``Path(name).suffix.lower()`` gives it
+    ('' for '.xlsx' or 'return.')."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
+def read_file(path: str | os.PathLike[str]) -> tuple[bytes | None, str | None]:
     """A return file's bytes, or (None, the reason they were not read).
 
     Only regular files are opened (checked before opening and again on the
@@ -860,7 +866,10 @@ def init_worker(
 
 
 def scan_file(
-    path: Path, urns: Collection[int] | None, today: dt.date, loaded: Collection[str]
+    path: str | os.PathLike[str],
+    urns: Collection[int] | None,
+    today: dt.date,
+    loaded: Collection[str],
 ) -> tuple[Scanned, ReturnRead | None]:
     """Hash one file and, when it is a workbook whose bytes are not in ``loaded``, read it.
 
@@ -874,9 +883,11 @@ def scan_file(
     if data is None:
         return Scanned(None, None, problem, None), None
     sha, size = hashlib.sha256(data).hexdigest(), len(data)
-    if sha in loaded or path.suffix.lower() not in WORKBOOK_EXTENSIONS:
+    # os.path, not pathlib: a Path object per file costs more than the checks below
+    name = os.path.basename(path)
+    if sha in loaded or suffix(name) not in WORKBOOK_EXTENSIONS:
         return Scanned(sha, size, None, None), None
-    read = _read_data(data, path.name, register_urns=urns, today=today)
+    read = _read_data(data, name, register_urns=urns, today=today)
     read.sha256, read.size_bytes = sha, size
     return Scanned(sha, size, None, compact(read)), read if read.ok else None
 
@@ -884,7 +895,7 @@ def scan_file(
 # Each child bronze table (also the ReturnRead list that fills it) -> its columns after sha256:
 # the fields of its row class, named as in bronze.sql (tests/test_ingest_returns.py checks).
 _CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
-    table: tuple(f.name for f in fields(row))
+    table: row._fields
     for table, row in (
         ("responses", ResponseRow),
         ("policies", PolicyRow),
@@ -893,22 +904,18 @@ _CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
         ("fm_checks", FmCheckRow),
     )
 }
-_GETTERS = {
-    table: tuple((name, attrgetter(name)) for name in names)
-    for table, names in _CHILD_COLUMNS.items()
-}
 
 
 CHILD_TABLES = tuple(_CHILD_COLUMNS)
 
 
-def child_columns(table: str, rows: list[Any], shas: list[str | None]) -> dict[str, list[Any]]:
+def child_columns(table: str, rows: list[Any], shas: list[str | None]) -> dict[str, Sequence[Any]]:
     """Child rows of one table (from one read or many) as columns: ``shas`` (each row's
     file's sha256) first, then the row class's fields, named as in bronze.sql."""
-    out: dict[str, list[Any]] = {"sha256": shas}
-    for name, take in _GETTERS[table]:
-        out[name] = list(map(take, rows))
-    return out
+    names = _CHILD_COLUMNS[table]
+    # the rows are tuples: zip turns them into columns without a Python step per value
+    columns = list(zip(*rows, strict=True)) or [()] * len(names)
+    return {"sha256": shas, **dict(zip(names, columns, strict=True))}
 
 
 def compact(r: ReturnRead) -> CompactRead:

@@ -30,6 +30,7 @@ class WorkbookError(ValueError):
 
 
 @cache  # a return uses a handful of columns, asked for thousands of times
+@cache  # a return's tables name the same few columns in every file
 def column_letters(index: int) -> str:
     """Zero-based column index to Excel letters: 0 -> A, 27 -> AB."""
     letters = ""

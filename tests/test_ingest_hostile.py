@@ -176,6 +176,16 @@ def test_an_ordinary_return_is_well_inside_every_limit(tmp_path):
 # -- every path on record ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["a.xlsx", "A.XLSX", "a.Xlsm", ".xlsx", "return.", "return", "a..xlsx", "a.b.xlsx",
+     "x.tar.gz", "caf\udce9.XLSX", "éire.ods"],
+)  # fmt: skip
+def test_a_file_names_extension_is_read_exactly_as_pathlib_reads_it(name):
+    # the reader takes a file's extension from its name without making a Path per file
+    assert reader.suffix(name) == Path(name).suffix.lower()
+
+
 @pytest.mark.slow
 def test_every_odd_path_in_a_folder_is_on_record_with_a_reason_and_the_batch_goes_on(tmp_path, db):
     folder = tmp_path / "in"
