@@ -268,7 +268,8 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> Found:
     """
     found = Found()
     for given in paths:
-        p = Path(os.fsdecode(given))
+        # a Path is taken as it is: making it again costs more than reading a small return
+        p = given if isinstance(given, Path) else Path(os.fsdecode(given))
         if _is_dir(p):
             try:
                 _walk(p, found, {_dir_key(p)})
