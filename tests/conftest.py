@@ -201,8 +201,8 @@ def shown_page() -> Callable[[Path, str], AppTest]:
 # (``token``): after a click the rerun may not have started yet, and an old window would
 # let it through.
 # A download button shows a spinner while the server makes its file (a deferred download):
-# that work can hold the click's rerun back for seconds, so the page is not quiet until it
-# is done, or the next click lands on a button the late rerun replaces.
+# the page is not quiet until it is done (the click no longer reruns the page, see
+# ui/auth.download), so a test's next step never starts while the file is being made.
 _QUIET_RUN_STATE = """
 ({token, quietMs}) => {
   const PENDING_DOWNLOAD = '[data-testid="stDownloadButton"] [data-testid="stSpinnerIcon"]';

@@ -128,6 +128,34 @@ def test_a_support_record_added_on_a_profile_survives_a_reload_and_shows_everywh
     assert mine[0]["Type"] == "Visit" and mine[0]["Action status"] == "Open"
 
 
+# From now on, every script-run state the app's root element takes (Streamlit marks it).
+_WATCH_RUNS = """() => {
+  window.__runStates = [];
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => window.__runStates.push(app.getAttribute('data-test-script-state')))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def test_a_download_click_does_not_rerun_the_page_so_its_file_always_arrives(
+    server: str, page: Page, tmp_path: Path
+) -> None:
+    # A click on a deferred download used to rerun the page as well as ask for the file; a
+    # rerun starting at the wrong moment lost the file (no download, a spinner for three
+    # minutes; ui/auth.download says how). With no rerun there is nothing to race.
+    page.goto(f"{server}/flagged_schools")
+    wait_ready(page)
+    page.evaluate(_WATCH_RUNS)
+    for label in ("Download casework as Excel", "Download these"):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=label).click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        assert openpyxl.load_workbook(target).sheetnames, target.name
+    wait_ready(page)
+    assert page.evaluate("window.__runStates") == [], "a download click reran the page"
+
+
 def test_an_officer_adds_a_school_to_the_caseload_with_a_reason(
     server: str, county: Path, page: Page
 ) -> None:

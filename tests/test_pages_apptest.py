@@ -60,6 +60,18 @@ def test_every_page_renders_without_an_exception(any_db: Path, page: str, shown_
     assert not any("No data yet" in i.value for i in at.info)
 
 
+def test_no_download_button_reruns_the_page_when_clicked(sample_db: Path, shown_page) -> None:
+    """A deferred download's click also reran the page, and that rerun could lose the file
+    (ui/auth.download): every download on every page takes its click without one."""
+    reruns = {
+        (page, button.proto.label): not button.proto.ignore_rerun
+        for page in PAGES
+        for button in shown_page(sample_db, page).get("download_button")
+    }
+    assert len(reruns) >= 4, "the pages offer their downloads"
+    assert [button for button, rerun in reruns.items() if rerun] == []
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_says_no_data_yet_when_the_database_is_missing(
     tmp_path: Path, page: str, monkeypatch

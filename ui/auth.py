@@ -203,6 +203,14 @@ def download(
     no file exists on the server for a session that did not ask for one. The
     click runs on another thread with no session, so the user is taken now and
     their role read again from the list at the click (a revoked role stops it).
+
+    The click does not rerun the page (``on_click="ignore"``). Streamlit sends a
+    deferred download's click as two messages, a rerun and a request for the file,
+    and a rerun starting at the wrong moment loses the file: it either revokes
+    the button's file id before the request is served ("Deferred file ... not
+    found" in the server log) or clears the session's outgoing queue while the
+    answer, the file's address, still waits in it. Either way the browser never
+    downloads, and the spinner stays on the button for three minutes.
     """
     user = current_user()
     if not user.can("export"):
@@ -247,7 +255,9 @@ def download(
         )
         return payload
 
-    st.download_button(label, build, file_name=file_name, mime=mime, key=key, **button)
+    st.download_button(
+        label, build, file_name=file_name, mime=mime, key=key, on_click="ignore", **button
+    )
 
 
 # --- the gate dashboard.py runs before anything else ---------------------------------------
