@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/ingest_instructions.py [--schools 24000] [--before DIR]
                                                   [--first 300] [--last 900]
+                                                  [--calamine DIR]
 
 Wall and CPU time on a shared or virtual machine move by a third between runs
 minutes apart; the number of instructions a file costs does not. For each county
@@ -14,7 +15,8 @@ after a warm-up batch), on the first ``--first`` files of the county's returns a
 then on the first ``--last``. The difference divided by ``--last - --first`` is the
 cost of one more file, without what a batch costs once (opening the database, the
 first checkpoint). Needs Debian's ``valgrind``; takes a few minutes (the runs go two
-at a time).
+at a time). ``--calamine DIR`` reads with the python-calamine installed in DIR instead
+of the pinned one (``pip install --target DIR python-calamine==X``), to compare releases.
 """
 
 from __future__ import annotations
@@ -38,14 +40,17 @@ from bench.ingest import _sample  # noqa: E402
 _COUNTED = re.compile(r"Collected\s*:\s*([\d,]+)")
 
 
-def _measure(code: Path, sample: Path, files: int) -> int:
+def _measure(code: Path, sample: Path, files: int, calamine: Path | None = None) -> int:
     """Instructions of one ingest of the first ``files`` returns of ``sample`` by ``code``."""
+    env = dict(os.environ)
+    if calamine is not None:  # ahead of the virtualenv's site-packages
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(calamine), env.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no",
              f"--callgrind-out-file={tmp}/callgrind.out", sys.executable, __file__,
              "--child", str(code), str(sample), str(files)],
-            capture_output=True, text=True, check=True,
+            capture_output=True, text=True, check=True, env=env,
         )  # fmt: skip
     found = _COUNTED.search(done.stderr)
     if found is None:
@@ -86,11 +91,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=int, default=300)
     parser.add_argument("--last", type=int, default=900)
     parser.add_argument("--before", type=Path, default=None, help="a checkout before version 2")
+    parser.add_argument(
+        "--calamine", type=Path, default=None,
+        help="a folder holding another python-calamine release (pip install --target)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None:
         parser.error("needs valgrind (Debian: apt-get install valgrind)")
     if args.before is not None and not (args.before / "ingest" / "batch.py").is_file():
         parser.error(f"--before {args.before}: no ingest/batch.py there")
+    if args.calamine is not None and not (args.calamine / "python_calamine").is_dir():
+        parser.error(f"--calamine {args.calamine}: no python_calamine package there")
 
     counties = {"version 1": _sample(args.schools, args.seed, 0.0),
                 "88 % version 2": _sample(args.schools, args.seed, V2_SHARE_LATEST)}  # fmt: skip
@@ -100,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     jobs = [(label, code, county, n) for label, code, county in runs
             for n in (args.first, args.last)]  # fmt: skip
     with ThreadPoolExecutor(max_workers=2) as pool:
-        counts = list(pool.map(lambda j: _measure(j[1], counties[j[2]], j[3]), jobs))
+        counts = list(pool.map(lambda j: _measure(j[1], counties[j[2]], j[3], args.calamine), jobs))
     found = {(j[0], j[2], j[3]): c for j, c in zip(jobs, counts, strict=True)}
+    source = args.calamine or "the virtualenv (requirements.txt)"
     print(f"million instructions per file, files {args.first + 1} to {args.last} of the "
-          f"{args.schools:,}-school county (one process, DuckDB on one thread)\n")  # fmt: skip
+          f"{args.schools:,}-school county (one process, DuckDB on one thread; "
+          f"python-calamine from {source})\n")  # fmt: skip
     for label, _code, county in runs:
         extra = found[(label, county, args.last)] - found[(label, county, args.first)]
         per_file = extra / (args.last - args.first) / 1e6
