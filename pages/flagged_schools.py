@@ -273,18 +273,16 @@ else:
                 except casework.CaseworkError as exc:
                     safe.error(exc)
                 else:
-                    once.saved()
+                    verb = "added to" if change == "Add" else "taken off"
+                    # shown after the rerun that brings the table above up to date
+                    once.saved(
+                        ("caseload_saved", f"{names[school]} {verb} the {round_of_flags} caseload.")
+                    )
                     auth.audit(
                         "casework",
                         change="caseload " + change.lower(),
                         urn=int(school),
                         round=round_of_flags or "",
-                    )
-                    verb = "added to" if change == "Add" else "taken off"
-                    # shown after the rerun that brings the table above up to date
-                    forms.confirm(
-                        "caseload_saved",
-                        f"{names[school]} {verb} the {round_of_flags} caseload.",
                     )
                     st.rerun()
     held = case_ui.caseload(round_of_flags)

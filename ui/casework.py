@@ -186,13 +186,14 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
             except casework.CaseworkError as exc:
                 safe.error(exc)
             else:
-                once.saved()
-                auth.audit("casework", change="support record", urn=int(urn), round=round or "")
-                forms.confirm(
-                    "casework_saved",
-                    f"Support record saved: {types[kind]} on {_day(when)}."
-                    + (f" Added to the {round} caseload." if to_caseload else ""),
+                once.saved(
+                    (
+                        "casework_saved",
+                        f"Support record saved: {types[kind]} on {_day(when)}."
+                        + (f" Added to the {round} caseload." if to_caseload else ""),
+                    )
                 )
+                auth.audit("casework", change="support record", urn=int(urn), round=round or "")
                 st.rerun()
     if not acts.empty:
         _update_action_form(acts, statuses, today)
@@ -238,9 +239,8 @@ def _update_action_form(acts: pd.DataFrame, statuses: dict[str, str], today: dat
                 return
             with connection() as con:
                 casework.set_action_status(con, int(chosen), status, by=by, completed_on=done_on)
-            once.saved()
+            once.saved(("casework_saved", f"Action marked {statuses[status].lower()}."))
             auth.audit("casework", change="action status", action_id=int(chosen), status=status)
-            forms.confirm("casework_saved", f"Action marked {statuses[status].lower()}.")
             st.rerun()
 
 
@@ -281,8 +281,7 @@ def _undo_form(entries: pd.DataFrame) -> None:
             except casework.CaseworkError as exc:
                 safe.error(exc)
             else:
-                once.saved()
-                forms.confirm("casework_saved", f"Undone: {labels[chosen]}.")
+                once.saved(("casework_saved", f"Undone: {labels[chosen]}."))
                 st.rerun()
 
 
@@ -436,15 +435,16 @@ def chase_section(ctx: app.PageContext) -> None:
                         casework.log_reminder(
                             con, int(urn), rnd or "", reminded_on=when, method=how, by=by, note=note
                         )
-                once.saved()
+                once.saved(
+                    (
+                        "reminder_saved",
+                        f"Reminder logged for {len(schools)} school"
+                        + ("" if len(schools) == 1 else "s")
+                        + ".",
+                    )
+                )
                 auth.audit(
                     "casework", change="reminder", urns=[int(u) for u in schools], method=how
-                )
-                forms.confirm(
-                    "reminder_saved",
-                    f"Reminder logged for {len(schools)} school"
-                    + ("" if len(schools) == 1 else "s")
-                    + ".",
                 )
                 st.rerun()
 

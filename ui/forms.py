@@ -26,6 +26,14 @@ used and moves to the next generation, whose widgets are new and empty. So:
 
 While the page runs, form submit buttons take no click at all (the CSS in
 ``ui/projector.py``), so most repeats never leave the browser.
+
+A repeat that reaches the server while the first run is still going stops that run at
+its next Streamlit call (reading or writing ``st.session_state`` included). So nothing
+between the write and the end of :meth:`OnceForm.saved` calls Streamlit: the spent token
+and the confirmation to show go into dicts taken from the session before the save.
+Before, the confirmation was written after the save with ``st.session_state[...] = ...``,
+where a double-click's second submission stopped the run: the record was saved and the
+page never said so.
 """
 
 from __future__ import annotations
@@ -36,6 +44,12 @@ from typing import Any
 import streamlit as st
 
 ALREADY_SAVED = "Already saved: a repeated click was ignored."
+_CONFIRMATIONS = "_form_confirmations"  # session key: {confirmation key: (saved at, text)}
+
+
+def _confirmations() -> dict[str, tuple[float, str]]:
+    held: dict[str, tuple[float, str]] = st.session_state.setdefault(_CONFIRMATIONS, {})
+    return held
 
 
 class OnceForm:
@@ -47,6 +61,7 @@ class OnceForm:
             f"_once_{name}", {"generation": 0, "used": set(), "saved_at": None, "drawn": None}
         )
         self._keys: list[str] = []  # this run's widget keys, in order
+        self._confirmations = _confirmations()  # taken now: saved() makes no Streamlit call
 
     @property
     def token(self) -> str:
@@ -88,11 +103,15 @@ class OnceForm:
             return False
         return True
 
-    def saved(self) -> None:
-        """Call straight after the write commits: the token is spent, the next form is empty."""
+    def saved(self, confirm: tuple[str, str]) -> None:
+        """Call straight after the write commits: the token is spent, the next form is empty and
+        ``confirm`` (key, text) is held for :func:`confirmation` to show. No Streamlit call in
+        here (see the module): a stopped run must not lose any of the three."""
         self._state["used"].add(self.token)
         self._state["generation"] += 1
         self._state["saved_at"] = time.monotonic()
+        key, text = confirm
+        self._confirmations[key] = (self._state["saved_at"], text)
 
 
 # How long a form's "saved" message outlives its save. A repeated click's submission can
@@ -101,18 +120,14 @@ class OnceForm:
 CONFIRMATION_SECONDS = 20.0
 
 
-def confirm(key: str, text: str) -> None:
-    """Hold ``text`` as the confirmation of a save, for :func:`confirmation` to show."""
-    st.session_state[key] = (time.monotonic(), text)
-
-
 def confirmation(key: str) -> str | None:
     """The save's confirmation while it is fresh (every run for a few seconds), else None."""
-    held = st.session_state.get(key)
+    confirmations = _confirmations()
+    held = confirmations.get(key)
     if held is None:
         return None
     saved_at, text = held
     if time.monotonic() - saved_at > CONFIRMATION_SECONDS:
-        del st.session_state[key]
+        del confirmations[key]
         return None
     return str(text)
