@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.conftest import PROJECT_ROOT
-from tests.test_casework_browser import wait_ready, worklist_top
+from tests.test_casework_browser import shows_in_a_table, wait_ready, worklist_top
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,6 +58,25 @@ def _caseload_events(county: Path, urn: int) -> list[tuple[int, str]]:
     return _rows(
         county, "SELECT in_caseload, reason FROM caseload_events WHERE urn = ? ORDER BY id", urn
     )
+
+
+def _off_the_caseload(county: Path, urn: int) -> None:
+    """Take the school off every round's caseload it is in, as an officer would: each attempt
+    starts from a school out of the caseload, so its Add is a change (a rerun of a failed
+    first attempt found the school already added by that attempt)."""
+    from lakehouse import casework, store
+
+    if not _store(county).exists():
+        return
+    con = store.connect(path=_store(county))
+    try:
+        rounds = [r for (r,) in con.execute("SELECT DISTINCT round FROM caseload_events")]
+        for held in rounds:
+            if urn in set(casework.caseload(con, held)["urn"]):
+                reason = "Browser test: start from a school out of the caseload"
+                casework.set_caseload(con, urn, held, False, reason=reason, by="tests")
+    finally:
+        con.close()
 
 
 def _open(page: Page, title: str) -> None:
@@ -127,8 +146,9 @@ def test_a_double_click_on_save_caseload_change_saves_one_change_with_its_reason
     server: str, county: Path, page: Page
 ) -> None:
     _, (urn, name) = worklist_top(county)
-    # its own reason each attempt, and only the events after this attempt began counted: a
-    # rerun of a failed first attempt finds that attempt's change in the module's store
+    # each attempt its own starting state (the school out of the caseload) and its own reason,
+    # and only the events after this attempt began counted
+    _off_the_caseload(county, urn)
     reason = f"Double-clicked reason {uuid.uuid4().hex[:6]}"
     before = _caseload_events(county, urn)
     page.goto(f"{server}/flagged_schools")
@@ -143,6 +163,7 @@ def test_a_double_click_on_save_caseload_change_saves_one_change_with_its_reason
     page.get_by_text(f"{name} added to the").wait_for()
     assert page.get_by_text("A reason is needed").count() == 0
     assert _caseload_events(county, urn)[len(before) :] == [(1, reason)]
+    assert shows_in_a_table(page, reason), "the caseload table shows the school's reason"
 
 
 def test_a_double_click_on_save_reminder_logs_one_reminder(
