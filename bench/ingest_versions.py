@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/ingest_versions.py [--schools 24000] [--repeat 3]
                                               [--before DIR] [--seed 2026]
+                                              [--before-calamine DIR]
 
 Issue 17 asks that a county whose returns are mostly version 2 ingests within 10 % of
 the time a version 1 county took before return version 2 existed. A figure from
@@ -14,6 +15,10 @@ times, in turn and ``--repeat`` times, on the same machine in the same minutes:
   ``git worktree add /tmp/before-v2 7344c1c^`` (left out without ``--before``);
 - ``v1 now``: the same county ingested by this checkout;
 - ``v2 now``: the sample county's usual mix (88 % version 2) ingested by this checkout.
+
+``--before-calamine DIR`` gives ``v1 before`` the python-calamine release of its day
+(``pip install --target DIR python-calamine==0.9.1``; this checkout pins 0.9.0), so the
+baseline is the code and the library as they were.
 
 Each measurement is ``ingest.batch.load_returns`` in one ``writing()`` session into a
 fresh database with the register loaded first (untimed), in its own child process, as
@@ -46,10 +51,13 @@ def _cpu(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run(code: str, sample: str, queue) -> None:
+def _run(code: str, sample: str, queue, calamine: str | None = None) -> None:
     # A fresh process with nothing of the project imported yet: the code under test comes
-    # first on the path, and the reader pool's workers are spawned with this path too.
+    # first on the path (then another python-calamine, if given), and the reader pool's
+    # workers are spawned with this path too.
     sys.path.insert(0, code)
+    if calamine is not None:
+        sys.path.insert(0, calamine)
     from ingest.batch import load_returns
     from ingest.register import load_register
     from lakehouse.db import writing
@@ -67,10 +75,11 @@ def _run(code: str, sample: str, queue) -> None:
     queue.put((summary.seen, summary.loaded, seconds, cpu))
 
 
-def _child(code: Path, sample: Path) -> tuple[int, int, float, float]:
+def _child(code: Path, sample: Path, calamine: Path | None = None) -> tuple[int, int, float, float]:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    proc = context.Process(target=_run, args=(str(code), str(sample), queue))
+    where = None if calamine is None else str(calamine)
+    proc = context.Process(target=_run, args=(str(code), str(sample), queue, where))
     proc.start()
     result = queue.get()
     proc.join()
@@ -88,9 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         "--before", type=Path, default=None,
         help="a checkout of the project before return version 2 (its ingest/ and lakehouse/)",
     )  # fmt: skip
+    parser.add_argument(
+        "--before-calamine", type=Path, default=None,
+        help="a folder holding the python-calamine release of --before's day (pip --target)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.before is not None and not (args.before / "ingest" / "batch.py").is_file():
         parser.error(f"--before {args.before}: no ingest/batch.py there")
+    if args.before_calamine is not None and not (args.before_calamine / "python_calamine").is_dir():
+        parser.error(f"--before-calamine {args.before_calamine}: no python_calamine there")
 
     v1 = _sample(args.schools, args.seed, 0.0)
     v2 = _sample(args.schools, args.seed, V2_SHARE_LATEST)
@@ -103,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in range(1, args.repeat + 1):
         for label, code, sample in runs:
             before = _load()
-            files, loaded, seconds, cpu = _child(code, sample)
+            calamine = args.before_calamine if label == "v1 before" else None
+            files, loaded, seconds, cpu = _child(code, sample, calamine)
             times[label].append((seconds, cpu))
             seen[label] = (files, loaded)
             print(f"#{n} {label:>9}: {seconds:6.2f} s wall, {cpu:6.2f} s CPU "
