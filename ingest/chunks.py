@@ -9,6 +9,7 @@ the bronze column types they need arrive with the pool's initializer.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -90,7 +91,13 @@ _settings: tuple[frozenset[int] | None, dt.date, frozenset[str], Schemas] | None
 def init_chunk_worker(
     urns: frozenset[int] | None, today: dt.date, loaded: frozenset[str], schemas: Schemas
 ) -> None:
-    """Pool initializer: the reader's (die with the parent), then keep what each chunk needs."""
+    """Pool initializer: the reader's (die with the parent), then keep what each chunk needs.
+
+    The cyclic garbage collector is off for the worker's life, as it is in the batch's
+    own process while it reads: a pool serves one batch and its workers exit at the end,
+    freeing everything, and the reader makes few cycles (measured: collections cost
+    2.5 % of a worker's time, for almost nothing collected)."""
+    gc.disable()
     init_worker(urns, today, loaded)
     global _settings
     _settings = (urns, today, loaded, schemas)
