@@ -56,6 +56,11 @@ def check_page(page: Page, heading: str, shot: str) -> None:
     page.get_by_role("heading", name=heading, exact=True).first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert sidebar_titles(page) == TITLES
+    # every chart on the page is drawn (plotly draws after the script run has ended), so
+    # the screenshot kept shows the page as a person sees it, not empty chart boxes
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{shot}.png"))
 
