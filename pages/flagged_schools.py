@@ -268,21 +268,22 @@ else:
                             round_of_flags or "",
                             change == "Add",
                             reason=reason,
-                            by=by,
+                            by=by.email,
                         )
                 except casework.CaseworkError as exc:
                     safe.error(exc)
                 else:
-                    verb = "added to" if change == "Add" else "taken off"
-                    # shown after the rerun that brings the table above up to date
-                    once.saved(
-                        ("caseload_saved", f"{names[school]} {verb} the {round_of_flags} caseload.")
-                    )
-                    auth.audit(
+                    auth.audit_as(
+                        by,
                         "casework",
                         change="caseload " + change.lower(),
                         urn=int(school),
                         round=round_of_flags or "",
+                    )
+                    verb = "added to" if change == "Add" else "taken off"
+                    # shown after the rerun that brings the table above up to date
+                    once.saved(
+                        ("caseload_saved", f"{names[school]} {verb} the {round_of_flags} caseload.")
                     )
                     st.rerun()
     held = case_ui.caseload(round_of_flags)

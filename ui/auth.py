@@ -169,6 +169,16 @@ def audit_first(action: str, **details: Any) -> None:
     audit_log.record(user.email, action, issuer=user.issuer, subject=user.subject, **details)
 
 
+def audit_as(user: User, action: str, **details: Any) -> None:
+    """:func:`audit` for a user found before the change: it makes no Streamlit call, so a
+    second click, which stops the run at its next Streamlit call, cannot come between a
+    saved change and its record."""
+    try:
+        audit_log.record(user.email, action, issuer=user.issuer, subject=user.subject, **details)
+    except Exception:
+        _log.exception("could not record %s in the audit log", action)
+
+
 def require(action: str) -> User:
     """The current user if they may do ``action``; otherwise say so on the page and stop."""
     user = current_user()

@@ -34,9 +34,10 @@ def connection() -> Iterator[sqlite3.Connection]:
         con.close()
 
 
-def writer() -> str:
-    """The e-mail to record for a casework write; stops the page for a role that may not."""
-    return auth.require("casework").email
+def writer() -> auth.User:
+    """Who makes a casework write (their e-mail goes on the record, and the audit row is
+    theirs); stops the page for a role that may not."""
+    return auth.require("casework")
 
 
 def summary(today: date | None = None) -> pd.DataFrame:
@@ -172,7 +173,7 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                             for a, o, d in rows
                             if a.strip() or o.strip()
                         ],
-                        by=by,
+                        by=by.email,
                     )
                     if to_caseload:
                         casework.set_caseload(
@@ -181,11 +182,14 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                             round or "",
                             True,
                             reason=f"{types[kind]} on {_day(when)}",
-                            by=by,
+                            by=by.email,
                         )
             except casework.CaseworkError as exc:
                 safe.error(exc)
             else:
+                auth.audit_as(
+                    by, "casework", change="support record", urn=int(urn), round=round or ""
+                )
                 once.saved(
                     (
                         "casework_saved",
@@ -193,7 +197,6 @@ def profile_section(urn: int, round: str | None, today: date | None = None) -> N
                         + (f" Added to the {round} caseload." if to_caseload else ""),
                     )
                 )
-                auth.audit("casework", change="support record", urn=int(urn), round=round or "")
                 st.rerun()
     if not acts.empty:
         _update_action_form(acts, statuses, today)
@@ -238,9 +241,13 @@ def _update_action_form(acts: pd.DataFrame, statuses: dict[str, str], today: dat
                 st.error("Choose the action to update.")
                 return
             with connection() as con:
-                casework.set_action_status(con, int(chosen), status, by=by, completed_on=done_on)
+                casework.set_action_status(
+                    con, int(chosen), status, by=by.email, completed_on=done_on
+                )
+            auth.audit_as(
+                by, "casework", change="action status", action_id=int(chosen), status=status
+            )
             once.saved(("casework_saved", f"Action marked {statuses[status].lower()}."))
-            auth.audit("casework", change="action status", action_id=int(chosen), status=status)
             st.rerun()
 
 
@@ -277,10 +284,11 @@ def _undo_form(entries: pd.DataFrame) -> None:
             entry, entry_id = chosen.split(":")
             try:
                 with connection() as con:
-                    casework.undo(con, entry, int(entry_id), by=by, reason=reason)
+                    casework.undo(con, entry, int(entry_id), by=by.email, reason=reason)
             except casework.CaseworkError as exc:
                 safe.error(exc)
             else:
+                auth.audit_as(by, "casework", change="undo", entry=entry, entry_id=int(entry_id))
                 once.saved(("casework_saved", f"Undone: {labels[chosen]}."))
                 st.rerun()
 
@@ -433,8 +441,17 @@ def chase_section(ctx: app.PageContext) -> None:
                 with connection() as con:
                     for urn in schools:
                         casework.log_reminder(
-                            con, int(urn), rnd or "", reminded_on=when, method=how, by=by, note=note
+                            con,
+                            int(urn),
+                            rnd or "",
+                            reminded_on=when,
+                            method=how,
+                            by=by.email,
+                            note=note,
                         )
+                auth.audit_as(
+                    by, "casework", change="reminder", urns=[int(u) for u in schools], method=how
+                )
                 once.saved(
                     (
                         "reminder_saved",
@@ -442,9 +459,6 @@ def chase_section(ctx: app.PageContext) -> None:
                         + ("" if len(schools) == 1 else "s")
                         + ".",
                     )
-                )
-                auth.audit(
-                    "casework", change="reminder", urns=[int(u) for u in schools], method=how
                 )
                 st.rerun()
 
