@@ -755,7 +755,9 @@ def compose(
     )  # fmt: skip
     if p.theme_keys and p.returning is not None:
         slides.append(
-            themes_slide(pub, p.themes, p.theme_keys, p.returning, p.themes_only, words.note)
+            themes_slide(
+                pub, p.themes, p.theme_keys, p.returning, p.themes_only, words.note, words.scope
+            )
         )
     if pub.values[p.need] or pub.values[p.themes_only]:
         slides.append(
@@ -1193,7 +1195,7 @@ def support_slide(
 
 def themes_slide(
     pub: Publication, themes: pd.DataFrame, theme_keys: dict[str, Key], returning: Key,
-    themes_only: Key, note: str,
+    themes_only: Key, note: str, scope: str,
 ) -> ChartSlide:  # fmt: skip
     rows, labels, values, keys = [], [], [], []
     for _, t in themes.iterrows():
@@ -1204,11 +1206,13 @@ def themes_slide(
         values.append(pub.known(k) or 0)
         keys.append(k)
     shown = [t for _, t in themes.iterrows() if not pub.is_hidden(theme_keys[str(t["flag"])])]
-    title = "County-wide themes this round"
+    # the schools counted are the pack's (a district's, in a district pack); only the
+    # offer that meets the themes is county-wide, so the title names whose schools they are
+    title = f"{scope}: themes the county-wide offer meets this round"
     if shown and not pub.is_hidden(returning):
         top = shown[0]
         title = (
-            f"The commonest county-wide theme: {in_sentence(str(top['flag_label']))}, in "
+            f"{scope}: the commonest theme is {in_sentence(str(top['flag_label']))}, in "
             f"{pub.share([theme_keys[str(top['flag'])]], [returning])} of schools that returned"
         )
     return ChartSlide(

@@ -7,6 +7,7 @@ test-artifacts/screenshots/.
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -247,7 +248,7 @@ def _a_school(db: Path) -> tuple[int, str]:
 
 
 def test_the_school_profile_hands_over_the_schools_governor_report(
-    app_server: str, sample_db: Path, page: Page, tmp_path: Path
+    app_server: str, sample_db: Path, page: Page
 ) -> None:
     urn, name = _a_school(sample_db)
     page.goto(f"{app_server}/school_profile?urn={urn}")
@@ -259,8 +260,14 @@ def test_the_school_profile_hands_over_the_schools_governor_report(
     with page.expect_download() as info:
         download.click()
     assert info.value.suggested_filename.startswith(f"{urn}-")
-    target = tmp_path / "report.pdf"
+    # kept, with its pages as PNG, to look at: the report as the profile hands it over
+    out = PROJECT_ROOT / "test-artifacts" / "governor"
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "app-profile.pdf"
     info.value.save_as(target)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(target), str(out / "app-profile")], check=True
+    )
     text = "\n".join(p.extract_text() or "" for p in PdfReader(target).pages)
     assert str(urn) in text
 
